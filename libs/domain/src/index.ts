@@ -1,1 +1,14 @@
-export {};
+export * from './shared/errors';
+export * from './shared/time';
+export * from './shared/ids';
+export * from './shared/integers';
+export * from './shared/canonical-json';
+export * from './program/policy';
+export * from './program/program';
+export * from './earning/earning';
+export * from './lots/lots';
+export * from './claims/claims';
+export * from './member/events';
+export * from './member/commands';
+export * from './member/state';
+export * from './member/decide';

@@ -1,0 +1,47 @@
+/** A program's rules as the ledger stores them: integers only, multipliers in basis points. */
+export interface TierPolicy {
+  readonly name: string;
+  readonly minSpendMinor: number;
+  readonly multiplierBp: number;
+}
+
+export interface RewardPolicy {
+  readonly rewardId: string;
+  readonly points: number;
+}
+
+export interface EarningPolicy {
+  readonly pointsPerUnit: number;
+  readonly unitMinor: number;
+  readonly categoryMultipliersBp: Readonly<Record<string, number>>;
+  readonly welcomeBonus: number;
+  readonly birthdayBonus: number;
+  readonly referralBonus: { readonly referrer: number; readonly referee: number };
+  readonly actionBonuses: Readonly<Record<string, number>>;
+}
+
+export interface ProgramPolicy {
+  readonly currency: string;
+  readonly pointValueMinor: number;
+  readonly earning: EarningPolicy;
+  /** 0: points are available at once. */
+  readonly pendingDays: number;
+  /** 0: points never expire. */
+  readonly expiryMonths: number;
+  /** Sorted by minSpendMinor ascending; the first has minSpendMinor 0 when any exist. */
+  readonly tiers: readonly TierPolicy[];
+  readonly rewards: readonly RewardPolicy[];
+}
+
+/** Limits on a configuration, so one PUT cannot create an unbounded rule set. */
+export const PROGRAM_LIMITS = {
+  tiersMax: 20,
+  rewardsMax: 1000,
+  categoryMultipliersMax: 1000,
+  actionBonusesMax: 100,
+  pendingDaysMax: 365,
+  expiryMonthsMax: 120,
+  multiplierBpMax: 1_000_000,
+  pointsMax: 1_000_000_000,
+  minorMax: 1_000_000_000_000,
+} as const;

@@ -1,0 +1,90 @@
+import { canonicalJson } from '../shared/canonical-json';
+import { invalid, rejected } from '../shared/errors';
+import { Instant } from '../shared/time';
+import { PROGRAM_LIMITS, ProgramPolicy } from './policy';
+
+export const PROGRAM_EVENT_SCHEMA_VERSION = 1;
+
+export interface ProgramConfigured {
+  readonly type: 'ProgramConfigured';
+  readonly data: {
+    readonly schemaVersion: number;
+    readonly version: number;
+    readonly policy: ProgramPolicy;
+    readonly occurredAt: Instant;
+  };
+}
+
+export type ProgramEvent = ProgramConfigured;
+
+export interface ConfigureProgram {
+  readonly type: 'ConfigureProgram';
+  readonly policy: ProgramPolicy;
+  readonly occurredAt: Instant;
+}
+
+export interface ProgramState {
+  readonly version: number;
+  readonly policy: ProgramPolicy | undefined;
+  readonly configuredAt: Instant | undefined;
+}
+
+export const initialProgramState = (): ProgramState => ({ version: 0, policy: undefined, configuredAt: undefined });
+
+export function evolveProgram(state: ProgramState, event: ProgramEvent): ProgramState {
+  switch (event.type) {
+    case 'ProgramConfigured':
+      return { version: event.data.version, policy: event.data.policy, configuredAt: event.data.occurredAt };
+  }
+}
+
+/** Replacing the configuration with an identical one records nothing: PUT is idempotent. */
+export function decideProgram(command: ConfigureProgram, state: ProgramState): ProgramEvent[] {
+  assertValidPolicy(command.policy);
+  if (state.policy && canonicalJson(state.policy) === canonicalJson(command.policy)) return [];
+  return [
+    {
+      type: 'ProgramConfigured',
+      data: {
+        schemaVersion: PROGRAM_EVENT_SCHEMA_VERSION,
+        version: state.version + 1,
+        policy: command.policy,
+        occurredAt: command.occurredAt,
+      },
+    },
+  ];
+}
+
+export function requireProgram(state: ProgramState): ProgramPolicy {
+  if (!state.policy) {
+    throw rejected('PROGRAM_NOT_CONFIGURED', 'the program has no configuration yet: PUT /v1/program first');
+  }
+  return state.policy;
+}
+
+function assertValidPolicy(policy: ProgramPolicy): void {
+  const problems = policyProblems(policy);
+  if (problems.length > 0) {
+    throw invalid('INVALID_PROGRAM', `invalid program configuration: ${problems.join('; ')}`, { problems });
+  }
+}
+
+export function policyProblems(policy: ProgramPolicy): string[] {
+  const problems: string[] = [];
+  const { tiers, rewards, earning } = policy;
+  if (!/^[A-Z]{3}$/.test(policy.currency)) problems.push('currency must be an ISO 4217 code');
+  if (earning.unitMinor < 1) problems.push('earning.unitMinor must be at least 1');
+  if (policy.pendingDays > PROGRAM_LIMITS.pendingDaysMax) problems.push(`pendingDays exceeds ${PROGRAM_LIMITS.pendingDaysMax}`);
+  if (policy.expiryMonths > PROGRAM_LIMITS.expiryMonthsMax) problems.push(`expiryMonths exceeds ${PROGRAM_LIMITS.expiryMonthsMax}`);
+  if (tiers.length > 0 && tiers[0]!.minSpendMinor !== 0) problems.push('the lowest tier must have minSpendMinor 0');
+  for (let i = 1; i < tiers.length; i++) {
+    if (tiers[i]!.minSpendMinor <= tiers[i - 1]!.minSpendMinor) {
+      problems.push('tiers must have strictly increasing minSpendMinor');
+      break;
+    }
+  }
+  if (new Set(tiers.map((t) => t.name)).size !== tiers.length) problems.push('tier names must be unique');
+  if (new Set(rewards.map((r) => r.rewardId)).size !== rewards.length) problems.push('rewardIds must be unique');
+  if (rewards.some((r) => r.points < 1)) problems.push('a reward must cost at least 1 point');
+  return problems;
+}

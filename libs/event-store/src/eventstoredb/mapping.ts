@@ -1,0 +1,112 @@
+import { status } from '@grpc/grpc-js';
+import {
+  CancelledError,
+  DeadlineExceededError,
+  eventTypeFilter,
+  excludeSystemEvents,
+  Filter,
+  NotLeaderError,
+  Position,
+  RecordedEvent as ClientRecordedEvent,
+  streamNameFilter,
+  UnavailableError,
+} from '@eventstore/db-client';
+import { EventData, EventFilter, EventStoreUnavailableError, GlobalPosition, matchesFilter, RecordedEvent } from '../port';
+
+/**
+ * Our global position is the commit position. For events appended outside
+ * explicit transactions EventStoreDB gives every event its own commit position,
+ * equal to its prepare position, so one number is enough to resume from.
+ */
+export function toClientPosition(position: GlobalPosition): Position {
+  return { commit: position, prepare: position };
+}
+
+/** Stream names and event types starting with `$` belong to the server (metadata, links, projections). */
+export function isSystem(streamId: string, type: string): boolean {
+  return streamId.startsWith('$') || type.startsWith('$');
+}
+
+/**
+ * The server-side filter for subscriptions. Event types go through a regex, so
+ * each name is escaped and anchored to keep matching exact. Without a filter we
+ * still ask the server to drop system event types rather than ship them to us.
+ */
+export function toServerFilter(filter: EventFilter | undefined): Filter {
+  if (!filter) return excludeSystemEvents();
+  if ('streamNamePrefixes' in filter) return streamNameFilter({ prefixes: [...filter.streamNamePrefixes] });
+  return eventTypeFilter({ regex: `^(${filter.eventTypes.map(escapeRegex).join('|')})$` });
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The user event a read or subscription delivered, or undefined when it is not
+ * ours to hand out (system event, filtered out, at or before the checkpoint).
+ * Filtering is repeated here because reads of $all cannot be filtered by the
+ * server with this client, and a server filter is a coarser regex/prefix match.
+ */
+export function toUserEvent(
+  resolved: { event?: ClientRecordedEvent; commitPosition?: bigint },
+  filter?: EventFilter,
+  after?: GlobalPosition,
+): RecordedEvent | undefined {
+  const event = resolved.event;
+  if (!event || isSystem(event.streamId, event.type) || !matchesFilter(filter, event.streamId, event.type)) {
+    return undefined;
+  }
+  // Servers before 22.6 leave stream-read positions unset (2^64-1); $all reads always carry them.
+  const position = event.position?.commit ?? resolved.commitPosition;
+  if (position === undefined) throw new Error(`event ${event.streamId}@${event.revision} has no global position`);
+  if (after !== undefined && position <= after) return undefined;
+  return {
+    streamId: event.streamId,
+    revision: event.revision,
+    position,
+    eventId: event.id,
+    type: event.type,
+    data: asObject(event.data, event, 'data') ?? {},
+    metadata: asObject(event.metadata, event, 'metadata') ?? {},
+  };
+}
+
+/** Every event we write is a JSON object; anything else in a user stream is a bug worth surfacing. */
+function asObject(value: unknown, event: ClientRecordedEvent, field: string): EventData | undefined {
+  if (value === undefined) return undefined;
+  const parsed = value instanceof Uint8Array ? parseJson(value) : value;
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as EventData;
+  throw new TypeError(`event ${event.streamId}@${event.revision}: ${field} is not a JSON object`);
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  if (bytes.length === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return bytes;
+  }
+}
+
+/**
+ * Errors meaning "the server cannot be reached or is not serving us now".
+ * The client reports a refused connection during its capability probe as a raw
+ * gRPC status, not as its own UnavailableError, so the status code is checked too.
+ */
+export function toPortError(error: unknown): unknown {
+  const transient =
+    error instanceof UnavailableError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof NotLeaderError ||
+    error instanceof CancelledError ||
+    hasStatus(error, status.UNAVAILABLE) ||
+    hasStatus(error, status.DEADLINE_EXCEEDED);
+  if (!transient) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new EventStoreUnavailableError(`EventStoreDB unavailable: ${message}`, { cause: error });
+}
+
+function hasStatus(error: unknown, code: status): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
