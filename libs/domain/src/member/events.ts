@@ -97,3 +97,8 @@ export const MEMBER_EVENT_TYPES: readonly MemberEventType[] = [
 
 export const memberStreamId = (memberId: string) => `member-${memberId}`;
 export const MEMBER_STREAM_PREFIX = 'member-';
+
+/** Narrows a stored event to a member event by its type; unknown types are not ours to fold. */
+export function asMemberEvent(type: string, data: Record<string, unknown>): MemberEvent | undefined {
+  return (MEMBER_EVENT_TYPES as readonly string[]).includes(type) ? ({ type, data } as unknown as MemberEvent) : undefined;
+}

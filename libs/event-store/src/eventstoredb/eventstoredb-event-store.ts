@@ -142,16 +142,16 @@ async function collect<E extends ClientResolvedEvent>(
     for await (const resolved of read as AsyncIterable<E>) {
       const event = pick(resolved);
       if (event) page.push(event);
-      if (page.length >= limit) {
-        // Leaving the loop only destroys the readable; the gRPC call must be cancelled too.
-        await read.cancel().catch(() => undefined);
-        break;
-      }
+      if (page.length >= limit) break;
     }
     return page;
   } catch (error) {
     if (error instanceof StreamNotFoundError) return [];
     throw toPortError(error);
+  } finally {
+    // Leaving the loop early only destroys the readable; the gRPC call must be cancelled too.
+    // Cancelling a call that already completed is a no-op, so this need not be awaited.
+    void read.cancel().catch(() => undefined);
   }
 }
 

@@ -22,6 +22,9 @@ export function toClientPosition(position: GlobalPosition): Position {
   return { commit: position, prepare: position };
 }
 
+/** What servers that do not know an event's global position report instead. */
+const UNKNOWN_POSITION = 2n ** 64n - 1n;
+
 /** Stream names and event types starting with `$` belong to the server (metadata, links, projections). */
 export function isSystem(streamId: string, type: string): boolean {
   return streamId.startsWith('$') || type.startsWith('$');
@@ -57,9 +60,11 @@ export function toUserEvent(
   if (!event || isSystem(event.streamId, event.type) || !matchesFilter(filter, event.streamId, event.type)) {
     return undefined;
   }
-  // Servers before 22.6 leave stream-read positions unset (2^64-1); $all reads always carry them.
   const position = event.position?.commit ?? resolved.commitPosition;
-  if (position === undefined) throw new Error(`event ${event.streamId}@${event.revision} has no global position`);
+  if (position === undefined || position === UNKNOWN_POSITION) {
+    // $all reads always carry positions; stream reads only from EventStoreDB 22.6 on.
+    throw new Error(`event ${event.streamId}@${event.revision} has no global position; EventStoreDB 22.6+ is required`);
+  }
   if (after !== undefined && position <= after) return undefined;
   return {
     streamId: event.streamId,

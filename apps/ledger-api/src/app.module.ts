@@ -1,0 +1,63 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { EventStore } from '@loyalty/event-store';
+import { LedgerConfig } from '@loyalty/platform';
+import { Projector } from '@loyalty/read-models';
+import { HealthController } from './health/health.controller';
+import { ApiKeyGuard } from './http/auth';
+import { ErrorFilter } from './http/error-filter';
+import { ReadConsistency } from './http/read-consistency';
+import { ClockService } from './ledger/clock.service';
+import { CommandContextFactory } from './ledger/command-context';
+import { MemberLedger } from './ledger/member-ledger';
+import { ProgramStore } from './ledger/program-store';
+import { EnrolMemberHandler } from './members/enrol-member.handler';
+import { MemberQueries } from './members/member-queries';
+import { MembersController } from './members/members.controller';
+import { PointsController } from './points/points.controller';
+import { RecordPurchaseHandler } from './points/record-purchase.handler';
+import { RedeemPointsHandler } from './points/redeem-points.handler';
+import { ConfigureProgramHandler } from './program/configure-program.handler';
+import { ProgramController } from './program/program.controller';
+import { CLOCK, Clock, EVENT_STORE, LEDGER_CONFIG, PROJECTOR, READ_MODELS } from './tokens';
+
+/** What the composition root built before Nest starts; Nest only wires it to HTTP. */
+export interface LedgerRuntime {
+  readonly config: LedgerConfig;
+  readonly store: EventStore;
+  readonly readModels: DataSource;
+  readonly projector: Projector | null;
+  readonly clock: Clock;
+}
+
+@Module({})
+export class LedgerApiModule {
+  static register(runtime: LedgerRuntime): DynamicModule {
+    return {
+      module: LedgerApiModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [ProgramController, MembersController, PointsController, HealthController],
+      providers: [
+        { provide: LEDGER_CONFIG, useValue: runtime.config },
+        { provide: EVENT_STORE, useValue: runtime.store },
+        { provide: READ_MODELS, useValue: runtime.readModels },
+        { provide: PROJECTOR, useValue: runtime.projector },
+        { provide: CLOCK, useValue: runtime.clock },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        ClockService,
+        ProgramStore,
+        MemberLedger,
+        CommandContextFactory,
+        ReadConsistency,
+        MemberQueries,
+        ConfigureProgramHandler,
+        EnrolMemberHandler,
+        RecordPurchaseHandler,
+        RedeemPointsHandler,
+      ],
+    };
+  }
+}

@@ -1,0 +1,99 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
+import { EmbeddedDatabase, LedgerConfig, startEmbeddedPostgres } from '@loyalty/platform';
+import { balancesProjection, openReadModels, Projector } from '@loyalty/read-models';
+import { LedgerApiModule } from './app.module';
+import { validationPipe } from './http/validation';
+import { Clock } from './tokens';
+
+/** Request bodies above this are refused with 413 before they are parsed. */
+export const REQUEST_BODY_BYTES_MAX = 64 * 1024;
+const STORE_POOL_SIZE_MAX = 20;
+
+export interface RunningLedger {
+  readonly url: string;
+  readonly app: NestFastifyApplication;
+  readonly store: EventStore;
+  readonly readModels: DataSource;
+  readonly projector: Projector;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly clock?: Clock;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * The composition root of the embedded default: database (embedded when no
+ * DATABASE_URL), event store, read models, projector and HTTP in one process.
+ * Every resource opened here is closed by `close()` in reverse order.
+ */
+export async function startLedger(config: LedgerConfig, options: StartOptions = {}): Promise<RunningLedger> {
+  const logger = new Logger('ledger');
+  const log = options.log ?? ((line: string) => logger.log(line));
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const closeOne of closers.splice(0).reverse()) await closeOne().catch((e) => log(`shutdown: ${String(e)}`));
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const embedded: EmbeddedDatabase = await startEmbeddedPostgres(config.dataDir, log);
+      closers.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+    }
+    const store = await openEventStore(config, databaseUrl, closers);
+    const readModels = await openReadModels(databaseUrl);
+    closers.push(() => readModels.destroy());
+    const projector = new Projector(store, readModels, [balancesProjection], 'ledger', log);
+    projector.start();
+    closers.push(() => projector.stop());
+
+    const app = await NestFactory.create<NestFastifyApplication>(
+      LedgerApiModule.register({ config, store, readModels, projector, clock: options.clock ?? { now: () => new Date() } }),
+      new FastifyAdapter({ bodyLimit: REQUEST_BODY_BYTES_MAX }),
+      { logger: ['error', 'warn', 'log'] },
+    );
+    app.useGlobalPipes(validationPipe());
+    mountDocs(app);
+    await app.listen(config.port, config.host);
+    closers.push(() => app.close());
+    return { url: await app.getUrl(), app, store, readModels, projector, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function openEventStore(config: LedgerConfig, databaseUrl: string, closers: Array<() => Promise<unknown>>): Promise<EventStore> {
+  if (config.eventStore.kind === 'eventstoredb') {
+    const store = new EventStoreDbEventStore(config.eventStore.url);
+    closers.push(() => store.close());
+    return store;
+  }
+  const pool = new Pool({ connectionString: databaseUrl, max: STORE_POOL_SIZE_MAX });
+  closers.push(() => pool.end());
+  const store = await PostgresEventStore.open(pool);
+  closers.push(() => store.close());
+  return store;
+}
+
+function mountDocs(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Loyalty ledger API')
+      .setDescription('Event-sourced loyalty points ledger. Money is integer minor units; points are integers.')
+      .setVersion('1')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+}

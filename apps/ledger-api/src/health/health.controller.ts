@@ -1,0 +1,56 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { EventStore } from '@loyalty/event-store';
+import { Projector } from '@loyalty/read-models';
+import { Public } from '../http/auth';
+import { EVENT_STORE, PROJECTOR, READ_MODELS } from '../tokens';
+
+/** Ready only when the store and the read database answer and the projector is not failing. */
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODELS) private readonly db: DataSource,
+    @Inject(PROJECTOR) private readonly projector: Projector | null,
+  ) {}
+
+  @Get('live')
+  live() {
+    return { status: 'live' };
+  }
+
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const [store, database] = await Promise.all([
+      probe(() => this.store.ping()),
+      probe(() => this.db.query('select 1')),
+    ]);
+    const projector = this.projector?.status();
+    const projectorOk = !projector || projector.status === 'running';
+    const ready = store === 'up' && database === 'up' && projectorOk;
+    void reply.status(ready ? 200 : 503);
+    return {
+      status: ready ? 'ready' : 'not-ready',
+      checks: {
+        eventStore: store,
+        readDatabase: database,
+        projector: projector
+          ? { status: projector.status, position: projector.position === undefined ? null : Number(projector.position), lastError: projector.lastError ?? null }
+          : 'not-hosted',
+      },
+    };
+  }
+}
+
+async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
+  try {
+    await check();
+    return 'up';
+  } catch {
+    return 'down';
+  }
+}

@@ -1,0 +1,48 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { FastifyRequest } from 'fastify';
+import { LedgerConfig, Role } from '@loyalty/platform';
+import { LEDGER_CONFIG } from '../tokens';
+import { ApiError } from './api-error';
+
+const ROLES_KEY = 'loyalty:roles';
+const PUBLIC_KEY = 'loyalty:public';
+
+/** The roles allowed on a route or controller. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+/** Health and docs need no key. */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+const digest = (key: string) => createHash('sha256').update(key).digest();
+
+/** x-api-key -> role. Keys are compared as digests in constant time. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  private readonly keys: Array<{ role: Role; digest: Buffer }>;
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(LEDGER_CONFIG) config: LedgerConfig,
+  ) {
+    this.keys = config.apiKeys.map((k) => ({ role: k.role, digest: digest(k.key) }));
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const presented = request.headers['x-api-key'];
+    if (typeof presented !== 'string' || presented.length === 0) {
+      throw new ApiError(401, 'UNAUTHENTICATED', 'send an API key in the x-api-key header');
+    }
+    const presentedDigest = digest(presented);
+    const match = this.keys.find((k) => timingSafeEqual(k.digest, presentedDigest));
+    if (!match) throw new ApiError(401, 'UNAUTHENTICATED', 'unknown API key');
+    const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? ['admin'];
+    if (!allowed.includes(match.role)) {
+      throw new ApiError(403, 'FORBIDDEN', `the ${match.role} role may not do this`, { allowed });
+    }
+    return true;
+  }
+}

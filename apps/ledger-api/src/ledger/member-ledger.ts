@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  asMemberEvent,
+  ClaimKind,
+  claimFromEvents,
+  claimStreamId,
+  ClientIdClaimed,
+  commandKey,
+  decideClaim,
+  decideMember,
+  deterministicEventId,
+  foldMember,
+  MemberCommand,
+  MemberEvent,
+  memberStreamId,
+} from '@loyalty/domain';
+import { CommandOutcome, EventStore, RecordedEvent, runCommand } from '@loyalty/event-store';
+import { EVENT_STORE } from '../tokens';
+
+export interface GlobalIdClaim {
+  readonly kind: ClaimKind;
+  readonly id: string;
+}
+
+/**
+ * The write path for member commands: decide on the member's stream, claim a
+ * global client id when the command has one, append with optimistic
+ * concurrency. Nothing is written when the domain refuses.
+ */
+@Injectable()
+export class MemberLedger {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute(command: MemberCommand, claim?: GlobalIdClaim): Promise<CommandOutcome> {
+    const streamId = memberStreamId(command.memberId);
+    const key = commandKey(command);
+    const decide = (history: readonly RecordedEvent[]) => decideMember(command, foldMember(memberEvents(history)));
+    if (claim) {
+      // Refusals surface before the id is claimed, so a refused request claims nothing.
+      const refusedOrRepeat = decide(await this.store.readStream(streamId));
+      if (refusedOrRepeat.length > 0) await this.claim(claim, command.memberId, command.requestHash);
+    }
+    return runCommand<MemberEvent>(this.store, {
+      streamId,
+      eventId: (index) => deterministicEventId(streamId, key, index),
+      decide,
+    });
+  }
+
+  /** The member that holds a purchase or redemption id, from its claim stream. */
+  async claimant(kind: ClaimKind, id: string): Promise<string | undefined> {
+    const events = await this.store.readStream(claimStreamId(kind, id));
+    return claimFromEvents(events as unknown as ClientIdClaimed[])?.memberId;
+  }
+
+  private async claim(claim: GlobalIdClaim, memberId: string, requestHash: string): Promise<void> {
+    const streamId = claimStreamId(claim.kind, claim.id);
+    await runCommand<ClientIdClaimed>(this.store, {
+      streamId,
+      eventId: (index) => deterministicEventId(streamId, `claim:${memberId}`, index),
+      decide: (history) =>
+        decideClaim(claim.kind, claim.id, memberId, requestHash, claimFromEvents(history as unknown as ClientIdClaimed[])),
+    });
+  }
+}
+
+function memberEvents(history: readonly RecordedEvent[]): MemberEvent[] {
+  const events: MemberEvent[] = [];
+  for (const recorded of history) {
+    const event = asMemberEvent(recorded.type, recorded.data);
+    if (event) events.push(event);
+  }
+  return events;
+}

@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { LedgerEntryRow, loadCheckpoint, MemberBalanceRow, MemberRow } from '@loyalty/read-models';
+import { ApiError } from '../http/api-error';
+import { READ_MODELS } from '../tokens';
+
+export const LEDGER_PAGE_SIZE_DEFAULT = 50;
+export const LEDGER_PAGE_SIZE_MAX = 500;
+export const LEDGER_PROJECTION = 'ledger';
+
+/** Reads served by the projections; every answer says which log position it reflects. */
+@Injectable()
+export class MemberQueries {
+  constructor(@Inject(READ_MODELS) private readonly db: DataSource) {}
+
+  async asOfPosition(): Promise<number> {
+    return Number((await loadCheckpoint(this.db.manager, LEDGER_PROJECTION)) ?? -1n);
+  }
+
+  async profile(memberId: string) {
+    const member = await this.db.getRepository(MemberRow).findOneBy({ memberId });
+    if (!member) throw memberNotFound(memberId);
+    return {
+      memberId: member.memberId,
+      type: member.memberType,
+      name: member.name,
+      email: member.email,
+      birthDate: member.birthDate,
+      referredBy: member.referredBy,
+      tier: member.tier,
+      enrolledAt: member.enrolledAt.toISOString(),
+      segments: [] as string[],
+    };
+  }
+
+  async balance(memberId: string) {
+    const [balance, member] = await Promise.all([
+      this.db.getRepository(MemberBalanceRow).findOneBy({ memberId }),
+      this.db.getRepository(MemberRow).findOneBy({ memberId }),
+    ]);
+    if (!balance || !member) throw memberNotFound(memberId);
+    return {
+      memberId,
+      available: balance.available,
+      pending: balance.pending,
+      lifetimeEarned: balance.lifetimeEarned,
+      redeemed: balance.redeemed,
+      expired: balance.expired,
+      tier: member.tier,
+    };
+  }
+
+  /** Newest first; the cursor is the position of the last entry of the previous page. */
+  async ledger(memberId: string, cursor: string | undefined, limit: number) {
+    if (!(await this.db.getRepository(MemberRow).existsBy({ memberId }))) throw memberNotFound(memberId);
+    const before = cursor === undefined ? undefined : decodeCursor(cursor);
+    const query = this.db
+      .getRepository(LedgerEntryRow)
+      .createQueryBuilder('e')
+      .where('e.member_id = :memberId', { memberId })
+      .orderBy('e.position', 'DESC')
+      .addOrderBy('e.entry_id', 'DESC')
+      .limit(limit + 1);
+    if (before !== undefined) query.andWhere('e.position < :before', { before: before.toString() });
+    const rows = await query.getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      memberId,
+      entries: page.map((e) => ({
+        entryId: e.entryId,
+        type: e.type,
+        points: e.points,
+        occurredAt: e.occurredAt.toISOString(),
+        reference: e.reference,
+        detail: e.detail,
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor(BigInt(last.position)) : null,
+    };
+  }
+}
+
+function memberNotFound(memberId: string): ApiError {
+  return new ApiError(404, 'MEMBER_NOT_FOUND', `no member ${memberId}`, { memberId });
+}
+
+const encodeCursor = (position: bigint) => Buffer.from(`p:${position}`).toString('base64url');
+
+function decodeCursor(cursor: string): bigint {
+  const match = /^p:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new ApiError(400, 'INVALID_CURSOR', 'the cursor is not one this API returned');
+  return BigInt(match[1]!);
+}

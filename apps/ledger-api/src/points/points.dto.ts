@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { PROGRAM_LIMITS } from '@loyalty/domain';
+import { OccurredAtDto } from '../http/common.dto';
+import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
+
+/** Bounds on one purchase, so no request can carry an unbounded basket or overflow a sum. */
+export const PURCHASE_LIMITS = { itemsMax: 500, quantityMax: 100_000, amountMinorMax: PROGRAM_LIMITS.minorMax } as const;
+
+const clientId = () => Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE });
+
+export class PurchaseItemDto {
+  @ApiProperty() @IsString() @clientId() sku!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @clientId() category?: string;
+  @ApiProperty() @IsInt() @Min(1) @Max(PURCHASE_LIMITS.quantityMax) quantity!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(PURCHASE_LIMITS.amountMinorMax) unitPriceMinor!: number;
+}
+
+export class RecordPurchaseDto extends OccurredAtDto {
+  @ApiProperty({ example: 'tx-0001' }) @IsString() @clientId() transactionId!: string;
+  @ApiProperty({ example: 'm-1001' }) @IsString() @clientId() memberId!: string;
+  @ApiProperty({ example: 4250, description: 'integer minor units' }) @IsInt() @Min(0) @Max(PURCHASE_LIMITS.amountMinorMax) amountMinor!: number;
+  @ApiProperty({ example: 'EUR' }) @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' }) currency!: string;
+  @ApiPropertyOptional({ type: [PurchaseItemDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(PURCHASE_LIMITS.itemsMax)
+  @ValidateNested({ each: true })
+  @Type(() => PurchaseItemDto)
+  items?: PurchaseItemDto[];
+  @ApiPropertyOptional() @IsOptional() @IsString() @clientId() storeId?: string;
+}
+
+export class RedeemPointsDto extends OccurredAtDto {
+  @ApiProperty({ example: 'rd-0001' }) @IsString() @clientId() redemptionId!: string;
+  @ApiProperty({ example: 'm-1001' }) @IsString() @clientId() memberId!: string;
+  @ApiPropertyOptional({ example: 250 }) @IsOptional() @IsInt() @Min(1) @Max(PROGRAM_LIMITS.pointsMax) points?: number;
+  @ApiPropertyOptional({ example: 'free-coffee' }) @IsOptional() @IsString() @clientId() rewardId?: string;
+}

@@ -1,0 +1,43 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { decideProgram, deterministicEventId, ProgramEvent, ProgramPolicy } from '@loyalty/domain';
+import { EventStore, runCommand } from '@loyalty/event-store';
+import { PROGRAM_STREAM_ID, programStateOf } from '../ledger/program-store';
+import { EVENT_STORE } from '../tokens';
+
+export class ConfigureProgramCommand {
+  constructor(
+    readonly policy: ProgramPolicy,
+    readonly occurredAt: string,
+  ) {}
+}
+
+export interface ProgramConfiguredReply {
+  readonly version: number;
+  readonly position: number;
+  readonly changed: boolean;
+}
+
+@CommandHandler(ConfigureProgramCommand)
+export class ConfigureProgramHandler implements ICommandHandler<ConfigureProgramCommand, ProgramConfiguredReply> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute({ policy, occurredAt }: ConfigureProgramCommand): Promise<ProgramConfiguredReply> {
+    let currentVersion = 0;
+    const outcome = await runCommand<ProgramEvent>(this.store, {
+      streamId: PROGRAM_STREAM_ID,
+      // Each version is its own command: its id is the version it creates.
+      eventId: () => deterministicEventId(PROGRAM_STREAM_ID, `program-version:${currentVersion + 1}`, 0),
+      decide: (history) => {
+        const state = programStateOf(history);
+        currentVersion = state.version;
+        return decideProgram({ type: 'ConfigureProgram', policy, occurredAt }, state);
+      },
+    });
+    return {
+      version: outcome.appended ? currentVersion + 1 : currentVersion,
+      position: Number(outcome.position),
+      changed: outcome.appended,
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import { basisPointsToMultiplier, multiplierToBasisPoints, ProgramPolicy } from '@loyalty/domain';
+import { ProgramDto } from './program.dto';
+
+/** The HTTP shape (multipliers as 1.5) to the ledger's (basis points), and back. Validation ran first. */
+export function toPolicy(dto: ProgramDto): ProgramPolicy {
+  const bp = (m: number) => multiplierToBasisPoints(m)!;
+  const e = dto.earning;
+  return {
+    currency: dto.currency,
+    pointValueMinor: dto.pointValueMinor,
+    earning: {
+      pointsPerUnit: e.pointsPerUnit,
+      unitMinor: e.unitMinor,
+      categoryMultipliersBp: Object.fromEntries(Object.entries(e.categoryMultipliers ?? {}).map(([k, v]) => [k, bp(v)])),
+      welcomeBonus: e.welcomeBonus ?? 0,
+      birthdayBonus: e.birthdayBonus ?? 0,
+      referralBonus: { referrer: e.referralBonus?.referrer ?? 0, referee: e.referralBonus?.referee ?? 0 },
+      actionBonuses: { ...(e.actionBonuses ?? {}) },
+    },
+    pendingDays: dto.pendingDays,
+    expiryMonths: dto.expiryMonths,
+    tiers: (dto.tiers ?? []).map((t) => ({ name: t.name, minSpendMinor: t.minSpendMinor, multiplierBp: bp(t.multiplier) })),
+    rewards: (dto.rewards ?? []).map((r) => ({ rewardId: r.rewardId, points: r.points })),
+  };
+}
+
+export function fromPolicy(policy: ProgramPolicy) {
+  const m = basisPointsToMultiplier;
+  return {
+    currency: policy.currency,
+    pointValueMinor: policy.pointValueMinor,
+    earning: {
+      ...policy.earning,
+      categoryMultipliersBp: undefined,
+      categoryMultipliers: Object.fromEntries(Object.entries(policy.earning.categoryMultipliersBp).map(([k, v]) => [k, m(v)])),
+    },
+    pendingDays: policy.pendingDays,
+    expiryMonths: policy.expiryMonths,
+    tiers: policy.tiers.map((t) => ({ name: t.name, minSpendMinor: t.minSpendMinor, multiplier: m(t.multiplierBp) })),
+    rewards: policy.rewards,
+  };
+}

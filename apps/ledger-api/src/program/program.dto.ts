@@ -1,0 +1,76 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PROGRAM_LIMITS } from '@loyalty/domain';
+import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
+import { IsMultiplier, isMultiplier, IsRecordOf, isNonNegativeInt } from '../http/validators';
+
+const L = PROGRAM_LIMITS;
+
+export class ReferralBonusDto {
+  @ApiProperty() @IsInt() @Min(0) @Max(L.pointsMax) referrer!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(L.pointsMax) referee!: number;
+}
+
+export class EarningDto {
+  @ApiProperty({ example: 1 }) @IsInt() @Min(0) @Max(L.pointsMax) pointsPerUnit!: number;
+  @ApiProperty({ example: 100 }) @IsInt() @Min(1) @Max(L.minorMax) unitMinor!: number;
+  @ApiPropertyOptional({ example: { coffee: 2 } })
+  @IsOptional()
+  @IsRecordOf((v) => isMultiplier(v, L.multiplierBpMax), 'multipliers', L.categoryMultipliersMax)
+  categoryMultipliers?: Record<string, number>;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(L.pointsMax) welcomeBonus?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(L.pointsMax) birthdayBonus?: number;
+  @ApiPropertyOptional({ type: ReferralBonusDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReferralBonusDto)
+  referralBonus?: ReferralBonusDto;
+  @ApiPropertyOptional({ example: { review: 50 } })
+  @IsOptional()
+  @IsRecordOf(isNonNegativeInt(L.pointsMax), 'points', L.actionBonusesMax)
+  actionBonuses?: Record<string, number>;
+}
+
+export class TierDto {
+  @ApiProperty({ example: 'gold' }) @IsString() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) name!: string;
+  @ApiProperty({ example: 100000 }) @IsInt() @Min(0) @Max(L.minorMax) minSpendMinor!: number;
+  @ApiProperty({ example: 1.5 }) @IsMultiplier(L.multiplierBpMax) multiplier!: number;
+}
+
+export class RewardDto {
+  @ApiProperty({ example: 'free-coffee' }) @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) rewardId!: string;
+  @ApiProperty({ example: 250 }) @IsInt() @Min(1) @Max(L.pointsMax) points!: number;
+}
+
+export class ProgramDto {
+  @ApiProperty({ example: 'EUR' }) @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' }) currency!: string;
+  @ApiProperty({ example: 1 }) @IsInt() @Min(0) @Max(L.minorMax) pointValueMinor!: number;
+  @ApiProperty({ type: EarningDto }) @ValidateNested() @Type(() => EarningDto) earning!: EarningDto;
+  @ApiProperty({ example: 14 }) @IsInt() @Min(0) @Max(L.pendingDaysMax) pendingDays!: number;
+  @ApiProperty({ example: 12 }) @IsInt() @Min(0) @Max(L.expiryMonthsMax) expiryMonths!: number;
+  @ApiPropertyOptional({ type: [TierDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(L.tiersMax)
+  @ValidateNested({ each: true })
+  @Type(() => TierDto)
+  tiers?: TierDto[];
+  @ApiPropertyOptional({ type: [RewardDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(L.rewardsMax)
+  @ValidateNested({ each: true })
+  @Type(() => RewardDto)
+  rewards?: RewardDto[];
+}

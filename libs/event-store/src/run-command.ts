@@ -1,0 +1,96 @@
+import { EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from './port';
+
+/** Attempts of load-decide-append before a contended stream is reported as a conflict. */
+export const COMMAND_ATTEMPTS_MAX = 8;
+
+export interface DomainEventShape {
+  readonly type: string;
+  readonly data: object;
+}
+
+export interface CommandOutcome {
+  /** False when the command had already been processed: nothing was written this time. */
+  readonly appended: boolean;
+  /** The command's own events as stored (on a repeat, the ones the first run wrote). */
+  readonly events: readonly RecordedEvent[];
+  /** Position of the command's last event. */
+  readonly position: bigint;
+}
+
+export class ConcurrencyExhaustedError extends Error {
+  readonly code = 'CONCURRENCY_CONFLICT';
+  constructor(readonly streamId: string) {
+    super(`stream ${streamId} kept changing; gave up after ${COMMAND_ATTEMPTS_MAX} attempts`);
+  }
+}
+
+export interface StreamCommand<Event extends DomainEventShape> {
+  readonly streamId: string;
+  /** Deterministic event id for the command's n-th event. */
+  eventId(index: number): string;
+  /** Folds the stream and decides; [] means already processed. May throw a domain error. */
+  decide(history: readonly RecordedEvent[]): Event[];
+}
+
+/**
+ * Load the stream, decide, append at the revision that was read. On a
+ * concurrent write, decide again on the new history (bounded), so two
+ * requests never both act on the same stale state.
+ */
+export async function runCommand<Event extends DomainEventShape>(
+  store: EventStore,
+  command: StreamCommand<Event>,
+): Promise<CommandOutcome> {
+  for (let attempt = 1; attempt <= COMMAND_ATTEMPTS_MAX; attempt++) {
+    const history = await store.readStream(command.streamId);
+    const events = command.decide(history);
+    if (events.length === 0) return repeated(command, history);
+    const expected = history.length === 0 ? 'no_stream' : history[history.length - 1]!.revision;
+    const toAppend: EventToAppend[] = events.map((e, index) => ({
+      eventId: command.eventId(index),
+      type: e.type,
+      data: e.data as Record<string, unknown>,
+    }));
+    try {
+      const result = await store.append(command.streamId, toAppend, expected);
+      return { appended: true, events: recordedFrom(command.streamId, toAppend, result), position: result.position };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
+  }
+  throw new ConcurrencyExhaustedError(command.streamId);
+}
+
+function repeated(command: StreamCommand<DomainEventShape>, history: readonly RecordedEvent[]): CommandOutcome {
+  const byId = new Map(history.map((e) => [e.eventId, e]));
+  const own: RecordedEvent[] = [];
+  for (let index = 0; ; index++) {
+    const event = byId.get(command.eventId(index));
+    if (!event) break;
+    own.push(event);
+  }
+  const last = own[own.length - 1] ?? history[history.length - 1];
+  return { appended: false, events: own, position: last?.position ?? -1n };
+}
+
+/**
+ * Positions of all but the last event are not returned by an append; within
+ * one append they are consecutive in both adapters' ordering, but callers
+ * only rely on the last one, so earlier events carry it too.
+ */
+function recordedFrom(
+  streamId: string,
+  events: readonly EventToAppend[],
+  result: { nextRevision: bigint; position: bigint },
+): RecordedEvent[] {
+  const first = result.nextRevision - BigInt(events.length - 1);
+  return events.map((e, i) => ({
+    streamId,
+    revision: first + BigInt(i),
+    position: result.position,
+    eventId: e.eventId,
+    type: e.type,
+    data: e.data,
+    metadata: e.metadata ?? {},
+  }));
+}

@@ -1,0 +1,84 @@
+import { DataSource } from 'typeorm';
+import { EventStore, RecordedEvent, Subscription } from '@loyalty/event-store';
+import { loadCheckpoint, saveCheckpoint } from '../checkpoints/checkpoints';
+import { batches } from './batches';
+import { Projection } from './projection';
+
+/** Events per read-model transaction: large enough to amortise commits, small enough to keep locks short. */
+export const PROJECTOR_BATCH_SIZE_MAX = 500;
+const RESTART_DELAY_MS = 1000;
+
+export type ProjectorStatus = 'stopped' | 'running' | 'failing';
+
+/**
+ * Catch-up subscription from the checkpoint into the read models; each batch
+ * updates the rows and the checkpoint in one transaction, so a crash replays
+ * at most an uncommitted batch (exactly-once effect).
+ */
+export class Projector {
+  private subscription: Subscription | undefined;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private checkpoint: bigint | undefined;
+  private lastError: string | undefined;
+  private eventsProjected = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+    private readonly projections: readonly Projection[],
+    readonly name = 'ledger',
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
+
+  start(): void {
+    this.stopping = false;
+    this.running ??= this.runUntilStopped();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.close();
+    await this.running;
+    this.running = undefined;
+  }
+
+  status(): { status: ProjectorStatus; position: bigint | undefined; lastError: string | undefined; eventsProjected: number } {
+    const status = !this.running ? 'stopped' : this.lastError ? 'failing' : 'running';
+    return { status, position: this.checkpoint, lastError: this.lastError, eventsProjected: this.eventsProjected };
+  }
+
+  private async runUntilStopped(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.catchUpAndFollow();
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.log(`projector ${this.name} failed, restarting from its checkpoint: ${this.lastError}`);
+        await new Promise((r) => setTimeout(r, RESTART_DELAY_MS));
+      }
+    }
+  }
+
+  private async catchUpAndFollow(): Promise<void> {
+    this.checkpoint = await loadCheckpoint(this.dataSource.manager, this.name);
+    this.subscription = this.store.subscribeToAll({ after: this.checkpoint });
+    if (this.stopping) await this.subscription.close();
+    for await (const batch of batches(this.subscription, PROJECTOR_BATCH_SIZE_MAX)) {
+      await this.project(batch);
+      this.lastError = undefined;
+    }
+  }
+
+  private async project(batch: readonly RecordedEvent[]): Promise<void> {
+    const last = batch[batch.length - 1]!.position;
+    await this.dataSource.transaction(async (manager) => {
+      for (const event of batch) {
+        for (const projection of this.projections) await projection.apply(manager, event);
+      }
+      await saveCheckpoint(manager, this.name, last);
+    });
+    this.checkpoint = last;
+    this.eventsProjected += batch.length;
+  }
+}

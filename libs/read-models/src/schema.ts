@@ -1,0 +1,59 @@
+/**
+ * Read model tables. Created with plain DDL at boot (idempotent) rather than
+ * TypeORM synchronize, so the shape is reviewable and analysts can rely on it.
+ */
+export const READ_MODEL_SCHEMA = 'read_models';
+
+export const READ_MODEL_DDL = `
+create schema if not exists ${READ_MODEL_SCHEMA};
+
+create table if not exists ${READ_MODEL_SCHEMA}.checkpoints (
+  projection text primary key,
+  position bigint not null
+);
+
+create table if not exists ${READ_MODEL_SCHEMA}.members (
+  member_id text primary key,
+  member_type text not null,
+  name text,
+  email text,
+  birth_date text,
+  referred_by text,
+  tier text,
+  enrolled_at timestamptz not null
+);
+
+create table if not exists ${READ_MODEL_SCHEMA}.member_balances (
+  member_id text primary key,
+  available bigint not null default 0,
+  pending bigint not null default 0,
+  lifetime_earned bigint not null default 0,
+  redeemed bigint not null default 0,
+  expired bigint not null default 0,
+  last_position bigint not null
+);
+
+create table if not exists ${READ_MODEL_SCHEMA}.member_lots (
+  member_id text not null,
+  lot_id text not null,
+  points bigint not null,
+  remaining bigint not null,
+  status text not null,
+  source text not null,
+  pending_until timestamptz,
+  expires_at timestamptz,
+  primary key (member_id, lot_id)
+);
+
+create table if not exists ${READ_MODEL_SCHEMA}.ledger_entries (
+  entry_id uuid primary key,
+  member_id text not null,
+  position bigint not null,
+  type text not null,
+  points bigint not null,
+  occurred_at timestamptz not null,
+  reference text not null,
+  detail jsonb not null
+);
+create index if not exists ledger_entries_member_position on ${READ_MODEL_SCHEMA}.ledger_entries (member_id, position desc);
+`;
