@@ -60,6 +60,22 @@ describe('EventStoreDB adapter specifics (over the gRPC test double)', () => {
     expect(seen.map((e) => e.type)).toEqual(['After']);
   });
 
+  it('resumes a subscription after the server drops it, without repeating events', async () => {
+    const stream = `s${randomUUID().slice(0, 8)}`;
+    await store.append(stream, [event('One')], 'no_stream');
+    const subscription = store.subscribeToAll({ filter: { streamNamePrefixes: [stream] } });
+    const seen: string[] = [];
+    const received = (async () => {
+      for await (const e of subscription) if (seen.push(e.type) === 3) break;
+    })();
+    while (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    await double.restart();
+    await store.append(stream, [event('Two'), event('Three')], 0n);
+    await received;
+    expect(seen).toEqual(['One', 'Two', 'Three']);
+  });
+
   it('reports an unreachable server as EventStoreUnavailableError', async () => {
     const gone = await startEventStoreDbDouble();
     await gone.stop();

@@ -22,6 +22,8 @@ import { streamsService } from './streams-service';
 export interface EventStoreDbDouble {
   /** Insecure single-node connection string for EventStoreDBClient.connectionString. */
   readonly connectionString: string;
+  /** Drops every call and connection, as a server restart does, and serves the same log on the same port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,17 +42,27 @@ function getSupportedMethods(_call: ServerUnaryCall<Empty, SupportedMethods>, ca
 }
 
 export async function startEventStoreDbDouble(): Promise<EventStoreDbDouble> {
-  const server = new Server();
-  server.addService(StreamsService, streamsService(new InMemoryLog()));
-  server.addService(ServerFeaturesService, { getSupportedMethods });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    ),
-  );
+  const log = new InMemoryLog();
+  let { server, port } = await listen(log, 0);
   return {
     connectionString: `esdb://127.0.0.1:${port}?tls=false`,
+    restart: async () => {
+      server.forceShutdown();
+      ({ server } = await listen(log, port));
+    },
     // Forced: live subscriptions never finish on their own.
     stop: async () => server.forceShutdown(),
   };
+}
+
+async function listen(log: InMemoryLog, port: number): Promise<{ server: Server; port: number }> {
+  const server = new Server();
+  server.addService(StreamsService, streamsService(log));
+  server.addService(ServerFeaturesService, { getSupportedMethods });
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, actual) =>
+      error ? reject(error) : resolve(actual),
+    ),
+  );
+  return { server, port: bound };
 }

@@ -15,6 +15,8 @@ import { Clock } from './tokens';
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const REQUEST_BODY_BYTES_MAX = 64 * 1024;
 const STORE_POOL_SIZE_MAX = 20;
+/** Longer than any valid id (128), so an over-long id reaches validation and gets a clear 400. */
+const PATH_PARAM_LENGTH_MAX = 512;
 
 export interface RunningLedger {
   readonly url: string;
@@ -58,7 +60,7 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
 
     const app = await NestFactory.create<NestFastifyApplication>(
       LedgerApiModule.register({ config, store, readModels, projector, clock: options.clock ?? { now: () => new Date() } }),
-      new FastifyAdapter({ bodyLimit: REQUEST_BODY_BYTES_MAX }),
+      new FastifyAdapter({ bodyLimit: REQUEST_BODY_BYTES_MAX, maxParamLength: PATH_PARAM_LENGTH_MAX }),
       { logger: ['error', 'warn', 'log'] },
     );
     app.useGlobalPipes(validationPipe());

@@ -2,3 +2,4 @@ export * from './port';
 export * from './postgres';
 export * from './eventstoredb';
 export * from './run-command';
+export * from './stream-locks';

@@ -1,7 +1,9 @@
 import { EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from './port';
 
 /** Attempts of load-decide-append before a contended stream is reported as a conflict. */
-export const COMMAND_ATTEMPTS_MAX = 8;
+export const COMMAND_ATTEMPTS_MAX = 10;
+/** Upper bound of the random pause before a retry, so contending writers spread out. */
+const RETRY_JITTER_MS_MAX = 20;
 
 export interface DomainEventShape {
   readonly type: string;
@@ -56,6 +58,7 @@ export async function runCommand<Event extends DomainEventShape>(
       return { appended: true, events: recordedFrom(command.streamId, toAppend, result), position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * RETRY_JITTER_MS_MAX * attempt));
     }
   }
   throw new ConcurrencyExhaustedError(command.streamId);

@@ -14,7 +14,7 @@ import {
   MemberEvent,
   memberStreamId,
 } from '@loyalty/domain';
-import { CommandOutcome, EventStore, RecordedEvent, runCommand } from '@loyalty/event-store';
+import { CommandOutcome, EventStore, RecordedEvent, runCommand, StreamLocks } from '@loyalty/event-store';
 import { EVENT_STORE } from '../tokens';
 
 export interface GlobalIdClaim {
@@ -29,9 +29,15 @@ export interface GlobalIdClaim {
  */
 @Injectable()
 export class MemberLedger {
+  private readonly locks = new StreamLocks();
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute(command: MemberCommand, claim?: GlobalIdClaim): Promise<CommandOutcome> {
+  execute(command: MemberCommand, claim?: GlobalIdClaim): Promise<CommandOutcome> {
+    return this.locks.run(memberStreamId(command.memberId), () => this.decideAndAppend(command, claim));
+  }
+
+  private async decideAndAppend(command: MemberCommand, claim?: GlobalIdClaim): Promise<CommandOutcome> {
     const streamId = memberStreamId(command.memberId);
     const key = commandKey(command);
     const decide = (history: readonly RecordedEvent[]) => decideMember(command, foldMember(memberEvents(history)));

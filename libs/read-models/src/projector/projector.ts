@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import { EventStore, RecordedEvent, Subscription } from '@loyalty/event-store';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoints/checkpoints';
 import { batches } from './batches';
@@ -7,8 +7,10 @@ import { Projection } from './projection';
 /** Events per read-model transaction: large enough to amortise commits, small enough to keep locks short. */
 export const PROJECTOR_BATCH_SIZE_MAX = 500;
 const RESTART_DELAY_MS = 1000;
+/** How often a standby checks whether the active projector's lock was released. */
+const STANDBY_POLL_MS = 1000;
 
-export type ProjectorStatus = 'stopped' | 'running' | 'failing';
+export type ProjectorStatus = 'stopped' | 'standby' | 'running' | 'failing';
 
 /**
  * Catch-up subscription from the checkpoint into the read models; each batch
@@ -22,6 +24,7 @@ export class Projector {
   private checkpoint: bigint | undefined;
   private lastError: string | undefined;
   private eventsProjected = 0;
+  private leadership: QueryRunner | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -44,20 +47,52 @@ export class Projector {
   }
 
   status(): { status: ProjectorStatus; position: bigint | undefined; lastError: string | undefined; eventsProjected: number } {
-    const status = !this.running ? 'stopped' : this.lastError ? 'failing' : 'running';
+    const status = !this.running ? 'stopped' : !this.leadership ? 'standby' : this.lastError ? 'failing' : 'running';
     return { status, position: this.checkpoint, lastError: this.lastError, eventsProjected: this.eventsProjected };
   }
 
   private async runUntilStopped(): Promise<void> {
     while (!this.stopping) {
       try {
-        await this.catchUpAndFollow();
+        if (await this.lead()) await this.catchUpAndFollow();
+        else await new Promise((r) => setTimeout(r, STANDBY_POLL_MS));
       } catch (error) {
         this.lastError = error instanceof Error ? error.message : String(error);
         this.log(`projector ${this.name} failed, restarting from its checkpoint: ${this.lastError}`);
+        await this.resign();
         await new Promise((r) => setTimeout(r, RESTART_DELAY_MS));
       }
     }
+    await this.resign();
+  }
+
+  /**
+   * One active projector per projection across processes: a session advisory
+   * lock held on a dedicated connection. Others wait as hot standbys and take
+   * over when the holder's connection ends.
+   */
+  private async lead(): Promise<boolean> {
+    if (this.leadership) return true;
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    const rows: Array<{ locked: boolean }> = await runner.query(
+      `select pg_try_advisory_lock(hashtext('projector'), hashtext($1)) as locked`,
+      [this.name],
+    );
+    if (rows[0]?.locked) {
+      this.leadership = runner;
+      return true;
+    }
+    await runner.release();
+    return false;
+  }
+
+  private async resign(): Promise<void> {
+    const runner = this.leadership;
+    this.leadership = undefined;
+    if (!runner) return;
+    await runner.query(`select pg_advisory_unlock(hashtext('projector'), hashtext($1))`, [this.name]).catch(() => undefined);
+    await runner.release().catch(() => undefined);
   }
 
   private async catchUpAndFollow(): Promise<void> {

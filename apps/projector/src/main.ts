@@ -1,0 +1,35 @@
+import { Pool } from 'pg';
+import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
+import { ConfigError, loadConfig } from '@loyalty/platform';
+import { balancesProjection, openReadModels, Projector } from '@loyalty/read-models';
+
+/**
+ * The projector as its own process (production layout). Needs DATABASE_URL;
+ * a second replica is a hot standby behind the projection's advisory lock.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required for the standalone projector']);
+  const pool = new Pool({ connectionString: config.databaseUrl, max: 5 });
+  const store: EventStore =
+    config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : await PostgresEventStore.open(pool);
+  const readModels = await openReadModels(config.databaseUrl);
+  const projector = new Projector(store, readModels, [balancesProjection], 'ledger', (line) => console.log(line));
+  projector.start();
+  console.log('projector started (active or standby, see the advisory lock)');
+
+  const stop = async () => {
+    await projector.stop();
+    await store.close();
+    await readModels.destroy();
+    await pool.end();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+import { loadConfig } from '@loyalty/platform';
+import { RunningLedger, startLedger } from '../../apps/ledger-api/src/bootstrap';
+import { createTestDatabase } from './postgres';
+
+export const KEYS = { admin: 'test-admin-key', pos: 'test-pos-key', analyst: 'test-analyst-key', auditor: 'test-auditor-key' };
+
+export interface TestLedger {
+  readonly ledger: RunningLedger;
+  readonly databaseUrl: string;
+  call(method: string, path: string, body?: unknown, options?: { key?: string | null; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/** The real app (HTTP, event store, projector) on a fresh database and a free port. */
+export async function startTestLedger(label: string): Promise<TestLedger> {
+  const databaseUrl = await createTestDatabase(label);
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    API_KEYS: Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(','),
+  });
+  const ledger = await startLedger(config, { log: () => undefined });
+  return {
+    ledger,
+    databaseUrl,
+    async call(method, path, body, options = {}) {
+      const headers: Record<string, string> = { ...(options.headers ?? {}) };
+      const key = options.key === undefined ? KEYS.admin : options.key;
+      if (key !== null) headers['x-api-key'] = key;
+      const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+      if (payload !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(`${ledger.url}${path}`, { method, headers, body: payload });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // non-JSON bodies (docs pages) are returned as text
+      }
+      return { status: response.status, body: parsed, headers: response.headers };
+    },
+    close: () => ledger.close(),
+  };
+}
+
+export const PROGRAM = {
+  currency: 'EUR',
+  pointValueMinor: 1,
+  earning: {
+    pointsPerUnit: 1,
+    unitMinor: 100,
+    categoryMultipliers: { coffee: 2 },
+    welcomeBonus: 100,
+    birthdayBonus: 200,
+    referralBonus: { referrer: 300, referee: 100 },
+    actionBonuses: { review: 50, survey: 30 },
+  },
+  pendingDays: 0,
+  expiryMonths: 12,
+  tiers: [
+    { name: 'silver', minSpendMinor: 0, multiplier: 1 },
+    { name: 'gold', minSpendMinor: 100000, multiplier: 1.5 },
+  ],
+  rewards: [{ rewardId: 'free-coffee', points: 250 }],
+};
