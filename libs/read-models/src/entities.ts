@@ -27,6 +27,11 @@ export class MemberBalanceRow {
   @Column({ name: 'lifetime_earned', type: 'bigint', transformer: integer }) lifetimeEarned!: number;
   @Column({ type: 'bigint', transformer: integer }) redeemed!: number;
   @Column({ type: 'bigint', transformer: integer }) expired!: number;
+  @Column({ name: 'clawed_back', type: 'bigint', transformer: integer }) clawedBack!: number;
+  @Column({ type: 'bigint', transformer: integer }) adjusted!: number;
+  @Column({ name: 'transferred_in', type: 'bigint', transformer: integer }) transferredIn!: number;
+  @Column({ name: 'transferred_out', type: 'bigint', transformer: integer }) transferredOut!: number;
+  @Column({ type: 'bigint', transformer: integer }) debt!: number;
   @Column({ name: 'last_position', type: 'bigint', transformer: integer }) lastPosition!: number;
 }
 

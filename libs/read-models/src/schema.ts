@@ -30,6 +30,11 @@ create table if not exists ${READ_MODEL_SCHEMA}.member_balances (
   lifetime_earned bigint not null default 0,
   redeemed bigint not null default 0,
   expired bigint not null default 0,
+  clawed_back bigint not null default 0,
+  adjusted bigint not null default 0,
+  transferred_in bigint not null default 0,
+  transferred_out bigint not null default 0,
+  debt bigint not null default 0,
   last_position bigint not null
 );
 

@@ -16,6 +16,7 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
       birthdayBonus: e.birthdayBonus ?? 0,
       referralBonus: { referrer: e.referralBonus?.referrer ?? 0, referee: e.referralBonus?.referee ?? 0 },
       actionBonuses: { ...(e.actionBonuses ?? {}) },
+      actionCaps: Object.fromEntries(Object.entries(e.actionCaps ?? {}).map(([k, c]) => [k, { maxPerPeriod: c.maxPerPeriod, periodDays: c.periodDays }])),
     },
     pendingDays: dto.pendingDays,
     expiryMonths: dto.expiryMonths,

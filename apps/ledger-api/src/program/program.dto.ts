@@ -40,6 +40,17 @@ export class EarningDto {
   @IsOptional()
   @IsRecordOf(isNonNegativeInt(L.pointsMax), 'points', L.actionBonusesMax)
   actionBonuses?: Record<string, number>;
+  @ApiPropertyOptional({ example: { review: { maxPerPeriod: 3, periodDays: 30 } }, description: 'Per action type: at most maxPerPeriod bonuses in any periodDays window' })
+  @IsOptional()
+  @IsRecordOf(isActionCap, 'caps { maxPerPeriod, periodDays }', L.actionBonusesMax)
+  actionCaps?: Record<string, { maxPerPeriod: number; periodDays: number }>;
+}
+
+function isActionCap(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  const cap = value as { maxPerPeriod?: unknown; periodDays?: unknown };
+  return keys.length === 2 && isNonNegativeInt(L.pointsMax)(cap.maxPerPeriod) && isNonNegativeInt(3660)(cap.periodDays) && cap.periodDays !== 0;
 }
 
 export class TierDto {

@@ -1,6 +1,6 @@
 import { Instant, isAtOrBefore, toMillis } from '../shared/time';
 
-/** One accrual: points that become available, are consumed FIFO by expiry, and may expire. */
+/** One issuance: points that become available, are consumed FIFO by expiry, and may expire. */
 export interface Lot {
   readonly lotId: string;
   readonly points: number;
@@ -8,7 +8,7 @@ export interface Lot {
   readonly status: 'pending' | 'active' | 'expired';
   readonly pendingUntil: Instant | null;
   readonly expiresAt: Instant | null;
-  /** Earning order breaks ties between equal expiries, so consumption is deterministic. */
+  /** Issuance order breaks ties between equal expiries, so consumption is deterministic. */
   readonly sequence: number;
 }
 
@@ -17,7 +17,7 @@ export interface LotConsumption {
   readonly points: number;
 }
 
-export function availablePoints(lots: readonly Lot[]): number {
+export function availableInLots(lots: readonly Lot[]): number {
   return lots.reduce((sum, lot) => (lot.status === 'active' ? sum + lot.remaining : sum), 0);
 }
 
@@ -25,31 +25,42 @@ export function pendingPoints(lots: readonly Lot[]): number {
   return lots.reduce((sum, lot) => (lot.status === 'pending' ? sum + lot.remaining : sum), 0);
 }
 
-/** Soonest expiry first; never-expiring lots last; earning order within equal expiry. */
+/** Soonest expiry first; never-expiring lots last; issuance order within equal expiry. */
 export function byConsumptionOrder(a: Lot, b: Lot): number {
   const expiryA = a.expiresAt === null ? Number.POSITIVE_INFINITY : toMillis(a.expiresAt);
   const expiryB = b.expiresAt === null ? Number.POSITIVE_INFINITY : toMillis(b.expiresAt);
   return expiryA === expiryB ? a.sequence - b.sequence : expiryA - expiryB;
 }
 
-/** Which active lots pay for `points`, oldest expiry first; undefined when they cannot. */
-export function planConsumption(lots: readonly Lot[], points: number): LotConsumption[] | undefined {
-  const plan: LotConsumption[] = [];
+/** Takes up to `points` from `lots` in the given order; returns what was taken and what is still owed. */
+export function takeFrom(lots: readonly Lot[], points: number): { taken: LotConsumption[]; owed: number } {
+  const taken: LotConsumption[] = [];
   let owed = points;
-  for (const lot of lots.filter((l) => l.status === 'active' && l.remaining > 0).sort(byConsumptionOrder)) {
+  for (const lot of lots) {
     if (owed === 0) break;
-    const taken = Math.min(owed, lot.remaining);
-    plan.push({ lotId: lot.lotId, points: taken });
-    owed -= taken;
+    if (lot.remaining <= 0) continue;
+    const points = Math.min(owed, lot.remaining);
+    taken.push({ lotId: lot.lotId, points });
+    owed -= points;
   }
-  return owed === 0 ? plan : undefined;
+  return { taken, owed };
 }
 
-export function consumeLots(lots: readonly Lot[], consumed: readonly LotConsumption[]): Lot[] {
-  const byLot = new Map(consumed.map((c) => [c.lotId, c.points]));
+export const activeLotsInConsumptionOrder = (lots: readonly Lot[]) =>
+  lots.filter((l) => l.status === 'active' && l.remaining > 0).sort(byConsumptionOrder);
+
+/** Which active lots pay for `points`, soonest expiry first; undefined when they cannot. */
+export function planConsumption(lots: readonly Lot[], points: number): LotConsumption[] | undefined {
+  const { taken, owed } = takeFrom(activeLotsInConsumptionOrder(lots), points);
+  return owed === 0 ? taken : undefined;
+}
+
+export function adjustLots(lots: readonly Lot[], changes: readonly LotConsumption[], sign: 1 | -1): Lot[] {
+  const byLot = new Map<string, number>();
+  for (const c of changes) byLot.set(c.lotId, (byLot.get(c.lotId) ?? 0) + c.points);
   return lots.map((lot) => {
-    const taken = byLot.get(lot.lotId);
-    return taken === undefined ? lot : { ...lot, remaining: lot.remaining - taken };
+    const delta = byLot.get(lot.lotId);
+    return delta === undefined ? lot : { ...lot, remaining: lot.remaining + sign * delta };
   });
 }
 
@@ -57,6 +68,7 @@ export function isDueForActivation(lot: Lot, asOf: Instant): boolean {
   return lot.status === 'pending' && lot.pendingUntil !== null && isAtOrBefore(lot.pendingUntil, asOf);
 }
 
+/** Points restored to a lot after its expiry (a reversed redemption) expire again at the next run. */
 export function isDueForExpiry(lot: Lot, asOf: Instant): boolean {
-  return lot.status !== 'expired' && lot.remaining > 0 && lot.expiresAt !== null && isAtOrBefore(lot.expiresAt, asOf);
+  return lot.remaining > 0 && lot.expiresAt !== null && isAtOrBefore(lot.expiresAt, asOf);
 }

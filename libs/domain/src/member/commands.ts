@@ -1,7 +1,7 @@
 import { PurchaseLine } from '../earning/earning';
 import { ProgramPolicy } from '../program/policy';
 import { Instant } from '../shared/time';
-import { MemberProfile, MemberType } from './events';
+import { MemberProfile, MemberType, TransferredLot } from './events';
 
 /** The program version in force when the command is processed, loaded by the handler. */
 export interface ProgramInForce {
@@ -45,9 +45,78 @@ export interface RedeemPoints extends CommandBase {
   readonly rewardId: string | null;
 }
 
-export type MemberCommand = EnrolMember | RecordPurchase | RedeemPoints;
+export interface RefundPurchase extends CommandBase {
+  readonly type: 'RefundPurchase';
+  readonly transactionId: string;
+  readonly refundId: string;
+  readonly amountMinor: number;
+}
 
-/** The business id that makes a command idempotent; event ids derive from it. */
+export interface ReverseRedemption extends CommandBase {
+  readonly type: 'ReverseRedemption';
+  readonly redemptionId: string;
+}
+
+/** The daily job for one member: activations, expiries, birthday bonus, yearly tier requalification, all up to asOf. */
+export interface SettleMember extends CommandBase {
+  readonly type: 'SettleMember';
+  readonly asOf: Instant;
+}
+
+export interface RecordAction extends CommandBase {
+  readonly type: 'RecordAction';
+  readonly actionId: string;
+  readonly actionType: string;
+}
+
+export interface AdjustPoints extends CommandBase {
+  readonly type: 'AdjustPoints';
+  readonly adjustmentId: string;
+  readonly points: number;
+  readonly reason: string;
+  readonly actor: string;
+}
+
+export interface TransferPoints extends CommandBase {
+  readonly type: 'TransferPoints';
+  readonly transferId: string;
+  readonly toMemberId: string;
+  readonly points: number;
+}
+
+/** The receiving side of a transfer, issued by the transfer reactor from the sender's event. */
+export interface ReceiveTransfer extends CommandBase {
+  readonly type: 'ReceiveTransfer';
+  readonly transferId: string;
+  readonly fromMemberId: string;
+  readonly points: number;
+  readonly lots: readonly TransferredLot[];
+}
+
+/** The referrer's bonus, issued by the referral reactor when a referee qualifies. */
+export interface AwardReferrerBonus extends CommandBase {
+  readonly type: 'AwardReferrerBonus';
+  readonly refereeId: string;
+}
+
+export type MemberCommand =
+  | EnrolMember
+  | RecordPurchase
+  | RedeemPoints
+  | RefundPurchase
+  | ReverseRedemption
+  | SettleMember
+  | RecordAction
+  | AdjustPoints
+  | TransferPoints
+  | ReceiveTransfer
+  | AwardReferrerBonus;
+
+/**
+ * The business id that makes a command idempotent; event ids derive from it.
+ * Settlement is keyed by its asOf: a second run at the same instant finds
+ * nothing due and writes nothing.
+ */
 export function commandKey(command: MemberCommand): string {
   switch (command.type) {
     case 'EnrolMember':
@@ -56,5 +125,21 @@ export function commandKey(command: MemberCommand): string {
       return `purchase:${command.transactionId}`;
     case 'RedeemPoints':
       return `redemption:${command.redemptionId}`;
+    case 'RefundPurchase':
+      return `refund:${command.refundId}`;
+    case 'ReverseRedemption':
+      return `reversal:${command.redemptionId}`;
+    case 'SettleMember':
+      return `settlement:${command.asOf}`;
+    case 'RecordAction':
+      return `action:${command.actionId}`;
+    case 'AdjustPoints':
+      return `adjustment:${command.adjustmentId}`;
+    case 'TransferPoints':
+      return `transfer:${command.transferId}`;
+    case 'ReceiveTransfer':
+      return `transfer-in:${command.transferId}`;
+    case 'AwardReferrerBonus':
+      return `referral:${command.refereeId}`;
   }
 }

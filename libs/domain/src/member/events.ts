@@ -22,6 +22,7 @@ interface MemberEventBase {
 type Event<Type extends string, Data> = { readonly type: Type; readonly data: MemberEventBase & Data };
 
 export type AccrualSource = 'purchase' | 'welcome' | 'birthday' | 'referral' | 'action' | 'offer';
+export const ACCRUAL_SOURCES: readonly AccrualSource[] = ['purchase', 'welcome', 'birthday', 'referral', 'action', 'offer'];
 
 export type MemberEnrolled = Event<
   'MemberEnrolled',
@@ -78,22 +79,149 @@ export type TierChanged = Event<
   {
     readonly from: string | null;
     readonly to: string;
-    readonly reason: 'qualifying-spend';
+    /** Upgrades happen at once; downgrades only at the yearly requalification. */
+    readonly reason: 'qualifying-spend' | 'requalification';
     readonly qualifyingSpendMinor: number;
     readonly programVersion: number;
   }
 >;
 
-export type MemberEvent = MemberEnrolled | PurchaseRecorded | PointsAccrued | PointsRedeemed | TierChanged;
+/** A pending lot's return window passed; dated at the lot's pendingUntil. */
+export type PointsActivated = Event<'PointsActivated', { readonly lotId: string; readonly points: number }>;
+
+/** What was left of a lot at its expiry; dated at the lot's expiresAt. */
+export type PointsExpired = Event<'PointsExpired', { readonly lotId: string; readonly points: number }>;
+
+export type PurchaseRefunded = Event<
+  'PurchaseRefunded',
+  {
+    readonly transactionId: string;
+    readonly refundId: string;
+    readonly amountMinor: number;
+    readonly requestHash: string;
+  }
+>;
+
+/**
+ * Points taken back for a refund: from lots where they remain (pending first),
+ * and as debt for what the member had already spent.
+ */
+export type PointsClawedBack = Event<
+  'PointsClawedBack',
+  {
+    readonly transactionId: string;
+    readonly refundId: string;
+    readonly points: number;
+    readonly lots: readonly LotConsumption[];
+    readonly debtIncurred: number;
+  }
+>;
+
+/** Debt from a clawback paid off by points as they become available. */
+export type DebtRepaid = Event<'DebtRepaid', { readonly points: number; readonly lots: readonly LotConsumption[] }>;
+
+export type RedemptionReversed = Event<
+  'RedemptionReversed',
+  {
+    readonly redemptionId: string;
+    readonly points: number;
+    /** The consumed lots, restored with their original expiry. */
+    readonly lots: readonly LotConsumption[];
+  }
+>;
+
+/** A manual correction by an admin. Positive: a new lot; negative: consumed from available lots FIFO. */
+export type PointsAdjusted = Event<
+  'PointsAdjusted',
+  {
+    readonly adjustmentId: string;
+    readonly points: number;
+    readonly reason: string;
+    readonly actor: string;
+    readonly lotId: string | null;
+    readonly expiresAt: Instant | null;
+    readonly lots: readonly LotConsumption[];
+    readonly requestHash: string;
+  }
+>;
+
+export interface TransferredLot {
+  readonly lotId: string;
+  readonly points: number;
+  readonly expiresAt: Instant | null;
+}
+
+export type PointsTransferredOut = Event<
+  'PointsTransferredOut',
+  {
+    readonly transferId: string;
+    readonly toMemberId: string;
+    readonly points: number;
+    /** Source lots consumed, with their expiry, so the receiver's lots keep it. */
+    readonly lots: readonly TransferredLot[];
+    readonly requestHash: string;
+  }
+>;
+
+export type PointsTransferredIn = Event<
+  'PointsTransferredIn',
+  {
+    readonly transferId: string;
+    readonly fromMemberId: string;
+    readonly points: number;
+    /** New lots on the receiving side, one per source lot, same expiry. */
+    readonly lots: readonly TransferredLot[];
+  }
+>;
+
+/** A referee's first purchase qualifies the referral; the referrer's bonus follows on the referrer's stream. */
+export type ReferralQualified = Event<'ReferralQualified', { readonly referrerId: string; readonly transactionId: string }>;
+
+export type ActionRecorded = Event<
+  'ActionRecorded',
+  { readonly actionId: string; readonly actionType: string; readonly rewarded: boolean; readonly requestHash: string }
+>;
+
+export type MemberEvent =
+  | MemberEnrolled
+  | PurchaseRecorded
+  | PointsAccrued
+  | PointsActivated
+  | PointsExpired
+  | PointsRedeemed
+  | RedemptionReversed
+  | PurchaseRefunded
+  | PointsClawedBack
+  | DebtRepaid
+  | PointsAdjusted
+  | PointsTransferredOut
+  | PointsTransferredIn
+  | ReferralQualified
+  | ActionRecorded
+  | TierChanged;
 export type MemberEventType = MemberEvent['type'];
 
-export const MEMBER_EVENT_TYPES: readonly MemberEventType[] = [
-  'MemberEnrolled',
-  'PurchaseRecorded',
-  'PointsAccrued',
-  'PointsRedeemed',
-  'TierChanged',
-];
+const EVERY_MEMBER_EVENT_TYPE: Record<MemberEventType, true> = {
+  MemberEnrolled: true,
+  PurchaseRecorded: true,
+  PointsAccrued: true,
+  PointsActivated: true,
+  PointsExpired: true,
+  PointsRedeemed: true,
+  RedemptionReversed: true,
+  PurchaseRefunded: true,
+  PointsClawedBack: true,
+  DebtRepaid: true,
+  PointsAdjusted: true,
+  PointsTransferredOut: true,
+  PointsTransferredIn: true,
+  ReferralQualified: true,
+  ActionRecorded: true,
+  TierChanged: true,
+};
+
+/** Derived from a record keyed by the union, so a new event type cannot be forgotten here. */
+export const MEMBER_EVENT_TYPES = Object.keys(EVERY_MEMBER_EVENT_TYPE) as readonly MemberEventType[];
 
 export const memberStreamId = (memberId: string) => `member-${memberId}`;
 export const MEMBER_STREAM_PREFIX = 'member-';

@@ -220,8 +220,8 @@ describe('redemptions', () => {
 
   it('does not spend pending points', () => {
     const pending = programInForce({ pendingDays: 14 });
-    const history = historyOf(enrol({ program: pending }));
-    member.given(history).when(redeem({ points: 1 })).thenThrows('INSUFFICIENT_POINTS', { available: 0 });
+    const history = historyOf(enrol(), purchase({ program: pending, amountMinor: 10_000 }));
+    member.given(history).when(redeem({ points: 101 })).thenThrows('INSUFFICIENT_POINTS', { available: 100 });
   });
 
   it('refuses an unknown reward and a request naming both points and a reward', () => {

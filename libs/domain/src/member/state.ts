@@ -1,90 +1,246 @@
-import { consumeLots, Lot } from '../lots/lots';
+import { adjustLots, availableInLots, Lot, LotConsumption, pendingPoints } from '../lots/lots';
 import { Instant } from '../shared/time';
 import { MemberEvent, MemberType } from './events';
 
-export interface QualifyingPurchase {
+export interface PurchaseRecord {
+  readonly transactionId: string;
   readonly occurredAt: Instant;
   readonly amountMinor: number;
+  readonly refundedMinor: number;
+  readonly pointsAccrued: number;
+  readonly pointsClawedBack: number;
+  readonly lotId: string | null;
+}
+
+export interface RedemptionRecord {
+  readonly points: number;
+  readonly lots: readonly LotConsumption[];
+  readonly reversed: boolean;
+}
+
+/** Signed totals by movement; the balance identity is checked against them. */
+export interface Movements {
+  readonly issued: number;
+  readonly redeemed: number;
+  readonly expired: number;
+  readonly clawedBack: number;
+  readonly adjusted: number;
+  readonly transferredIn: number;
+  readonly transferredOut: number;
 }
 
 export interface MemberState {
   readonly enrolled: boolean;
+  readonly memberId: string | null;
   readonly memberType: MemberType | null;
   readonly enrolledAt: Instant | null;
+  readonly birthDate: string | null;
+  readonly referredBy: string | null;
   readonly tier: string | null;
+  readonly tierQualifiedAt: Instant | null;
   readonly lots: readonly Lot[];
+  /** Points owed after a refund clawed back more than the member still had; repaid by later points. */
+  readonly debt: number;
   /** Command key -> hash of the request that created it, to tell a retry from a conflicting reuse. */
   readonly processed: ReadonlyMap<string, string>;
-  readonly purchases: readonly QualifyingPurchase[];
-  readonly lifetimeEarned: number;
-  readonly redeemed: number;
-  /** Number of events folded: the stream revision the next append expects is this minus one. */
+  readonly purchases: ReadonlyMap<string, PurchaseRecord>;
+  readonly redemptions: ReadonlyMap<string, RedemptionRecord>;
+  readonly birthdayYears: ReadonlySet<number>;
+  /** Actions that earned a bonus, for per-period caps. */
+  readonly rewardedActions: readonly { readonly actionType: string; readonly occurredAt: Instant }[];
+  readonly referralQualified: boolean;
+  readonly movements: Movements;
   readonly eventCount: number;
 }
 
+const NO_MOVEMENTS: Movements = { issued: 0, redeemed: 0, expired: 0, clawedBack: 0, adjusted: 0, transferredIn: 0, transferredOut: 0 };
+
 export const initialMemberState = (): MemberState => ({
   enrolled: false,
+  memberId: null,
   memberType: null,
   enrolledAt: null,
+  birthDate: null,
+  referredBy: null,
   tier: null,
+  tierQualifiedAt: null,
   lots: [],
+  debt: 0,
   processed: new Map(),
-  purchases: [],
-  lifetimeEarned: 0,
-  redeemed: 0,
+  purchases: new Map(),
+  redemptions: new Map(),
+  birthdayYears: new Set(),
+  rewardedActions: [],
+  referralQualified: false,
+  movements: NO_MOVEMENTS,
   eventCount: 0,
 });
 
-export function evolveMember(state: MemberState, event: MemberEvent): MemberState {
-  const next = { ...state, eventCount: state.eventCount + 1 };
-  const data = event.data;
-  switch (event.type) {
-    case 'MemberEnrolled':
-      return {
-        ...next,
-        enrolled: true,
-        memberType: event.data.memberType,
-        enrolledAt: data.occurredAt,
-        tier: event.data.tier,
-        processed: remember(state, `enrolment:${data.memberId}`, event.data.requestHash),
-      };
-    case 'PurchaseRecorded':
-      return {
-        ...next,
-        purchases: [...state.purchases, { occurredAt: data.occurredAt, amountMinor: event.data.amountMinor }],
-        processed: remember(state, `purchase:${event.data.transactionId}`, event.data.requestHash),
-      };
-    case 'PointsAccrued': {
-      const { lotId, points, pendingUntil, expiresAt } = event.data;
-      const lot: Lot = {
-        lotId,
-        points,
-        remaining: points,
-        status: pendingUntil === null ? 'active' : 'pending',
-        pendingUntil,
-        expiresAt,
-        sequence: state.lots.length,
-      };
-      return { ...next, lots: [...state.lots, lot], lifetimeEarned: state.lifetimeEarned + points };
-    }
-    case 'PointsRedeemed':
-      return {
-        ...next,
-        lots: consumeLots(state.lots, event.data.lots),
-        redeemed: state.redeemed + event.data.points,
-        processed: remember(state, `redemption:${event.data.redemptionId}`, event.data.requestHash),
-      };
-    case 'TierChanged':
-      return { ...next, tier: event.data.to };
-  }
-}
+/** Available may be negative only by recorded debt (invariant 1). */
+export const availablePoints = (state: MemberState) => availableInLots(state.lots) - state.debt;
+export const pendingOf = (state: MemberState) => pendingPoints(state.lots);
 
-function remember(state: MemberState, key: string, requestHash: string): ReadonlyMap<string, string> {
-  const processed = new Map(state.processed);
-  processed.set(key, requestHash);
-  return processed;
+export function evolveMember(state: MemberState, event: MemberEvent): MemberState {
+  const s = { ...state, eventCount: state.eventCount + 1 };
+  const m = state.movements;
+  switch (event.type) {
+    case 'MemberEnrolled': {
+      const d = event.data;
+      return {
+        ...s,
+        enrolled: true,
+        memberId: d.memberId,
+        memberType: d.memberType,
+        enrolledAt: d.occurredAt,
+        birthDate: d.profile.birthDate ?? null,
+        referredBy: d.referredBy,
+        tier: d.tier,
+        tierQualifiedAt: d.occurredAt,
+        processed: withEntry(state.processed, `enrolment:${d.memberId}`, d.requestHash),
+      };
+    }
+    case 'PurchaseRecorded': {
+      const d = event.data;
+      const record: PurchaseRecord = {
+        transactionId: d.transactionId,
+        occurredAt: d.occurredAt,
+        amountMinor: d.amountMinor,
+        refundedMinor: 0,
+        pointsAccrued: 0,
+        pointsClawedBack: 0,
+        lotId: null,
+      };
+      return {
+        ...s,
+        purchases: withEntry(state.purchases, d.transactionId, record),
+        processed: withEntry(state.processed, `purchase:${d.transactionId}`, d.requestHash),
+      };
+    }
+    case 'PointsAccrued': {
+      const d = event.data;
+      const purchases =
+        d.source === 'purchase' ? updateEntry(state.purchases, d.reference, (p) => ({ ...p, pointsAccrued: d.points, lotId: d.lotId })) : state.purchases;
+      const birthdayYears =
+        d.source === 'birthday' ? new Set([...state.birthdayYears, Number(d.reference.slice(-4))]) : state.birthdayYears;
+      return {
+        ...s,
+        lots: [...state.lots, newLot(state, d.lotId, d.points, d.pendingUntil, d.expiresAt)],
+        purchases,
+        birthdayYears,
+        movements: { ...m, issued: m.issued + d.points },
+      };
+    }
+    case 'PointsActivated':
+      return { ...s, lots: state.lots.map((l) => (l.lotId === event.data.lotId ? { ...l, status: 'active' } : l)) };
+    case 'PointsExpired': {
+      const d = event.data;
+      const lots = state.lots.map((l) => (l.lotId === d.lotId ? { ...l, remaining: l.remaining - d.points, status: 'expired' as const } : l));
+      return { ...s, lots, movements: { ...m, expired: m.expired + d.points } };
+    }
+    case 'PointsRedeemed': {
+      const d = event.data;
+      return {
+        ...s,
+        lots: adjustLots(state.lots, d.lots, -1),
+        redemptions: withEntry(state.redemptions, d.redemptionId, { points: d.points, lots: d.lots, reversed: false }),
+        processed: withEntry(state.processed, `redemption:${d.redemptionId}`, d.requestHash),
+        movements: { ...m, redeemed: m.redeemed + d.points },
+      };
+    }
+    case 'RedemptionReversed': {
+      const d = event.data;
+      // A lot restored after its expiry is active again until the next expiry run takes it.
+      const lots = adjustLots(state.lots, d.lots, 1).map((l) => (l.status === 'expired' && l.remaining > 0 ? { ...l, status: 'active' as const } : l));
+      return {
+        ...s,
+        lots,
+        redemptions: updateEntry(state.redemptions, d.redemptionId, (r) => ({ ...r, reversed: true })),
+        movements: { ...m, redeemed: m.redeemed - d.points },
+      };
+    }
+    case 'PurchaseRefunded': {
+      const d = event.data;
+      return {
+        ...s,
+        purchases: updateEntry(state.purchases, d.transactionId, (p) => ({ ...p, refundedMinor: p.refundedMinor + d.amountMinor })),
+        processed: withEntry(state.processed, `refund:${d.refundId}`, d.requestHash),
+      };
+    }
+    case 'PointsClawedBack': {
+      const d = event.data;
+      return {
+        ...s,
+        lots: adjustLots(state.lots, d.lots, -1),
+        debt: state.debt + d.debtIncurred,
+        purchases: updateEntry(state.purchases, d.transactionId, (p) => ({ ...p, pointsClawedBack: p.pointsClawedBack + d.points })),
+        movements: { ...m, clawedBack: m.clawedBack + d.points },
+      };
+    }
+    case 'DebtRepaid':
+      return { ...s, lots: adjustLots(state.lots, event.data.lots, -1), debt: state.debt - event.data.points };
+    case 'PointsAdjusted': {
+      const d = event.data;
+      const lots = d.lotId === null ? adjustLots(state.lots, d.lots, -1) : [...state.lots, newLot(state, d.lotId, d.points, null, d.expiresAt)];
+      return {
+        ...s,
+        lots,
+        processed: withEntry(state.processed, `adjustment:${d.adjustmentId}`, d.requestHash),
+        movements: { ...m, adjusted: m.adjusted + d.points },
+      };
+    }
+    case 'PointsTransferredOut': {
+      const d = event.data;
+      return {
+        ...s,
+        lots: adjustLots(state.lots, d.lots, -1),
+        processed: withEntry(state.processed, `transfer:${d.transferId}`, d.requestHash),
+        movements: { ...m, transferredOut: m.transferredOut + d.points },
+      };
+    }
+    case 'PointsTransferredIn': {
+      const d = event.data;
+      let next: MemberState = { ...s, processed: withEntry(state.processed, `transfer-in:${d.transferId}`, d.transferId) };
+      for (const lot of d.lots) next = { ...next, lots: [...next.lots, newLot(next, lot.lotId, lot.points, null, lot.expiresAt)] };
+      return { ...next, movements: { ...m, transferredIn: m.transferredIn + d.points } };
+    }
+    case 'ReferralQualified':
+      return { ...s, referralQualified: true };
+    case 'ActionRecorded': {
+      const d = event.data;
+      return {
+        ...s,
+        rewardedActions: d.rewarded ? [...state.rewardedActions, { actionType: d.actionType, occurredAt: d.occurredAt }] : state.rewardedActions,
+        processed: withEntry(state.processed, `action:${d.actionId}`, d.requestHash),
+      };
+    }
+    case 'TierChanged':
+      return { ...s, tier: event.data.to, tierQualifiedAt: event.data.reason === 'requalification' ? event.data.occurredAt : state.tierQualifiedAt };
+  }
 }
 
 export function foldMember(events: readonly MemberEvent[], from: MemberState = initialMemberState()): MemberState {
   return events.reduce(evolveMember, from);
+}
+
+function newLot(state: MemberState, lotId: string, points: number, pendingUntil: Instant | null, expiresAt: Instant | null): Lot {
+  return {
+    lotId,
+    points,
+    remaining: points,
+    status: pendingUntil === null ? 'active' : 'pending',
+    pendingUntil,
+    expiresAt,
+    sequence: state.lots.length,
+  };
+}
+
+function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
+  const next = new Map(map);
+  next.set(key, value);
+  return next;
+}
+
+function updateEntry<K, V>(map: ReadonlyMap<K, V>, key: K, update: (value: V) => V): ReadonlyMap<K, V> {
+  const current = map.get(key);
+  return current === undefined ? map : withEntry(map, key, update(current));
 }

@@ -18,6 +18,13 @@ export interface EarningPolicy {
   readonly birthdayBonus: number;
   readonly referralBonus: { readonly referrer: number; readonly referee: number };
   readonly actionBonuses: Readonly<Record<string, number>>;
+  /** Optional cap per action type: at most maxPerPeriod bonuses in any periodDays window. */
+  readonly actionCaps: Readonly<Record<string, ActionCap>>;
+}
+
+export interface ActionCap {
+  readonly maxPerPeriod: number;
+  readonly periodDays: number;
 }
 
 export interface ProgramPolicy {

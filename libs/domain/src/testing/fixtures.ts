@@ -16,6 +16,7 @@ export const policy = (overrides: Partial<ProgramPolicy> = {}): ProgramPolicy =>
     birthdayBonus: 200,
     referralBonus: { referrer: 300, referee: 100 },
     actionBonuses: { review: 50 },
+    actionCaps: { review: { maxPerPeriod: 2, periodDays: 30 } },
   },
   pendingDays: 0,
   expiryMonths: 12,

@@ -1,0 +1,44 @@
+import { Pool } from 'pg';
+import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
+import { KafkaRelay } from '@loyalty/messaging';
+import { ConfigError, loadConfig } from '@loyalty/platform';
+
+/** Connections: the relay's leadership session, the store's LISTEN connection, and reads. */
+const POOL_CONNECTIONS_MAX = 5;
+
+/**
+ * The relay as its own process (production layout). Needs KAFKA_BROKERS and
+ * DATABASE_URL (checkpoint, dead letters, leadership; also the event store
+ * unless EVENT_STORE points at EventStoreDB). A second replica is a hot
+ * standby behind the topic map's advisory lock.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const problems: string[] = [];
+  if (!config.kafkaBrokers) problems.push('KAFKA_BROKERS is required for the standalone Kafka relay (host:port,host:port)');
+  if (!config.databaseUrl) problems.push('DATABASE_URL is required for the standalone Kafka relay');
+  if (!config.kafkaBrokers || !config.databaseUrl) throw new ConfigError(problems);
+  const pool = new Pool({ connectionString: config.databaseUrl, max: POOL_CONNECTIONS_MAX });
+  const store: EventStore =
+    config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : await PostgresEventStore.open(pool);
+  const relay = new KafkaRelay({ store, pool, brokers: config.kafkaBrokers, log: (line) => console.log(line) });
+  relay.start();
+  console.log(`kafka relay started for ${config.kafkaBrokers.join(',')} (active or standby, see the advisory lock)`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await relay.stop();
+    await store.close();
+    await pool.end();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

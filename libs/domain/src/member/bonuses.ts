@@ -1,0 +1,46 @@
+import { rejected } from '../shared/errors';
+import { addDays, toMillis } from '../shared/time';
+import { AwardReferrerBonus, RecordAction } from './commands';
+import { accrual, base } from './decision-helpers';
+import { MemberEvent } from './events';
+import { MemberState } from './state';
+
+/**
+ * An action (review, survey, social share...) earns its configured bonus,
+ * within the type's cap over a sliding window. Past the cap the action is
+ * still recorded, with no points, so the member's history stays complete.
+ */
+export function recordAction(command: RecordAction, state: MemberState): MemberEvent[] {
+  const { earning } = command.program.policy;
+  const bonus = earning.actionBonuses[command.actionType];
+  if (bonus === undefined) {
+    throw rejected('UNKNOWN_ACTION', `the program has no bonus for action ${command.actionType}`, {
+      actionType: command.actionType,
+      known: Object.keys(earning.actionBonuses),
+    });
+  }
+  const rewarded = bonus > 0 && !capReached(command, state);
+  const recorded: MemberEvent = {
+    type: 'ActionRecorded',
+    data: { ...base(command), actionId: command.actionId, actionType: command.actionType, rewarded, requestHash: command.requestHash },
+  };
+  if (!rewarded) return [recorded];
+  return [recorded, accrual(command, `action:${command.actionId}`, bonus, 'action', command.actionId, [`action:${command.actionType}`])];
+}
+
+function capReached(command: RecordAction, state: MemberState): boolean {
+  const cap = command.program.policy.earning.actionCaps[command.actionType];
+  if (!cap) return false;
+  const windowStart = toMillis(addDays(command.occurredAt, -cap.periodDays));
+  const rewardedInWindow = state.rewardedActions.filter(
+    (a) => a.actionType === command.actionType && toMillis(a.occurredAt) > windowStart && toMillis(a.occurredAt) <= toMillis(command.occurredAt),
+  ).length;
+  return rewardedInWindow >= cap.maxPerPeriod;
+}
+
+/** Issued by the referral reactor on the referrer's stream; keyed by the referee so it happens once. */
+export function awardReferrerBonus(command: AwardReferrerBonus, _state: MemberState): MemberEvent[] {
+  const bonus = command.program.policy.earning.referralBonus.referrer;
+  if (bonus <= 0) return [];
+  return [accrual(command, `referral:referrer:${command.refereeId}`, bonus, 'referral', command.refereeId, ['referral:referrer'])];
+}

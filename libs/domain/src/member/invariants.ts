@@ -1,0 +1,36 @@
+import { availableInLots } from '../lots/lots';
+import { MemberEvent } from './events';
+import { availablePoints, foldMember, MemberState, pendingOf } from './state';
+
+export class LedgerInvariantViolation extends Error {
+  constructor(message: string) {
+    super(`ledger invariant violated: ${message}`);
+    this.name = 'LedgerInvariantViolation';
+  }
+}
+
+/**
+ * DESIGN.md invariants 1 and 2, asserted where they could break: before the
+ * events are appended.
+ *   issued - redeemed - expired - clawedBack + adjusted + in - out = available + pending
+ * and no lot below zero, and available negative only by recorded debt.
+ */
+export function assertLedgerInvariants(before: MemberState, events: readonly MemberEvent[]): void {
+  if (events.length === 0) return;
+  const after = foldMember(events, before);
+  const problems = ledgerProblems(after);
+  if (problems.length > 0) throw new LedgerInvariantViolation(problems.join('; '));
+}
+
+export function ledgerProblems(state: MemberState): string[] {
+  const problems: string[] = [];
+  const m = state.movements;
+  const net = m.issued - m.redeemed - m.expired - m.clawedBack + m.adjusted + m.transferredIn - m.transferredOut;
+  const held = availablePoints(state) + pendingOf(state);
+  if (net !== held) problems.push(`movements net ${net} but available + pending is ${held}`);
+  const negativeLot = state.lots.find((l) => l.remaining < 0 || l.remaining > l.points);
+  if (negativeLot) problems.push(`lot ${negativeLot.lotId} has ${negativeLot.remaining} of ${negativeLot.points}`);
+  if (state.debt < 0) problems.push(`debt is negative: ${state.debt}`);
+  if (state.debt > 0 && availableInLots(state.lots) > 0) problems.push('debt outstanding while points are available');
+  return problems;
+}

@@ -1,0 +1,132 @@
+import { pointsForPurchase } from '../earning/earning';
+import { Lot, activeLotsInConsumptionOrder, takeFrom } from '../lots/lots';
+import { TierPolicy } from '../program/policy';
+import { notFound, rejected } from '../shared/errors';
+import { addMonths, isAfter, toMillis } from '../shared/time';
+import { RecordPurchase, RefundPurchase } from './commands';
+import { accrual, base } from './decision-helpers';
+import { MemberEvent, TierChanged } from './events';
+import { MemberState, PurchaseRecord } from './state';
+
+/** Tier qualification looks back this far from each purchase. */
+export const TIER_QUALIFYING_MONTHS = 12;
+
+export function recordPurchase(command: RecordPurchase, state: MemberState): MemberEvent[] {
+  const { policy } = command.program;
+  if (command.currency !== policy.currency) {
+    throw rejected('CURRENCY_MISMATCH', `the program runs in ${policy.currency}, not ${command.currency}`, {
+      expected: policy.currency,
+      received: command.currency,
+    });
+  }
+  const tier = policy.tiers.find((t) => t.name === state.tier);
+  const earned = pointsForPurchase(policy.earning, command.amountMinor, command.items, tier);
+  const events: MemberEvent[] = [
+    {
+      type: 'PurchaseRecorded',
+      data: {
+        ...base(command),
+        transactionId: command.transactionId,
+        amountMinor: command.amountMinor,
+        currency: command.currency,
+        items: command.items,
+        storeId: command.storeId,
+        requestHash: command.requestHash,
+      },
+    },
+  ];
+  if (earned.points > 0) {
+    events.push(accrual(command, `purchase:${command.transactionId}`, earned.points, 'purchase', command.transactionId, earned.ruleIds));
+  }
+  events.push(...referralOnFirstPurchase(command, state));
+  const upgrade = tierUpgrade(command, state);
+  if (upgrade) events.push(upgrade);
+  return events;
+}
+
+/** The referee's bonus comes with the first purchase; the referrer's follows on the referrer's stream. */
+function referralOnFirstPurchase(command: RecordPurchase, state: MemberState): MemberEvent[] {
+  if (!state.referredBy || state.referralQualified || state.purchases.size > 0) return [];
+  const events: MemberEvent[] = [
+    { type: 'ReferralQualified', data: { ...base(command), referrerId: state.referredBy, transactionId: command.transactionId } },
+  ];
+  const refereeBonus = command.program.policy.earning.referralBonus.referee;
+  if (refereeBonus > 0) {
+    events.push(accrual(command, `referral:referee:${command.memberId}`, refereeBonus, 'referral', state.referredBy, ['referral:referee']));
+  }
+  return events;
+}
+
+/** Upgrades happen at once, after the purchase that crosses the threshold; that purchase earns at the old tier. */
+function tierUpgrade(command: RecordPurchase, state: MemberState): TierChanged | undefined {
+  const { policy, version } = command.program;
+  const spend = qualifyingSpend(state, command.occurredAt) + command.amountMinor;
+  const qualified = highestTier(policy.tiers, spend);
+  const current = policy.tiers.findIndex((t) => t.name === state.tier);
+  if (!qualified || policy.tiers.indexOf(qualified) <= current) return undefined;
+  return {
+    type: 'TierChanged',
+    data: { ...base(command), from: state.tier, to: qualified.name, reason: 'qualifying-spend', qualifyingSpendMinor: spend, programVersion: version },
+  };
+}
+
+/** Net of refunds, over the 12 months up to `at`. */
+export function qualifyingSpend(state: MemberState, at: string): number {
+  const windowStart = toMillis(addMonths(at, -TIER_QUALIFYING_MONTHS));
+  let spend = 0;
+  for (const p of state.purchases.values()) {
+    if (toMillis(p.occurredAt) > windowStart && !isAfter(p.occurredAt, at)) spend += p.amountMinor - p.refundedMinor;
+  }
+  return spend;
+}
+
+export function highestTier(tiers: readonly TierPolicy[], spendMinor: number): TierPolicy | undefined {
+  return [...tiers].reverse().find((t) => spendMinor >= t.minSpendMinor);
+}
+
+/**
+ * Claws back points in proportion to the refunded amount, rounded down on the
+ * running total so several partial refunds never claw back more than a full
+ * one: clawed(total refunded) = floor(accrued * refunded / amount).
+ * Pending points go first (the purchase's own lot, then other pending lots),
+ * then available ones by expiry; what the member already spent becomes debt.
+ */
+export function refundPurchase(command: RefundPurchase, state: MemberState): MemberEvent[] {
+  const purchase = state.purchases.get(command.transactionId);
+  if (!purchase) throw notFound('TRANSACTION_NOT_FOUND', `no purchase ${command.transactionId}`, { transactionId: command.transactionId });
+  const refundableMinor = purchase.amountMinor - purchase.refundedMinor;
+  if (command.amountMinor > refundableMinor) {
+    throw rejected('REFUND_EXCEEDS_PURCHASE', `only ${refundableMinor} of the purchase remains refundable`, {
+      requestedMinor: command.amountMinor,
+      refundableMinor,
+    });
+  }
+  const points = clawbackFor(purchase, command.amountMinor);
+  const refunded: MemberEvent = {
+    type: 'PurchaseRefunded',
+    data: { ...base(command), transactionId: command.transactionId, refundId: command.refundId, amountMinor: command.amountMinor, requestHash: command.requestHash },
+  };
+  if (points === 0) return [refunded];
+  const { taken, owed } = takeFrom(clawbackOrder(state.lots, purchase.lotId), points);
+  return [
+    refunded,
+    {
+      type: 'PointsClawedBack',
+      data: { ...base(command), transactionId: command.transactionId, refundId: command.refundId, points, lots: taken, debtIncurred: owed },
+    },
+  ];
+}
+
+function clawbackFor(purchase: PurchaseRecord, refundMinor: number): number {
+  if (purchase.amountMinor === 0) return 0;
+  const refundedAfter = BigInt(purchase.refundedMinor + refundMinor);
+  const clawedAfter = Number((BigInt(purchase.pointsAccrued) * refundedAfter) / BigInt(purchase.amountMinor));
+  return clawedAfter - purchase.pointsClawedBack;
+}
+
+function clawbackOrder(lots: readonly Lot[], ownLotId: string | null): Lot[] {
+  const own = lots.filter((l) => l.lotId === ownLotId && l.status !== 'expired');
+  const pending = lots.filter((l) => l.status === 'pending' && l.lotId !== ownLotId);
+  const active = activeLotsInConsumptionOrder(lots).filter((l) => l.lotId !== ownLotId);
+  return [...own, ...pending, ...active];
+}

@@ -1,0 +1,92 @@
+import { isDueForActivation, isDueForExpiry, Lot } from '../lots/lots';
+import { rejected } from '../shared/errors';
+import { addMonths, Instant, isAfter, isAtOrBefore, toMillis } from '../shared/time';
+import { SettleMember } from './commands';
+import { accrual, base } from './decision-helpers';
+import { highestTier, qualifyingSpend } from './purchases';
+import { MemberEvent } from './events';
+import { foldMember, MemberState } from './state';
+
+interface DueTransition {
+  readonly at: Instant;
+  readonly order: number;
+  readonly event: (command: SettleMember, lot: Lot) => MemberEvent;
+}
+
+/**
+ * The daily job for one member, up to asOf: activate lots whose return window
+ * passed, expire what is left of lots past expiry (each event dated at the
+ * lot's own instant, in time order), award the birthday bonus for the year,
+ * and requalify the tier once a year. Running it twice changes nothing.
+ */
+export function settle(command: SettleMember, state: MemberState): MemberEvent[] {
+  if (isAfter(command.asOf, command.receivedAt)) {
+    throw rejected('AS_OF_IN_FUTURE', 'asOf may not be in the future', { asOf: command.asOf });
+  }
+  const events: MemberEvent[] = [...lotTransitions(command, state)];
+  const afterLots = foldMember(events, state);
+  const birthday = birthdayBonus(command, afterLots);
+  if (birthday) events.push(birthday);
+  const requalified = requalification(command, afterLots);
+  if (requalified) events.push(requalified);
+  return events;
+}
+
+function lotTransitions(command: SettleMember, state: MemberState): MemberEvent[] {
+  const due: Array<{ lot: Lot } & DueTransition> = [];
+  for (const lot of state.lots) {
+    if (isDueForActivation(lot, command.asOf)) due.push({ lot, at: lot.pendingUntil!, order: 0, event: activation });
+    if (lot.expiresAt !== null && isAtOrBefore(lot.expiresAt, command.asOf) && (lot.remaining > 0 || lot.status === 'pending')) {
+      due.push({ lot, at: lot.expiresAt, order: 1, event: expiry });
+    }
+  }
+  due.sort((a, b) => toMillis(a.at) - toMillis(b.at) || a.order - b.order || a.lot.sequence - b.lot.sequence);
+  const events: MemberEvent[] = [];
+  let current = state;
+  for (const transition of due) {
+    const lot = current.lots.find((l) => l.lotId === transition.lot.lotId)!;
+    if (transition.order === 1 && !isDueForExpiry(lot, command.asOf)) continue;
+    const event = transition.event(command, lot);
+    events.push(event);
+    current = foldMember([event], current);
+  }
+  return events;
+}
+
+const activation = (command: SettleMember, lot: Lot): MemberEvent => ({
+  type: 'PointsActivated',
+  data: { ...base(command, lot.pendingUntil!), lotId: lot.lotId, points: lot.remaining },
+});
+
+const expiry = (command: SettleMember, lot: Lot): MemberEvent => ({
+  type: 'PointsExpired',
+  data: { ...base(command, lot.expiresAt!), lotId: lot.lotId, points: lot.remaining },
+});
+
+/** Once per member per calendar year, on or after the birthday (29 February counts on 28 February in other years). */
+function birthdayBonus(command: SettleMember, state: MemberState): MemberEvent | undefined {
+  const bonus = command.program.policy.earning.birthdayBonus;
+  if (bonus <= 0 || !state.birthDate) return undefined;
+  const year = new Date(toMillis(command.asOf)).getUTCFullYear();
+  if (state.birthdayYears.has(year)) return undefined;
+  const [, month, day] = state.birthDate.split('-').map(Number) as [number, number, number];
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const birthday = new Date(Date.UTC(year, month - 1, Math.min(day, lastDay))).toISOString();
+  if (isAfter(birthday, command.asOf) || (state.enrolledAt && isAfter(state.enrolledAt, command.asOf))) return undefined;
+  const dated = { ...command, occurredAt: isAfter(birthday, state.enrolledAt ?? birthday) ? birthday : state.enrolledAt! };
+  return accrual(dated, `birthday:${year}`, bonus, 'birthday', `birthday:${year}`, ['birthday']);
+}
+
+/** Yearly, on the anniversary of the last qualification: the tier follows the last 12 months' spend, down as well as up. */
+function requalification(command: SettleMember, state: MemberState): MemberEvent | undefined {
+  const { policy, version } = command.program;
+  if (policy.tiers.length === 0 || !state.tierQualifiedAt) return undefined;
+  const anniversary = addMonths(state.tierQualifiedAt, 12);
+  if (isAfter(anniversary, command.asOf)) return undefined;
+  const spend = qualifyingSpend(state, anniversary);
+  const tier = highestTier(policy.tiers, spend)?.name ?? policy.tiers[0]!.name;
+  return {
+    type: 'TierChanged',
+    data: { ...base(command, anniversary), from: state.tier, to: tier, reason: 'requalification', qualifyingSpendMinor: spend, programVersion: version },
+  };
+}
