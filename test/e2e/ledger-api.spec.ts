@@ -79,6 +79,11 @@ describe('ledger API (HTTP, end to end)', () => {
         lifetimeEarned: 147,
         redeemed: 120,
         expired: 0,
+        clawedBack: 0,
+        adjusted: 0,
+        transferredIn: 0,
+        transferredOut: 0,
+        debt: 0,
         tier: 'silver',
         asOfPosition: expect.any(Number),
       });

@@ -6,6 +6,14 @@ import { EventStore } from '@loyalty/event-store';
 import { LedgerConfig } from '@loyalty/platform';
 import { Projector } from '@loyalty/read-models';
 import { HealthController } from './health/health.controller';
+import { DailyScheduler } from './jobs/daily-scheduler';
+import { JobsController } from './jobs/jobs.controller';
+import { SettleMembersHandler } from './jobs/settle-members.handler';
+import { MemberPointsController } from './members/member-points.controller';
+import { AdjustPointsHandler, RecordActionHandler, TransferPointsHandler } from './members/member-points.handlers';
+import { RefundPurchaseHandler } from './points/refund-purchase.handler';
+import { ReverseRedemptionHandler } from './points/reverse-redemption.handler';
+import { LedgerReactions } from './reactions/ledger-reactions';
 import { ApiKeyGuard } from './http/auth';
 import { ErrorFilter } from './http/error-filter';
 import { ReadConsistency } from './http/read-consistency';
@@ -38,7 +46,7 @@ export class LedgerApiModule {
     return {
       module: LedgerApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [ProgramController, MembersController, PointsController, HealthController],
+      controllers: [ProgramController, MembersController, MemberPointsController, PointsController, JobsController, HealthController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: runtime.config },
         { provide: EVENT_STORE, useValue: runtime.store },
@@ -57,6 +65,14 @@ export class LedgerApiModule {
         EnrolMemberHandler,
         RecordPurchaseHandler,
         RedeemPointsHandler,
+        RefundPurchaseHandler,
+        ReverseRedemptionHandler,
+        RecordActionHandler,
+        AdjustPointsHandler,
+        TransferPointsHandler,
+        SettleMembersHandler,
+        DailyScheduler,
+        LedgerReactions,
       ],
     };
   }

@@ -16,6 +16,7 @@ export class MemberRow {
   @Column({ name: 'birth_date', type: 'text', nullable: true }) birthDate!: string | null;
   @Column({ name: 'referred_by', type: 'text', nullable: true }) referredBy!: string | null;
   @Column({ type: 'text', nullable: true }) tier!: string | null;
+  @Column({ name: 'tier_qualified_at', type: 'timestamptz' }) tierQualifiedAt!: Date;
   @Column({ name: 'enrolled_at', type: 'timestamptz' }) enrolledAt!: Date;
 }
 

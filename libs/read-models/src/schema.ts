@@ -20,6 +20,7 @@ create table if not exists ${READ_MODEL_SCHEMA}.members (
   birth_date text,
   referred_by text,
   tier text,
+  tier_qualified_at timestamptz not null,
   enrolled_at timestamptz not null
 );
 
@@ -61,4 +62,11 @@ create table if not exists ${READ_MODEL_SCHEMA}.ledger_entries (
   detail jsonb not null
 );
 create index if not exists ledger_entries_member_position on ${READ_MODEL_SCHEMA}.ledger_entries (member_id, position desc);
+
+-- A birthday in a given year; 29 February falls on 28 February outside leap years, as in the domain.
+create or replace function ${READ_MODEL_SCHEMA}.birthday_in(year int, birth_date text) returns date language sql immutable as $$
+  select make_date(year, substr(birth_date, 6, 2)::int,
+    least(substr(birth_date, 9, 2)::int,
+          extract(day from (make_date(year, substr(birth_date, 6, 2)::int, 1) + interval '1 month - 1 day'))::int))
+$$;
 `;

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { FastifyRequest } from 'fastify';
@@ -43,6 +43,20 @@ export class ApiKeyGuard implements CanActivate {
     if (!allowed.includes(match.role)) {
       throw new ApiError(403, 'FORBIDDEN', `the ${match.role} role may not do this`, { allowed });
     }
+    (request as AuthenticatedRequest).principal = { role: match.role, keyId: match.digest.subarray(0, 4).toString('hex') };
     return true;
   }
 }
+
+/** Who made a request: the key's role and a short digest that identifies the key without revealing it. */
+export interface Principal {
+  readonly role: Role;
+  readonly keyId: string;
+}
+
+type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+
+export const Actor = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
+  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  return principal ? `${principal.role}:${principal.keyId}` : 'unknown';
+});

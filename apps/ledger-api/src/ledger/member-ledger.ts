@@ -53,6 +53,11 @@ export class MemberLedger {
     });
   }
 
+  async isEnrolled(memberId: string): Promise<boolean> {
+    const first = await this.store.readStream(memberStreamId(memberId), { maxCount: 1 });
+    return first[0]?.type === 'MemberEnrolled';
+  }
+
   /** The member that holds a purchase or redemption id, from its claim stream. */
   async claimant(kind: ClaimKind, id: string): Promise<string | undefined> {
     const events = await this.store.readStream(claimStreamId(kind, id));

@@ -1,4 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { rejected } from '@loyalty/domain';
 import { CommandContextFactory } from '../ledger/command-context';
 import { MemberLedger } from '../ledger/member-ledger';
 import { EnrolMemberDto } from './members.dto';
@@ -24,6 +25,9 @@ export class EnrolMemberHandler implements ICommandHandler<EnrolMemberCommand, E
   ) {}
 
   async execute({ body, requestHash }: EnrolMemberCommand): Promise<EnrolMemberReply> {
+    if (body.referredBy !== undefined && (body.referredBy === body.memberId || !(await this.ledger.isEnrolled(body.referredBy)))) {
+      throw rejected('UNKNOWN_REFERRER', `no other member ${body.referredBy} to credit for the referral`, { referredBy: body.referredBy });
+    }
     const outcome = await this.ledger.execute({
       type: 'EnrolMember',
       memberId: body.memberId,

@@ -46,6 +46,11 @@ export class MemberQueries {
       lifetimeEarned: balance.lifetimeEarned,
       redeemed: balance.redeemed,
       expired: balance.expired,
+      clawedBack: balance.clawedBack,
+      adjusted: balance.adjusted,
+      transferredIn: balance.transferredIn,
+      transferredOut: balance.transferredOut,
+      debt: balance.debt,
       tier: member.tier,
     };
   }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, NotEquals } from 'class-validator';
+import { PROGRAM_LIMITS } from '@loyalty/domain';
 import { OccurredAtDto } from '../http/common.dto';
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
 
@@ -13,4 +14,29 @@ export class EnrolMemberDto extends OccurredAtDto {
   @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'birthDate must be YYYY-MM-DD' })
   birthDate?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) referredBy?: string;
+}
+
+export class RecordActionDto extends OccurredAtDto {
+  @ApiProperty({ example: 'review-123' }) @IsString() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) actionId!: string;
+  @ApiProperty({ example: 'review', description: 'an action type configured in earning.actionBonuses' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'type must be an action name of 1-64 characters' })
+  type!: string;
+}
+
+export class AdjustPointsDto {
+  @ApiProperty({ example: 'adj-0001' }) @IsString() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) adjustmentId!: string;
+  @ApiProperty({ example: -50, description: 'non-zero integer; negative takes points away' })
+  @IsInt()
+  @NotEquals(0)
+  @Min(-PROGRAM_LIMITS.pointsMax)
+  @Max(PROGRAM_LIMITS.pointsMax)
+  points!: number;
+  @ApiProperty({ example: 'goodwill after a late delivery' }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+}
+
+export class TransferPointsDto extends OccurredAtDto {
+  @ApiProperty({ example: 'tr-0001' }) @IsString() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) transferId!: string;
+  @ApiProperty({ example: 'm-1002' }) @IsString() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) toMemberId!: string;
+  @ApiProperty({ example: 100 }) @IsInt() @Min(1) @Max(PROGRAM_LIMITS.pointsMax) points!: number;
 }

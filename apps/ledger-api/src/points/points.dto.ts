@@ -38,3 +38,10 @@ export class RedeemPointsDto extends OccurredAtDto {
   @ApiPropertyOptional({ example: 250 }) @IsOptional() @IsInt() @Min(1) @Max(PROGRAM_LIMITS.pointsMax) points?: number;
   @ApiPropertyOptional({ example: 'free-coffee' }) @IsOptional() @IsString() @clientId() rewardId?: string;
 }
+
+export class RefundPurchaseDto extends OccurredAtDto {
+  @ApiProperty({ example: 'rf-0001' }) @IsString() @clientId() refundId!: string;
+  @ApiProperty({ example: 1000, description: 'integer minor units' }) @IsInt() @Min(1) @Max(PURCHASE_LIMITS.amountMinorMax) amountMinor!: number;
+}
+
+export class ReverseRedemptionDto extends OccurredAtDto {}

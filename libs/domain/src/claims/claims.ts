@@ -8,7 +8,7 @@ import { conflict } from '../shared/errors';
  * member write never happened is completed by the client's retry, which
  * matches the claim.
  */
-export type ClaimKind = 'purchase' | 'redemption';
+export type ClaimKind = 'purchase' | 'redemption' | 'refund' | 'transfer';
 
 export interface ClientIdClaimed {
   readonly type: 'ClientIdClaimed';

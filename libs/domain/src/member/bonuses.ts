@@ -39,8 +39,9 @@ function capReached(command: RecordAction, state: MemberState): boolean {
 }
 
 /** Issued by the referral reactor on the referrer's stream; keyed by the referee so it happens once. */
-export function awardReferrerBonus(command: AwardReferrerBonus, _state: MemberState): MemberEvent[] {
+export function awardReferrerBonus(command: AwardReferrerBonus, state: MemberState): MemberEvent[] {
   const bonus = command.program.policy.earning.referralBonus.referrer;
-  if (bonus <= 0) return [];
-  return [accrual(command, `referral:referrer:${command.refereeId}`, bonus, 'referral', command.refereeId, ['referral:referrer'])];
+  const lotId = `referral:referrer:${command.refereeId}`;
+  if (bonus <= 0 || state.lots.some((l) => l.lotId === lotId)) return [];
+  return [accrual(command, lotId, bonus, 'referral', command.refereeId, ['referral:referrer'])];
 }

@@ -31,6 +31,7 @@ export function ledgerProblems(state: MemberState): string[] {
   const negativeLot = state.lots.find((l) => l.remaining < 0 || l.remaining > l.points);
   if (negativeLot) problems.push(`lot ${negativeLot.lotId} has ${negativeLot.remaining} of ${negativeLot.points}`);
   if (state.debt < 0) problems.push(`debt is negative: ${state.debt}`);
+  if (new Set(state.lots.map((l) => l.lotId)).size !== state.lots.length) problems.push('a lot id was issued twice');
   if (state.debt > 0 && availableInLots(state.lots) > 0) problems.push('debt outstanding while points are available');
   return problems;
 }

@@ -82,7 +82,7 @@ async function project(rows: MemberRows, event: MemberEvent): Promise<void> {
       return rows.entry('transfer-in', d.points, d.transferId, { fromMemberId: d.fromMemberId, lots: d.lots });
     }
     case 'TierChanged':
-      return rows.setTier(event.data.to);
+      return rows.setTier(event.data.to, event.data.reason === 'requalification' ? event.data.occurredAt : null);
     case 'PurchaseRecorded':
     case 'PurchaseRefunded':
     case 'ReferralQualified':
@@ -106,8 +106,8 @@ class MemberRows {
 
   async enrol(d: Extract<MemberEvent, { type: 'MemberEnrolled' }>['data']): Promise<void> {
     await this.manager.query(
-      `insert into ${S}.members (member_id, member_type, name, email, birth_date, referred_by, tier, enrolled_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (member_id) do nothing`,
+      `insert into ${S}.members (member_id, member_type, name, email, birth_date, referred_by, tier, tier_qualified_at, enrolled_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $8) on conflict (member_id) do nothing`,
       [this.memberId, d.memberType, d.profile.name ?? null, d.profile.email ?? null, d.profile.birthDate ?? null, d.referredBy, d.tier, d.occurredAt],
     );
     await this.manager.query(`insert into ${S}.member_balances (member_id, last_position) values ($1, $2) on conflict (member_id) do nothing`, [
@@ -161,8 +161,11 @@ class MemberRows {
     );
   }
 
-  async setTier(tier: string) {
-    await this.manager.query(`update ${S}.members set tier = $2 where member_id = $1`, [this.memberId, tier]);
+  async setTier(tier: string, requalifiedAt: string | null) {
+    await this.manager.query(
+      `update ${S}.members set tier = $2, tier_qualified_at = coalesce($3::timestamptz, tier_qualified_at) where member_id = $1`,
+      [this.memberId, tier, requalifiedAt],
+    );
   }
 
   async entry(type: string, points: number, reference: string, detail: Record<string, unknown>) {

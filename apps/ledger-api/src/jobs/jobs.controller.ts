@@ -1,0 +1,40 @@
+import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiPropertyOptional, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { Roles } from '../http/auth';
+import { ReadConsistency } from '../http/read-consistency';
+import { INSTANT_PATTERN } from '../http/common.dto';
+import { SettleMembersCommand, SettlementReport } from './settle-members.handler';
+
+export class RunExpiryJobDto {
+  @ApiPropertyOptional({ example: '2026-11-23T00:00:00Z', description: 'Default now; never in the future' })
+  @IsOptional()
+  @IsString()
+  @Matches(INSTANT_PATTERN, { message: 'asOf must be an ISO 8601 timestamp with an offset' })
+  asOf?: string;
+}
+
+@ApiTags('admin')
+@ApiSecurity('api-key')
+@Controller('v1/admin/jobs')
+export class JobsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly consistency: ReadConsistency,
+  ) {}
+
+  /**
+   * Activates pending lots and expires lots up to asOf (plus birthday bonuses
+   * and yearly tier requalification). `?minPosition=` first lets the member
+   * index catch up with writes the caller just made.
+   */
+  @Post('expire')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiQuery({ name: 'minPosition', required: false })
+  async run(@Body() body: RunExpiryJobDto, @Query('minPosition') minPosition?: string): Promise<SettlementReport> {
+    await this.consistency.atLeast(minPosition);
+    return this.commands.execute(new SettleMembersCommand(body?.asOf));
+  }
+}

@@ -1,0 +1,81 @@
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { invalid, isAfter, normaliseInstant } from '@loyalty/domain';
+import { ClockService } from '../ledger/clock.service';
+import { MemberLedger } from '../ledger/member-ledger';
+import { ProgramStore } from '../ledger/program-store';
+import { READ_MODELS } from '../tokens';
+import { settlementCandidates } from './settlement-candidates';
+
+/** Members fetched per page and settled at once: bounded work and bounded connections. */
+const CANDIDATES_PAGE_SIZE = 500;
+const SETTLEMENT_CONCURRENCY = 4;
+
+export class SettleMembersCommand {
+  constructor(readonly asOf: string | undefined) {}
+}
+
+export interface SettlementReport {
+  readonly asOf: string;
+  readonly membersChecked: number;
+  readonly membersChanged: number;
+  readonly activated: number;
+  readonly expired: number;
+  readonly birthdayBonuses: number;
+  readonly tierChanges: number;
+  readonly debtRepayments: number;
+  /** The highest position written by this run; -1 when it wrote nothing. */
+  readonly position: number;
+}
+
+/** The daily job: POST /v1/admin/jobs/expire and the scheduler both run this. Running it twice is harmless. */
+@CommandHandler(SettleMembersCommand)
+export class SettleMembersHandler implements ICommandHandler<SettleMembersCommand, SettlementReport> {
+  private readonly logger = new Logger('settlement');
+
+  constructor(
+    @Inject(READ_MODELS) private readonly db: DataSource,
+    private readonly ledger: MemberLedger,
+    private readonly programs: ProgramStore,
+    private readonly clock: ClockService,
+  ) {}
+
+  async execute({ asOf: requested }: SettleMembersCommand): Promise<SettlementReport> {
+    const receivedAt = this.clock.nowIso();
+    const asOf = requested === undefined ? receivedAt : normaliseInstant(requested);
+    if (isAfter(asOf, receivedAt)) throw invalid('AS_OF_IN_FUTURE', 'asOf may not be in the future', { asOf });
+    const program = await this.programs.inForce();
+    const report = { asOf, membersChecked: 0, membersChanged: 0, activated: 0, expired: 0, birthdayBonuses: 0, tierChanges: 0, debtRepayments: 0, position: -1 };
+    let after = '';
+    for (;;) {
+      const page = await settlementCandidates(this.db, asOf, after, CANDIDATES_PAGE_SIZE);
+      if (page.length === 0) break;
+      for (let i = 0; i < page.length; i += SETTLEMENT_CONCURRENCY) {
+        const outcomes = await Promise.all(
+          page.slice(i, i + SETTLEMENT_CONCURRENCY).map((memberId) =>
+            this.ledger.execute({ type: 'SettleMember', memberId, asOf, occurredAt: receivedAt, receivedAt, requestHash: `settlement:${asOf}`, program }),
+          ),
+        );
+        for (const outcome of outcomes) tally(report, outcome);
+      }
+      report.membersChecked += page.length;
+      after = page[page.length - 1]!;
+      this.logger.log(`settled ${report.membersChecked} members as of ${asOf}`);
+    }
+    return report;
+  }
+}
+
+function tally(report: { -readonly [K in keyof SettlementReport]: SettlementReport[K] }, outcome: { appended: boolean; events: readonly { type: string; data: Record<string, unknown> }[]; position: bigint }) {
+  if (!outcome.appended) return;
+  report.membersChanged += 1;
+  report.position = Math.max(report.position, Number(outcome.position));
+  for (const event of outcome.events) {
+    if (event.type === 'PointsActivated') report.activated += 1;
+    else if (event.type === 'PointsExpired') report.expired += 1;
+    else if (event.type === 'PointsAccrued' && event.data.source === 'birthday') report.birthdayBonuses += 1;
+    else if (event.type === 'TierChanged') report.tierChanges += 1;
+    else if (event.type === 'DebtRepaid') report.debtRepayments += 1;
+  }
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { deterministicEventId } from '@loyalty/domain';
+import { HEADERS, KafkaRelay, RELAY_SCHEMA, topicsOf } from '@loyalty/messaging';
+import { describeKafka, testBrokers } from './support/kafka-env';
+import { createTopics, eventually, isolatedTopicMap, openTestLog, TestLog, TopicReader, topicOf } from './support/fixtures';
+import { accrual, enrolment, redemption } from './support/events';
+
+const MEMBERS = 8;
+const ROUNDS = 12;
+
+describeKafka('Kafka relay on a real broker', () => {
+  let log: TestLog;
+  const relays: KafkaRelay[] = [];
+  const readers: TopicReader[] = [];
+
+  beforeEach(async () => {
+    log = await openTestLog('relay');
+  });
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+    await Promise.all(readers.splice(0).map((r) => r.stop()));
+    await log.close();
+  });
+
+  function relayFor(map: ReturnType<typeof isolatedTopicMap>, lines: string[] = []): KafkaRelay {
+    const relay = new KafkaRelay({ store: log.store, pool: log.pool, brokers: testBrokers(), topicMap: map, log: (l) => lines.push(l) });
+    relays.push(relay);
+    return relay;
+  }
+
+  it('publishes every member event once, keyed by member, in stream order, with the contract headers', async () => {
+    const map = isolatedTopicMap('order');
+    await createTopics(testBrokers(), map);
+    const reader = await TopicReader.start(testBrokers(), topicsOf(map));
+    readers.push(reader);
+    for (let m = 0; m < MEMBERS; m++) await log.store.append(`member-m${m}`, [enrolment(`m${m}`)], 'no_stream');
+    // Claim streams are the ledger's bookkeeping: they must not reach Kafka.
+    await log.store.append('purchase-tx1', [{ eventId: randomUUID(), type: 'ClientIdClaimed', data: { memberId: 'm0' } }], 'no_stream');
+    const relay = relayFor(map);
+    relay.start();
+    // Interleaved live appends across members, some while the relay is catching up.
+    for (let round = 0; round < ROUNDS; round++) {
+      await Promise.all(
+        Array.from({ length: MEMBERS }, (_, m) =>
+          log.store.append(`member-m${m}`, [round % 4 === 3 ? redemption(`m${m}`, `r${round}`, 1) : accrual(`m${m}`, `l${round}`, round + 1)], 'any'),
+        ),
+      );
+    }
+    const expected = MEMBERS * (ROUNDS + 1);
+    await reader.waitFor((messages) => messages.length >= expected);
+
+    const stored = (await log.store.readAll({ maxCount: 10_000 })).filter((e) => e.streamId.startsWith('member-'));
+    expect(new Set(reader.messages.map((m) => m.headers[HEADERS.eventId]))).toEqual(new Set(stored.map((e) => e.eventId)));
+    for (let m = 0; m < MEMBERS; m++) {
+      const ofMember = reader.messages.filter((msg) => msg.key === `m${m}`);
+      const pointsRevisions = ofMember.filter((msg) => msg.topic === topicOf(map, 'points')).map((msg) => Number(msg.headers[HEADERS.revision]));
+      expect(pointsRevisions).toEqual([...pointsRevisions].sort((a, b) => a - b));
+      for (const topic of topicsOf(map)) {
+        expect(new Set(ofMember.filter((msg) => msg.topic === topic).map((msg) => msg.partition)).size).toBeLessThanOrEqual(1);
+      }
+    }
+    const first = reader.messages.find((msg) => msg.headers[HEADERS.eventType] === 'MemberEnrolled')!;
+    const source = stored.find((e) => e.eventId === first.headers[HEADERS.eventId])!;
+    expect(first.topic).toBe(topicOf(map, 'member'));
+    expect(first.headers).toEqual({
+      [HEADERS.eventType]: 'MemberEnrolled',
+      [HEADERS.eventId]: source.eventId,
+      [HEADERS.schemaVersion]: '1',
+      [HEADERS.position]: source.position.toString(),
+      [HEADERS.streamId]: source.streamId,
+      [HEADERS.revision]: '0',
+      [HEADERS.contentType]: 'application/json',
+    });
+    expect(first.value).toEqual(source.data);
+
+    const last = (await log.store.readAll({ maxCount: 10_000 })).at(-1)!;
+    await eventually(() => relay.status().lastPosition === last.position, 10_000);
+    const { rows } = await log.pool.query(`select position from ${RELAY_SCHEMA}.checkpoints where name = $1`, [map.name]);
+    expect(BigInt(rows[0].position)).toBe(last.position);
+    expect(relay.status()).toMatchObject({ status: 'running', producedEvents: expected, internalEvents: 1, poisonEvents: 0, lastError: undefined });
+  });
+
+  it('publishes an event type the map does not know to its category default and reports it', async () => {
+    const map = isolatedTopicMap('unmapped');
+    await createTopics(testBrokers(), map);
+    const reader = await TopicReader.start(testBrokers(), topicsOf(map));
+    readers.push(reader);
+    const lines: string[] = [];
+    await log.store.append('member-m1', [{ eventId: randomUUID(), type: 'PointsGifted', data: { memberId: 'm1', points: 5 } }], 'no_stream');
+    await log.store.append('voucher-v1', [{ eventId: randomUUID(), type: 'VoucherIssued', data: { voucherId: 'v1' } }], 'no_stream');
+    const relay = relayFor(map, lines);
+    relay.start();
+    await reader.waitFor((messages) => messages.length >= 2);
+    expect(reader.messages.map((m) => [m.topic, m.key]).sort()).toEqual([
+      [topicOf(map, 'member'), 'm1'],
+      [topicOf(map, 'other'), 'voucher-v1'],
+    ]);
+    expect(relay.status().unmappedTypes).toEqual(['member:PointsGifted', 'voucher:VoucherIssued']);
+    expect(lines.some((l) => l.includes('member:PointsGifted is not in the topic map'))).toBe(true);
+  });
+
+  it('keeps a second relay as hot standby that takes over from the checkpoint without a gap', async () => {
+    const map = isolatedTopicMap('standby');
+    await createTopics(testBrokers(), map);
+    const reader = await TopicReader.start(testBrokers(), topicsOf(map));
+    readers.push(reader);
+    const active = relayFor(map);
+    const standby = relayFor(map);
+    active.start();
+    await eventually(() => active.status().status === 'running', 20_000);
+    standby.start();
+    await log.store.append('member-a', [enrolment('a'), accrual('a', 'l1', 10)], 'no_stream');
+    await reader.waitFor((messages) => messages.length >= 2);
+    expect(standby.status().status).toBe('standby');
+
+    await active.stop();
+    await log.store.append('member-a', [accrual('a', 'l2', 20), redemption('a', 'r1', 5)], 1n);
+    await eventually(() => standby.status().status === 'running', 20_000);
+    await reader.waitFor((messages) => messages.length >= 4);
+    const stored = await log.store.readAll();
+    expect(reader.messages.map((m) => m.headers[HEADERS.eventId]).sort()).toEqual(stored.map((e) => e.eventId).sort());
+    expect(stored[0]!.eventId).toBe(deterministicEventId('member-a', 'enrolment:a', 0));
+  });
+});
