@@ -15,7 +15,7 @@ export const policy = (overrides: Partial<ProgramPolicy> = {}): ProgramPolicy =>
     welcomeBonus: 100,
     birthdayBonus: 200,
     referralBonus: { referrer: 300, referee: 100 },
-    actionBonuses: { review: 50 },
+    actionBonuses: { review: 50, survey: 30 },
     actionCaps: { review: { maxPerPeriod: 2, periodDays: 30 } },
   },
   pendingDays: 0,

@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { MemberCommand } from '../member/commands';
+import { programInForce } from './fixtures';
+import {
+  action, adjust, enrol, purchase, receive, redeem, refund, reverse, settle, transfer,
+} from './member-commands';
+
+/**
+ * Random member histories for property tests: a command plan over a year and
+ * a half, with times moving forward, refunds and reversals pointing at
+ * earlier ids (or at ids that do not exist, to exercise refusals).
+ */
+const START_MS = Date.parse('2025-01-01T00:00:00Z');
+const HOUR_MS = 3_600_000;
+export const RECEIVED_AT = '2030-01-01T00:00:00.000Z';
+
+type Step =
+  | { kind: 'purchase'; amountMinor: number; coffeeShare: number }
+  | { kind: 'redeem'; points: number }
+  | { kind: 'refund'; target: number; share: number }
+  | { kind: 'reverse'; target: number }
+  | { kind: 'settle' }
+  | { kind: 'action'; type: 'review' | 'survey' }
+  | { kind: 'adjust'; points: number }
+  | { kind: 'transferOut'; points: number }
+  | { kind: 'transferIn'; points: number; expiresInDays: number | null };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('purchase' as const), amountMinor: fc.integer({ min: 0, max: 250_000 }), coffeeShare: fc.integer({ min: 0, max: 100 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('redeem' as const), points: fc.integer({ min: 1, max: 800 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('refund' as const), target: fc.nat(), share: fc.integer({ min: 1, max: 100 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reverse' as const), target: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('settle' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('action' as const), type: fc.constantFrom('review' as const, 'survey' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('adjust' as const), points: fc.integer({ min: -300, max: 300 }).filter((p) => p !== 0) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('transferOut' as const), points: fc.integer({ min: 1, max: 300 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('transferIn' as const), points: fc.integer({ min: 1, max: 300 }), expiresInDays: fc.option(fc.integer({ min: -30, max: 400 })) }) },
+);
+
+export const memberPlan = fc.record({
+  pendingDays: fc.constantFrom(0, 14),
+  expiryMonths: fc.constantFrom(0, 3, 12),
+  steps: fc.array(fc.tuple(step, fc.integer({ min: 1, max: 24 * 20 })), { minLength: 1, maxLength: 60 }),
+});
+
+export type MemberPlan = typeof memberPlan extends fc.Arbitrary<infer T> ? T : never;
+
+/** Turns a plan into commands for one member; `memberId` lets several members share one store. */
+export function commandsOf(plan: MemberPlan, memberId = 'm1'): MemberCommand[] {
+  const program = programInForce({ pendingDays: plan.pendingDays, expiryMonths: plan.expiryMonths });
+  let at = START_MS;
+  const iso = () => new Date(at).toISOString();
+  const common = () => ({ memberId, occurredAt: iso(), receivedAt: RECEIVED_AT, program });
+  const purchases: Array<{ id: string; amountMinor: number }> = [];
+  const redemptions: string[] = [];
+  const commands: MemberCommand[] = [enrol({ ...common(), profile: { birthDate: '1990-06-15' }, requestHash: `enrol-${memberId}` })];
+  plan.steps.forEach(([s, hours], i) => {
+    at += hours * HOUR_MS;
+    const id = `${memberId}-${i}`;
+    switch (s.kind) {
+      case 'purchase': {
+        const coffeeMinor = Math.floor((s.amountMinor * s.coffeeShare) / 100);
+        const items = coffeeMinor > 0 ? [{ sku: 'latte', category: 'coffee', quantity: 1, unitPriceMinor: coffeeMinor }] : [];
+        purchases.push({ id, amountMinor: s.amountMinor });
+        return void commands.push(purchase({ ...common(), transactionId: id, amountMinor: s.amountMinor, items, requestHash: `h-${id}` }));
+      }
+      case 'redeem':
+        redemptions.push(id);
+        return void commands.push(redeem({ ...common(), redemptionId: id, points: s.points, requestHash: `h-${id}` }));
+      case 'refund': {
+        const target = purchases[s.target % Math.max(purchases.length, 1)];
+        const amountMinor = Math.max(1, Math.floor(((target?.amountMinor ?? 1) * s.share) / 100));
+        return void commands.push(refund({ ...common(), transactionId: target?.id ?? 'missing', refundId: id, amountMinor, requestHash: `h-${id}` }));
+      }
+      case 'reverse':
+        return void commands.push(reverse({ ...common(), redemptionId: redemptions[s.target % Math.max(redemptions.length, 1)] ?? 'missing' }));
+      case 'settle':
+        return void commands.push(settle(iso(), { ...common(), asOf: iso() }));
+      case 'action':
+        return void commands.push(action({ ...common(), actionId: id, actionType: s.type, requestHash: `h-${id}` }));
+      case 'adjust':
+        return void commands.push(adjust({ ...common(), adjustmentId: id, points: s.points, requestHash: `h-${id}` }));
+      case 'transferOut':
+        return void commands.push(transfer({ ...common(), transferId: id, toMemberId: `${memberId}-friend`, points: s.points, requestHash: `h-${id}` }));
+      case 'transferIn': {
+        const expiresAt = s.expiresInDays === null ? null : new Date(at + s.expiresInDays * 24 * HOUR_MS).toISOString();
+        return void commands.push(
+          receive({ ...common(), transferId: `in-${id}`, fromMemberId: 'someone', points: s.points, lots: [{ lotId: 'x', points: s.points, expiresAt }], requestHash: `in-${id}` }),
+        );
+      }
+    }
+  });
+  return commands;
+}
