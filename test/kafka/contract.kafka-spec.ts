@@ -9,7 +9,6 @@ import { appendMemberEvents, createTopics, isolatedTopicMap, openTestLog, TestLo
 import { contractHistories, programHistory } from './support/histories';
 
 // js-yaml comes with the toolchain (see the report: to be declared as a devDependency).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = require('js-yaml') as { load(text: string): unknown };
 
 const MESSAGING = resolve(__dirname, '../../libs/messaging');

@@ -33,7 +33,11 @@ export async function openTestLog(label: string): Promise<TestLog> {
 
 /** The real map with topics under a prefix of their own, so suites sharing a broker never read each other's events. */
 export function isolatedTopicMap(label: string): TopicMapDefinition {
-  const prefix = `${label}-${randomUUID().slice(0, 8)}`;
+  return prefixedTopicMap(`${label}-${randomUUID().slice(0, 8)}`);
+}
+
+/** The real map under a prefix that also names it (checkpoint and lock), so another process can rebuild it from the name. */
+export function prefixedTopicMap(prefix: string): TopicMapDefinition {
   const rename = (topic: string) => `${prefix}.${topic}`;
   return {
     name: prefix,
