@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { logLevel } from 'kafkajs';
 import { resolve } from 'node:path';
 import { HEADERS, KafkaRelay, listDeadLetters, RELAY_SCHEMA, topicsOf } from '@loyalty/messaging';
 import { RecordedEvent } from '@loyalty/event-store';
@@ -116,7 +117,7 @@ describeKafka('Kafka relay faults', () => {
     const { rows: before } = await log.pool.query(`select position from ${RELAY_SCHEMA}.checkpoints`);
     expect(before).toEqual([]); // the kill came before any checkpoint: everything sent will be sent again
 
-    const consumer = await startBalanceConsumer({ brokers: testBrokers(), groupId: `balances-${map.name}`, topic: pointsTopic });
+    const consumer = await startBalanceConsumer({ brokers: testBrokers(), groupId: `balances-${map.name}`, topic: pointsTopic, kafkaLogLevel: logLevel.NOTHING });
     const relay = new KafkaRelay({ store: log.store, pool: log.pool, brokers: testBrokers(), topicMap: map });
     try {
       await eventually(() => consumer.book.eventsApplied > 0, 60_000); // the killed relay's sends reached Kafka
@@ -151,10 +152,15 @@ describeKafka('Kafka relay faults', () => {
       const stored = await log.store.readAll();
       await eventually(() => relay.status().lastPosition === stored.at(-1)!.position, 30_000);
 
-      expect(reader.messages.map((m) => m.headers[HEADERS.eventType])).toEqual(['MemberEnrolled', 'PointsAccrued', 'PointsAccrued', 'PointsRedeemed']);
+      // Finding the poison record re-sends its chunk one record at a time: duplicates, which consumers drop by event id.
+      const firstDeliveries = [...new Map(reader.messages.map((m) => [m.headers[HEADERS.eventId], m.headers[HEADERS.eventType]])).values()];
+      expect(firstDeliveries).toEqual(['MemberEnrolled', 'PointsAccrued', 'PointsAccrued', 'PointsRedeemed']);
       const status = relay.status();
       expect(status).toMatchObject({ status: 'running', poisonEvents: 2, producedEvents: 4, lastError: undefined });
-      expect(status.recentPoison.map((p) => p.error)).toEqual([expect.stringMatching(/too large/i), expect.stringMatching(/MESSAGE_TOO_LARGE.*messageBytesMax/)]);
+      expect(status.recentPoison.map((p) => p.error)).toEqual([
+        expect.stringMatching(/^(MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE): .*larger than the max/),
+        expect.stringMatching(/^MESSAGE_TOO_LARGE: .* exceeds messageBytesMax=/),
+      ]);
       const dead = await listDeadLetters(log.pool, map.name);
       expect(dead.map((d) => [d.eventType, d.eventId])).toEqual([
         ['PointsAdjusted', stored[2]!.eventId],

@@ -18,6 +18,9 @@ const STORE_POOL_SIZE_MAX = 20;
 /** Longer than any valid id (128), so an over-long id reaches validation and gets a clear 400. */
 const PATH_PARAM_LENGTH_MAX = 512;
 
+/** Named shutdown steps, run in reverse order of opening. */
+type Closers = Array<[string, () => Promise<unknown>]>;
+
 export interface RunningLedger {
   readonly url: string;
   readonly app: NestFastifyApplication;
@@ -40,33 +43,36 @@ export interface StartOptions {
 export async function startLedger(config: LedgerConfig, options: StartOptions = {}): Promise<RunningLedger> {
   const logger = new Logger('ledger');
   const log = options.log ?? ((line: string) => logger.log(line));
-  const closers: Array<() => Promise<unknown>> = [];
+  const closers: Closers = [];
   const close = async () => {
-    for (const closeOne of closers.splice(0).reverse()) await closeOne().catch((e) => log(`shutdown: ${String(e)}`));
+    for (const [name, closeOne] of closers.splice(0).reverse()) {
+      log(`shutdown: ${name}`);
+      await closeOne().catch((e) => log(`shutdown of ${name} failed: ${String(e)}`));
+    }
   };
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       const embedded: EmbeddedDatabase = await startEmbeddedPostgres(config.dataDir, log);
-      closers.push(() => embedded.stop());
+      closers.push(['embedded PostgreSQL', () => embedded.stop()]);
       databaseUrl = embedded.url;
     }
     const store = await openEventStore(config, databaseUrl, closers);
     const readModels = await openReadModels(databaseUrl);
-    closers.push(() => readModels.destroy());
+    closers.push(['read-model connections', () => readModels.destroy()]);
     const projector = new Projector(store, readModels, [balancesProjection], 'ledger', log);
     projector.start();
-    closers.push(() => projector.stop());
+    closers.push(['projector', () => projector.stop()]);
 
     const app = await NestFactory.create<NestFastifyApplication>(
       LedgerApiModule.register({ config, store, readModels, projector, clock: options.clock ?? { now: () => new Date() } }),
-      new FastifyAdapter({ bodyLimit: REQUEST_BODY_BYTES_MAX, maxParamLength: PATH_PARAM_LENGTH_MAX }),
+      new FastifyAdapter({ bodyLimit: REQUEST_BODY_BYTES_MAX, routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX } }),
       { logger: ['error', 'warn', 'log'] },
     );
     app.useGlobalPipes(validationPipe());
     mountDocs(app);
     await app.listen(config.port, config.host);
-    closers.push(() => app.close());
+    closers.push(['HTTP server and reactions', () => app.close()]);
     return { url: await app.getUrl(), app, store, readModels, projector, close };
   } catch (error) {
     await close();
@@ -74,16 +80,18 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
   }
 }
 
-async function openEventStore(config: LedgerConfig, databaseUrl: string, closers: Array<() => Promise<unknown>>): Promise<EventStore> {
+async function openEventStore(config: LedgerConfig, databaseUrl: string, closers: Closers): Promise<EventStore> {
   if (config.eventStore.kind === 'eventstoredb') {
     const store = new EventStoreDbEventStore(config.eventStore.url);
-    closers.push(() => store.close());
+    closers.push(['EventStoreDB client', () => store.close()]);
     return store;
   }
   const pool = new Pool({ connectionString: databaseUrl, max: STORE_POOL_SIZE_MAX });
-  closers.push(() => pool.end());
+  // An idle connection dropped by the server (restart, failover) must not crash the process: the next query reconnects.
+  pool.on('error', (error) => new Logger('event-store').warn(`idle connection lost: ${error.message}`));
+  closers.push(['event-store connections', () => pool.end()]);
   const store = await PostgresEventStore.open(pool);
-  closers.push(() => store.close());
+  closers.push(['event-store subscriptions', () => store.close()]);
   return store;
 }
 

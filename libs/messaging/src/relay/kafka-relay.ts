@@ -234,8 +234,9 @@ export class KafkaRelay {
       try {
         await this.sendBatch([outgoing]);
       } catch (error) {
-        if (!poisonErrorType(error)) throw error;
-        dead.push({ event: outgoing.event, topic: outgoing.topic, bytes: outgoing.bytes, error: errorMessage(error) });
+        const type = poisonErrorType(error);
+        if (!type) throw error;
+        dead.push({ event: outgoing.event, topic: outgoing.topic, bytes: outgoing.bytes, error: `${type}: ${errorMessage(error)}` });
         await this.closeProducer();
         await this.openProducer();
       }

@@ -1,0 +1,36 @@
+import { DataSource } from 'typeorm';
+import { EventStore } from '@loyalty/event-store';
+import { asOfWindow } from './fold/audit-fold';
+import { foldLog, FoldLogOptions } from './fold/read-log';
+import { LiabilityReport, liabilityReport } from './reports/liability';
+import { readModelSnapshot } from './reports/read-model-balances';
+import { ReconciliationReport, reconciliationReport } from './reports/reconciliation';
+import { RollForwardReport, rollForwardReport } from './reports/roll-forward';
+
+export interface AuditRunOptions extends FoldLogOptions {
+  /** Read no further than this position: reproduces a report made when the log ended there. */
+  readonly atPosition?: bigint;
+  /** Include one row per member. */
+  readonly byMember?: boolean;
+}
+
+/** Instants in reports are normalised to UTC with milliseconds, so a rerun prints them identically. */
+const utc = (ms: number) => new Date(ms).toISOString();
+
+export async function auditLiability(store: EventStore, asOfMs: number, options: AuditRunOptions = {}): Promise<LiabilityReport> {
+  const fold = await foldLog(store, asOfWindow(asOfMs, options.atPosition ?? null), options);
+  return liabilityReport(fold, utc(asOfMs), options);
+}
+
+export async function auditRollForward(store: EventStore, fromMs: number, toMs: number, options: AuditRunOptions = {}): Promise<RollForwardReport> {
+  if (!(fromMs < toMs)) throw new RangeError('a period needs from before to');
+  const fold = await foldLog(store, { asOfMs: toMs, fromMs, untilPosition: options.atPosition ?? null }, options);
+  return rollForwardReport(fold, utc(fromMs), utc(toMs), options);
+}
+
+/** The read models' checkpoint decides how far the log is read, so both sides describe the same events. */
+export async function auditReconciliation(store: EventStore, readModels: DataSource, options: FoldLogOptions = {}): Promise<ReconciliationReport> {
+  const snapshot = await readModelSnapshot(readModels);
+  const fold = await foldLog(store, asOfWindow(Number.POSITIVE_INFINITY, snapshot.checkpoint ?? -1n), options);
+  return reconciliationReport(fold, snapshot.checkpoint, snapshot.balances);
+}

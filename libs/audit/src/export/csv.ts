@@ -1,0 +1,43 @@
+/**
+ * Every audit report as one tidy CSV table, `memberId,metric,value`:
+ * program-wide figures have an empty memberId, per-member rows carry it and
+ * the list they came from (`balances.available`). One shape for all reports
+ * loads into any spreadsheet or SQL table and pivots as the auditor likes.
+ */
+export const CSV_HEADER = 'memberId,metric,value';
+
+type Value = string | number | boolean | null | undefined | readonly unknown[] | { readonly [key: string]: unknown };
+
+export function reportToCsv(report: object): string {
+  const rows: string[] = [CSV_HEADER];
+  walk(report as Record<string, Value>, '', rows);
+  return `${rows.join('\n')}\n`;
+}
+
+function walk(node: Record<string, Value>, prefix: string, rows: string[]): void {
+  for (const [key, value] of Object.entries(node)) {
+    const metric = prefix ? `${prefix}.${key}` : key;
+    if (Array.isArray(value)) {
+      for (const item of value as Array<Record<string, Value>>) memberRows(item, metric, rows);
+    } else if (value !== null && typeof value === 'object') {
+      walk(value as Record<string, Value>, metric, rows);
+    } else {
+      rows.push(line('', metric, value));
+    }
+  }
+}
+
+function memberRows(item: Record<string, Value>, list: string, rows: string[]): void {
+  const memberId = String(item.memberId ?? '');
+  for (const [key, value] of Object.entries(item)) {
+    if (key !== 'memberId') rows.push(line(memberId, `${list}.${key}`, value as Value));
+  }
+}
+
+const line = (memberId: string, metric: string, value: Value) => [memberId, metric, value === null || value === undefined ? '' : String(value)].map(cell).join(',');
+
+/** RFC 4180 quoting, plus a leading quote on formula-like text so a spreadsheet never evaluates a member id. */
+function cell(text: string): string {
+  const safe = /^[=+\-@]/.test(text) && !/^-?\d+$/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}

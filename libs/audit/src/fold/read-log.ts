@@ -1,0 +1,56 @@
+import { EventStore, READ_PAGE_SIZE_MAX, RecordedEvent } from '@loyalty/event-store';
+import { MEMBER_STREAM_PREFIX } from '@loyalty/domain';
+import { AuditFold, AuditWindow, foldEvent, PROGRAM_STREAM_PREFIX, startFold } from './audit-fold';
+
+/** The largest page the port serves: fewer round trips, and a page stays a few MB. */
+export const AUDIT_PAGE_SIZE = READ_PAGE_SIZE_MAX;
+export const PROGRESS_INTERVAL_MS_DEFAULT = 2000;
+
+export interface FoldProgress {
+  readonly eventsRead: number;
+  readonly elapsedMs: number;
+  readonly lastPosition: bigint | null;
+}
+
+export interface FoldLogOptions {
+  readonly pageSize?: number;
+  readonly onProgress?: (progress: FoldProgress) => void;
+  readonly progressIntervalMs?: number;
+}
+
+/**
+ * The IO loop around the pure reducer: pages of `readAll` in global order,
+ * any adapter, the next page requested while the current one is folded.
+ * Claim streams are filtered out by the store; member and program streams
+ * are all the audit needs.
+ */
+export async function foldLog(store: EventStore, window: AuditWindow, options: FoldLogOptions = {}): Promise<AuditFold> {
+  const fold = startFold(window);
+  const pageSize = options.pageSize ?? AUDIT_PAGE_SIZE;
+  const filter = { streamNamePrefixes: [MEMBER_STREAM_PREFIX, PROGRAM_STREAM_PREFIX] };
+  const started = Date.now();
+  let reportedAt = started;
+  const interval = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS_DEFAULT;
+  const until = window.untilPosition;
+  if (until !== null && until < 0n) return fold;
+
+  const read = (after: bigint | undefined): Promise<RecordedEvent[]> => store.readAll({ after, maxCount: pageSize, filter });
+  let page = await read(undefined);
+  while (page.length > 0) {
+    const last = page[page.length - 1]!.position;
+    const reachedEnd = page.length < pageSize || (until !== null && last >= until);
+    const next = reachedEnd ? undefined : read(last);
+    for (const event of page) {
+      if (until !== null && event.position > until) break;
+      foldEvent(fold, event);
+    }
+    if (options.onProgress && Date.now() - reportedAt >= interval) {
+      reportedAt = Date.now();
+      options.onProgress({ eventsRead: fold.eventsRead, elapsedMs: reportedAt - started, lastPosition: fold.lastPosition });
+    }
+    if (!next) break;
+    page = await next;
+  }
+  options.onProgress?.({ eventsRead: fold.eventsRead, elapsedMs: Date.now() - started, lastPosition: fold.lastPosition });
+  return fold;
+}
