@@ -16,4 +16,5 @@ module.exports = {
   globalTeardown: '<rootDir>/test/kafka/support/global-teardown.ts',
   // Broker restarts and consumer-group joins are slow by design; fault tests wait on them.
   testTimeout: 120_000,
+  verbose: true,
 };

@@ -20,7 +20,7 @@ export async function startTestLedger(label: string): Promise<TestLedger> {
     HOST: '127.0.0.1',
     API_KEYS: Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(','),
   });
-  const ledger = await startLedger(config, { log: () => undefined });
+  const ledger = await startLedger(config, { log: () => undefined, jsonLogs: false });
   return {
     ledger,
     databaseUrl,

@@ -3,8 +3,9 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@loyalty/event-store';
-import { LedgerConfig } from '@loyalty/platform';
+import { LedgerConfig, LedgerMetrics } from '@loyalty/platform';
 import { Projector } from '@loyalty/read-models';
+import { AuditController } from './audit/audit.controller';
 import { HealthController } from './health/health.controller';
 import { DailyScheduler } from './jobs/daily-scheduler';
 import { JobsController } from './jobs/jobs.controller';
@@ -29,7 +30,8 @@ import { RecordPurchaseHandler } from './points/record-purchase.handler';
 import { RedeemPointsHandler } from './points/redeem-points.handler';
 import { ConfigureProgramHandler } from './program/configure-program.handler';
 import { ProgramController } from './program/program.controller';
-import { CLOCK, Clock, EVENT_STORE, LEDGER_CONFIG, PROJECTOR, READ_MODELS } from './tokens';
+import { CLOCK, Clock, EVENT_STORE, LEDGER_CONFIG, METRICS, PROJECTOR, READ_MODELS } from './tokens';
+import { MetricsController } from './observability/metrics.controller';
 
 /** What the composition root built before Nest starts; Nest only wires it to HTTP. */
 export interface LedgerRuntime {
@@ -38,6 +40,7 @@ export interface LedgerRuntime {
   readonly readModels: DataSource;
   readonly projector: Projector | null;
   readonly clock: Clock;
+  readonly metrics: LedgerMetrics;
 }
 
 @Module({})
@@ -46,13 +49,14 @@ export class LedgerApiModule {
     return {
       module: LedgerApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [ProgramController, MembersController, MemberPointsController, PointsController, JobsController, HealthController],
+      controllers: [ProgramController, MembersController, MemberPointsController, PointsController, JobsController, HealthController, MetricsController, AuditController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: runtime.config },
         { provide: EVENT_STORE, useValue: runtime.store },
         { provide: READ_MODELS, useValue: runtime.readModels },
         { provide: PROJECTOR, useValue: runtime.projector },
         { provide: CLOCK, useValue: runtime.clock },
+        { provide: METRICS, useValue: runtime.metrics },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         ClockService,

@@ -5,8 +5,9 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
-import { EmbeddedDatabase, LedgerConfig, startEmbeddedPostgres } from '@loyalty/platform';
+import { EventStore, EventStoreDbEventStore, InstrumentedEventStore, PostgresEventStore } from '@loyalty/event-store';
+import { EmbeddedDatabase, JsonLogger, LedgerConfig, LedgerMetrics, startEmbeddedPostgres } from '@loyalty/platform';
+import { installHttpHooks, requestId } from './http/http-hooks';
 import { balancesProjection, openReadModels, Projector } from '@loyalty/read-models';
 import { LedgerApiModule } from './app.module';
 import { validationPipe } from './http/validation';
@@ -33,6 +34,8 @@ export interface RunningLedger {
 export interface StartOptions {
   readonly clock?: Clock;
   readonly log?: (line: string) => void;
+  /** false silences the framework and access logs (tests); default: JSON lines on stdout. */
+  readonly jsonLogs?: boolean;
 }
 
 /**
@@ -41,8 +44,10 @@ export interface StartOptions {
  * Every resource opened here is closed by `close()` in reverse order.
  */
 export async function startLedger(config: LedgerConfig, options: StartOptions = {}): Promise<RunningLedger> {
+  const jsonLogger = options.jsonLogs === false ? undefined : new JsonLogger();
   const logger = new Logger('ledger');
   const log = options.log ?? ((line: string) => logger.log(line));
+  const metrics = new LedgerMetrics();
   const closers: Closers = [];
   const close = async () => {
     for (const [name, closeOne] of closers.splice(0).reverse()) {
@@ -57,7 +62,10 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
       closers.push(['embedded PostgreSQL', () => embedded.stop()]);
       databaseUrl = embedded.url;
     }
-    const store = await openEventStore(config, databaseUrl, closers);
+    const store = new InstrumentedEventStore(await openEventStore(config, databaseUrl, closers), {
+      appended: (seconds) => metrics.appendDuration.observe(seconds),
+      conflicted: () => metrics.appendConflicts.inc(),
+    });
     const readModels = await openReadModels(databaseUrl);
     closers.push(['read-model connections', () => readModels.destroy()]);
     const projector = new Projector(store, readModels, [balancesProjection], 'ledger', log);
@@ -65,11 +73,17 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     closers.push(['projector', () => projector.stop()]);
 
     const app = await NestFactory.create<NestFastifyApplication>(
-      LedgerApiModule.register({ config, store, readModels, projector, clock: options.clock ?? { now: () => new Date() } }),
-      new FastifyAdapter({ bodyLimit: REQUEST_BODY_BYTES_MAX, routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX } }),
-      { logger: ['error', 'warn', 'log'] },
+      LedgerApiModule.register({ config, store, readModels, projector, metrics, clock: options.clock ?? { now: () => new Date() } }),
+      new FastifyAdapter({
+        bodyLimit: REQUEST_BODY_BYTES_MAX,
+        routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX },
+        genReqId: requestId,
+      }),
+      { logger: jsonLogger ?? false },
     );
     app.useGlobalPipes(validationPipe());
+    installHttpHooks(app.getHttpAdapter().getInstance(), metrics, jsonLogger);
+    if (config.corsOrigins.length > 0) app.enableCors({ origin: [...config.corsOrigins], allowedHeaders: ['content-type', 'x-api-key', 'x-request-id'] });
     mountDocs(app);
     await app.listen(config.port, config.host);
     closers.push(['HTTP server and reactions', () => app.close()]);

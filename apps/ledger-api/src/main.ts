@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@loyalty/platform';
+import { ConfigError, DEV_API_KEY_SECRETS, loadConfig } from '@loyalty/platform';
 import { startLedger } from './bootstrap';
 
 /** `npm start`: the whole ledger in one process on embedded defaults. */
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   ];
   if (config.apiKeysAreDevDefaults) {
     lines.push('  WARNING: API_KEYS is unset; using development keys:');
-    for (const key of config.apiKeys) lines.push(`    ${key.role}: x-api-key: ${key.key}`);
+    for (const key of DEV_API_KEY_SECRETS) lines.push(`    ${key.role}: x-api-key: ${key.key}`);
   }
   console.log(lines.join('\n'));
 

@@ -4,6 +4,7 @@ export const READ_MODELS = Symbol('ReadModelsDataSource');
 export const LEDGER_CONFIG = Symbol('LedgerConfig');
 export const PROJECTOR = Symbol('Projector');
 export const CLOCK = Symbol('Clock');
+export const METRICS = Symbol('LedgerMetrics');
 
 /** The only clock in the ledger: commands are stamped here and the domain never reads time. */
 export interface Clock {

@@ -3,3 +3,4 @@ export * from './postgres';
 export * from './eventstoredb';
 export * from './run-command';
 export * from './stream-locks';
+export * from './instrumented-event-store';

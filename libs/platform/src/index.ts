@@ -1,2 +1,4 @@
 export * from './config/config';
 export * from './database/embedded-postgres';
+export * from './observability/json-logger';
+export * from './observability/metrics';

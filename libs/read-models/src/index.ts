@@ -7,3 +7,4 @@ export * from './projector/projector';
 export * from './projector/batches';
 export * from './balances/balances.projection';
 export * from './data-source';
+export * from './projector/lag';

@@ -3,11 +3,14 @@ import { ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@loyalty/event-store';
-import { Projector } from '@loyalty/read-models';
+import { eventsBehind, LAG_COUNT_CAP, Projector } from '@loyalty/read-models';
+
+/** Not ready while the read models are this many events or more behind the log. */
+const READY_LAG_EVENTS_MAX = 500;
 import { Public } from '../http/auth';
 import { EVENT_STORE, PROJECTOR, READ_MODELS } from '../tokens';
 
-/** Ready only when the store and the read database answer and the projector is not failing. */
+/** Ready only when the store and the read database answer and the projector runs with little lag. */
 @ApiTags('health')
 @Public()
 @Controller('health')
@@ -30,7 +33,8 @@ export class HealthController {
       probe(() => this.db.query('select 1')),
     ]);
     const projector = this.projector?.status();
-    const projectorOk = !projector || projector.status === 'running';
+    const lagEvents = projector && store === 'up' ? await eventsBehind(this.store, projector.position).catch(() => LAG_COUNT_CAP) : null;
+    const projectorOk = !projector || (projector.status === 'running' && (lagEvents ?? 0) < READY_LAG_EVENTS_MAX);
     const ready = store === 'up' && database === 'up' && projectorOk;
     void reply.status(ready ? 200 : 503);
     return {
@@ -39,7 +43,12 @@ export class HealthController {
         eventStore: store,
         readDatabase: database,
         projector: projector
-          ? { status: projector.status, position: projector.position === undefined ? null : Number(projector.position), lastError: projector.lastError ?? null }
+          ? {
+              status: projector.status,
+              position: projector.position === undefined ? null : Number(projector.position),
+              lagEvents,
+              lastError: projector.lastError ?? null,
+            }
           : 'not-hosted',
       },
     };

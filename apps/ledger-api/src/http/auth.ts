@@ -5,6 +5,7 @@ import { FastifyRequest } from 'fastify';
 import { LedgerConfig, Role } from '@loyalty/platform';
 import { LEDGER_CONFIG } from '../tokens';
 import { ApiError } from './api-error';
+import { RateLimiter } from './rate-limiter';
 
 const ROLES_KEY = 'loyalty:roles';
 const PUBLIC_KEY = 'loyalty:public';
@@ -16,16 +17,22 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 const digest = (key: string) => createHash('sha256').update(key).digest();
 
-/** x-api-key -> role. Keys are compared as digests in constant time. */
+/**
+ * x-api-key -> role, then the key's rate limit. Keys are held as SHA-256
+ * digests and compared in constant time against every configured key, so
+ * timing tells nothing about which one matched.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly keys: Array<{ role: Role; digest: Buffer }>;
+  private readonly limiter: RateLimiter;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(LEDGER_CONFIG) config: LedgerConfig,
   ) {
-    this.keys = config.apiKeys.map((k) => ({ role: k.role, digest: digest(k.key) }));
+    this.keys = config.apiKeys.map((k) => ({ role: k.role, digest: Buffer.from(k.sha256Hex, 'hex') }));
+    this.limiter = new RateLimiter(config.rateLimit);
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -37,8 +44,13 @@ export class ApiKeyGuard implements CanActivate {
       throw new ApiError(401, 'UNAUTHENTICATED', 'send an API key in the x-api-key header');
     }
     const presentedDigest = digest(presented);
-    const match = this.keys.find((k) => timingSafeEqual(k.digest, presentedDigest));
+    let match: { role: Role; digest: Buffer } | undefined;
+    for (const key of this.keys) if (timingSafeEqual(key.digest, presentedDigest) && !match) match = key;
     if (!match) throw new ApiError(401, 'UNAUTHENTICATED', 'unknown API key');
+    const retryAfterSeconds = this.limiter.take(match.digest.toString('hex'), Date.now());
+    if (retryAfterSeconds !== undefined) {
+      throw new ApiError(429, 'RATE_LIMITED', 'too many requests for this API key', { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+    }
     const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? ['admin'];
     if (!allowed.includes(match.role)) {
       throw new ApiError(403, 'FORBIDDEN', `the ${match.role} role may not do this`, { allowed });

@@ -117,7 +117,7 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       await Promise.race([drain(read), timeout]);
     } catch (error) {
-      await read.cancel().catch(() => undefined);
+      await cancel(read);
       const message = error instanceof Error ? error.message : String(error);
       throw new EventStoreUnavailableError(`EventStoreDB ping failed: ${message}`, { cause: error });
     } finally {
@@ -142,17 +142,27 @@ async function collect<E extends ClientResolvedEvent>(
     for await (const resolved of read as AsyncIterable<E>) {
       const event = pick(resolved);
       if (event) page.push(event);
-      if (page.length >= limit) break;
+      if (page.length >= limit) {
+        // Leaving the loop only destroys the readable; the gRPC call must be cancelled too.
+        void cancel(read);
+        break;
+      }
     }
     return page;
   } catch (error) {
+    // An event we could not decode leaves the call open; a call that failed ignores the cancel.
+    await cancel(read);
     if (error instanceof StreamNotFoundError) return [];
     throw toPortError(error);
-  } finally {
-    // Leaving the loop early only destroys the readable; the gRPC call must be cancelled too.
-    // Cancelling a call that already completed is a no-op, so this need not be awaited.
-    void read.cancel().catch(() => undefined);
   }
+}
+
+/**
+ * Awaited on purpose: left to run after the read returns, a cancel can race the
+ * call's completion and leave the client's dispose() waiting forever.
+ */
+function cancel(read: StreamingRead<unknown>): Promise<void> {
+  return read.cancel().catch(() => undefined);
 }
 
 async function drain(read: AsyncIterable<unknown>): Promise<void> {

@@ -1,12 +1,16 @@
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 
 export type Role = 'admin' | 'pos' | 'analyst' | 'auditor';
 export const ROLES: readonly Role[] = ['admin', 'pos', 'analyst', 'auditor'];
 
+/** A key is held only as its SHA-256 digest, so neither memory dumps nor logs carry it. */
 export interface ApiKey {
   readonly role: Role;
-  readonly key: string;
+  readonly sha256Hex: string;
 }
+
+export const apiKeyDigest = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export interface LedgerConfig {
   readonly production: boolean;
@@ -18,14 +22,25 @@ export interface LedgerConfig {
   readonly kafkaBrokers: readonly string[] | undefined;
   readonly apiKeys: readonly ApiKey[];
   readonly apiKeysAreDevDefaults: boolean;
+  readonly rateLimit: RateLimit;
+  /** Origins allowed to call the API from a browser; empty: CORS off. */
+  readonly corsOrigins: readonly string[];
   readonly port: number;
   readonly host: string;
 }
 
-export const DEV_API_KEYS: readonly ApiKey[] = [
+/** Printed at boot when API_KEYS is unset outside production; never used in production. */
+export const DEV_API_KEY_SECRETS: ReadonlyArray<{ role: Role; key: string }> = [
   { role: 'admin', key: 'dev-admin-key' },
   { role: 'pos', key: 'dev-pos-key' },
 ];
+const DEV_API_KEYS: readonly ApiKey[] = DEV_API_KEY_SECRETS.map((k) => ({ role: k.role, sha256Hex: apiKeyDigest(k.key) }));
+
+export interface RateLimit {
+  /** Sustained requests per second per API key; 0 turns limiting off. */
+  readonly perSecond: number;
+  readonly burst: number;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -42,6 +57,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const port = parsePort(env.PORT, problems);
   const keys = parseApiKeys(env.API_KEYS, problems);
   if (!keys && production) problems.push('API_KEYS is required when NODE_ENV=production (format role:key,role:key)');
+  const rateLimit = {
+    perSecond: parseCount(env.RATE_LIMIT_PER_SECOND, 'RATE_LIMIT_PER_SECOND', 500, problems),
+    burst: parseCount(env.RATE_LIMIT_BURST, 'RATE_LIMIT_BURST', 1000, problems),
+  };
   const kafkaBrokers = env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -52,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     kafkaBrokers: kafkaBrokers && kafkaBrokers.length > 0 ? kafkaBrokers : undefined,
     apiKeys: keys ?? DEV_API_KEYS,
     apiKeysAreDevDefaults: !keys,
+    rateLimit,
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     port,
     host: env.HOST || '0.0.0.0',
   };
@@ -73,18 +94,27 @@ function parsePort(value: string | undefined, problems: string[]): number {
   return port;
 }
 
+function parseCount(value: string | undefined, name: string, fallback: number, problems: string[]): number {
+  if (value === undefined || value === '') return fallback;
+  const count = Number(value);
+  if (!Number.isSafeInteger(count) || count < 0) problems.push(`${name} must be a non-negative integer, got "${value}"`);
+  return count;
+}
+
+/** `role:key`, or `role:sha256:<64 hex>` so the environment need not hold the key itself. */
 function parseApiKeys(value: string | undefined, problems: string[]): ApiKey[] | undefined {
   if (!value) return undefined;
   const keys: ApiKey[] = [];
   for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
     const separator = entry.indexOf(':');
     const role = entry.slice(0, separator) as Role;
-    const key = entry.slice(separator + 1);
-    if (separator < 1 || !ROLES.includes(role) || key.length < 8) {
-      problems.push(`API_KEYS entry "${entry.slice(0, 20)}..." must be role:key with a role in ${ROLES.join('|')} and a key of 8+ chars`);
+    const secret = entry.slice(separator + 1);
+    const hashed = /^sha256:([0-9a-f]{64})$/i.exec(secret);
+    if (separator < 1 || !ROLES.includes(role) || (!hashed && secret.length < 8)) {
+      problems.push(`API_KEYS entry "${entry.slice(0, 12)}..." must be role:key (key of 8+ chars) or role:sha256:<hex>, with a role in ${ROLES.join('|')}`);
       continue;
     }
-    keys.push({ role, key });
+    keys.push({ role, sha256Hex: hashed ? hashed[1]!.toLowerCase() : apiKeyDigest(secret) });
   }
   return keys;
 }

@@ -1,0 +1,61 @@
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
+import { LedgerConfig, startEmbeddedPostgres } from '@loyalty/platform';
+import { openReadModels } from '@loyalty/read-models';
+
+const STORE_POOL_SIZE_MAX = 20;
+
+export interface Storage {
+  readonly store: EventStore;
+  readModels(): Promise<DataSource>;
+  close(): Promise<void>;
+}
+
+/**
+ * The same storage the app uses: the configured DATABASE_URL / EVENT_STORE,
+ * or the embedded PostgreSQL under DATA_DIR. Only one process can run the
+ * embedded server on a data directory, so stop `npm start` first (or point
+ * DATABASE_URL at the server it started).
+ */
+export async function openStorage(config: LedgerConfig, log: (line: string) => void): Promise<Storage> {
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const c of closers.splice(0).reverse()) await c().catch((e) => log(`shutdown: ${String(e)}`));
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres(config.dataDir, log);
+      closers.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+    }
+    let store: EventStore;
+    if (config.eventStore.kind === 'eventstoredb') {
+      store = new EventStoreDbEventStore(config.eventStore.url);
+      closers.push(() => store.close());
+    } else {
+      const pool = new Pool({ connectionString: databaseUrl, max: STORE_POOL_SIZE_MAX });
+      closers.push(() => pool.end());
+      store = await PostgresEventStore.open(pool);
+      closers.push(() => store.close());
+    }
+    let readModels: DataSource | undefined;
+    const url = databaseUrl;
+    return {
+      store,
+      async readModels() {
+        if (!readModels) {
+          readModels = await openReadModels(url, 2);
+          const opened = readModels;
+          closers.push(() => opened.destroy());
+        }
+        return readModels;
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,76 @@
+import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
+import { ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { auditLiability, auditReconciliation, auditRollForward, reportToCsv } from '@loyalty/audit';
+import { EventStore } from '@loyalty/event-store';
+import { Roles } from '../http/auth';
+import { CLOCK, Clock, EVENT_STORE, READ_MODELS } from '../tokens';
+import { flagParam, instantParam, periodParams, positionParam } from './audit-params';
+
+const CSV = 'text/csv';
+
+/**
+ * Finance audit computed from the event log itself (DESIGN.md), never from a
+ * read model; reconciliation is where the two meet. Every answer carries
+ * eventsRead and lastPosition, and `atPosition=lastPosition` reproduces it.
+ */
+@ApiTags('audit')
+@ApiSecurity('api-key')
+@ApiProduces('application/json', CSV)
+@Controller('v1/audit')
+@Roles('auditor', 'admin')
+export class AuditController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODELS) private readonly readModels: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get('liability')
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 with offset; default now; never in the future. Events dated at asOf count.' })
+  @ApiQuery({ name: 'atPosition', required: false, description: 'Read the log only up to this position (reproduces an earlier report)' })
+  @ApiQuery({ name: 'byMember', required: false, description: 'true: one balance per member' })
+  async liability(
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('accept') accept?: string,
+    @Query('asOf') asOf?: string,
+    @Query('atPosition') atPosition?: string,
+    @Query('byMember') byMember?: string,
+  ) {
+    const nowMs = this.clock.now().getTime();
+    const asOfMs = asOf === undefined ? nowMs : instantParam('asOf', asOf, nowMs);
+    const options = { atPosition: positionParam(atPosition), byMember: flagParam('byMember', byMember) };
+    return respond(reply, accept, await auditLiability(this.store, asOfMs, options));
+  }
+
+  @Get('roll-forward')
+  @ApiQuery({ name: 'from', required: true, description: 'Period start, exclusive: events dated at from are in the opening balance' })
+  @ApiQuery({ name: 'to', required: true, description: 'Period end, inclusive; never in the future' })
+  @ApiQuery({ name: 'atPosition', required: false })
+  @ApiQuery({ name: 'byMember', required: false, description: 'true: the roll-forward of every member' })
+  async rollForward(
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('accept') accept?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('atPosition') atPosition?: string,
+    @Query('byMember') byMember?: string,
+  ) {
+    const { fromMs, toMs } = periodParams(from, to, this.clock.now().getTime());
+    const options = { atPosition: positionParam(atPosition), byMember: flagParam('byMember', byMember) };
+    return respond(reply, accept, await auditRollForward(this.store, fromMs, toMs, options));
+  }
+
+  @Get('reconciliation')
+  async reconciliation(@Res({ passthrough: true }) reply: FastifyReply, @Headers('accept') accept?: string) {
+    return respond(reply, accept, await auditReconciliation(this.store, this.readModels));
+  }
+}
+
+/** JSON unless the client asks for CSV; the CSV carries the same figures, including eventsRead and lastPosition. */
+function respond(reply: FastifyReply, accept: string | undefined, report: object): object | string {
+  if (!accept?.toLowerCase().includes(CSV)) return report;
+  void reply.header('content-type', `${CSV}; charset=utf-8`);
+  return reportToCsv(report);
+}

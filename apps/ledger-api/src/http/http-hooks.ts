@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { FastifyInstance } from 'fastify';
+import { JsonLogger, LedgerMetrics } from '@loyalty/platform';
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A caller's x-request-id is kept when well-formed, so logs correlate across services; otherwise a new one. */
+export function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+}
+
+/** API responses are data for programs: no sniffing, no framing, no caching, no referrer, nothing to load. */
+const API_SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+};
+/** Pages (docs, dashboard) load their own scripts and styles, nothing from elsewhere. */
+const PAGE_SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+};
+
+/**
+ * Per request: the id echoed back, security headers, a latency observation by
+ * route template, and one structured access-log line (ids and routes only,
+ * never bodies or query values, so no personal data reaches the log).
+ */
+export function installHttpHooks(fastify: FastifyInstance, metrics: LedgerMetrics, logger: JsonLogger | undefined): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    const isPage = request.url.startsWith('/docs') || request.url.startsWith('/dashboard');
+    void reply.headers(isPage ? PAGE_SECURITY_HEADERS : API_SECURITY_HEADERS);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
+    logger?.event(reply.statusCode >= 500 ? 'error' : 'info', 'request', {
+      requestId: request.id,
+      method: request.method,
+      route,
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    });
+  });
+}

@@ -1,0 +1,36 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { EventStore } from '@loyalty/event-store';
+import { LedgerMetrics } from '@loyalty/platform';
+import { eventsBehind, Projector } from '@loyalty/read-models';
+import { Public } from '../http/auth';
+import { LedgerReactions, REACTIONS_PROJECTION } from '../reactions/ledger-reactions';
+import { EVENT_STORE, METRICS, PROJECTOR } from '../tokens';
+
+/** Prometheus text format. Public like the health probes: it carries counts and latencies, no ledger data. */
+@ApiTags('health')
+@Public()
+@Controller()
+export class MetricsController {
+  constructor(
+    @Inject(METRICS) private readonly metrics: LedgerMetrics,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTOR) private readonly projector: Projector | null,
+    private readonly reactions: LedgerReactions,
+  ) {}
+
+  @Get('metrics')
+  @Header('content-type', 'text/plain; version=0.0.4')
+  async scrape(): Promise<string> {
+    const projections = [
+      { name: this.projector?.name ?? 'ledger', status: this.projector?.status() },
+      { name: REACTIONS_PROJECTION, status: this.reactions.status() },
+    ];
+    for (const { name, status } of projections) {
+      if (!status) continue;
+      if (status.position !== undefined) this.metrics.projectionPosition.set({ projection: name }, Number(status.position));
+      this.metrics.projectionLag.set({ projection: name }, await eventsBehind(this.store, status.position).catch(() => -1));
+    }
+    return this.metrics.registry.metrics();
+  }
+}
