@@ -12,13 +12,15 @@ export interface TestLedger {
 }
 
 /** The real app (HTTP, event store, projector) on a fresh database and a free port. */
-export async function startTestLedger(label: string): Promise<TestLedger> {
+export async function startTestLedger(label: string, env: Record<string, string> = {}): Promise<TestLedger> {
   const databaseUrl = await createTestDatabase(label);
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     PORT: '0',
     HOST: '127.0.0.1',
     API_KEYS: Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(','),
+    RATE_LIMIT_PER_SECOND: '0',
+    ...env,
   });
   const ledger = await startLedger(config, { log: () => undefined, jsonLogs: false });
   return {

@@ -147,8 +147,9 @@ export class LocalBroker {
   }
 
   private format(): void {
-    // KRaft cluster ids are 16 random bytes, base64url without padding.
-    const clusterId = randomBytes(16).toString('base64url');
+    // KRaft cluster ids are 16 random bytes, base64url without padding; one starting with '-' would read as an option.
+    let clusterId = randomBytes(16).toString('base64url');
+    while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
     const result = spawnSync(
       'java',
       [`-Dlog4j.configuration=file:${LOG4J_CONFIG}`, '-cp', `${this.jarsDir}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(this.dir, 'server.properties')],

@@ -26,7 +26,8 @@ export function memberHistory(memberId: string, eventsWanted: number, random: ()
   let state: MemberState = initialMemberState();
   let atMs = timeline.startMs + between(random, 0, 90) * DAY_MS;
   // Spread the member's activity over the rest of the timeline.
-  const stepMs = Math.max(3_600_000, Math.floor((timeline.endMs - atMs) / Math.max(1, eventsWanted / 1.6)));
+  // About 1.5 events per command (a purchase writes two, an action one or two): spread them over the rest of the timeline.
+  const stepMs = Math.max(60_000, Math.floor((timeline.endMs - atMs) / Math.max(1, eventsWanted / 1.5)));
   let nextSettleMs = atMs + 30 * DAY_MS;
   const purchases: Array<{ id: string; amountMinor: number }> = [];
   const redemptions: string[] = [];
@@ -52,14 +53,14 @@ export function memberHistory(memberId: string, eventsWanted: number, random: ()
   run((b) => ({ ...b, type: 'EnrolMember', memberType: 'individual', profile: { birthDate: `19${between(random, 50, 99)}-0${between(random, 1, 9)}-1${between(random, 0, 9)}` }, referredBy: null }));
   while (out.length < eventsWanted && atMs < timeline.endMs) {
     atMs += between(random, stepMs / 2, (stepMs * 3) / 2);
-    if (atMs >= nextSettleMs) {
+    // The monthly job runs between a member's own commands, as the scheduler would.
+    while (atMs >= nextSettleMs) {
       const asOf = new Date(nextSettleMs).toISOString();
       const saved = atMs;
       atMs = nextSettleMs;
       run((b) => ({ ...b, type: 'SettleMember', asOf, requestHash: `settle-${asOf}` }));
       atMs = saved;
       nextSettleMs += 30 * DAY_MS;
-      continue;
     }
     const roll = random();
     const id = `${memberId}-${n}`;

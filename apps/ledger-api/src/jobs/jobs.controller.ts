@@ -35,6 +35,6 @@ export class JobsController {
   @ApiQuery({ name: 'minPosition', required: false })
   async run(@Body() body: RunExpiryJobDto, @Query('minPosition') minPosition?: string): Promise<SettlementReport> {
     await this.consistency.atLeast(minPosition);
-    return this.commands.execute(new SettleMembersCommand(body?.asOf));
+    return this.commands.execute(new SettleMembersCommand(body?.asOf ?? undefined));
   }
 }

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -67,7 +68,7 @@ export class RewardDto {
 export class ProgramDto {
   @ApiProperty({ example: 'EUR' }) @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' }) currency!: string;
   @ApiProperty({ example: 1 }) @IsInt() @Min(0) @Max(L.minorMax) pointValueMinor!: number;
-  @ApiProperty({ type: EarningDto }) @ValidateNested() @Type(() => EarningDto) earning!: EarningDto;
+  @ApiProperty({ type: EarningDto }) @IsObject() @ValidateNested() @Type(() => EarningDto) earning!: EarningDto;
   @ApiProperty({ example: 14 }) @IsInt() @Min(0) @Max(L.pendingDaysMax) pendingDays!: number;
   @ApiProperty({ example: 12 }) @IsInt() @Min(0) @Max(L.expiryMonthsMax) expiryMonths!: number;
   @ApiPropertyOptional({ type: [TierDto] })

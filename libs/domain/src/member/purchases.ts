@@ -2,11 +2,14 @@ import { pointsForPurchase } from '../earning/earning';
 import { Lot, activeLotsInConsumptionOrder, takeFrom } from '../lots/lots';
 import { TierPolicy } from '../program/policy';
 import { notFound, rejected } from '../shared/errors';
-import { addMonths, isAfter, toMillis } from '../shared/time';
+import { addDays, addMonths, isAfter, toMillis } from '../shared/time';
 import { RecordPurchase, RefundPurchase } from './commands';
 import { accrual, base } from './decision-helpers';
 import { MemberEvent, TierChanged } from './events';
 import { MemberState, PurchaseRecord } from './state';
+import { experimentRuleId, runningExperiment, variantOf } from '../experiments/experiments';
+import { offerAwards, offerRuleId } from '../offers/offers';
+import { memberFactsOf } from '../segments/member-facts';
 
 /** Tier qualification looks back this far from each purchase. */
 export const TIER_QUALIFYING_MONTHS = 12;
@@ -20,7 +23,7 @@ export function recordPurchase(command: RecordPurchase, state: MemberState): Mem
     });
   }
   const tier = policy.tiers.find((t) => t.name === state.tier);
-  const earned = pointsForPurchase(policy.earning, command.amountMinor, command.items, tier);
+  const earned = earnedWithExperiment(command, tier);
   const events: MemberEvent[] = [
     {
       type: 'PurchaseRecorded',
@@ -38,10 +41,36 @@ export function recordPurchase(command: RecordPurchase, state: MemberState): Mem
   if (earned.points > 0) {
     events.push(accrual(command, `purchase:${command.transactionId}`, earned.points, 'purchase', command.transactionId, earned.ruleIds));
   }
+  events.push(...offerAccruals(command, state, earned.points));
   events.push(...referralOnFirstPurchase(command, state));
   const upgrade = tierUpgrade(command, state);
   if (upgrade) events.push(upgrade);
   return events;
+}
+
+/** A running experiment replaces the earning rate by the member's variant's, and the accrual records the variant. */
+function earnedWithExperiment(command: RecordPurchase, tier: TierPolicy | undefined) {
+  const { earning, experiments } = command.program.policy;
+  const experiment = runningExperiment(experiments, command.occurredAt);
+  if (!experiment) return pointsForPurchase(earning, command.amountMinor, command.items, tier);
+  const variant = variantOf(experiment, command.memberId);
+  const earned = pointsForPurchase({ ...earning, pointsPerUnit: variant.pointsPerUnit }, command.amountMinor, command.items, tier);
+  return { points: earned.points, ruleIds: [...earned.ruleIds, experimentRuleId(experiment.experimentId, variant.name)] };
+}
+
+/**
+ * One accrual per offer earned, judged on the member's history before this
+ * purchase. Offer points wait out the same return window as the purchase's.
+ */
+function offerAccruals(command: RecordPurchase, state: MemberState, basePoints: number): MemberEvent[] {
+  const facts = memberFactsOf(state);
+  if (!facts || !command.program.policy.offers?.length) return [];
+  const awards = offerAwards(command.program.policy.offers, facts, { occurredAt: command.occurredAt, basePoints, items: command.items });
+  const { pendingDays } = command.program.policy;
+  return awards.map((award) => {
+    const event = accrual(command, `offer:${award.offerId}:${command.transactionId}`, award.points, 'offer', command.transactionId, [offerRuleId(award.offerId)]);
+    return { ...event, data: { ...event.data, pendingUntil: pendingDays > 0 ? addDays(command.occurredAt, pendingDays) : null } };
+  });
 }
 
 /** The referee's bonus comes with the first purchase; the referrer's follows on the referrer's stream. */

@@ -10,9 +10,14 @@ export interface PurchaseRecord {
   readonly pointsAccrued: number;
   readonly pointsClawedBack: number;
   readonly lotId: string | null;
+  /** What was bought where: segment criteria and offers ("bought before") read them. */
+  readonly storeId: string | null;
+  readonly skus: readonly string[];
+  readonly categories: readonly string[];
 }
 
 export interface RedemptionRecord {
+  readonly occurredAt: Instant;
   readonly points: number;
   readonly lots: readonly LotConsumption[];
   readonly reversed: boolean;
@@ -109,6 +114,9 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
         pointsAccrued: 0,
         pointsClawedBack: 0,
         lotId: null,
+        storeId: d.storeId,
+        skus: [...new Set(d.items.map((i) => i.sku))],
+        categories: [...new Set(d.items.flatMap((i) => (i.category === undefined ? [] : [i.category])))],
       };
       return {
         ...s,
@@ -142,7 +150,7 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
       return {
         ...s,
         lots: adjustLots(state.lots, d.lots, -1),
-        redemptions: withEntry(state.redemptions, d.redemptionId, { points: d.points, lots: d.lots, reversed: false }),
+        redemptions: withEntry(state.redemptions, d.redemptionId, { occurredAt: d.occurredAt, points: d.points, lots: d.lots, reversed: false }),
         processed: withEntry(state.processed, `redemption:${d.redemptionId}`, d.requestHash),
         movements: { ...m, redeemed: m.redeemed + d.points },
       };

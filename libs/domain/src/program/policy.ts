@@ -1,3 +1,6 @@
+import type { ExperimentPolicy } from '../experiments/experiments';
+import type { OfferPolicy } from '../offers/offers';
+
 /** A program's rules as the ledger stores them: integers only, multipliers in basis points. */
 export interface TierPolicy {
   readonly name: string;
@@ -38,6 +41,10 @@ export interface ProgramPolicy {
   /** Sorted by minSpendMinor ascending; the first has minSpendMinor 0 when any exist. */
   readonly tiers: readonly TierPolicy[];
   readonly rewards: readonly RewardPolicy[];
+  /** Targeted offers (absent in configurations written before offers existed). */
+  readonly offers?: readonly OfferPolicy[];
+  /** Earning-rate experiments; at most one runs at any instant. */
+  readonly experiments?: readonly ExperimentPolicy[];
 }
 
 /** Limits on a configuration, so one PUT cannot create an unbounded rule set. */

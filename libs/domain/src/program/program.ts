@@ -1,6 +1,8 @@
 import { canonicalJson } from '../shared/canonical-json';
 import { invalid, rejected } from '../shared/errors';
 import { Instant } from '../shared/time';
+import { experimentProblems } from '../experiments/experiments';
+import { offerProblems } from '../offers/offers';
 import { PROGRAM_LIMITS, ProgramPolicy } from './policy';
 
 export const PROGRAM_EVENT_SCHEMA_VERSION = 1;
@@ -15,7 +17,23 @@ export interface ProgramConfigured {
   };
 }
 
-export type ProgramEvent = ProgramConfigured;
+/**
+ * An offer's points budget is spent (appended by the offer budget watcher from
+ * the read model). The offer stays in the configuration but no longer
+ * applies; it does not create a program version.
+ */
+export interface OfferBudgetExhausted {
+  readonly type: 'OfferBudgetExhausted';
+  readonly data: {
+    readonly schemaVersion: number;
+    readonly offerId: string;
+    readonly pointsAwarded: number;
+    readonly pointsBudget: number;
+    readonly occurredAt: Instant;
+  };
+}
+
+export type ProgramEvent = ProgramConfigured | OfferBudgetExhausted;
 
 export interface ConfigureProgram {
   readonly type: 'ConfigureProgram';
@@ -27,6 +45,7 @@ export interface ProgramState {
   readonly version: number;
   readonly policy: ProgramPolicy | undefined;
   readonly configuredAt: Instant | undefined;
+  readonly exhaustedOfferIds?: ReadonlySet<string>;
 }
 
 export const initialProgramState = (): ProgramState => ({ version: 0, policy: undefined, configuredAt: undefined });
@@ -34,12 +53,29 @@ export const initialProgramState = (): ProgramState => ({ version: 0, policy: un
 export function evolveProgram(state: ProgramState, event: ProgramEvent): ProgramState {
   switch (event.type) {
     case 'ProgramConfigured':
-      return { version: event.data.version, policy: event.data.policy, configuredAt: event.data.occurredAt };
+      return { ...state, version: event.data.version, policy: event.data.policy, configuredAt: event.data.occurredAt };
+    case 'OfferBudgetExhausted':
+      return { ...state, exhaustedOfferIds: new Set([...(state.exhaustedOfferIds ?? []), event.data.offerId]) };
+    default:
+      // Program streams may carry event types newer than this code; they change nothing it knows.
+      return state;
   }
 }
 
+/** Records an offer's exhaustion once; a second report (another watcher, a retry) records nothing. */
+export function decideOfferExhaustion(state: ProgramState, offerId: string, pointsAwarded: number, occurredAt: Instant): ProgramEvent[] {
+  const offer = state.policy?.offers?.find((o) => o.offerId === offerId);
+  if (!offer || offer.pointsBudget === null || pointsAwarded < offer.pointsBudget || state.exhaustedOfferIds?.has(offerId)) return [];
+  return [
+    {
+      type: 'OfferBudgetExhausted',
+      data: { schemaVersion: PROGRAM_EVENT_SCHEMA_VERSION, offerId, pointsAwarded, pointsBudget: offer.pointsBudget, occurredAt },
+    },
+  ];
+}
+
 /** Replacing the configuration with an identical one records nothing: PUT is idempotent. */
-export function decideProgram(command: ConfigureProgram, state: ProgramState): ProgramEvent[] {
+export function decideProgram(command: ConfigureProgram, state: ProgramState): ProgramConfigured[] {
   assertValidPolicy(command.policy);
   if (state.policy && canonicalJson(state.policy) === canonicalJson(command.policy)) return [];
   return [
@@ -59,7 +95,10 @@ export function requireProgram(state: ProgramState): ProgramPolicy {
   if (!state.policy) {
     throw rejected('PROGRAM_NOT_CONFIGURED', 'the program has no configuration yet: PUT /v1/program first');
   }
-  return state.policy;
+  const exhausted = state.exhaustedOfferIds;
+  if (!exhausted || exhausted.size === 0 || !state.policy.offers) return state.policy;
+  // Commands see only offers with budget left; GET /v1/program still shows the configuration as written.
+  return { ...state.policy, offers: state.policy.offers.filter((o) => !exhausted.has(o.offerId)) };
 }
 
 function assertValidPolicy(policy: ProgramPolicy): void {
@@ -86,5 +125,6 @@ export function policyProblems(policy: ProgramPolicy): string[] {
   if (new Set(tiers.map((t) => t.name)).size !== tiers.length) problems.push('tier names must be unique');
   if (new Set(rewards.map((r) => r.rewardId)).size !== rewards.length) problems.push('rewardIds must be unique');
   if (rewards.some((r) => r.points < 1)) problems.push('a reward must cost at least 1 point');
+  problems.push(...offerProblems(policy.offers ?? []), ...experimentProblems(policy.experiments ?? []));
   return problems;
 }

@@ -144,7 +144,7 @@ async function collect<E extends ClientResolvedEvent>(
       if (event) page.push(event);
       if (page.length >= limit) {
         // Leaving the loop only destroys the readable; the gRPC call must be cancelled too.
-        void cancel(read);
+        await cancel(read);
         break;
       }
     }

@@ -1,0 +1,43 @@
+import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
+
+describe('HTTP hardening', () => {
+  let t: TestLedger;
+
+  beforeAll(async () => {
+    t = await startTestLedger('hardening', { RATE_LIMIT_PER_SECOND: '2', RATE_LIMIT_BURST: '5' });
+  });
+  afterAll(async () => t.close());
+
+  it('limits each key to its burst, answers 429 with Retry-After, and keeps other keys unaffected', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await t.call('GET', '/v1/program', undefined, { key: KEYS.analyst })).status);
+    expect(statuses.slice(0, 5).every((s) => s !== 429)).toBe(true);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    const limited = await t.call('GET', '/v1/program', undefined, { key: KEYS.analyst });
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    expect((await t.call('PUT', '/v1/program', PROGRAM, { key: KEYS.admin })).status).toBe(201);
+  });
+
+  it('sends security headers, echoes a well-formed request id and replaces a malformed one', async () => {
+    const response = await t.call('GET', '/health/live', undefined, { key: null, headers: { 'x-request-id': 'trace-123' } });
+    expect(response.headers.get('x-request-id')).toBe('trace-123');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    const replaced = await t.call('GET', '/health/live', undefined, { key: null, headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('exposes Prometheus metrics with request latency, append latency and projection lag', async () => {
+    await t.call('POST', '/v1/members', { memberId: 'metrics-1', type: 'individual' }, { key: KEYS.pos });
+    const response = await t.call('GET', '/metrics', undefined, { key: null });
+    expect(response.status).toBe(200);
+    const text = String(response.body);
+    expect(text).toMatch(/http_request_duration_seconds_bucket\{.*route="\/v1\/members".*\} \d+/);
+    expect(text).toMatch(/event_store_append_duration_seconds_count \d+/);
+    expect(text).toMatch(/projection_lag_events\{projection="ledger"\} \d+/);
+    expect(text).toMatch(/event_store_append_conflicts_total \d+/);
+  });
+});
