@@ -8,7 +8,8 @@ describe('audit API (HTTP, end to end)', () => {
   beforeAll(async () => {
     t = await startTestLedger('audit_e2e');
     expect((await t.call('PUT', '/v1/program', PROGRAM)).status).toBe(201);
-    await t.call('POST', '/v1/members', { memberId: 'aud-1', type: 'individual', occurredAt: '2026-01-01T10:00:00Z' }); // 100 welcome
+    const first = await t.call('POST', '/v1/members', { memberId: 'aud-1', type: 'individual', occurredAt: '2026-01-01T10:00:00Z' }); // 100 welcome
+    expect(first.status).toBe(201);
     await t.call('POST', '/v1/members', { memberId: 'aud-2', type: 'individual', occurredAt: '2026-01-02T10:00:00Z' }); // 100 welcome
     const purchase = await t.call('POST', '/v1/purchases', {
       transactionId: 'aud-tx-1', memberId: 'aud-1', amountMinor: 5000, currency: 'EUR', occurredAt: '2026-01-05T10:00:00Z',

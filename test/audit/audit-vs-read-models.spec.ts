@@ -10,7 +10,7 @@ import { auditLiability, auditReconciliation, auditRollForward } from '@loyalty/
 import { commandsOf, memberPlan } from '../../libs/domain/src/testing/arbitrary-history';
 import { createTestDatabase } from '../support/postgres';
 
-const RUNS = Number(process.env.AUDIT_PROPERTY_RUNS ?? 12);
+const RUNS = Number(process.env.AUDIT_PROPERTY_RUNS ?? 20);
 /** After every generated history: the audit reads the whole log at this instant. */
 const END_MS = Date.parse('2030-01-01T00:00:00Z');
 

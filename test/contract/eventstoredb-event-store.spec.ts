@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { binaryEvent, EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { EventStoreDbEventStore, EventStoreUnavailableError, EventToAppend, RecordedEvent } from '@loyalty/event-store';
 import { EventStoreDbDouble, startEventStoreDbDouble } from '../eventstoredb-double';
 import { eventStoreContract } from './event-store.contract';
@@ -58,6 +58,14 @@ describe('EventStoreDB adapter specifics (over the gRPC test double)', () => {
       if (e.type === 'After') break;
     }
     expect(seen.map((e) => e.type)).toEqual(['After']);
+  });
+
+  it('refuses to hand out an event whose data is not a JSON object', async () => {
+    const stream = `s${randomUUID().slice(0, 8)}`;
+    const raw = EventStoreDBClient.connectionString(double.connectionString);
+    await raw.appendToStream(stream, binaryEvent({ type: 'Opaque', data: Buffer.from('not json') }));
+    await raw.dispose();
+    await expect(store.readStream(stream)).rejects.toThrow(/not a JSON object/);
   });
 
   it('resumes a subscription after the server drops it, without repeating events', async () => {

@@ -7,9 +7,10 @@
  * the client expects (capability probe, BatchAppend, reads, catch-up
  * subscriptions with filters). It is NOT EventStoreDB and does not vouch for its
  * semantics: no authentication or ACLs, no idempotent re-append by event id, no
- * deletes, links, projections, system streams, explicit transactions, max
- * search windows, caught-up/fell-behind signals or .NET regex dialect. Run the
- * contract against a real server (EVENTSTORE_URL) for that.
+ * deletes, links, projections, server-written system events, explicit
+ * transactions, max search windows, caught-up/fell-behind signals, flow control
+ * or .NET regex dialect. Run the contract against a real server
+ * (EVENTSTORE_URL) for those.
  */
 import { sendUnaryData, Server, ServerCredentials, ServerUnaryCall } from '@grpc/grpc-js';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';

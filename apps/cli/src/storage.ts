@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
+import { EVENT_STORE_SCHEMA, EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
 import { LedgerConfig, startEmbeddedPostgres } from '@loyalty/platform';
 import { openReadModels } from '@loyalty/read-models';
 
@@ -9,6 +9,8 @@ const STORE_POOL_SIZE_MAX = 20;
 export interface Storage {
   readonly store: EventStore;
   readModels(): Promise<DataSource>;
+  /** After a bulk load: fresh planner statistics, without which every readAll page sorts the whole Postgres log. */
+  analyze(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,19 +33,24 @@ export async function openStorage(config: LedgerConfig, log: (line: string) => v
       databaseUrl = embedded.url;
     }
     let store: EventStore;
+    let analyze = async () => undefined;
     if (config.eventStore.kind === 'eventstoredb') {
       store = new EventStoreDbEventStore(config.eventStore.url);
       closers.push(() => store.close());
     } else {
       const pool = new Pool({ connectionString: databaseUrl, max: STORE_POOL_SIZE_MAX });
+      // An idle connection cut by the server (the embedded one stopping at exit) must not crash the process.
+      pool.on('error', (error) => log(`event store connection: ${error.message}`));
       closers.push(() => pool.end());
       store = await PostgresEventStore.open(pool);
       closers.push(() => store.close());
+      analyze = async () => void (await pool.query(`analyze ${EVENT_STORE_SCHEMA}.events`));
     }
     let readModels: DataSource | undefined;
     const url = databaseUrl;
     return {
       store,
+      analyze,
       async readModels() {
         if (!readModels) {
           readModels = await openReadModels(url, 2);

@@ -72,6 +72,7 @@ export async function auditCommand(argv: string[]): Promise<void> {
         events, members: count('members', values.members, 20_000), seed: count('seed', values.seed, 1),
         onProgress: (written) => { if (written % 100_000 < 100) stderr(`seed: ${written} events`); },
       });
+      await storage.analyze();
       const seconds = (Date.now() - started) / 1000;
       stderr(`seed: ${result.events} events, ${result.members} members in ${seconds.toFixed(1)} s (${Math.round(result.events / seconds)} events/s)`);
       report = { events: result.events, members: result.members, lastPosition: result.lastPosition.toString() };

@@ -39,6 +39,9 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof EventStoreUnavailableError) {
       return { ...this.error(503, exception.code, 'the event store is unavailable; retry later', {}), headers: { 'retry-after': '1' } };
     }
+    if (isDatabaseUnavailable(exception)) {
+      return { ...this.error(503, 'DATABASE_UNAVAILABLE', 'the database is unavailable; retry later', {}), headers: { 'retry-after': '1' } };
+    }
     if (exception instanceof HttpException) {
       const { code, message } = httpCode(exception);
       return this.error(exception.getStatus(), code, message, {});
@@ -73,4 +76,19 @@ function httpCode(exception: HttpException): { code: string; message: string } {
     default:
       return { code: `HTTP_${status}`, message: exception.message };
   }
+}
+
+/**
+ * A database that is down or restarting is a 503 the client can retry, not a
+ * 500: connection refused or reset, the server shutting down (57P01-57P03),
+ * connection failures (class 08), or a pool that cannot connect.
+ */
+function isDatabaseUnavailable(exception: unknown): boolean {
+  for (let e = exception as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[123]|08\d{3})$/.test(code)) return true;
+    if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)|timeout exceeded when trying to connect/.test(e.message)) return true;
+    e = (e.driverError ?? e.cause) as typeof e;
+  }
+  return false;
 }

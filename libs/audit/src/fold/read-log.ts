@@ -38,8 +38,8 @@ export async function foldLog(store: EventStore, window: AuditWindow, options: F
   let page = await read(undefined);
   while (page.length > 0) {
     const last = page[page.length - 1]!.position;
-    const reachedEnd = page.length < pageSize || (until !== null && last >= until);
-    const next = reachedEnd ? undefined : read(last);
+    // Only an empty page ends the log: an adapter may return short pages (a server-side filter) before the end.
+    const next = until !== null && last >= until ? undefined : read(last);
     for (const event of page) {
       if (until !== null && event.position > until) break;
       foldEvent(fold, event);

@@ -157,10 +157,7 @@ async function collect<E extends ClientResolvedEvent>(
   }
 }
 
-/**
- * Awaited on purpose: left to run after the read returns, a cancel can race the
- * call's completion and leave the client's dispose() waiting forever.
- */
+/** Awaited on purpose: a cancel left running after its read returned has left the client's dispose() hanging. */
 function cancel(read: StreamingRead<unknown>): Promise<void> {
   return read.cancel().catch(() => undefined);
 }

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { status } from '@grpc/grpc-js';
 import {
   CancelledError,
@@ -80,17 +81,19 @@ export function toUserEvent(
 /** Every event we write is a JSON object; anything else in a user stream is a bug worth surfacing. */
 function asObject(value: unknown, event: ClientRecordedEvent, field: string): EventData | undefined {
   if (value === undefined) return undefined;
-  const parsed = value instanceof Uint8Array ? parseJson(value) : value;
-  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as EventData;
+  // Not `instanceof`: the client's bytes may come from another realm (e.g. jest's module sandbox).
+  const parsed = types.isUint8Array(value) ? parseJson(value) : value;
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && !types.isUint8Array(parsed)) {
+    return parsed as EventData;
+  }
   throw new TypeError(`event ${event.streamId}@${event.revision}: ${field} is not a JSON object`);
 }
 
 function parseJson(bytes: Uint8Array): unknown {
-  if (bytes.length === 0) return undefined;
   try {
     return JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
-    return bytes;
+    return undefined;
   }
 }
 
