@@ -2,14 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import yaml from 'js-yaml';
 import { deterministicEventId, MEMBER_EVENT_TYPES } from '@loyalty/domain';
 import { HEADERS, KafkaRelay, LOYALTY_TOPIC_MAP, routeEvent, topicsOf } from '@loyalty/messaging';
 import { describeKafka, testBrokers } from './support/kafka-env';
 import { appendMemberEvents, createTopics, isolatedTopicMap, openTestLog, TestLog, TopicReader } from './support/fixtures';
 import { contractHistories, programHistory } from './support/histories';
 
-// js-yaml comes with the toolchain (see the report: to be declared as a devDependency).
-const yaml = require('js-yaml') as { load(text: string): unknown };
 
 const MESSAGING = resolve(__dirname, '../../libs/messaging');
 const SCHEMA_DIR = join(MESSAGING, 'schemas');
