@@ -2,3 +2,4 @@ export * from './config/config';
 export * from './database/embedded-postgres';
 export * from './observability/json-logger';
 export * from './observability/metrics';
+export * from './personal-data/personal-data-vault';

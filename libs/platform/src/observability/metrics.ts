@@ -43,6 +43,18 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
+  readonly relayLag = new Gauge({
+    name: 'kafka_relay_lag_events',
+    help: 'Events in the log not yet acknowledged by Kafka (capped); absent when the relay is not hosted',
+    registers: [this.registry],
+  });
+
+  readonly relayPoison = new Gauge({
+    name: 'kafka_relay_dead_letters',
+    help: 'Events the relay could not publish and recorded as dead letters since it started',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -1,0 +1,95 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/** What the ledger knows about a person; everything else in the log is pseudonymous ids and numbers. */
+export interface PersonalData {
+  readonly name?: string;
+  readonly email?: string;
+  readonly birthDate?: string;
+}
+
+/** `v1.<iv>.<tag>.<ciphertext>` in base64url: AES-256-GCM under the member's own key, bound to the member id. */
+export type SealedPersonalData = string;
+
+export interface SqlRunner {
+  query(text: string, values?: unknown[]): Promise<any>;
+}
+
+export const PERSONAL_DATA_SCHEMA = 'personal_data';
+const FORMAT = 'v1';
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+/** Keys kept in memory at most; a key erased here is also dropped from the cache. */
+const KEY_CACHE_MAX = 10_000;
+/** A key erased by another process stops working here within this time. */
+const KEY_CACHE_TTL_MS = 60_000;
+
+export const PERSONAL_DATA_DDL = `
+create schema if not exists ${PERSONAL_DATA_SCHEMA};
+create table if not exists ${PERSONAL_DATA_SCHEMA}.member_keys (
+  member_id text primary key,
+  key bytea not null,
+  created_at timestamptz not null default now()
+);`;
+
+/**
+ * Crypto-shredding: personal data is sealed in events with a per-member key
+ * kept outside the log. Erasure deletes the key; the immutable events stay,
+ * their personal data becomes unreadable, and balances, ledger and audit are
+ * untouched because they never needed it.
+ */
+export class PersonalDataVault {
+  private readonly cache = new Map<string, { key: Buffer; loadedMs: number }>();
+
+  constructor(private readonly db: SqlRunner) {}
+
+  async seal(memberId: string, data: PersonalData): Promise<SealedPersonalData> {
+    const key = await this.keyFor(memberId, true);
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key!, iv);
+    cipher.setAAD(Buffer.from(memberId));
+    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()]);
+    return [FORMAT, iv, cipher.getAuthTag(), ciphertext].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  }
+
+  /** Undefined once the member's key is erased (or for data sealed under another member). */
+  async open(memberId: string, sealed: SealedPersonalData): Promise<PersonalData | undefined> {
+    const [format, iv, tag, ciphertext] = sealed.split('.');
+    if (format !== FORMAT || !iv || !tag || ciphertext === undefined) return undefined;
+    const key = await this.keyFor(memberId, false);
+    if (!key) return undefined;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      decipher.setAAD(Buffer.from(memberId));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      const plaintext = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
+      return JSON.parse(plaintext.toString('utf8')) as PersonalData;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Deletes the key; true when there was one. Idempotent. */
+  async erase(memberId: string): Promise<boolean> {
+    this.cache.delete(memberId);
+    const rows: unknown[] = await this.db.query(`delete from ${PERSONAL_DATA_SCHEMA}.member_keys where member_id = $1 returning member_id`, [memberId]);
+    return rows.length > 0;
+  }
+
+  private async keyFor(memberId: string, create: boolean): Promise<Buffer | undefined> {
+    const cached = this.cache.get(memberId);
+    if (cached && Date.now() - cached.loadedMs < KEY_CACHE_TTL_MS) return cached.key;
+    if (create) {
+      await this.db.query(`insert into ${PERSONAL_DATA_SCHEMA}.member_keys (member_id, key) values ($1, $2) on conflict (member_id) do nothing`, [
+        memberId,
+        randomBytes(KEY_BYTES),
+      ]);
+    }
+    const rows: Array<{ key: Buffer }> = await this.db.query(`select key from ${PERSONAL_DATA_SCHEMA}.member_keys where member_id = $1`, [memberId]);
+    const key = rows[0]?.key;
+    if (!key) return undefined;
+    if (this.cache.size >= KEY_CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.delete(memberId);
+    this.cache.set(memberId, { key, loadedMs: Date.now() });
+    return key;
+  }
+}
