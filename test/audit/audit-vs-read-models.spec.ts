@@ -1,13 +1,11 @@
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import {
-  commandKey, decideMember, deterministicEventId, DomainError, evolveMember, initialMemberState, MemberState, memberStreamId,
-} from '@loyalty/domain';
 import { PostgresEventStore } from '@loyalty/event-store';
 import { balancesProjection, openReadModels, Projector, READ_MODEL_SCHEMA, waitForCheckpoint } from '@loyalty/read-models';
 import { auditLiability, auditReconciliation, auditRollForward } from '@loyalty/audit';
 import { commandsOf, memberPlan } from '../../libs/domain/src/testing/arbitrary-history';
+import { appendGeneratedMember } from '../support/generated-history';
 import { createTestDatabase } from '../support/postgres';
 
 const RUNS = Number(process.env.AUDIT_PROPERTY_RUNS ?? 20);
@@ -41,30 +39,7 @@ describe('audit against the read models (Postgres, fast-check)', () => {
     await pool.end();
   });
 
-  /** Decides each command on the member's state and appends what it emits, as the API would. */
-  async function write(plan: Parameters<typeof commandsOf>[0], memberId: string): Promise<bigint> {
-    let state: MemberState = initialMemberState();
-    let last = -1n;
-    for (const command of commandsOf(plan, memberId)) {
-      let events;
-      try {
-        events = decideMember(command, state);
-      } catch (error) {
-        if (error instanceof DomainError) continue;
-        throw error;
-      }
-      if (events.length === 0) continue;
-      const streamId = memberStreamId(memberId);
-      const appended = await store.append(
-        streamId,
-        events.map((e, index) => ({ eventId: deterministicEventId(streamId, commandKey(command), index), type: e.type, data: e.data as unknown as Record<string, unknown> })),
-        state.eventCount === 0 ? 'no_stream' : BigInt(state.eventCount - 1),
-      );
-      last = appended.position;
-      state = events.reduce(evolveMember, state);
-    }
-    return last;
-  }
+  const write = async (plan: Parameters<typeof commandsOf>[0], memberId: string) => (await appendGeneratedMember(store, plan, memberId)).lastPosition;
 
   const sums = async () =>
     (await db.query(`select coalesce(sum(available), 0)::text as available, coalesce(sum(pending), 0)::text as pending from ${READ_MODEL_SCHEMA}.member_balances`))[0] as {

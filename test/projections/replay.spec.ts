@@ -1,12 +1,11 @@
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import {
-  availablePoints, decideMember, deterministicEventId, DomainError, evolveMember, initialMemberState, MemberState, memberStreamId, pendingOf, commandKey,
-} from '@loyalty/domain';
+import { availablePoints, MemberState, pendingOf } from '@loyalty/domain';
 import { PostgresEventStore } from '@loyalty/event-store';
 import { balancesProjection, openReadModels, Projector, READ_MODEL_SCHEMA, waitForCheckpoint } from '@loyalty/read-models';
-import { commandsOf, memberPlan } from '../../libs/domain/src/testing/arbitrary-history';
+import { memberPlan } from '../../libs/domain/src/testing/arbitrary-history';
+import { appendGeneratedMember } from '../support/generated-history';
 import { createTestDatabase } from '../support/postgres';
 
 const MEMBERS = 12;
@@ -52,27 +51,9 @@ describe('projection replay', () => {
     const plans = fc.sample(memberPlan, { numRuns: MEMBERS, seed: 42 });
     let last = -1n;
     for (const [i, plan] of plans.entries()) {
-      const memberId = `replay-${i}`;
-      let state = initialMemberState();
-      for (const command of commandsOf(plan, memberId)) {
-        let events;
-        try {
-          events = decideMember(command, state);
-        } catch (error) {
-          if (error instanceof DomainError) continue;
-          throw error;
-        }
-        if (events.length === 0) continue;
-        const streamId = memberStreamId(memberId);
-        const result = await store.append(
-          streamId,
-          events.map((e, index) => ({ eventId: deterministicEventId(streamId, commandKey(command), index), type: e.type, data: e.data as unknown as Record<string, unknown> })),
-          state.eventCount === 0 ? 'no_stream' : BigInt(state.eventCount - 1),
-        );
-        last = result.position;
-        state = events.reduce(evolveMember, state);
-      }
-      states.set(memberId, state);
+      const written = await appendGeneratedMember(store, plan, `replay-${i}`);
+      states.set(`replay-${i}`, written.state);
+      if (written.lastPosition > last) last = written.lastPosition;
     }
     expect(await waitForCheckpoint(live.db, 'ledger', last, 20_000)).toBeDefined();
 
