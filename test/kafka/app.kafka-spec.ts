@@ -5,6 +5,7 @@ import { HEADERS, LOYALTY_TOPICS } from '@loyalty/messaging';
 import { describeKafka, KAFKA_JARS_DIR, testBrokers } from './support/kafka-env';
 import { eventually, openTestLog, TopicReader } from './support/fixtures';
 import { enrolment } from './support/events';
+import { PROGRAM, startTestLedger } from '../support/ledger';
 
 const REPO = resolve(__dirname, '../..');
 
@@ -40,4 +41,29 @@ describeKafka('apps/kafka-relay', () => {
       await log.close();
     }
   });
+});
+
+describeKafka('the ledger API hosting the relay (KAFKA_BROKERS set)', () => {
+  const localIt = KAFKA_JARS_DIR ? it : it.skip;
+  if (!KAFKA_JARS_DIR) process.stdout.write('SKIPPED hosted relay test: it writes the real loyalty.* topics, not done on an external broker\n');
+
+  localIt('publishes what the API writes and reports the relay in /health/ready', async () => {
+    const t = await startTestLedger('kafka_hosted', { KAFKA_BROKERS: testBrokers().join(',') });
+    const memberId = `hosted-${randomUUID().slice(0, 8)}`;
+    let reader: TopicReader | undefined;
+    try {
+      expect((await t.call('PUT', '/v1/program', PROGRAM)).status).toBe(201);
+      expect((await t.call('POST', '/v1/members', { memberId, type: 'individual' })).status).toBe(201);
+      reader = await TopicReader.start(testBrokers(), [LOYALTY_TOPICS.member, LOYALTY_TOPICS.points]);
+      await reader.waitFor((messages) => messages.filter((m) => m.key === memberId).length >= 2);
+      const types = reader.messages.filter((m) => m.key === memberId).map((m) => m.headers[HEADERS.eventType]);
+      expect(types).toEqual(expect.arrayContaining(['MemberEnrolled', 'PointsAccrued']));
+      await eventually(async () => (await t.call('GET', '/health/ready', undefined, { key: null })).body.checks.kafkaRelay.status === 'running', 30_000);
+      const metrics = await t.call('GET', '/metrics', undefined, { key: null });
+      expect(String(metrics.body)).toMatch(/kafka_relay_lag_events \d+/);
+    } finally {
+      await reader?.stop();
+      await t.close();
+    }
+  }, 120_000);
 });

@@ -30,7 +30,17 @@ import { RecordPurchaseHandler } from './points/record-purchase.handler';
 import { RedeemPointsHandler } from './points/redeem-points.handler';
 import { ConfigureProgramHandler } from './program/configure-program.handler';
 import { ProgramController } from './program/program.controller';
-import { CLOCK, Clock, EVENT_STORE, LEDGER_CONFIG, METRICS, PROJECTOR, READ_MODELS } from './tokens';
+import { AnalyticsQueries } from './analytics/analytics-queries';
+import { KpiQueries } from './analytics/kpi-queries';
+import { KpisController } from './analytics/kpis.controller';
+import { SegmentDefinitions } from './analytics/segment-definitions';
+import { SegmentsController } from './analytics/segments.controller';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { ExperimentsController } from './experiments/experiments.controller';
+import { OfferBudgets } from './offers/offer-budgets';
+import { OffersController } from './offers/offers.controller';
+import { CLOCK, Clock, EVENT_STORE, LEDGER_CONFIG, METRICS, PROJECTOR, READ_MODELS, RELAY } from './tokens';
+import { KafkaRelay } from '@loyalty/messaging';
 import { MetricsController } from './observability/metrics.controller';
 
 /** What the composition root built before Nest starts; Nest only wires it to HTTP. */
@@ -39,6 +49,7 @@ export interface LedgerRuntime {
   readonly store: EventStore;
   readonly readModels: DataSource;
   readonly projector: Projector | null;
+  readonly relay: KafkaRelay | null;
   readonly clock: Clock;
   readonly metrics: LedgerMetrics;
 }
@@ -49,12 +60,14 @@ export class LedgerApiModule {
     return {
       module: LedgerApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [ProgramController, MembersController, MemberPointsController, PointsController, JobsController, HealthController, MetricsController, AuditController],
+      controllers: [ProgramController, MembersController, MemberPointsController, PointsController, JobsController, HealthController, MetricsController, AuditController,
+        SegmentsController, KpisController, ExperimentsController, OffersController, DashboardController],
       providers: [
         { provide: LEDGER_CONFIG, useValue: runtime.config },
         { provide: EVENT_STORE, useValue: runtime.store },
         { provide: READ_MODELS, useValue: runtime.readModels },
         { provide: PROJECTOR, useValue: runtime.projector },
+        { provide: RELAY, useValue: runtime.relay },
         { provide: CLOCK, useValue: runtime.clock },
         { provide: METRICS, useValue: runtime.metrics },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -77,6 +90,10 @@ export class LedgerApiModule {
         SettleMembersHandler,
         DailyScheduler,
         LedgerReactions,
+        AnalyticsQueries,
+        KpiQueries,
+        SegmentDefinitions,
+        OfferBudgets,
       ],
     };
   }

@@ -8,7 +8,8 @@ import { DataSource } from 'typeorm';
 import { EventStore, EventStoreDbEventStore, InstrumentedEventStore, PostgresEventStore } from '@loyalty/event-store';
 import { EmbeddedDatabase, JsonLogger, LedgerConfig, LedgerMetrics, startEmbeddedPostgres } from '@loyalty/platform';
 import { installHttpHooks, requestId } from './http/http-hooks';
-import { balancesProjection, openReadModels, Projector } from '@loyalty/read-models';
+import { openReadModels, Projector, READ_MODEL_PROJECTIONS } from '@loyalty/read-models';
+import { KafkaRelay } from '@loyalty/messaging';
 import { LedgerApiModule } from './app.module';
 import { validationPipe } from './http/validation';
 import { Clock } from './tokens';
@@ -68,12 +69,13 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     });
     const readModels = await openReadModels(databaseUrl);
     closers.push(['read-model connections', () => readModels.destroy()]);
-    const projector = new Projector(store, readModels, [balancesProjection], 'ledger', log);
+    const projector = new Projector(store, readModels, READ_MODEL_PROJECTIONS, 'ledger', log);
     projector.start();
     closers.push(['projector', () => projector.stop()]);
+    const relay = config.kafkaBrokers ? startRelay(store, databaseUrl, config.kafkaBrokers, log, closers) : null;
 
     const app = await NestFactory.create<NestFastifyApplication>(
-      LedgerApiModule.register({ config, store, readModels, projector, metrics, clock: options.clock ?? { now: () => new Date() } }),
+      LedgerApiModule.register({ config, store, readModels, projector, relay, metrics, clock: options.clock ?? { now: () => new Date() } }),
       new FastifyAdapter({
         bodyLimit: REQUEST_BODY_BYTES_MAX,
         routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX },
@@ -92,6 +94,17 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     await close();
     throw error;
   }
+}
+
+/** The Kafka relay, hosted here when KAFKA_BROKERS is set; its own pool, as it holds a connection while active. */
+function startRelay(store: EventStore, databaseUrl: string, brokers: readonly string[], log: (line: string) => void, closers: Closers): KafkaRelay {
+  const pool = new Pool({ connectionString: databaseUrl, max: 3 });
+  pool.on('error', (error) => log(`kafka relay: idle connection lost: ${error.message}`));
+  closers.push(['kafka relay connections', () => pool.end()]);
+  const relay = new KafkaRelay({ store, pool, brokers, log });
+  relay.start();
+  closers.push(['kafka relay', () => relay.stop()]);
+  return relay;
 }
 
 async function openEventStore(config: LedgerConfig, databaseUrl: string, closers: Closers): Promise<EventStore> {

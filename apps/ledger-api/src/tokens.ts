@@ -5,6 +5,7 @@ export const LEDGER_CONFIG = Symbol('LedgerConfig');
 export const PROJECTOR = Symbol('Projector');
 export const CLOCK = Symbol('Clock');
 export const METRICS = Symbol('LedgerMetrics');
+export const RELAY = Symbol('KafkaRelay');
 
 /** The only clock in the ledger: commands are stamped here and the domain never reads time. */
 export interface Clock {

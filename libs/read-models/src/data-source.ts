@@ -1,8 +1,32 @@
 import { DataSource } from 'typeorm';
 import { READ_MODEL_ENTITIES } from './entities';
-import { READ_MODEL_DDL } from './schema';
+import { READ_MODEL_SCHEMA, readModelDdl } from './schema';
+import { Projection } from './projector/projection';
+import { balancesProjectionIn } from './balances/balances.projection';
+import { segmentsDdl } from './segments/segments.ddl';
+import { segmentsProjectionIn } from './segments/segments.projection';
+import { kpisDdl } from './kpis/kpis.ddl';
+import { kpisProjectionIn } from './kpis/kpis.projection';
+import { experimentsDdl } from './experiments/experiments.ddl';
+import { experimentsProjectionIn } from './experiments/experiments.projection';
+import { offersDdl } from './offers/offers.ddl';
+import { offersProjectionIn } from './offers/offers.projection';
 
 const MIGRATION_LOCK_KEY = 7_310_002;
+
+/** Every read-model table, in a given schema (a rebuild fills a fresh schema with the same DDL). */
+export const readModelsDdl = (schema: string): string[] => [readModelDdl(schema), segmentsDdl(schema), kpisDdl(schema), experimentsDdl(schema), offersDdl(schema)];
+
+/** Every projection the ledger projector runs, writing into a given schema; one checkpoint covers them all. */
+export const readModelProjections = (schema: string): Projection[] => [
+  balancesProjectionIn(schema),
+  segmentsProjectionIn(schema),
+  kpisProjectionIn(schema),
+  experimentsProjectionIn(schema),
+  offersProjectionIn(schema),
+];
+
+export const READ_MODEL_PROJECTIONS: readonly Projection[] = readModelProjections(READ_MODEL_SCHEMA);
 
 /** A TypeORM data source over the read-model schema, created if missing. */
 export async function openReadModels(url: string, poolSizeMax = 10): Promise<DataSource> {
@@ -17,7 +41,7 @@ export async function openReadModels(url: string, poolSizeMax = 10): Promise<Dat
   await dataSource.initialize();
   await dataSource.transaction(async (manager) => {
     await manager.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    await manager.query(READ_MODEL_DDL);
+    for (const ddl of readModelsDdl(READ_MODEL_SCHEMA)) await manager.query(ddl);
   });
   return dataSource;
 }

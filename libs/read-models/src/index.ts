@@ -8,3 +8,8 @@ export * from './projector/batches';
 export * from './balances/balances.projection';
 export * from './data-source';
 export * from './projector/lag';
+export * from './segments/segments.projection';
+export * from './segments/criteria-sql';
+export * from './kpis/kpis.projection';
+export * from './experiments/experiments.projection';
+export * from './offers/offers.projection';

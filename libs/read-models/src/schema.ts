@@ -4,15 +4,16 @@
  */
 export const READ_MODEL_SCHEMA = 'read_models';
 
-export const READ_MODEL_DDL = `
-create schema if not exists ${READ_MODEL_SCHEMA};
+/** The tables in a given schema: the live one, or a fresh one a rebuild fills before it is swapped in. */
+export const readModelDdl = (schema: string) => `
+create schema if not exists ${schema};
 
-create table if not exists ${READ_MODEL_SCHEMA}.checkpoints (
+create table if not exists ${schema}.checkpoints (
   projection text primary key,
   position bigint not null
 );
 
-create table if not exists ${READ_MODEL_SCHEMA}.members (
+create table if not exists ${schema}.members (
   member_id text primary key,
   member_type text not null,
   name text,
@@ -24,7 +25,7 @@ create table if not exists ${READ_MODEL_SCHEMA}.members (
   enrolled_at timestamptz not null
 );
 
-create table if not exists ${READ_MODEL_SCHEMA}.member_balances (
+create table if not exists ${schema}.member_balances (
   member_id text primary key,
   available bigint not null default 0,
   pending bigint not null default 0,
@@ -39,7 +40,7 @@ create table if not exists ${READ_MODEL_SCHEMA}.member_balances (
   last_position bigint not null
 );
 
-create table if not exists ${READ_MODEL_SCHEMA}.member_lots (
+create table if not exists ${schema}.member_lots (
   member_id text not null,
   lot_id text not null,
   points bigint not null,
@@ -51,7 +52,7 @@ create table if not exists ${READ_MODEL_SCHEMA}.member_lots (
   primary key (member_id, lot_id)
 );
 
-create table if not exists ${READ_MODEL_SCHEMA}.ledger_entries (
+create table if not exists ${schema}.ledger_entries (
   entry_id uuid primary key,
   member_id text not null,
   position bigint not null,
@@ -61,12 +62,14 @@ create table if not exists ${READ_MODEL_SCHEMA}.ledger_entries (
   reference text not null,
   detail jsonb not null
 );
-create index if not exists ledger_entries_member_position on ${READ_MODEL_SCHEMA}.ledger_entries (member_id, position desc);
+create index if not exists ledger_entries_member_position on ${schema}.ledger_entries (member_id, position desc);
 
 -- A birthday in a given year; 29 February falls on 28 February outside leap years, as in the domain.
-create or replace function ${READ_MODEL_SCHEMA}.birthday_in(year int, birth_date text) returns date language sql immutable as $$
+create or replace function ${schema}.birthday_in(year int, birth_date text) returns date language sql immutable as $$
   select make_date(year, substr(birth_date, 6, 2)::int,
     least(substr(birth_date, 9, 2)::int,
           extract(day from (make_date(year, substr(birth_date, 6, 2)::int, 1) + interval '1 month - 1 day'))::int))
 $$;
 `;
+
+export const READ_MODEL_DDL = readModelDdl(READ_MODEL_SCHEMA);

@@ -8,7 +8,8 @@ import { eventsBehind, LAG_COUNT_CAP, Projector } from '@loyalty/read-models';
 /** Not ready while the read models are this many events or more behind the log. */
 const READY_LAG_EVENTS_MAX = 500;
 import { Public } from '../http/auth';
-import { EVENT_STORE, PROJECTOR, READ_MODELS } from '../tokens';
+import { EVENT_STORE, PROJECTOR, READ_MODELS, RELAY } from '../tokens';
+import { KafkaRelay } from '@loyalty/messaging';
 
 /** Ready only when the store and the read database answer and the projector runs with little lag. */
 @ApiTags('health')
@@ -19,6 +20,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODELS) private readonly db: DataSource,
     @Inject(PROJECTOR) private readonly projector: Projector | null,
+    @Inject(RELAY) private readonly relay: KafkaRelay | null,
   ) {}
 
   @Get('live')
@@ -35,6 +37,8 @@ export class HealthController {
     const projector = this.projector?.status();
     const lagEvents = projector && store === 'up' ? await eventsBehind(this.store, projector.position).catch(() => LAG_COUNT_CAP) : null;
     const projectorOk = !projector || (projector.status === 'running' && (lagEvents ?? 0) < READY_LAG_EVENTS_MAX);
+    const relay = this.relay?.status();
+    // A failing relay or a dead-lettered event needs an operator, but the ledger still serves: reported, not gating.
     const ready = store === 'up' && database === 'up' && projectorOk;
     void reply.status(ready ? 200 : 503);
     return {
@@ -48,6 +52,16 @@ export class HealthController {
               position: projector.position === undefined ? null : Number(projector.position),
               lagEvents,
               lastError: projector.lastError ?? null,
+            }
+          : 'not-hosted',
+        kafkaRelay: relay
+          ? {
+              status: relay.status,
+              degraded: relay.status === 'failing' || relay.poisonEvents > 0,
+              lastPosition: relay.lastPosition === undefined ? null : String(relay.lastPosition),
+              lagEvents: relay.lagEvents,
+              poisonEvents: relay.poisonEvents,
+              lastError: relay.lastError ?? null,
             }
           : 'not-hosted',
       },

@@ -5,7 +5,8 @@ import { LedgerMetrics } from '@loyalty/platform';
 import { eventsBehind, Projector } from '@loyalty/read-models';
 import { Public } from '../http/auth';
 import { LedgerReactions, REACTIONS_PROJECTION } from '../reactions/ledger-reactions';
-import { EVENT_STORE, METRICS, PROJECTOR } from '../tokens';
+import { EVENT_STORE, METRICS, PROJECTOR, RELAY } from '../tokens';
+import { KafkaRelay } from '@loyalty/messaging';
 
 /** Prometheus text format. Public like the health probes: it carries counts and latencies, no ledger data. */
 @ApiTags('health')
@@ -17,6 +18,7 @@ export class MetricsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTOR) private readonly projector: Projector | null,
     private readonly reactions: LedgerReactions,
+    @Inject(RELAY) private readonly relay: KafkaRelay | null,
   ) {}
 
   @Get('metrics')
@@ -30,6 +32,11 @@ export class MetricsController {
       if (!status) continue;
       if (status.position !== undefined) this.metrics.projectionPosition.set({ projection: name }, Number(status.position));
       this.metrics.projectionLag.set({ projection: name }, await eventsBehind(this.store, status.position).catch(() => -1));
+    }
+    const relay = this.relay?.status();
+    if (relay) {
+      this.metrics.relayLag.set(relay.lagEvents ?? 0);
+      this.metrics.relayPoison.set(relay.poisonEvents);
     }
     return this.metrics.registry.metrics();
   }

@@ -1,4 +1,4 @@
-import { basisPointsToMultiplier, multiplierToBasisPoints, ProgramPolicy } from '@loyalty/domain';
+import { basisPointsToMultiplier, invalid, multiplierToBasisPoints, normaliseInstant, ProgramPolicy, SegmentCriterion } from '@loyalty/domain';
 import { ProgramDto } from './program.dto';
 
 /** The HTTP shape (multipliers as 1.5) to the ledger's (basis points), and back. Validation ran first. */
@@ -22,6 +22,28 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
     expiryMonths: dto.expiryMonths,
     tiers: (dto.tiers ?? []).map((t) => ({ name: t.name, minSpendMinor: t.minSpendMinor, multiplierBp: bp(t.multiplier) })),
     rewards: (dto.rewards ?? []).map((r) => ({ rewardId: r.rewardId, points: r.points })),
+    // Absent lists stay absent, so a configuration written before offers existed compares equal (PUT stays idempotent).
+    ...(dto.offers && {
+      offers: dto.offers.map((o) => ({
+        offerId: o.offerId,
+        startsAt: instant(o.startsAt),
+        endsAt: instant(o.endsAt),
+        multiplierBp: o.multiplier === undefined ? null : bp(o.multiplier),
+        bonusPoints: o.bonusPoints ?? null,
+        criteria: (o.criteria as unknown as SegmentCriterion | undefined) ?? null,
+        boughtSkus: o.boughtSkus ?? [],
+        boughtCategories: o.boughtCategories ?? [],
+        pointsBudget: o.pointsBudget ?? null,
+      })),
+    }),
+    ...(dto.experiments && {
+      experiments: dto.experiments.map((e) => ({
+        experimentId: e.experimentId,
+        startsAt: instant(e.startsAt),
+        endsAt: e.endsAt === undefined ? null : instant(e.endsAt),
+        variants: e.variants.map((v) => ({ name: v.name, weightPercent: v.weightPercent, pointsPerUnit: v.pointsPerUnit })),
+      })),
+    }),
   };
 }
 
@@ -39,5 +61,16 @@ export function fromPolicy(policy: ProgramPolicy) {
     expiryMonths: policy.expiryMonths,
     tiers: policy.tiers.map((t) => ({ name: t.name, minSpendMinor: t.minSpendMinor, multiplier: m(t.multiplierBp) })),
     rewards: policy.rewards,
+    offers: policy.offers?.map(({ multiplierBp, ...o }) => ({ ...o, multiplier: multiplierBp === null ? null : m(multiplierBp) })),
+    experiments: policy.experiments,
   };
+}
+
+/** The pattern let it through, but it may still not be a date (2026-02-30): refuse it as the program's own error. */
+function instant(value: string): string {
+  try {
+    return normaliseInstant(value);
+  } catch {
+    throw invalid('INVALID_PROGRAM', `invalid program configuration: ${value} is not a valid instant`, { problems: [`${value} is not a valid instant`] });
+  }
 }

@@ -12,7 +12,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PROGRAM_LIMITS } from '@loyalty/domain';
+import { EXPERIMENT_LIMITS, OFFER_LIMITS, PROGRAM_LIMITS } from '@loyalty/domain';
+import { INSTANT_PATTERN } from '../http/common.dto';
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
 import { IsMultiplier, isMultiplier, IsRecordOf, isNonNegativeInt } from '../http/validators';
 
@@ -65,6 +66,55 @@ export class RewardDto {
   @ApiProperty({ example: 250 }) @IsInt() @Min(1) @Max(L.pointsMax) points!: number;
 }
 
+const INSTANT_MESSAGE = '$property must be an ISO 8601 timestamp with an offset';
+
+/** A targeted offer; its criteria use the segment criteria language and are checked by the domain (INVALID_PROGRAM). */
+export class OfferDto {
+  @ApiProperty({ example: 'coffee-x2' }) @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) offerId!: string;
+  @ApiProperty({ example: '2026-01-01T00:00:00Z' }) @IsString() @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE }) startsAt!: string;
+  @ApiProperty({ example: '2026-02-01T00:00:00Z' }) @IsString() @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE }) endsAt!: string;
+  @ApiPropertyOptional({ example: 2, description: 'Total multiplier on the purchase points (2 = the purchase points once more as a bonus)' })
+  @IsOptional()
+  @IsMultiplier(OFFER_LIMITS.multiplierBpMax)
+  multiplier?: number;
+  @ApiPropertyOptional({ example: 100 }) @IsOptional() @IsInt() @Min(1) @Max(OFFER_LIMITS.bonusPointsMax) bonusPoints?: number;
+  @ApiPropertyOptional({ example: { type: 'purchaseCount', min: 2 }, description: 'Segment criteria the member must match before the purchase' })
+  @IsOptional()
+  @IsObject()
+  criteria?: Record<string, unknown>;
+  @ApiPropertyOptional({ example: ['latte'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(CLIENT_ID_PATTERN, { each: true, message: CLIENT_ID_MESSAGE })
+  boughtSkus?: string[];
+  @ApiPropertyOptional({ example: ['coffee'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(CLIENT_ID_PATTERN, { each: true, message: CLIENT_ID_MESSAGE })
+  boughtCategories?: string[];
+  @ApiPropertyOptional({ example: 100000 }) @IsOptional() @IsInt() @Min(1) @Max(L.pointsMax) pointsBudget?: number;
+}
+
+export class ExperimentVariantDto {
+  @ApiProperty({ example: 'double' }) @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) name!: string;
+  @ApiProperty({ example: 50 }) @IsInt() @Min(0) @Max(100) weightPercent!: number;
+  @ApiProperty({ example: 2 }) @IsInt() @Min(0) @Max(L.pointsMax) pointsPerUnit!: number;
+}
+
+export class ExperimentDto {
+  @ApiProperty({ example: 'earn-rate-2026' }) @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) experimentId!: string;
+  @ApiProperty({ example: '2026-01-01T00:00:00Z' }) @IsString() @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE }) startsAt!: string;
+  @ApiPropertyOptional({ example: '2026-04-01T00:00:00Z' }) @IsOptional() @IsString() @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE }) endsAt?: string;
+  @ApiProperty({ type: [ExperimentVariantDto] })
+  @IsArray()
+  @ArrayMaxSize(EXPERIMENT_LIMITS.variantsMax)
+  @ValidateNested({ each: true })
+  @Type(() => ExperimentVariantDto)
+  variants!: ExperimentVariantDto[];
+}
+
 export class ProgramDto {
   @ApiProperty({ example: 'EUR' }) @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' }) currency!: string;
   @ApiProperty({ example: 1 }) @IsInt() @Min(0) @Max(L.minorMax) pointValueMinor!: number;
@@ -85,4 +135,18 @@ export class ProgramDto {
   @ValidateNested({ each: true })
   @Type(() => RewardDto)
   rewards?: RewardDto[];
+  @ApiPropertyOptional({ type: [OfferDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(OFFER_LIMITS.offersMax)
+  @ValidateNested({ each: true })
+  @Type(() => OfferDto)
+  offers?: OfferDto[];
+  @ApiPropertyOptional({ type: [ExperimentDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(EXPERIMENT_LIMITS.experimentsMax)
+  @ValidateNested({ each: true })
+  @Type(() => ExperimentDto)
+  experiments?: ExperimentDto[];
 }

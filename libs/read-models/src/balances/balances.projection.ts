@@ -4,8 +4,6 @@ import { RecordedEvent } from '@loyalty/event-store';
 import { READ_MODEL_SCHEMA } from '../schema';
 import { Projection } from '../projector/projection';
 
-const S = READ_MODEL_SCHEMA;
-
 type Counter = 'lifetime_earned' | 'redeemed' | 'expired' | 'clawed_back' | 'adjusted' | 'transferred_in' | 'transferred_out' | 'debt';
 
 /**
@@ -14,13 +12,15 @@ type Counter = 'lifetime_earned' | 'redeemed' | 'expired' | 'clawed_back' | 'adj
  * change, so they cannot drift from them. Every key comes from the event
  * (entry id = event id, lot ids from the event), so a replay yields the same rows.
  */
-export const balancesProjection: Projection = {
+export const balancesProjectionIn = (schema: string): Projection => ({
   name: 'balances',
   async apply(manager: EntityManager, recorded: RecordedEvent): Promise<void> {
     const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
-    if (event) await project(new MemberRows(manager, recorded), event);
+    if (event) await project(new MemberRows(manager, recorded, schema), event);
   },
-};
+});
+
+export const balancesProjection: Projection = balancesProjectionIn(READ_MODEL_SCHEMA);
 
 async function project(rows: MemberRows, event: MemberEvent): Promise<void> {
   switch (event.type) {
@@ -99,6 +99,7 @@ class MemberRows {
   constructor(
     private readonly manager: EntityManager,
     private readonly recorded: RecordedEvent,
+    private readonly S: string,
   ) {
     this.memberId = String(recorded.data.memberId);
     this.position = recorded.position.toString();
@@ -106,11 +107,11 @@ class MemberRows {
 
   async enrol(d: Extract<MemberEvent, { type: 'MemberEnrolled' }>['data']): Promise<void> {
     await this.manager.query(
-      `insert into ${S}.members (member_id, member_type, name, email, birth_date, referred_by, tier, tier_qualified_at, enrolled_at)
+      `insert into ${this.S}.members (member_id, member_type, name, email, birth_date, referred_by, tier, tier_qualified_at, enrolled_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $8) on conflict (member_id) do nothing`,
       [this.memberId, d.memberType, d.profile.name ?? null, d.profile.email ?? null, d.profile.birthDate ?? null, d.referredBy, d.tier, d.occurredAt],
     );
-    await this.manager.query(`insert into ${S}.member_balances (member_id, last_position) values ($1, $2) on conflict (member_id) do nothing`, [
+    await this.manager.query(`insert into ${this.S}.member_balances (member_id, last_position) values ($1, $2) on conflict (member_id) do nothing`, [
       this.memberId,
       this.position,
     ]);
@@ -118,14 +119,14 @@ class MemberRows {
 
   async insertLot(lotId: string, points: number, status: string, source: string, pendingUntil: string | null, expiresAt: string | null) {
     await this.manager.query(
-      `insert into ${S}.member_lots (member_id, lot_id, points, remaining, status, source, pending_until, expires_at)
+      `insert into ${this.S}.member_lots (member_id, lot_id, points, remaining, status, source, pending_until, expires_at)
        values ($1, $2, $3, $3, $4, $5, $6, $7)`,
       [this.memberId, lotId, points, status, source, pendingUntil, expiresAt],
     );
   }
 
   async setLotStatus(lotId: string, status: string) {
-    await this.manager.query(`update ${S}.member_lots set status = $3 where member_id = $1 and lot_id = $2`, [this.memberId, lotId, status]);
+    await this.manager.query(`update ${this.S}.member_lots set status = $3 where member_id = $1 and lot_id = $2`, [this.memberId, lotId, status]);
   }
 
   /** `restore` re-activates an expired lot that gets points back, as the domain does. */
@@ -133,7 +134,7 @@ class MemberRows {
     for (const lot of lots) {
       const status = mode === 'expired' ? `'expired'` : mode === 'restore' ? `case when status = 'expired' then 'active' else status end` : 'status';
       await this.manager.query(
-        `update ${S}.member_lots set remaining = remaining + $3, status = ${status} where member_id = $1 and lot_id = $2`,
+        `update ${this.S}.member_lots set remaining = remaining + $3, status = ${status} where member_id = $1 and lot_id = $2`,
         [this.memberId, lot.lotId, sign * lot.points],
       );
     }
@@ -143,7 +144,7 @@ class MemberRows {
   async count(deltas: Partial<Record<Counter, number>>) {
     const entries = Object.entries(deltas) as Array<[Counter, number]>;
     const sets = entries.map(([column], i) => `${column} = ${column} + $${i + 2}`);
-    await this.manager.query(`update ${S}.member_balances set ${sets.join(', ')} where member_id = $1`, [
+    await this.manager.query(`update ${this.S}.member_balances set ${sets.join(', ')} where member_id = $1`, [
       this.memberId,
       ...entries.map(([, delta]) => delta),
     ]);
@@ -152,9 +153,9 @@ class MemberRows {
 
   async refresh() {
     await this.manager.query(
-      `update ${S}.member_balances b set
-         available = coalesce((select sum(remaining) from ${S}.member_lots l where l.member_id = b.member_id and l.status = 'active'), 0) - b.debt,
-         pending = coalesce((select sum(remaining) from ${S}.member_lots l where l.member_id = b.member_id and l.status = 'pending'), 0),
+      `update ${this.S}.member_balances b set
+         available = coalesce((select sum(remaining) from ${this.S}.member_lots l where l.member_id = b.member_id and l.status = 'active'), 0) - b.debt,
+         pending = coalesce((select sum(remaining) from ${this.S}.member_lots l where l.member_id = b.member_id and l.status = 'pending'), 0),
          last_position = $2
        where b.member_id = $1`,
       [this.memberId, this.position],
@@ -163,7 +164,7 @@ class MemberRows {
 
   async setTier(tier: string, requalifiedAt: string | null) {
     await this.manager.query(
-      `update ${S}.members set tier = $2, tier_qualified_at = coalesce($3::timestamptz, tier_qualified_at) where member_id = $1`,
+      `update ${this.S}.members set tier = $2, tier_qualified_at = coalesce($3::timestamptz, tier_qualified_at) where member_id = $1`,
       [this.memberId, tier, requalifiedAt],
     );
   }
@@ -171,7 +172,7 @@ class MemberRows {
   async entry(type: string, points: number, reference: string, detail: Record<string, unknown>) {
     const { recorded } = this;
     await this.manager.query(
-      `insert into ${S}.ledger_entries (entry_id, member_id, position, type, points, occurred_at, reference, detail)
+      `insert into ${this.S}.ledger_entries (entry_id, member_id, position, type, points, occurred_at, reference, detail)
        values ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [recorded.eventId, this.memberId, this.position, type, points, recorded.data.occurredAt, reference, JSON.stringify(detail)],
     );

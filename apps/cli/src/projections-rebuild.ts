@@ -1,0 +1,187 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventStore, EventStoreDbEventStore, PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
+import { ConfigError, loadConfig } from '@loyalty/platform';
+import { READ_MODEL_SCHEMA, readModelProjections, readModelsDdl } from '@loyalty/read-models';
+
+/** Events per rebuild transaction: the same bound as the live projector's batches. */
+const REBUILD_PAGE_SIZE = 1000;
+/** Attempts at the swap: it can lose a deadlock against the live projector's batch, which then simply waits. */
+const SWAP_ATTEMPTS_MAX = 5;
+const SWAP_LOCK_TIMEOUT_MS = 10_000;
+const PROGRESS_INTERVAL_MS = 200;
+const LEDGER_PROJECTION = 'ledger';
+
+export interface RebuildProgress {
+  readonly events: number;
+  readonly position: bigint;
+  readonly fraction: number;
+  readonly eventsPerSecond: number;
+}
+
+export interface RebuildOptions {
+  readonly databaseUrl: string;
+  readonly store: EventStore;
+  /** infra/sql/analytics-views.sql, re-applied after the swap when the analytics schema exists. */
+  readonly viewsSql?: string;
+  readonly keepOldSchema?: boolean;
+  readonly progress?: (p: RebuildProgress) => void;
+  /** Called between the replay and the swap (tests use it to write while the rebuild runs). */
+  readonly beforeSwap?: () => Promise<void>;
+}
+
+export interface RebuildResult {
+  readonly events: number;
+  readonly position: bigint;
+  readonly oldSchema: string;
+  readonly seconds: number;
+}
+
+/**
+ * Replays the whole log into a fresh schema while the API keeps reading (and
+ * the live projector keeps writing) the current one, then swaps them in one
+ * transaction: lock the live tables (waits for the live batch in flight),
+ * catch the new schema up past the live checkpoint, rename both schemas,
+ * re-create the analytics views. The live projector's next batch then finds
+ * the new tables and a checkpoint ahead of it, so it fails once and resumes
+ * from the new checkpoint: nothing is applied twice or skipped.
+ */
+export async function rebuildReadModels(options: RebuildOptions): Promise<RebuildResult> {
+  const started = Date.now();
+  const suffix = new Date(started).toISOString().replace(/\D/g, '').slice(0, 14);
+  const fresh = `${READ_MODEL_SCHEMA}_rebuild_${suffix}`;
+  const old = `${READ_MODEL_SCHEMA}_old_${suffix}`;
+  const db = new DataSource({ type: 'postgres', url: options.databaseUrl, entities: [], extra: { max: 2 } });
+  await db.initialize();
+  try {
+    for (const ddl of readModelsDdl(fresh)) await db.query(ddl);
+    const projections = readModelProjections(fresh);
+    const [live] = await db.query(`select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [LEDGER_PROJECTION]).catch(() => []);
+    const target = live ? BigInt(live.position) : -1n;
+    const first = (await options.store.readAll({ maxCount: 1 }))[0]?.position ?? 0n;
+    let events = 0;
+    let lastReport = 0;
+    const report = (position: bigint, force = false) => {
+      if (!options.progress || (!force && Date.now() - lastReport < PROGRESS_INTERVAL_MS)) return;
+      lastReport = Date.now();
+      const span = Number(target - first);
+      const fraction = span <= 0 ? 1 : Math.min(1, Math.max(0, Number(position - first) / span));
+      options.progress({ events, position, fraction, eventsPerSecond: Math.round((events * 1000) / Math.max(1, Date.now() - started)) });
+    };
+
+    const applyPage = async (manager: EntityManager, page: readonly RecordedEvent[]) => {
+      for (const event of page) for (const projection of projections) await projection.apply(manager, event);
+      const last = page[page.length - 1]!.position;
+      await manager.query(
+        `insert into ${fresh}.checkpoints (projection, position) values ($1, $2) on conflict (projection) do update set position = excluded.position`,
+        [LEDGER_PROJECTION, last.toString()],
+      );
+      events += page.length;
+      report(last);
+      return last;
+    };
+    const catchUp = async (from: bigint | undefined, run: (page: readonly RecordedEvent[]) => Promise<bigint>) => {
+      let after = from;
+      for (;;) {
+        const page = await options.store.readAll({ after, maxCount: REBUILD_PAGE_SIZE });
+        if (page.length === 0) return after;
+        after = await run(page);
+      }
+    };
+
+    let position = await catchUp(undefined, (page) => db.transaction((manager) => applyPage(manager, page)));
+    report(position ?? -1n, true);
+    await options.beforeSwap?.();
+
+    for (let attempt = 1; ; attempt++) {
+      const runner = db.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.startTransaction();
+        await runner.query(`set local lock_timeout = ${SWAP_LOCK_TIMEOUT_MS}`);
+        const tables: Array<{ table_name: string }> = await runner.query(
+          `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' order by table_name`,
+          [READ_MODEL_SCHEMA],
+        );
+        await runner.query(`lock table ${tables.map((t) => `${READ_MODEL_SCHEMA}.${t.table_name}`).join(', ')} in access exclusive mode`);
+        const [now] = await runner.query(`select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [LEDGER_PROJECTION]);
+        position = await catchUp(position, (page) => applyPage(runner.manager, page));
+        if (now && (position ?? -1n) < BigInt(now.position)) throw new Error(`the log read stopped at ${position} before the live checkpoint ${now.position}`);
+        // Other projectors (reactions, ...) keep their place: their checkpoints move with the swap.
+        await runner.query(
+          `insert into ${fresh}.checkpoints (projection, position)
+           select projection, position from ${READ_MODEL_SCHEMA}.checkpoints where projection <> $1 on conflict do nothing`,
+          [LEDGER_PROJECTION],
+        );
+        await runner.query(`alter schema ${READ_MODEL_SCHEMA} rename to ${old}`);
+        await runner.query(`alter schema ${fresh} rename to ${READ_MODEL_SCHEMA}`);
+        const [analytics] = await runner.query(`select 1 from information_schema.schemata where schema_name = 'analytics'`);
+        if (analytics && options.viewsSql) await runner.query(options.viewsSql.replace(/^\s*(begin|commit);\s*$/gim, ''));
+        await runner.commitTransaction();
+        break;
+      } catch (error) {
+        await runner.rollbackTransaction().catch(() => undefined);
+        const code = (error as { code?: string }).code;
+        // 40P01 deadlock, 55P03 lock timeout: the live projector held a table; it finishes its batch and we try again.
+        if (attempt >= SWAP_ATTEMPTS_MAX || (code !== '40P01' && code !== '55P03')) throw error;
+      } finally {
+        await runner.release();
+      }
+    }
+    report(position ?? -1n, true);
+    if (!options.keepOldSchema) await db.query(`drop schema ${old} cascade`);
+    return { events, position: position ?? -1n, oldSchema: old, seconds: (Date.now() - started) / 1000 };
+  } catch (error) {
+    await db.query(`drop schema if exists ${fresh} cascade`).catch(() => undefined);
+    throw error;
+  } finally {
+    await db.destroy();
+  }
+}
+
+export function progressBar(p: RebuildProgress, width = 30): string {
+  const filled = Math.round(p.fraction * width);
+  return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(p.fraction * 100).toFixed(0).padStart(3)}%  ${p.events.toLocaleString('en')} events  ${p.eventsPerSecond.toLocaleString('en')} events/s`;
+}
+
+/** infra/sql/analytics-views.sql from the source tree or from dist/. */
+export function analyticsViewsSql(): string | undefined {
+  const candidates = [join(__dirname, '../../../infra/sql/analytics-views.sql'), join(__dirname, '../../../../infra/sql/analytics-views.sql')];
+  const found = candidates.find((p) => existsSync(p));
+  return found ? readFileSync(found, 'utf8') : undefined;
+}
+
+/** `npm run projections:rebuild`: needs DATABASE_URL (and EVENT_STORE when the log is in EventStoreDB). */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required: the rebuild runs against the database the API reads']);
+  const pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
+  const store: EventStore =
+    config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : await PostgresEventStore.open(pool);
+  try {
+    const result = await rebuildReadModels({
+      databaseUrl: config.databaseUrl,
+      store,
+      viewsSql: analyticsViewsSql(),
+      keepOldSchema: process.argv.includes('--keep-old'),
+      progress: (p) => process.stderr.write(progressBar(p)),
+    });
+    process.stderr.write('\n');
+    console.log(
+      `rebuilt read models from ${result.events} events up to position ${result.position} in ${result.seconds.toFixed(1)} s and swapped them in` +
+        (process.argv.includes('--keep-old') ? `; the previous ones are in schema ${result.oldSchema}` : ''),
+    );
+  } finally {
+    await store.close();
+    await pool.end();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  });
+}

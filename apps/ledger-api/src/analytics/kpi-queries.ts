@@ -1,0 +1,161 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { READ_MODEL_SCHEMA as S } from '@loyalty/read-models';
+import { ApiError } from '../http/api-error';
+import { READ_MODELS } from '../tokens';
+
+export type Granularity = 'day' | 'week' | 'month';
+export const GRANULARITIES: readonly Granularity[] = ['day', 'week', 'month'];
+export const KPI_BUCKETS_MAX = 1000;
+export const KPI_DEFAULT_RANGE_DAYS = 30;
+export const TOP_MEMBERS_MAX = 10;
+const MS_PER_DAY = 86_400_000;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A rate from integer counts, rounded to 4 decimals for JSON; null when the denominator is 0. */
+export const rate = (numerator: number, denominator: number): number | null =>
+  denominator === 0 ? null : Math.round((numerator * 10_000) / denominator) / 10_000;
+
+/** Bucket starts (UTC dates) covering [from, to): weeks start on Monday (ISO), months on the 1st. */
+export function bucketStarts(from: string, to: string, granularity: Granularity): string[] {
+  const start = new Date(`${from}T00:00:00Z`);
+  if (granularity === 'week') start.setUTCDate(start.getUTCDate() - ((start.getUTCDay() + 6) % 7));
+  if (granularity === 'month') start.setUTCDate(1);
+  const end = Date.parse(`${to}T00:00:00Z`);
+  const starts: string[] = [];
+  for (const d = start; d.getTime() < end; ) {
+    starts.push(d.toISOString().slice(0, 10));
+    if (starts.length > KPI_BUCKETS_MAX) throw new ApiError(400, 'RANGE_TOO_LARGE', `at most ${KPI_BUCKETS_MAX} buckets per request`);
+    if (granularity === 'day') d.setUTCDate(d.getUTCDate() + 1);
+    else if (granularity === 'week') d.setUTCDate(d.getUTCDate() + 7);
+    else d.setUTCMonth(d.getUTCMonth() + 1);
+  }
+  return starts;
+}
+
+function parseDay(value: string | undefined, name: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  const day = value.slice(0, 10);
+  if (!DATE.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
+    throw new ApiError(400, 'INVALID_DATE', `${name} must be a date YYYY-MM-DD (UTC)`, { [name]: value });
+  }
+  return day;
+}
+
+interface DayTotals {
+  bucket: string;
+  enrolments: string;
+  purchases: string;
+  revenue_minor: string;
+  refunds_minor: string;
+  points_issued: string;
+  points_redeemed: string;
+  points_expired: string;
+  net_points: string;
+}
+
+/** KPIs per bucket from the day projections; integers stay integers, rates come from integer counts. */
+@Injectable()
+export class KpiQueries {
+  constructor(@Inject(READ_MODELS) private readonly db: DataSource) {}
+
+  async kpis(fromParam: string | undefined, toParam: string | undefined, granularityParam: string | undefined, today: string) {
+    const granularity = (granularityParam ?? 'day') as Granularity;
+    if (!GRANULARITIES.includes(granularity)) throw new ApiError(400, 'INVALID_GRANULARITY', 'granularity must be day, week or month');
+    const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + MS_PER_DAY).toISOString().slice(0, 10);
+    const to = parseDay(toParam, 'to', tomorrow);
+    const from = parseDay(fromParam, 'from', new Date(Date.parse(`${to}T00:00:00Z`) - KPI_DEFAULT_RANGE_DAYS * MS_PER_DAY).toISOString().slice(0, 10));
+    if (from >= to) throw new ApiError(400, 'INVALID_RANGE', 'from must be before to');
+    const starts = bucketStarts(from, to, granularity);
+    const rangeStart = starts[0] ?? from;
+    const g = granularity;
+
+    const totals: DayTotals[] = await this.db.query(
+      `select date_trunc('${g}', day::timestamp)::date::text as bucket,
+              sum(enrolments) enrolments, sum(purchases) purchases, sum(revenue_minor) revenue_minor, sum(refunds_minor) refunds_minor,
+              sum(points_issued) points_issued, sum(points_redeemed) points_redeemed, sum(points_expired) points_expired,
+              sum(points_issued - points_redeemed - points_expired - points_clawed_back + points_adjusted + points_transferred_in - points_transferred_out) net_points
+       from ${S}.kpi_days where day >= $1::date and day < $2::date group by 1`,
+      [rangeStart, to],
+    );
+    const buyers: Array<{ bucket: string; active: string; buyers: string; repeaters: string }> = await this.db.query(
+      `select bucket, count(*) active, count(*) filter (where p > 0) buyers, count(*) filter (where p >= 2) repeaters
+       from (select date_trunc('${g}', day::timestamp)::date::text as bucket, member_id, sum(purchases) p
+             from ${S}.kpi_member_days where day >= $1::date and day < $2::date group by 1, 2) x
+       group by bucket`,
+      [rangeStart, to],
+    );
+    const [opening] = await this.db.query(
+      `select coalesce(sum(points_issued - points_redeemed - points_expired - points_clawed_back + points_adjusted + points_transferred_in - points_transferred_out), 0) as points
+       from ${S}.kpi_days where day < $1::date`,
+      [rangeStart],
+    );
+    const values: Array<{ effective_at: Date; point_value_minor: string; currency: string }> = await this.db.query(
+      `select effective_at, point_value_minor, currency from ${S}.kpi_point_values order by effective_at, position`,
+    );
+    const top: Array<{ member_id: string; spend: string; purchases: string }> = await this.db.query(
+      `select member_id, sum(revenue_minor) spend, sum(purchases) purchases from ${S}.kpi_member_days
+       where day >= $1::date and day < $2::date group by member_id having sum(purchases) > 0 order by spend desc, member_id limit ${TOP_MEMBERS_MAX}`,
+      [from, to],
+    );
+
+    const byBucket = new Map(totals.map((t) => [t.bucket, t]));
+    const buyersByBucket = new Map(buyers.map((b) => [b.bucket, b]));
+    let outstanding = Number(opening.points);
+    const buckets = starts.map((start, i) => {
+      const end = starts[i + 1] ?? nextStart(start, granularity);
+      const t = byBucket.get(start);
+      const b = buyersByBucket.get(start);
+      const n = (v: string | undefined) => Number(v ?? 0);
+      outstanding += n(t?.net_points);
+      const purchases = n(t?.purchases);
+      const revenueMinor = n(t?.revenue_minor);
+      const issued = n(t?.points_issued);
+      const redeemed = n(t?.points_redeemed);
+      const expired = n(t?.points_expired);
+      const pointValueMinor = valueAt(values, Date.parse(`${end}T00:00:00Z`));
+      return {
+        start,
+        end,
+        enrolments: n(t?.enrolments),
+        activeMembers: n(b?.active),
+        purchases,
+        revenueMinor,
+        refundsMinor: n(t?.refunds_minor),
+        averageBasketMinor: purchases === 0 ? 0 : Math.floor(revenueMinor / purchases),
+        repeatPurchaseRate: rate(n(b?.repeaters), n(b?.buyers)),
+        pointsIssued: issued,
+        pointsRedeemed: redeemed,
+        pointsExpired: expired,
+        redemptionRate: rate(redeemed, issued),
+        breakageRate: rate(expired, redeemed + expired),
+        outstandingPoints: outstanding,
+        pointValueMinor,
+        liabilityMinor: outstanding * pointValueMinor,
+      };
+    });
+    return {
+      from,
+      to,
+      granularity,
+      currency: values[values.length - 1]?.currency ?? null,
+      buckets,
+      topMembers: top.map((m) => ({ memberId: m.member_id, spendMinor: Number(m.spend), purchases: Number(m.purchases) })),
+    };
+  }
+}
+
+function nextStart(start: string, granularity: Granularity): string {
+  const d = new Date(`${start}T00:00:00Z`);
+  if (granularity === 'day') d.setUTCDate(d.getUTCDate() + 1);
+  else if (granularity === 'week') d.setUTCDate(d.getUTCDate() + 7);
+  else d.setUTCMonth(d.getUTCMonth() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The point value in force at the end of a bucket; before the first configuration, the first one (as the audit does). */
+function valueAt(values: ReadonlyArray<{ effective_at: Date; point_value_minor: string }>, endMs: number): number {
+  let chosen = values[0];
+  for (const v of values) if (v.effective_at.getTime() < endMs) chosen = v;
+  return Number(chosen?.point_value_minor ?? 0);
+}

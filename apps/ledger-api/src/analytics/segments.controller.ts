@@ -1,0 +1,72 @@
+import { Body, Controller, Delete, Get, Param, Put, Query, Res } from '@nestjs/common';
+import { ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { FastifyReply } from 'fastify';
+import { Roles } from '../http/auth';
+import { ClientIdPipe, PageLimitPipe } from '../http/params';
+import { ReadConsistency } from '../http/read-consistency';
+import { ClockService } from '../ledger/clock.service';
+import { AnalyticsQueries, SEGMENT_PAGE_SIZE_DEFAULT, SEGMENT_PAGE_SIZE_MAX } from './analytics-queries';
+import { SegmentDefinitions } from './segment-definitions';
+import { DefineSegmentDto, SegmentThresholdsDto } from './segments.dto';
+
+@ApiTags('analytics')
+@ApiSecurity('api-key')
+@Controller('v1/segments')
+export class SegmentsController {
+  constructor(
+    private readonly queries: AnalyticsQueries,
+    private readonly definitions: SegmentDefinitions,
+    private readonly consistency: ReadConsistency,
+    private readonly clock: ClockService,
+  ) {}
+
+  @Get()
+  @Roles('admin', 'analyst')
+  @ApiQuery({ name: 'minPosition', required: false })
+  async list(@Query('minPosition') minPosition?: string) {
+    await this.consistency.atLeast(minPosition);
+    const asOfPosition = await this.queries.asOfPosition();
+    return { ...(await this.queries.segments()), evaluatedAsOf: await this.queries.evaluatedAsOf(), asOfPosition };
+  }
+
+  /** Built-in segments' thresholds; the change re-evaluates every member. Static route: it wins over :name. */
+  @Put('thresholds')
+  @Roles('admin')
+  async thresholds(@Body() body: SegmentThresholdsDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const result = await this.definitions.execute({ type: 'ChangeSegmentThresholds', thresholds: body.thresholds, occurredAt: this.clock.nowIso() });
+    void reply.status(result.changed ? 201 : 200);
+    return { position: result.position };
+  }
+
+  @Get(':name/members')
+  @Roles('admin', 'analyst')
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'minPosition', required: false })
+  async members(
+    @Param('name', ClientIdPipe) name: string,
+    @Query('cursor') cursor?: string,
+    @Query('limit', new PageLimitPipe(SEGMENT_PAGE_SIZE_DEFAULT, SEGMENT_PAGE_SIZE_MAX)) limit = SEGMENT_PAGE_SIZE_DEFAULT,
+    @Query('minPosition') minPosition?: string,
+  ) {
+    await this.consistency.atLeast(minPosition);
+    const asOfPosition = await this.queries.asOfPosition();
+    return { ...(await this.queries.members(name, cursor, limit)), evaluatedAsOf: await this.queries.evaluatedAsOf(), asOfPosition };
+  }
+
+  /** Defines or replaces a custom segment; the same definition again records nothing (200). */
+  @Put(':name')
+  @Roles('admin')
+  async define(@Param('name', ClientIdPipe) name: string, @Body() body: DefineSegmentDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const result = await this.definitions.execute({ type: 'DefineSegment', name, description: body.description ?? '', criteria: body.criteria, occurredAt: this.clock.nowIso() });
+    void reply.status(result.changed ? 201 : 200);
+    return { name, position: result.position };
+  }
+
+  @Delete(':name')
+  @Roles('admin')
+  async remove(@Param('name', ClientIdPipe) name: string) {
+    const result = await this.definitions.execute({ type: 'RemoveSegment', name, occurredAt: this.clock.nowIso() });
+    return { name, position: result.position };
+  }
+}

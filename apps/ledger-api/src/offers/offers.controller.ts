@@ -1,0 +1,50 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { basisPointsToMultiplier } from '@loyalty/domain';
+import { Roles } from '../http/auth';
+import { ProgramStore } from '../ledger/program-store';
+import { OfferBudgets } from './offer-budgets';
+
+/** Offers are configured with the program (PUT /v1/program); this shows what each one awarded against its budget. */
+@ApiTags('offers')
+@ApiSecurity('api-key')
+@Controller('v1/offers')
+export class OffersController {
+  constructor(
+    private readonly programs: ProgramStore,
+    private readonly budgets: OfferBudgets,
+  ) {}
+
+  @Get()
+  @Roles('admin', 'analyst')
+  async list() {
+    const state = await this.programs.state();
+    const awarded = await this.budgets.awarded();
+    return {
+      offers: (state.policy?.offers ?? []).map((o) => {
+        const used = awarded.get(o.offerId) ?? { points: 0, awards: 0, members: 0 };
+        return {
+          offerId: o.offerId,
+          startsAt: o.startsAt,
+          endsAt: o.endsAt,
+          multiplier: o.multiplierBp === null ? null : basisPointsToMultiplier(o.multiplierBp),
+          bonusPoints: o.bonusPoints,
+          pointsBudget: o.pointsBudget,
+          pointsAwarded: used.points,
+          awards: used.awards,
+          members: used.members,
+          overspentPoints: o.pointsBudget === null ? 0 : Math.max(0, used.points - o.pointsBudget),
+          exhausted: state.exhaustedOfferIds?.has(o.offerId) ?? false,
+        };
+      }),
+    };
+  }
+
+  /** Runs the budget check now (it also runs every second). */
+  @Post('budget-check')
+  @Roles('admin')
+  @HttpCode(200)
+  async check() {
+    return { exhausted: await this.budgets.check() };
+  }
+}

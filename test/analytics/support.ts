@@ -1,0 +1,85 @@
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import {
+  commandKey, decideMember, deterministicEventId, DomainError, evolveMember, initialMemberState, MemberCommand, MemberState, memberStreamId,
+} from '@loyalty/domain';
+import { PostgresEventStore } from '@loyalty/event-store';
+import { openReadModels, Projector, READ_MODEL_PROJECTIONS, waitForCheckpoint } from '@loyalty/read-models';
+import { createTestDatabase } from '../support/postgres';
+
+/** An event store and live read models on a fresh database, and a writer that decides commands with the pure domain. */
+export async function analyticsLog(label: string) {
+  const url = await createTestDatabase(label);
+  const pool = new Pool({ connectionString: url, max: 10 });
+  const store = await PostgresEventStore.open(pool);
+  const states = new Map<string, MemberState>();
+  const open: DataSource[] = [];
+  const projectors: Projector[] = [];
+  let last = -1n;
+  const errors: string[] = [];
+
+  async function execute(command: MemberCommand): Promise<boolean> {
+    const state = states.get(command.memberId) ?? initialMemberState();
+    let events;
+    try {
+      events = decideMember(command, state);
+    } catch (error) {
+      if (error instanceof DomainError) return false;
+      throw error;
+    }
+    if (events.length === 0) return false;
+    const streamId = memberStreamId(command.memberId);
+    const result = await store.append(
+      streamId,
+      events.map((e, index) => ({ eventId: deterministicEventId(streamId, commandKey(command), index), type: e.type, data: e.data as unknown as Record<string, unknown> })),
+      state.eventCount === 0 ? 'no_stream' : BigInt(state.eventCount - 1),
+    );
+    last = result.position;
+    states.set(command.memberId, events.reduce(evolveMember, state));
+    return true;
+  }
+
+  async function appendTo(streamId: string, events: Array<{ type: string; data: object }>, key: string) {
+    const result = await store.append(
+      streamId,
+      events.map((e, i) => ({ eventId: deterministicEventId(streamId, key, i), type: e.type, data: e.data as Record<string, unknown> })),
+      'any',
+    );
+    last = result.position;
+    return result.position;
+  }
+
+  /** Projects the whole log into a database (the log's own, or a fresh one) and waits for the last write. */
+  const projected = new Map<string, { db: DataSource; projector: Projector }>();
+  async function project(into: string = url): Promise<{ db: DataSource; projector: Projector }> {
+    // One projector per database: a second one would only stand by, and its DDL would contend with the first one's writes.
+    const existing = projected.get(into);
+    if (existing) return existing;
+    const db = await openReadModels(into, 4);
+    open.push(db);
+    const projector = new Projector(store, db, READ_MODEL_PROJECTIONS, 'ledger', (line) => errors.push(line));
+    projector.start();
+    projectors.push(projector);
+    projected.set(into, { db, projector });
+    return { db, projector };
+  }
+
+  async function caughtUp(db: DataSource) {
+    const reached = await waitForCheckpoint(db, 'ledger', last, 20_000);
+    expect({ reached: reached !== undefined, errors: errors.slice(0, 3) }).toEqual({ reached: true, errors: [] });
+  }
+
+  return {
+    url, pool, store, states, execute, appendTo, project, caughtUp,
+    newDatabase: () => createTestDatabase(`${label}_rebuild`),
+    get last() {
+      return last;
+    },
+    async close() {
+      for (const projector of projectors) await projector.stop();
+      for (const db of open) await db.destroy();
+      await store.close();
+      await pool.end();
+    },
+  };
+}

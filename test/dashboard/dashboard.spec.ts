@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { Browser, chromium } from 'playwright-core';
+import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const available = existsSync(CHROMIUM);
+if (!available && process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} is missing: apt-get install -y chromium`);
+if (!available) console.log(`dashboard test skipped: ${CHROMIUM} is missing (apt-get install -y chromium; set REQUIRE_BROWSER=1 to fail instead)`);
+const describeWithBrowser = available ? describe : describe.skip;
+
+const DAY_MS = 86_400_000;
+const dayStart = (daysAgo: number) => new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - daysAgo * DAY_MS);
+const at = (daysAgo: number) => new Date(dayStart(daysAgo).getTime() + 10 * 3_600_000).toISOString();
+const date = (daysAgo: number) => dayStart(daysAgo).toISOString().slice(0, 10);
+
+/** The dashboard in headless Chromium: the charts must show the API's numbers. */
+describeWithBrowser('dashboard', () => {
+  let t: TestLedger;
+  let browser: Browser;
+  let position = -1;
+
+  beforeAll(async () => {
+    t = await startTestLedger('dashboard');
+    expect((await t.call('PUT', '/v1/program', { ...PROGRAM, pointValueMinor: 2 })).status).toBe(201);
+    const write = async (path: string, body: unknown) => {
+      const r = await t.call('POST', path, body);
+      expect(r.status).toBe(201);
+      position = Math.max(position, r.body.position);
+    };
+    for (let i = 0; i < 4; i++) await write('/v1/members', { memberId: `d-${i}`, type: i === 0 ? 'business' : 'individual', occurredAt: at(12 - i) });
+    for (let i = 0; i < 6; i++) {
+      await write('/v1/purchases', { transactionId: `dt-${i}`, memberId: `d-${i % 4}`, amountMinor: 2_500 * (i + 1), currency: 'EUR', occurredAt: at(9 - i) });
+    }
+    await write('/v1/redemptions', { redemptionId: 'dr-1', memberId: 'd-3', points: 60, occurredAt: at(1) });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  }, 50_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('serves a public page with no data and no key inside', async () => {
+    const page = await fetch(`${t.ledger.url}/dashboard`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    for (const key of Object.values(KEYS)) expect(html).not.toContain(key);
+    expect((await fetch(`${t.ledger.url}/dashboard/app.js`)).status).toBe(200);
+  });
+
+  it('draws KPI charts, the liability trend and segment sizes with the numbers the API returns', async () => {
+    const from = date(14);
+    const to = date(-1);
+    const kpis = (await t.call('GET', `/v1/kpis?from=${from}&to=${to}&granularity=day&minPosition=${position}`, undefined, { key: KEYS.analyst })).body;
+    const segments = (await t.call('GET', '/v1/segments', undefined, { key: KEYS.analyst })).body;
+
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`${t.ledger.url}/dashboard`);
+    await page.fill('#api-key', KEYS.analyst);
+    await page.fill('#from', from);
+    await page.fill('#to', to);
+    await page.selectOption('#granularity', 'day');
+    await page.click('#load');
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: 10_000 });
+
+    const plotted = (chart: string, series: string) =>
+      page.$$eval(`[data-chart="${chart}"] [data-series="${series}"]`, (nodes) => nodes.map((n) => [n.getAttribute('data-label'), Number(n.getAttribute('data-value'))]));
+    const fromApi = (field: string) => kpis.buckets.map((b: Record<string, unknown>) => [b.start, b[field]]);
+    expect(await plotted('liability', 'liabilityMinor')).toEqual(fromApi('liabilityMinor'));
+    expect(await plotted('revenue', 'revenueMinor')).toEqual(fromApi('revenueMinor'));
+    expect(await plotted('points', 'pointsIssued')).toEqual(fromApi('pointsIssued'));
+    expect(await plotted('activity', 'activeMembers')).toEqual(fromApi('activeMembers'));
+    expect(await plotted('segments', 'memberCount')).toEqual(segments.segments.map((s: { name: string; memberCount: number }) => [s.name, s.memberCount]));
+
+    // Real numbers, not an empty chart: 6 purchases of 25.00 .. 150.00; liability = outstanding points x 2.
+    const revenue = kpis.buckets.reduce((s: number, b: { revenueMinor: number }) => s + b.revenueMinor, 0);
+    expect(revenue).toBe(52_500);
+    const last = kpis.buckets[kpis.buckets.length - 1];
+    expect(last.liabilityMinor).toBe(last.outstandingPoints * 2);
+    expect(last.outstandingPoints).toBe(400 + 525 - 60);
+    const card = (name: string) => page.$eval(`[data-card="${name}"]`, (n) => Number(n.getAttribute('data-value')));
+    expect(await card('liabilityMinor')).toBe(last.liabilityMinor);
+    expect(await card('revenueMinor')).toBe(revenue);
+    expect(await page.$eval('[data-chart="segments"]', (n) => n.textContent)).toContain('b2b');
+    expect(requests.every((u) => u.startsWith(t.ledger.url))).toBe(true);
+  });
+
+  it('tells the user when the key is refused', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.ledger.url}/dashboard`);
+    await page.fill('#api-key', KEYS.pos);
+    await page.click('#load');
+    await page.waitForSelector('#status.error', { timeout: 10_000 });
+    expect(await page.textContent('#status')).toContain('FORBIDDEN');
+  });
+});
