@@ -76,4 +76,20 @@ describe('Postgres event store under concurrent writers', () => {
     const stored = await store.readAll({ filter: { streamNamePrefixes: [prefix] }, maxCount: 10_000 });
     expect(stored.map((e) => e.eventId)).toEqual(seen.map((e) => e.eventId));
   });
+
+  it('is not held back by a long transaction that appends nothing (a read-model batch)', async () => {
+    const prefix = `h${randomUUID().slice(0, 8)}-`;
+    const other = await pool.connect();
+    try {
+      await other.query('create table if not exists unrelated (n int)');
+      await other.query('begin');
+      await other.query('insert into unrelated values (1)'); // now holds a transaction id, like a projector batch
+      const written = await store.append(`${prefix}a`, [{ eventId: randomUUID(), type: 'Visible', data: {} }], 'no_stream');
+      const read = await store.readAll({ after: written.position - 1n, filter: { streamNamePrefixes: [prefix] } });
+      expect(read.map((e) => e.type)).toEqual(['Visible']);
+    } finally {
+      await other.query('rollback');
+      other.release();
+    }
+  });
 });

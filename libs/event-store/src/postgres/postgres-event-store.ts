@@ -20,7 +20,6 @@ import {
   EVENT_STORE_SCHEMA,
   EXPECTED_ANY,
   EXPECTED_NO_STREAM,
-  VISIBLE_BOUND_SQL,
   WRONG_EXPECTED_REVISION_SQLSTATE,
 } from './schema';
 import { AppendWakeups } from './append-wakeups';
@@ -108,12 +107,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const { clause, values } = filterClause(options.filter, 3);
+    const { patterns, types } = filterParams(options.filter);
     const { rows } = await this.query<EventRow>(
-      `select ${EVENT_COLUMNS} from ${EVENT_STORE_SCHEMA}.events
-       where position > $1 and position < ${VISIBLE_BOUND_SQL} ${clause}
-       order by position limit $2`,
-      [(options.after ?? -1n).toString(), pageSize(options.maxCount), ...values],
+      `select ${EVENT_COLUMNS} from ${EVENT_STORE_SCHEMA}.read_all($1, $2, $3::text[], $4::text[])`,
+      [(options.after ?? -1n).toString(), pageSize(options.maxCount), patterns, types],
+      'event_store_read_all',
     );
     return rows.map(toRecorded);
   }
@@ -168,13 +166,12 @@ function toRecorded(row: EventRow): RecordedEvent {
   };
 }
 
-function filterClause(filter: EventFilter | undefined, firstParam: number): { clause: string; values: unknown[] } {
-  if (!filter) return { clause: '', values: [] };
+function filterParams(filter: EventFilter | undefined): { patterns: string[] | null; types: string[] | null } {
+  if (!filter) return { patterns: null, types: null };
   if ('streamNamePrefixes' in filter) {
-    const patterns = filter.streamNamePrefixes.map((p) => p.replace(/[\\%_]/g, (c) => `\\${c}`) + '%');
-    return { clause: `and stream_id like any($${firstParam}::text[])`, values: [patterns] };
+    return { patterns: filter.streamNamePrefixes.map((p) => p.replace(/[\\%_]/g, (c) => `\\${c}`) + '%'), types: null };
   }
-  return { clause: `and event_type = any($${firstParam}::text[])`, values: [filter.eventTypes] };
+  return { patterns: null, types: [...filter.eventTypes] };
 }
 
 /** Class 08 is connection exceptions; 57P0x is admin shutdown / crash; node errors carry no SQLSTATE. */

@@ -3,10 +3,23 @@
  *
  * Gap safety: a plain bigserial position lets a reader pass an event whose
  * transaction commits after a later-numbered one. Instead each event's
- * position is `writing transaction id * 2^16 + index in the append`, and
- * readers only return positions below the oldest transaction still running
- * (`pg_snapshot_xmin`). Every event that can still commit then has a higher
+ * position is `writing transaction id * 2^16 + index in the transaction`,
+ * and readers only return positions below the oldest transaction that is
+ * still appending. Every event that can still commit then has a higher
  * position than anything already read, so a checkpoint never skips one.
+ *
+ * "Still appending" rather than Emmett's "oldest running transaction"
+ * (pg_snapshot_xmin): the read models live in the same cluster, and their
+ * transactions must not hold back the log. An append takes a shared advisory
+ * lock before its transaction gets an id; a read first computes the horizon
+ * (the oldest in-progress transaction holding that lock, else the snapshot's
+ * xmax) in one statement, then reads below it in a later statement, whose
+ * snapshot sees every append that finished in between.
+ *
+ * Readers see other sessions' transaction ids in pg_stat_activity only for
+ * their own role (or with pg_read_all_stats): every process of one ledger
+ * connects as the same database role.
+ *
  * Transaction ids are 64-bit epoch-aware xid8 values; at 2^16 events per
  * transaction, positions stay below 2^53 for 2^37 transactions, so they
  * survive JSON as plain numbers.
@@ -19,6 +32,9 @@ export const NOTIFY_CHANNEL = 'event_store_appended';
 
 /** Custom SQLSTATE raised by the append function on an expected-revision mismatch. */
 export const WRONG_EXPECTED_REVISION_SQLSTATE = 'ES409';
+
+/** The advisory lock every appending transaction holds (shared), so readers can tell appenders apart. */
+export const APPENDING_LOCK_KEY = 7_310_003;
 
 export const EXPECTED_NO_STREAM = -1n;
 export const EXPECTED_ANY = -2n;
@@ -52,8 +68,11 @@ language plpgsql as $$
 declare
   n bigint := cardinality(p_ids);
   previous bigint;
-  base_position bigint := (pg_current_xact_id()::text::bigint) << ${EVENTS_PER_TRANSACTION_SHIFT};
+  base_position bigint;
 begin
+  -- Before the transaction has an id: a reader that sees the id in progress also sees the lock.
+  perform pg_advisory_xact_lock_shared(${APPENDING_LOCK_KEY});
+  base_position := (pg_current_xact_id()::text::bigint) << ${EVENTS_PER_TRANSACTION_SHIFT};
   if p_expected = ${EXPECTED_NO_STREAM} then
     insert into ${EVENT_STORE_SCHEMA}.streams (stream_id, revision) values (p_stream, n - 1)
       on conflict (stream_id) do nothing;
@@ -89,7 +108,38 @@ begin
   return query select previous + n, base_position + n - 1;
 end
 $$;
-`;
 
-/** Positions below this bound belong to finished transactions only. */
-export const VISIBLE_BOUND_SQL = `((pg_snapshot_xmin(pg_current_snapshot())::text::bigint) << ${EVENTS_PER_TRANSACTION_SHIFT})`;
+-- The oldest transaction id that may still append events (every event below it is final).
+create or replace function ${EVENT_STORE_SCHEMA}.append_horizon() returns bigint
+language sql volatile as $$
+  with snapshot as (select pg_current_snapshot() as s),
+  appenders as (
+    select a.backend_xid::text::bigint as xid32
+    from pg_locks l join pg_stat_activity a on a.pid = l.pid
+    where l.locktype = 'advisory' and l.granted and l.classid = 0 and l.objid = ${APPENDING_LOCK_KEY} and l.objsubid = 1
+      and a.backend_xid is not null
+  )
+  select coalesce(
+    (select min(x::text::bigint) from snapshot, pg_snapshot_xip(snapshot.s) as x
+      where (x::text::bigint % 4294967296) in (select xid32 from appenders)),
+    (select pg_snapshot_xmax(s)::text::bigint from snapshot))
+$$;
+
+-- One round trip per page: the horizon and the read are separate statements, so the read's snapshot is the later one.
+create or replace function ${EVENT_STORE_SCHEMA}.read_all(
+  p_after bigint, p_limit int, p_stream_patterns text[], p_types text[]
+) returns setof ${EVENT_STORE_SCHEMA}.events
+language plpgsql volatile as $$
+declare
+  bound bigint := ${EVENT_STORE_SCHEMA}.append_horizon() << ${EVENTS_PER_TRANSACTION_SHIFT};
+begin
+  return query
+    select * from ${EVENT_STORE_SCHEMA}.events e
+    where e.position > p_after and e.position < bound
+      and (p_stream_patterns is null or e.stream_id like any(p_stream_patterns))
+      and (p_types is null or e.event_type = any(p_types))
+    order by e.position
+    limit p_limit;
+end
+$$;
+`;
