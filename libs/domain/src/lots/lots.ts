@@ -10,7 +10,12 @@ export interface Lot {
   readonly expiresAt: Instant | null;
   /** Issuance order breaks ties between equal expiries, so consumption is deterministic. */
   readonly sequence: number;
+  /** When points were last put into the lot (issued, received, restored): an expiry is never dated before it. */
+  readonly addedAt: Instant;
 }
+
+/** The instant an expiry of this lot is dated at: its expiresAt, or later if points were put back after it. */
+export const expiryDate = (lot: Lot): Instant => (isAtOrBefore(lot.addedAt, lot.expiresAt!) ? lot.expiresAt! : lot.addedAt);
 
 export interface LotConsumption {
   readonly lotId: string;

@@ -120,7 +120,7 @@ describe('redemption reversal', () => {
     });
   });
 
-  it('lets restored points that passed their expiry expire at the next settlement', () => {
+  it('lets restored points that passed their expiry expire at the next settlement, never dated before the reversal', () => {
     const history = historyOf(enrol(), redeem({ points: 60 }), settle('2027-01-10T09:00:00Z', { receivedAt: '2027-02-01T00:00:00Z' }));
     const reversed = historyOf(
       enrol(), redeem({ points: 60 }), settle('2027-01-10T09:00:00Z', { receivedAt: '2027-02-01T00:00:00Z' }),
@@ -128,7 +128,7 @@ describe('redemption reversal', () => {
     );
     expect(history.length + 1).toBe(reversed.length);
     member.given(reversed).when(settle('2027-01-21T00:00:00Z', { receivedAt: '2027-02-01T00:00:00Z' })).thenMatches((events) => {
-      expect(events[0]).toMatchObject({ type: 'PointsExpired', data: { lotId: 'welcome:m1', points: 60, occurredAt: '2027-01-10T09:00:00.000Z' } });
+      expect(events[0]).toMatchObject({ type: 'PointsExpired', data: { lotId: 'welcome:m1', points: 60, occurredAt: '2027-01-20T00:00:00Z' } });
     });
   });
 

@@ -1,4 +1,4 @@
-import { isDueForActivation, isDueForExpiry, Lot } from '../lots/lots';
+import { expiryDate, isDueForActivation, isDueForExpiry, Lot } from '../lots/lots';
 import { rejected } from '../shared/errors';
 import { addMonths, Instant, isAfter, isAtOrBefore, toMillis } from '../shared/time';
 import { SettleMember } from './commands';
@@ -37,7 +37,7 @@ function lotTransitions(command: SettleMember, state: MemberState): MemberEvent[
   for (const lot of state.lots) {
     if (isDueForActivation(lot, command.asOf)) due.push({ lot, at: lot.pendingUntil!, order: 0, event: activation });
     if (lot.expiresAt !== null && isAtOrBefore(lot.expiresAt, command.asOf) && (lot.remaining > 0 || lot.status === 'pending')) {
-      due.push({ lot, at: lot.expiresAt, order: 1, event: expiry });
+      due.push({ lot, at: expiryDate(lot), order: 1, event: expiry });
     }
   }
   due.sort((a, b) => toMillis(a.at) - toMillis(b.at) || a.order - b.order || a.lot.sequence - b.lot.sequence);
@@ -60,7 +60,7 @@ const activation = (command: SettleMember, lot: Lot): MemberEvent => ({
 
 const expiry = (command: SettleMember, lot: Lot): MemberEvent => ({
   type: 'PointsExpired',
-  data: { ...base(command, lot.expiresAt!), lotId: lot.lotId, points: lot.remaining },
+  data: { ...base(command, expiryDate(lot)), lotId: lot.lotId, points: lot.remaining },
 });
 
 /** Once per member per calendar year, on or after the birthday (29 February counts on 28 February in other years). */

@@ -132,7 +132,7 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
         d.source === 'birthday' ? new Set([...state.birthdayYears, Number(d.reference.slice(-4))]) : state.birthdayYears;
       return {
         ...s,
-        lots: [...state.lots, newLot(state, d.lotId, d.points, d.pendingUntil, d.expiresAt)],
+        lots: [...state.lots, newLot(state, d.lotId, d.points, d.pendingUntil, d.expiresAt, d.occurredAt)],
         purchases,
         birthdayYears,
         movements: { ...m, issued: m.issued + d.points },
@@ -158,7 +158,11 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
     case 'RedemptionReversed': {
       const d = event.data;
       // A lot restored after its expiry is active again until the next expiry run takes it.
-      const lots = adjustLots(state.lots, d.lots, 1).map((l) => (l.status === 'expired' && l.remaining > 0 ? { ...l, status: 'active' as const } : l));
+      const restored = new Set(d.lots.map((l) => l.lotId));
+      const lots = adjustLots(state.lots, d.lots, 1).map((l) => {
+        if (!restored.has(l.lotId)) return l;
+        return { ...l, addedAt: d.occurredAt, status: l.status === 'expired' && l.remaining > 0 ? ('active' as const) : l.status };
+      });
       return {
         ...s,
         lots,
@@ -188,7 +192,7 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
       return { ...s, lots: adjustLots(state.lots, event.data.lots, -1), debt: state.debt - event.data.points };
     case 'PointsAdjusted': {
       const d = event.data;
-      const lots = d.lotId === null ? adjustLots(state.lots, d.lots, -1) : [...state.lots, newLot(state, d.lotId, d.points, null, d.expiresAt)];
+      const lots = d.lotId === null ? adjustLots(state.lots, d.lots, -1) : [...state.lots, newLot(state, d.lotId, d.points, null, d.expiresAt, d.occurredAt)];
       return {
         ...s,
         lots,
@@ -208,7 +212,7 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
     case 'PointsTransferredIn': {
       const d = event.data;
       let next: MemberState = { ...s, processed: withEntry(state.processed, `transfer-in:${d.transferId}`, d.transferId) };
-      for (const lot of d.lots) next = { ...next, lots: [...next.lots, newLot(next, lot.lotId, lot.points, null, lot.expiresAt)] };
+      for (const lot of d.lots) next = { ...next, lots: [...next.lots, newLot(next, lot.lotId, lot.points, null, lot.expiresAt, d.occurredAt)] };
       return { ...next, movements: { ...m, transferredIn: m.transferredIn + d.points } };
     }
     case 'ReferralQualified':
@@ -230,7 +234,7 @@ export function foldMember(events: readonly MemberEvent[], from: MemberState = i
   return events.reduce(evolveMember, from);
 }
 
-function newLot(state: MemberState, lotId: string, points: number, pendingUntil: Instant | null, expiresAt: Instant | null): Lot {
+function newLot(state: MemberState, lotId: string, points: number, pendingUntil: Instant | null, expiresAt: Instant | null, addedAt: Instant): Lot {
   return {
     lotId,
     points,
@@ -239,6 +243,7 @@ function newLot(state: MemberState, lotId: string, points: number, pendingUntil:
     pendingUntil,
     expiresAt,
     sequence: state.lots.length,
+    addedAt,
   };
 }
 
