@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { policy } from '../../libs/domain/src/testing/fixtures';
 import { enrol, purchase } from '../../libs/domain/src/testing/member-commands';
-import { analyticsLog } from './support';
+import { analyticsLog, sealForTest } from './support';
 
 const sql = (file: string) => readFileSync(join(__dirname, '../../infra/sql', file), 'utf8');
 
@@ -16,7 +16,7 @@ describe('analyst SQL access', () => {
     log = await analyticsLog('analyst_sql');
     const { db } = await log.project();
     await log.appendTo('program-default', [{ type: 'ProgramConfigured', data: { schemaVersion: 1, version: 1, policy: policy(), occurredAt: '2026-01-01T00:00:00.000Z' } }], 'p1');
-    await log.execute(enrol({ memberId: 'v1', profile: { name: 'Secret Name', birthDate: '1980-02-02' } }));
+    await log.execute(enrol({ memberId: 'v1', personalData: sealForTest({ name: 'Secret Name', birthDate: '1980-02-02' }) }));
     await log.execute(purchase({ memberId: 'v1', transactionId: 'vt1', amountMinor: 4200 }));
     await log.caughtUp(db);
     client = new Client({ connectionString: log.url });

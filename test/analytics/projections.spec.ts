@@ -6,7 +6,7 @@ import { READ_MODEL_SCHEMA as S } from '@loyalty/read-models';
 import { commandsOf, memberPlan, RECEIVED_AT } from '../../libs/domain/src/testing/arbitrary-history';
 import { policy } from '../../libs/domain/src/testing/fixtures';
 import { enrol, purchase, redeem } from '../../libs/domain/src/testing/member-commands';
-import { analyticsLog } from './support';
+import { analyticsLog, sealForTest } from './support';
 
 const day = (n: number) => new Date(Date.parse('2026-03-01T10:00:00Z') + n * 86_400_000).toISOString();
 const experiment = {
@@ -42,7 +42,7 @@ describe('analytics projections', () => {
     const { db } = await log.project();
     await log.appendTo('program-default', [{ type: 'ProgramConfigured', data: { schemaVersion: 1, version: 1, policy: program, occurredAt: day(-1) } }], 'program-version:1');
     await log.execute(enrol({ memberId: 'b1', memberType: 'business', ...at(0) }));
-    await log.execute(enrol({ memberId: 'c1', profile: { birthDate: '1990-01-01' }, ...at(0) }));
+    await log.execute(enrol({ memberId: 'c1', personalData: sealForTest({ birthDate: '1990-01-01' }), ...at(0) }));
     for (const [i, n] of [1, 2, 3, 4].entries()) {
       await log.execute(purchase({ memberId: 'c1', transactionId: `c1-${i}`, amountMinor: 15_000, items: [{ sku: 'latte', category: 'coffee', quantity: 1, unitPriceMinor: 500 }], ...at(n) }));
     }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { openReadModels, Projector, READ_MODEL_PROJECTIONS, READ_MODEL_SCHEMA as S, waitForCheckpoint } from '@loyalty/read-models';
+import { openReadModels, Projector, READ_MODEL_SCHEMA as S, readModelProjections, waitForCheckpoint } from '@loyalty/read-models';
+import { PersonalDataVault, personalDataReader } from '@loyalty/platform';
 import { progressBar, rebuildReadModels, RebuildProgress } from '../../apps/cli/src/projections-rebuild';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 import { createTestDatabase } from '../support/postgres';
@@ -71,7 +72,9 @@ describe('projections rebuild', () => {
 
     // Reference: the whole log replayed into an empty database.
     const reference = await openReadModels(await createTestDatabase('rebuild_reference'), 4);
-    const projector = new Projector(t.ledger.store, reference, READ_MODEL_PROJECTIONS);
+    // Personal data opens with the live database's keys, as the rebuild does.
+    const vault = new PersonalDataVault({ query: async (text, values) => (await admin.query(text, values)).rows });
+    const projector = new Projector(t.ledger.store, reference, readModelProjections(S, personalDataReader(vault)));
     projector.start();
     expect(await waitForCheckpoint(reference, 'ledger', BigInt(last), 20_000)).toBeDefined();
     await projector.stop();

@@ -4,7 +4,11 @@ import {
   commandKey, decideMember, deterministicEventId, DomainError, evolveMember, initialMemberState, MemberCommand, MemberState, memberStreamId,
 } from '@loyalty/domain';
 import { PostgresEventStore } from '@loyalty/event-store';
-import { openReadModels, Projector, READ_MODEL_PROJECTIONS, waitForCheckpoint } from '@loyalty/read-models';
+import { openReadModels, PersonalDataReader, Projector, READ_MODEL_SCHEMA, readModelProjections, waitForCheckpoint } from '@loyalty/read-models';
+
+/** Tests seal personal data as plain JSON (`sealForTest`); production seals it with the member's key. */
+export const sealForTest = (data: { name?: string; email?: string; birthDate?: string }) => JSON.stringify(data);
+const TEST_PERSONAL_DATA: PersonalDataReader = async (_memberId, sealed) => JSON.parse(sealed);
 import { createTestDatabase } from '../support/postgres';
 
 /** An event store and live read models on a fresh database, and a writer that decides commands with the pure domain. */
@@ -57,7 +61,7 @@ export async function analyticsLog(label: string) {
     if (existing) return existing;
     const db = await openReadModels(into, 4);
     open.push(db);
-    const projector = new Projector(store, db, READ_MODEL_PROJECTIONS, 'ledger', (line) => errors.push(line));
+    const projector = new Projector(store, db, readModelProjections(READ_MODEL_SCHEMA, TEST_PERSONAL_DATA), 'ledger', (line) => errors.push(line));
     projector.start();
     projectors.push(projector);
     projected.set(into, { db, projector });

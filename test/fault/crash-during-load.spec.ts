@@ -81,7 +81,10 @@ describe('crash during a purchase load (SIGKILL)', () => {
     for (const count of afterRetry.values()) expect(count).toBe(1);
 
     const lastPosition = Math.max(...retries.map((r) => r.body.position as number));
-    const live = await http(app.url, 'GET', `/v1/members/crash-0/balance?minPosition=${lastPosition}`);
+    let live = { status: 0 };
+    for (let attempt = 0; attempt < 12 && live.status !== 200; attempt++) {
+      live = await http(app.url, 'GET', `/v1/members/crash-0/balance?minPosition=${lastPosition}`);
+    }
     expect(live.status).toBe(200);
     await app.stop('SIGTERM');
 

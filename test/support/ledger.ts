@@ -1,4 +1,5 @@
 import { loadConfig } from '@loyalty/platform';
+import { waitForCheckpoint } from '@loyalty/read-models';
 import { RunningLedger, startLedger } from '../../apps/ledger-api/src/bootstrap';
 import { createTestDatabase } from './postgres';
 
@@ -8,6 +9,8 @@ export interface TestLedger {
   readonly ledger: RunningLedger;
   readonly databaseUrl: string;
   call(method: string, path: string, body?: unknown, options?: { key?: string | null; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  /** Waits (bounded) until the read models reflect a write; a loaded CI machine can take longer than one `minPosition` wait. */
+  caughtUp(position: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,12 @@ export async function startTestLedger(label: string, env: Record<string, string>
         // non-JSON bodies (docs pages) are returned as text
       }
       return { status: response.status, body: parsed, headers: response.headers };
+    },
+    async caughtUp(position, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while ((await waitForCheckpoint(ledger.readModels, 'ledger', BigInt(position), 1000)) === undefined) {
+        if (Date.now() > deadline) throw new Error(`read models did not reach ${position} within ${timeoutMs} ms`);
+      }
     },
     close: () => ledger.close(),
   };

@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
 import { ConfigError, loadConfig } from '@loyalty/platform';
 import { READ_MODEL_SCHEMA, readModelProjections, readModelsDdl } from '@loyalty/read-models';
+import { openPersonalDataVault, personalDataReader } from '@loyalty/platform';
 
 /** Events per rebuild transaction: the same bound as the live projector's batches. */
 const REBUILD_PAGE_SIZE = 1000;
@@ -57,7 +58,9 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
   await db.initialize();
   try {
     for (const ddl of readModelsDdl(fresh)) await db.query(ddl);
-    const projections = readModelProjections(fresh);
+    // The rebuilt rows carry personal data only for members whose key still exists.
+    const vault = await openPersonalDataVault({ query: (text, values) => db.query(text, values) });
+    const projections = readModelProjections(fresh, personalDataReader(vault));
     const [live] = await db.query(`select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [LEDGER_PROJECTION]).catch(() => []);
     const target = live ? BigInt(live.position) : -1n;
     const first = (await options.store.readAll({ maxCount: 1 }))[0]?.position ?? 0n;

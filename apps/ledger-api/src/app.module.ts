@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@loyalty/event-store';
-import { LedgerConfig, LedgerMetrics } from '@loyalty/platform';
+import { LedgerConfig, LedgerMetrics, PersonalDataVault } from '@loyalty/platform';
 import { Projector } from '@loyalty/read-models';
 import { AuditController } from './audit/audit.controller';
 import { HealthController } from './health/health.controller';
@@ -11,7 +11,7 @@ import { DailyScheduler } from './jobs/daily-scheduler';
 import { JobsController } from './jobs/jobs.controller';
 import { SettleMembersHandler } from './jobs/settle-members.handler';
 import { MemberPointsController } from './members/member-points.controller';
-import { AdjustPointsHandler, RecordActionHandler, TransferPointsHandler } from './members/member-points.handlers';
+import { AdjustPointsHandler, ErasePersonalDataHandler, RecordActionHandler, TransferPointsHandler } from './members/member-points.handlers';
 import { RefundPurchaseHandler } from './points/refund-purchase.handler';
 import { ReverseRedemptionHandler } from './points/reverse-redemption.handler';
 import { LedgerReactions } from './reactions/ledger-reactions';
@@ -39,7 +39,7 @@ import { DashboardController } from './dashboard/dashboard.controller';
 import { ExperimentsController } from './experiments/experiments.controller';
 import { OfferBudgets } from './offers/offer-budgets';
 import { OffersController } from './offers/offers.controller';
-import { CLOCK, Clock, EVENT_STORE, LEDGER_CONFIG, METRICS, PROJECTOR, READ_MODELS, RELAY } from './tokens';
+import { CLOCK, Clock, EVENT_STORE, LEDGER_CONFIG, METRICS, PROJECTOR, READ_MODELS, RELAY, VAULT } from './tokens';
 import { KafkaRelay } from '@loyalty/messaging';
 import { MetricsController } from './observability/metrics.controller';
 
@@ -50,6 +50,7 @@ export interface LedgerRuntime {
   readonly readModels: DataSource;
   readonly projector: Projector | null;
   readonly relay: KafkaRelay | null;
+  readonly vault: PersonalDataVault;
   readonly clock: Clock;
   readonly metrics: LedgerMetrics;
 }
@@ -68,6 +69,7 @@ export class LedgerApiModule {
         { provide: READ_MODELS, useValue: runtime.readModels },
         { provide: PROJECTOR, useValue: runtime.projector },
         { provide: RELAY, useValue: runtime.relay },
+        { provide: VAULT, useValue: runtime.vault },
         { provide: CLOCK, useValue: runtime.clock },
         { provide: METRICS, useValue: runtime.metrics },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -87,6 +89,7 @@ export class LedgerApiModule {
         RecordActionHandler,
         AdjustPointsHandler,
         TransferPointsHandler,
+        ErasePersonalDataHandler,
         SettleMembersHandler,
         DailyScheduler,
         LedgerReactions,

@@ -6,9 +6,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { EventStore, EventStoreDbEventStore, InstrumentedEventStore, PostgresEventStore } from '@loyalty/event-store';
-import { EmbeddedDatabase, JsonLogger, LedgerConfig, LedgerMetrics, startEmbeddedPostgres } from '@loyalty/platform';
+import { EmbeddedDatabase, JsonLogger, LedgerConfig, LedgerMetrics, openPersonalDataVault, personalDataReader, startEmbeddedPostgres } from '@loyalty/platform';
 import { installHttpHooks, requestId } from './http/http-hooks';
-import { openReadModels, Projector, READ_MODEL_PROJECTIONS } from '@loyalty/read-models';
+import { openReadModels, Projector, READ_MODEL_SCHEMA, readModelProjections } from '@loyalty/read-models';
 import { KafkaRelay } from '@loyalty/messaging';
 import { LedgerApiModule } from './app.module';
 import { validationPipe } from './http/validation';
@@ -69,13 +69,14 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     });
     const readModels = await openReadModels(databaseUrl);
     closers.push(['read-model connections', () => readModels.destroy()]);
-    const projector = new Projector(store, readModels, READ_MODEL_PROJECTIONS, 'ledger', log);
+    const vault = await openPersonalDataVault({ query: (text, values) => readModels.query(text, values) });
+    const projector = new Projector(store, readModels, readModelProjections(READ_MODEL_SCHEMA, personalDataReader(vault)), 'ledger', log);
     projector.start();
     closers.push(['projector', () => projector.stop()]);
     const relay = config.kafkaBrokers ? startRelay(store, databaseUrl, config.kafkaBrokers, log, closers) : null;
 
     const app = await NestFactory.create<NestFastifyApplication>(
-      LedgerApiModule.register({ config, store, readModels, projector, relay, metrics, clock: options.clock ?? { now: () => new Date() } }),
+      LedgerApiModule.register({ config, store, readModels, projector, relay, vault, metrics, clock: options.clock ?? { now: () => new Date() } }),
       new FastifyAdapter({
         bodyLimit: REQUEST_BODY_BYTES_MAX,
         routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX },

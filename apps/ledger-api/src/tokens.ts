@@ -6,6 +6,7 @@ export const PROJECTOR = Symbol('Projector');
 export const CLOCK = Symbol('Clock');
 export const METRICS = Symbol('LedgerMetrics');
 export const RELAY = Symbol('KafkaRelay');
+export const VAULT = Symbol('PersonalDataVault');
 
 /** The only clock in the ledger: commands are stamped here and the domain never reads time. */
 export interface Clock {

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
-import { ConfigError, loadConfig } from '@loyalty/platform';
-import { openReadModels, Projector, READ_MODEL_PROJECTIONS } from '@loyalty/read-models';
+import { ConfigError, loadConfig, openPersonalDataVault, personalDataReader } from '@loyalty/platform';
+import { openReadModels, Projector, READ_MODEL_SCHEMA, readModelProjections } from '@loyalty/read-models';
 
 /**
  * The projector as its own process (production layout). Needs DATABASE_URL;
@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const store: EventStore =
     config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : await PostgresEventStore.open(pool);
   const readModels = await openReadModels(config.databaseUrl);
-  const projector = new Projector(store, readModels, READ_MODEL_PROJECTIONS, 'ledger', (line) => console.log(line));
+  const vault = await openPersonalDataVault({ query: (text, values) => readModels.query(text, values) });
+  const projector = new Projector(store, readModels, readModelProjections(READ_MODEL_SCHEMA, personalDataReader(vault)), 'ledger', (line) => console.log(line));
   projector.start();
   console.log('projector started (active or standby, see the advisory lock)');
 

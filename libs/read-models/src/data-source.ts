@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { READ_MODEL_ENTITIES } from './entities';
 import { READ_MODEL_SCHEMA, readModelDdl } from './schema';
 import { Projection } from './projector/projection';
+import { NO_PERSONAL_DATA, PersonalDataReader } from './projector/personal-data-reader';
 import { balancesProjectionIn } from './balances/balances.projection';
 import { segmentsDdl } from './segments/segments.ddl';
 import { segmentsProjectionIn } from './segments/segments.projection';
@@ -18,9 +19,9 @@ const MIGRATION_LOCK_KEY = 7_310_002;
 export const readModelsDdl = (schema: string): string[] => [readModelDdl(schema), segmentsDdl(schema), kpisDdl(schema), experimentsDdl(schema), offersDdl(schema)];
 
 /** Every projection the ledger projector runs, writing into a given schema; one checkpoint covers them all. */
-export const readModelProjections = (schema: string): Projection[] => [
-  balancesProjectionIn(schema),
-  segmentsProjectionIn(schema),
+export const readModelProjections = (schema: string, personalData: PersonalDataReader = NO_PERSONAL_DATA): Projection[] => [
+  balancesProjectionIn(schema, personalData),
+  segmentsProjectionIn(schema, personalData),
   kpisProjectionIn(schema),
   experimentsProjectionIn(schema),
   offersProjectionIn(schema),

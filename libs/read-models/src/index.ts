@@ -13,3 +13,4 @@ export * from './segments/criteria-sql';
 export * from './kpis/kpis.projection';
 export * from './experiments/experiments.projection';
 export * from './offers/offers.projection';
+export * from './projector/personal-data-reader';

@@ -1,5 +1,5 @@
 import { decideProgram, MemberEvent, ProgramConfigured } from '@loyalty/domain';
-import { adjust, enrol, historyOf, purchase, receive, redeem, refund, reverse, settle, transfer, action } from '../../../libs/domain/src/testing/member-commands';
+import { adjust, enrol, erase, historyOf, purchase, receive, redeem, refund, reverse, settle, transfer, action } from '../../../libs/domain/src/testing/member-commands';
 import { policy, programInForce, T0 } from '../../../libs/domain/src/testing/fixtures';
 
 /**
@@ -25,6 +25,7 @@ export function contractHistories(): Array<{ memberId: string; events: MemberEve
   const m2 = historyOf(
     enrol({ memberId: 'c2' }),
     receive({ memberId: 'c2', transferId: 'tr1', fromMemberId: 'c1', points: 10, lots: [{ lotId: 'l-c1', points: 10, expiresAt: null }] }),
+    erase({ memberId: 'c2' }),
   );
   const m3 = historyOf(
     enrol({ memberId: 'c3', ...pending }),

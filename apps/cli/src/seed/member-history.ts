@@ -50,7 +50,9 @@ export function memberHistory(memberId: string, eventsWanted: number, random: ()
     state = events.reduce(evolveMember, state);
   };
 
-  run((b) => ({ ...b, type: 'EnrolMember', memberType: 'individual', profile: { birthDate: `19${between(random, 50, 99)}-0${between(random, 1, 9)}-1${between(random, 0, 9)}` }, referredBy: null }));
+  // Seeded members carry no personal data; the settlement job is told their birth date, as the vault would.
+  const birthDate = `19${between(random, 50, 99)}-0${between(random, 1, 9)}-1${between(random, 0, 9)}`;
+  run((b) => ({ ...b, type: 'EnrolMember', memberType: 'individual', personalData: null, referredBy: null }));
   while (out.length < eventsWanted && atMs < timeline.endMs) {
     atMs += between(random, stepMs / 2, (stepMs * 3) / 2);
     // The monthly job runs between a member's own commands, as the scheduler would.
@@ -58,7 +60,7 @@ export function memberHistory(memberId: string, eventsWanted: number, random: ()
       const asOf = new Date(nextSettleMs).toISOString();
       const saved = atMs;
       atMs = nextSettleMs;
-      run((b) => ({ ...b, type: 'SettleMember', asOf, requestHash: `settle-${asOf}` }));
+      run((b) => ({ ...b, type: 'SettleMember', asOf, birthDate, requestHash: `settle-${asOf}` }));
       atMs = saved;
       nextSettleMs += 30 * DAY_MS;
     }

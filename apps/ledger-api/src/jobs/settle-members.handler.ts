@@ -5,7 +5,8 @@ import { invalid, isAfter, normaliseInstant } from '@loyalty/domain';
 import { ClockService } from '../ledger/clock.service';
 import { MemberLedger } from '../ledger/member-ledger';
 import { ProgramStore } from '../ledger/program-store';
-import { READ_MODELS } from '../tokens';
+import { READ_MODELS, VAULT } from '../tokens';
+import { PersonalDataVault } from '@loyalty/platform';
 import { settlementCandidates } from './settlement-candidates';
 
 /** Members fetched per page and settled at once: bounded work and bounded connections. */
@@ -36,6 +37,7 @@ export class SettleMembersHandler implements ICommandHandler<SettleMembersComman
 
   constructor(
     @Inject(READ_MODELS) private readonly db: DataSource,
+    @Inject(VAULT) private readonly vault: PersonalDataVault,
     private readonly ledger: MemberLedger,
     private readonly programs: ProgramStore,
     private readonly clock: ClockService,
@@ -54,7 +56,9 @@ export class SettleMembersHandler implements ICommandHandler<SettleMembersComman
       for (let i = 0; i < page.length; i += SETTLEMENT_CONCURRENCY) {
         const outcomes = await Promise.all(
           page.slice(i, i + SETTLEMENT_CONCURRENCY).map((memberId) =>
-            this.ledger.execute({ type: 'SettleMember', memberId, asOf, occurredAt: receivedAt, receivedAt, requestHash: `settlement:${asOf}`, program }),
+            this.birthDateOf(memberId).then((birthDate) =>
+              this.ledger.execute({ type: 'SettleMember', memberId, asOf, birthDate, occurredAt: receivedAt, receivedAt, requestHash: `settlement:${asOf}`, program }),
+            ),
           ),
         );
         for (const outcome of outcomes) tally(report, outcome);
@@ -64,6 +68,12 @@ export class SettleMembersHandler implements ICommandHandler<SettleMembersComman
       this.logger.log(`settled ${report.membersChecked} members as of ${asOf}`);
     }
     return report;
+  }
+
+  /** The birthday bonus needs the birth date, which only the vault can open (none once erased). */
+  private async birthDateOf(memberId: string): Promise<string | null> {
+    const sealed = await this.ledger.sealedPersonalData(memberId);
+    return sealed === null ? null : ((await this.vault.open(memberId, sealed))?.birthDate ?? null);
   }
 }
 

@@ -53,6 +53,13 @@ export class MemberLedger {
     });
   }
 
+  /** The sealed personal data from the member's enrolment, when there is any. */
+  async sealedPersonalData(memberId: string): Promise<string | null> {
+    const first = await this.store.readStream(memberStreamId(memberId), { maxCount: 1 });
+    const data = first[0]?.type === 'MemberEnrolled' ? first[0].data.personalData : null;
+    return typeof data === 'string' ? data : null;
+  }
+
   async isEnrolled(memberId: string): Promise<boolean> {
     const first = await this.store.readStream(memberStreamId(memberId), { maxCount: 1 });
     return first[0]?.type === 'MemberEnrolled';

@@ -1,4 +1,7 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { PersonalDataVault } from '@loyalty/platform';
+import { VAULT } from '../tokens';
 import { rejected } from '@loyalty/domain';
 import { CommandContextFactory } from '../ledger/command-context';
 import { MemberLedger } from '../ledger/member-ledger';
@@ -22,6 +25,7 @@ export class EnrolMemberHandler implements ICommandHandler<EnrolMemberCommand, E
   constructor(
     private readonly ledger: MemberLedger,
     private readonly context: CommandContextFactory,
+    @Inject(VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
   async execute({ body, requestHash }: EnrolMemberCommand): Promise<EnrolMemberReply> {
@@ -32,11 +36,18 @@ export class EnrolMemberHandler implements ICommandHandler<EnrolMemberCommand, E
       type: 'EnrolMember',
       memberId: body.memberId,
       memberType: body.type,
-      profile: { name: body.name, email: body.email, birthDate: body.birthDate },
+      personalData: await this.seal(body),
       referredBy: body.referredBy ?? null,
       requestHash,
       ...(await this.context.create(body.occurredAt)),
     });
     return { created: outcome.appended, memberId: body.memberId, position: Number(outcome.position) };
+  }
+
+  /** Personal data never enters the log in clear: it is sealed with the member's own key. */
+  private async seal(body: EnrolMemberDto): Promise<string | null> {
+    const data = { name: body.name ?? undefined, email: body.email ?? undefined, birthDate: body.birthDate ?? undefined };
+    if (data.name === undefined && data.email === undefined && data.birthDate === undefined) return null;
+    return this.vault.seal(body.memberId, data);
   }
 }

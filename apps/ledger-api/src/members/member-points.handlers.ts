@@ -1,4 +1,7 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { PersonalDataVault } from '@loyalty/platform';
+import { VAULT } from '../tokens';
 import { ActionRecorded, PointsAccrued, PointsAdjusted, PointsTransferredOut, rejected } from '@loyalty/domain';
 import { CommandContextFactory } from '../ledger/command-context';
 import { MemberLedger } from '../ledger/member-ledger';
@@ -99,5 +102,25 @@ export class TransferPointsHandler implements ICommandHandler<TransferPointsComm
       points: out?.points ?? body.points,
       position: Number(outcome.position),
     };
+  }
+}
+
+export class ErasePersonalDataCommand {
+  constructor(readonly memberId: string) {}
+}
+
+/**
+ * Crypto-shredding: record the erasure in the log, then delete the key. If
+ * the process stops in between, the projection of MemberErased scrubs the
+ * read models anyway and a retry of the request deletes the key.
+ */
+@CommandHandler(ErasePersonalDataCommand)
+export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDataCommand> {
+  constructor(private readonly ledger: MemberLedger, private readonly context: CommandContextFactory, @Inject(VAULT) private readonly vault: PersonalDataVault) {}
+
+  async execute({ memberId }: ErasePersonalDataCommand) {
+    const outcome = await this.ledger.execute({ type: 'ErasePersonalData', memberId, requestHash: 'erasure', ...(await this.context.create(undefined)) });
+    await this.vault.erase(memberId);
+    return { created: outcome.appended, memberId, erased: true, position: Number(outcome.position) };
   }
 }

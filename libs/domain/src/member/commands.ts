@@ -1,7 +1,7 @@
 import { PurchaseLine } from '../earning/earning';
 import { ProgramPolicy } from '../program/policy';
 import { Instant } from '../shared/time';
-import { MemberProfile, MemberType, TransferredLot } from './events';
+import { MemberType, TransferredLot } from './events';
 
 /** The program version in force when the command is processed, loaded by the handler. */
 export interface ProgramInForce {
@@ -25,7 +25,8 @@ interface CommandBase {
 export interface EnrolMember extends CommandBase {
   readonly type: 'EnrolMember';
   readonly memberType: MemberType;
-  readonly profile: MemberProfile;
+  /** Sealed by the handler with the member's key; the domain never sees it in clear. */
+  readonly personalData: string | null;
   readonly referredBy: string | null;
 }
 
@@ -61,6 +62,13 @@ export interface ReverseRedemption extends CommandBase {
 export interface SettleMember extends CommandBase {
   readonly type: 'SettleMember';
   readonly asOf: Instant;
+  /** Opened from the member's sealed personal data by the handler; null when unknown or erased. */
+  readonly birthDate: string | null;
+}
+
+/** Crypto-shredding: records that the member's personal data key is deleted. */
+export interface ErasePersonalData extends CommandBase {
+  readonly type: 'ErasePersonalData';
 }
 
 export interface RecordAction extends CommandBase {
@@ -110,7 +118,8 @@ export type MemberCommand =
   | AdjustPoints
   | TransferPoints
   | ReceiveTransfer
-  | AwardReferrerBonus;
+  | AwardReferrerBonus
+  | ErasePersonalData;
 
 /**
  * The business id that makes a command idempotent; event ids derive from it.
@@ -141,5 +150,7 @@ export function commandKey(command: MemberCommand): string {
       return `transfer-in:${command.transferId}`;
     case 'AwardReferrerBonus':
       return `referral:${command.refereeId}`;
+    case 'ErasePersonalData':
+      return `erasure:${command.memberId}`;
   }
 }

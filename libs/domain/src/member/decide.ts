@@ -9,7 +9,7 @@ import { redeem, reverseRedemption } from './redemptions';
 import { settle } from './settlement';
 import { awardReferrerBonus, recordAction } from './bonuses';
 import { adjustPoints, receiveTransfer, transferPoints } from './adjustments';
-import { idConflict, repayDebt, requireEnrolled } from './decision-helpers';
+import { base, idConflict, repayDebt, requireEnrolled } from './decision-helpers';
 import { assertLedgerInvariants } from './invariants';
 
 /**
@@ -68,5 +68,7 @@ function decideFresh(command: MemberCommand, state: MemberState): MemberEvent[] 
       return transferPoints(command, member);
     case 'ReceiveTransfer':
       return receiveTransfer(command, member);
+    case 'ErasePersonalData':
+      return [{ type: 'MemberErased', data: { ...base(command), requestHash: command.requestHash } }];
   }
 }

@@ -12,7 +12,7 @@ export function enrol(command: EnrolMember, state: MemberState): MemberEvent[] {
       data: {
         ...base(command),
         memberType: command.memberType,
-        profile: command.profile,
+        personalData: command.personalData,
         referredBy: command.referredBy,
         tier: program.policy.tiers[0]?.name ?? null,
         requestHash: command.requestHash,

@@ -6,12 +6,6 @@ export const MEMBER_EVENT_SCHEMA_VERSION = 1;
 
 export type MemberType = 'individual' | 'business';
 
-export interface MemberProfile {
-  readonly name?: string;
-  readonly email?: string;
-  readonly birthDate?: string;
-}
-
 /** Every member event carries these, so consumers can place it without its stream. */
 interface MemberEventBase {
   readonly schemaVersion: number;
@@ -28,7 +22,11 @@ export type MemberEnrolled = Event<
   'MemberEnrolled',
   {
     readonly memberType: MemberType;
-    readonly profile: MemberProfile;
+    /**
+     * Name, email and birth date, sealed with the member's own key outside the
+     * log (crypto-shredding): opaque to the domain, unreadable once erased.
+     */
+    readonly personalData: string | null;
     readonly referredBy: string | null;
     readonly tier: string | null;
     readonly requestHash: string;
@@ -177,6 +175,9 @@ export type PointsTransferredIn = Event<
 /** A referee's first purchase qualifies the referral; the referrer's bonus follows on the referrer's stream. */
 export type ReferralQualified = Event<'ReferralQualified', { readonly referrerId: string; readonly transactionId: string }>;
 
+/** The member's personal data key was deleted; the sealed data in earlier events can no longer be read. */
+export type MemberErased = Event<'MemberErased', { readonly requestHash: string }>;
+
 export type ActionRecorded = Event<
   'ActionRecorded',
   { readonly actionId: string; readonly actionType: string; readonly rewarded: boolean; readonly requestHash: string }
@@ -198,6 +199,7 @@ export type MemberEvent =
   | PointsTransferredIn
   | ReferralQualified
   | ActionRecorded
+  | MemberErased
   | TierChanged;
 export type MemberEventType = MemberEvent['type'];
 
@@ -217,6 +219,7 @@ const EVERY_MEMBER_EVENT_TYPE: Record<MemberEventType, true> = {
   PointsTransferredIn: true,
   ReferralQualified: true,
   ActionRecorded: true,
+  MemberErased: true,
   TierChanged: true,
 };
 

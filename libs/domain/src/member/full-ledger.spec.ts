@@ -1,6 +1,6 @@
 import { LATER, member, programInForce, T0 } from '../testing/fixtures';
 import {
-  action, adjust, enrol, historyOf, purchase, receive, redeem, referrerBonus, refund, reverse, settle, transfer,
+  action, adjust, enrol, erase, historyOf, purchase, receive, redeem, referrerBonus, refund, reverse, settle, transfer,
 } from '../testing/member-commands';
 import { MemberEvent } from './events';
 import { availablePoints, foldMember, pendingOf } from './state';
@@ -139,12 +139,13 @@ describe('redemption reversal', () => {
 
 describe('bonuses', () => {
   it('awards the birthday bonus once per calendar year, on or after the birthday', () => {
-    const history = historyOf(enrol({ profile: { birthDate: '1990-03-15' } }));
-    member.given(history).when(settle('2026-03-14T23:59:59Z')).thenNothing();
-    member.given(history).when(settle('2026-03-15T12:00:00Z')).thenMatches((events) => {
+    const history = historyOf(enrol());
+    const birthDate = '1990-03-15';
+    member.given(history).when(settle('2026-03-14T23:59:59Z', { birthDate })).thenNothing();
+    member.given(history).when(settle('2026-03-15T12:00:00Z', { birthDate })).thenMatches((events) => {
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ type: 'PointsAccrued', data: { source: 'birthday', points: 200, lotId: 'birthday:2026', occurredAt: '2026-03-15T00:00:00.000Z' } });
-      member.given([...history, ...events]).when(settle('2026-06-01T00:00:00Z')).thenNothing();
+      member.given([...history, ...events]).when(settle('2026-06-01T00:00:00Z', { birthDate })).thenNothing();
     });
   });
 
@@ -215,5 +216,18 @@ describe('adjustments and transfers', () => {
     });
     member.given(historyOf(enrol())).when(transfer({ toMemberId: 'm1' })).thenThrows('INVALID_TRANSFER');
     member.given(historyOf(enrol())).when(transfer({ points: 101 })).thenThrows('INSUFFICIENT_POINTS');
+  });
+});
+
+describe('personal data erasure', () => {
+  it('records the erasure once and leaves the points untouched', () => {
+    const history = historyOf(enrol(), purchase());
+    member.given(history).when(erase()).thenMatches((events) => {
+      expect(events).toEqual([{ type: 'MemberErased', data: { schemaVersion: 1, memberId: 'm1', occurredAt: T0, requestHash: 'h-erase' } }]);
+      const after = [...history, ...events];
+      expect(availablePoints(stateOf(after))).toBe(availablePoints(stateOf(history)));
+      member.given(after).when(erase()).thenNothing();
+    });
+    member.given([]).when(erase()).thenThrows('MEMBER_NOT_FOUND');
   });
 });

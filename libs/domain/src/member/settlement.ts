@@ -66,10 +66,10 @@ const expiry = (command: SettleMember, lot: Lot): MemberEvent => ({
 /** Once per member per calendar year, on or after the birthday (29 February counts on 28 February in other years). */
 function birthdayBonus(command: SettleMember, state: MemberState): MemberEvent | undefined {
   const bonus = command.program.policy.earning.birthdayBonus;
-  if (bonus <= 0 || !state.birthDate) return undefined;
+  if (bonus <= 0 || !command.birthDate) return undefined;
   const year = new Date(toMillis(command.asOf)).getUTCFullYear();
   if (state.birthdayYears.has(year)) return undefined;
-  const [, month, day] = state.birthDate.split('-').map(Number) as [number, number, number];
+  const [, month, day] = command.birthDate.split('-').map(Number) as [number, number, number];
   const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
   const birthday = new Date(Date.UTC(year, month - 1, Math.min(day, lastDay))).toISOString();
   if (isAfter(birthday, command.asOf) || (state.enrolledAt && isAfter(state.enrolledAt, command.asOf))) return undefined;

@@ -39,7 +39,6 @@ export interface MemberState {
   readonly memberId: string | null;
   readonly memberType: MemberType | null;
   readonly enrolledAt: Instant | null;
-  readonly birthDate: string | null;
   readonly referredBy: string | null;
   readonly tier: string | null;
   readonly tierQualifiedAt: Instant | null;
@@ -54,6 +53,8 @@ export interface MemberState {
   /** Actions that earned a bonus, for per-period caps. */
   readonly rewardedActions: readonly { readonly actionType: string; readonly occurredAt: Instant }[];
   readonly referralQualified: boolean;
+  /** Personal data erased: the key is gone; balances and history are unaffected. */
+  readonly erased: boolean;
   readonly movements: Movements;
   readonly eventCount: number;
 }
@@ -65,7 +66,6 @@ export const initialMemberState = (): MemberState => ({
   memberId: null,
   memberType: null,
   enrolledAt: null,
-  birthDate: null,
   referredBy: null,
   tier: null,
   tierQualifiedAt: null,
@@ -77,6 +77,7 @@ export const initialMemberState = (): MemberState => ({
   birthdayYears: new Set(),
   rewardedActions: [],
   referralQualified: false,
+  erased: false,
   movements: NO_MOVEMENTS,
   eventCount: 0,
 });
@@ -97,7 +98,6 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
         memberId: d.memberId,
         memberType: d.memberType,
         enrolledAt: d.occurredAt,
-        birthDate: d.profile.birthDate ?? null,
         referredBy: d.referredBy,
         tier: d.tier,
         tierQualifiedAt: d.occurredAt,
@@ -227,6 +227,8 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
     }
     case 'TierChanged':
       return { ...s, tier: event.data.to, tierQualifiedAt: event.data.reason === 'requalification' ? event.data.occurredAt : state.tierQualifiedAt };
+    case 'MemberErased':
+      return { ...s, erased: true, processed: withEntry(state.processed, `erasure:${event.data.memberId}`, event.data.requestHash) };
   }
 }
 

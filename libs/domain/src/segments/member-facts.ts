@@ -2,7 +2,12 @@ import { MemberState } from '../member/state';
 import { toMillis } from '../shared/time';
 import { MemberFacts } from './evaluate';
 
-/** A member's segment facts from its own folded stream, so offers can target segments without IO. */
+/**
+ * A member's segment facts from its own folded stream, so offers can target
+ * segments without IO. The birth date is sealed outside the log
+ * (crypto-shredding), so offers decided here cannot target age bands; the
+ * segments projection, which may open it, can.
+ */
 export function memberFactsOf(state: MemberState): MemberFacts | undefined {
   if (!state.enrolled || state.memberType === null || state.enrolledAt === null) return undefined;
   let lastRedemptionAt: string | null = null;
@@ -12,7 +17,7 @@ export function memberFactsOf(state: MemberState): MemberFacts | undefined {
   return {
     memberType: state.memberType,
     enrolledAt: state.enrolledAt,
-    birthDate: state.birthDate,
+    birthDate: null,
     tier: state.tier,
     purchases: [...state.purchases.values()].map((p) => ({
       occurredAt: p.occurredAt,

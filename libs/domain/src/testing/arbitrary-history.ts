@@ -13,6 +13,8 @@ import {
 const START_MS = Date.parse('2025-01-01T00:00:00Z');
 const HOUR_MS = 3_600_000;
 export const RECEIVED_AT = '2030-01-01T00:00:00.000Z';
+/** Known to the settlement handler from the sealed personal data; here, as the handler would pass it. */
+const BIRTH_DATE = '1990-06-15';
 
 type Step =
   | { kind: 'purchase'; amountMinor: number; coffeeShare: number }
@@ -53,7 +55,7 @@ export function commandsOf(plan: MemberPlan, memberId = 'm1'): MemberCommand[] {
   const common = () => ({ memberId, occurredAt: iso(), receivedAt: RECEIVED_AT, program });
   const purchases: Array<{ id: string; amountMinor: number }> = [];
   const redemptions: string[] = [];
-  const commands: MemberCommand[] = [enrol({ ...common(), profile: { birthDate: '1990-06-15' }, requestHash: `enrol-${memberId}` })];
+  const commands: MemberCommand[] = [enrol({ ...common(), personalData: null, requestHash: `enrol-${memberId}` })];
   plan.steps.forEach(([s, hours], i) => {
     at += hours * HOUR_MS;
     const id = `${memberId}-${i}`;
@@ -75,7 +77,7 @@ export function commandsOf(plan: MemberPlan, memberId = 'm1'): MemberCommand[] {
       case 'reverse':
         return void commands.push(reverse({ ...common(), redemptionId: redemptions[s.target % Math.max(redemptions.length, 1)] ?? 'missing' }));
       case 'settle':
-        return void commands.push(settle(iso(), { ...common(), asOf: iso() }));
+        return void commands.push(settle(iso(), { ...common(), asOf: iso(), birthDate: BIRTH_DATE }));
       case 'action':
         return void commands.push(action({ ...common(), actionId: id, actionType: s.type, requestHash: `h-${id}` }));
       case 'adjust':

@@ -2,6 +2,7 @@ import {
   AdjustPoints,
   AwardReferrerBonus,
   EnrolMember,
+  ErasePersonalData,
   MemberCommand,
   ReceiveTransfer,
   RecordAction,
@@ -19,7 +20,7 @@ import { LATER, member, programInForce, T0 } from './fixtures';
 const common = { memberId: 'm1', occurredAt: T0, receivedAt: LATER, program: programInForce() };
 
 export const enrol = (o: Partial<EnrolMember> = {}): EnrolMember => ({
-  type: 'EnrolMember', memberType: 'individual', profile: { name: 'Ada' }, referredBy: null, requestHash: 'h-enrol', ...common, ...o,
+  type: 'EnrolMember', memberType: 'individual', personalData: 'v1.sealed', referredBy: null, requestHash: 'h-enrol', ...common, ...o,
 });
 export const purchase = (o: Partial<RecordPurchase> = {}): RecordPurchase => ({
   type: 'RecordPurchase', transactionId: 'tx1', amountMinor: 1999, currency: 'EUR', items: [], storeId: null,
@@ -35,7 +36,7 @@ export const reverse = (o: Partial<ReverseRedemption> = {}): ReverseRedemption =
   type: 'ReverseRedemption', redemptionId: 'r1', requestHash: 'h-rev', ...common, ...o,
 });
 export const settle = (asOf: string, o: Partial<SettleMember> = {}): SettleMember => ({
-  type: 'SettleMember', asOf, requestHash: `h-settle-${asOf}`, ...common, occurredAt: asOf, receivedAt: asOf > LATER ? asOf : LATER, ...o,
+  type: 'SettleMember', asOf, birthDate: null, requestHash: `h-settle-${asOf}`, ...common, occurredAt: asOf, receivedAt: asOf > LATER ? asOf : LATER, ...o,
 });
 export const action = (o: Partial<RecordAction> = {}): RecordAction => ({
   type: 'RecordAction', actionId: 'a1', actionType: 'review', requestHash: `h-${o.actionId ?? 'a1'}`, ...common, ...o,
@@ -50,6 +51,7 @@ export const receive = (o: Partial<ReceiveTransfer> = {}): ReceiveTransfer => ({
   type: 'ReceiveTransfer', transferId: 'tr1', fromMemberId: 'm1', points: 10, lots: [{ lotId: 'x', points: 10, expiresAt: null }],
   requestHash: 'h-recv', ...common, memberId: 'm2', ...o,
 });
+export const erase = (o: Partial<ErasePersonalData> = {}): ErasePersonalData => ({ type: 'ErasePersonalData', requestHash: 'h-erase', ...common, ...o });
 export const referrerBonus = (o: Partial<AwardReferrerBonus> = {}): AwardReferrerBonus => ({
   type: 'AwardReferrerBonus', refereeId: 'm9', requestHash: 'h-ref', ...common, ...o,
 });

@@ -93,3 +93,12 @@ export class PersonalDataVault {
     return key;
   }
 }
+
+/** Creates the key table when missing and returns the vault over it. */
+export async function openPersonalDataVault(db: SqlRunner): Promise<PersonalDataVault> {
+  await db.query(PERSONAL_DATA_DDL);
+  return new PersonalDataVault(db);
+}
+
+/** The vault as the read models' reader of sealed personal data. */
+export const personalDataReader = (vault: PersonalDataVault) => (memberId: string, sealed: string) => vault.open(memberId, sealed);

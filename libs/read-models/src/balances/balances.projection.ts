@@ -3,6 +3,7 @@ import { asMemberEvent, LotConsumption, MEMBER_STREAM_PREFIX, MemberEvent } from
 import { RecordedEvent } from '@loyalty/event-store';
 import { READ_MODEL_SCHEMA } from '../schema';
 import { Projection } from '../projector/projection';
+import { NO_PERSONAL_DATA, PersonalDataReader } from '../projector/personal-data-reader';
 
 type Counter = 'lifetime_earned' | 'redeemed' | 'expired' | 'clawed_back' | 'adjusted' | 'transferred_in' | 'transferred_out' | 'debt';
 
@@ -12,11 +13,11 @@ type Counter = 'lifetime_earned' | 'redeemed' | 'expired' | 'clawed_back' | 'adj
  * change, so they cannot drift from them. Every key comes from the event
  * (entry id = event id, lot ids from the event), so a replay yields the same rows.
  */
-export const balancesProjectionIn = (schema: string): Projection => ({
+export const balancesProjectionIn = (schema: string, personalData: PersonalDataReader = NO_PERSONAL_DATA): Projection => ({
   name: 'balances',
   async apply(manager: EntityManager, recorded: RecordedEvent): Promise<void> {
     const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
-    if (event) await project(new MemberRows(manager, recorded, schema), event);
+    if (event) await project(new MemberRows(manager, recorded, schema, personalData), event);
   },
 });
 
@@ -81,6 +82,8 @@ async function project(rows: MemberRows, event: MemberEvent): Promise<void> {
       await rows.count({ transferred_in: d.points });
       return rows.entry('transfer-in', d.points, d.transferId, { fromMemberId: d.fromMemberId, lots: d.lots });
     }
+    case 'MemberErased':
+      return rows.scrubPersonalData();
     case 'TierChanged':
       return rows.setTier(event.data.to, event.data.reason === 'requalification' ? event.data.occurredAt : null);
     case 'PurchaseRecorded':
@@ -100,16 +103,18 @@ class MemberRows {
     private readonly manager: EntityManager,
     private readonly recorded: RecordedEvent,
     private readonly S: string,
+    private readonly personalData: PersonalDataReader,
   ) {
     this.memberId = String(recorded.data.memberId);
     this.position = recorded.position.toString();
   }
 
   async enrol(d: Extract<MemberEvent, { type: 'MemberEnrolled' }>['data']): Promise<void> {
+    const person = d.personalData === null ? undefined : await this.personalData(this.memberId, d.personalData);
     await this.manager.query(
       `insert into ${this.S}.members (member_id, member_type, name, email, birth_date, referred_by, tier, tier_qualified_at, enrolled_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $8) on conflict (member_id) do nothing`,
-      [this.memberId, d.memberType, d.profile.name ?? null, d.profile.email ?? null, d.profile.birthDate ?? null, d.referredBy, d.tier, d.occurredAt],
+      [this.memberId, d.memberType, person?.name ?? null, person?.email ?? null, person?.birthDate ?? null, d.referredBy, d.tier, d.occurredAt],
     );
     await this.manager.query(`insert into ${this.S}.member_balances (member_id, last_position) values ($1, $2) on conflict (member_id) do nothing`, [
       this.memberId,
@@ -160,6 +165,11 @@ class MemberRows {
        where b.member_id = $1`,
       [this.memberId, this.position],
     );
+  }
+
+  /** Crypto-shredding reaches the read models: the personal columns are scrubbed, the numbers stay. */
+  async scrubPersonalData() {
+    await this.manager.query(`update ${this.S}.members set name = null, email = null, birth_date = null where member_id = $1`, [this.memberId]);
   }
 
   async setTier(tier: string, requalifiedAt: string | null) {

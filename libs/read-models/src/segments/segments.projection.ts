@@ -15,6 +15,7 @@ import {
 } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { Projection } from '../projector/projection';
+import { NO_PERSONAL_DATA, PersonalDataReader } from '../projector/personal-data-reader';
 import { READ_MODEL_SCHEMA } from '../schema';
 import { criterionSql } from './criteria-sql';
 
@@ -26,14 +27,14 @@ import { criterionSql } from './criteria-sql';
  * change; everyone is re-evaluated when the clock enters a new UTC day or a
  * definition changes.
  */
-export const segmentsProjectionIn = (schema: string): Projection => ({
+export const segmentsProjectionIn = (schema: string, personalData: PersonalDataReader = NO_PERSONAL_DATA): Projection => ({
   name: 'segments',
   async apply(manager: EntityManager, recorded: RecordedEvent): Promise<void> {
     const member = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
     const definition = recorded.streamId === SEGMENT_DEFINITIONS_STREAM_ID ? asSegmentDefinitionEvent(recorded.type, recorded.data) : undefined;
     // Only events that change what criteria read move the clock: the others (accruals, activations, ...) cost nothing here.
     if (!definition && !(member && FACT_EVENTS.has(member.type))) return;
-    const rows = new SegmentRows(manager, schema, recorded.position.toString());
+    const rows = new SegmentRows(manager, schema, recorded.position.toString(), personalData);
     const clock = await rows.advanceClock(String(recorded.data.occurredAt));
     if (definition) await rows.define(definition);
     else if (member) await rows.recordFacts(member);
@@ -43,7 +44,7 @@ export const segmentsProjectionIn = (schema: string): Projection => ({
 });
 
 /** The member events whose facts segment criteria read. */
-const FACT_EVENTS: ReadonlySet<MemberEvent['type']> = new Set(['MemberEnrolled', 'PurchaseRecorded', 'PurchaseRefunded', 'PointsRedeemed', 'TierChanged']);
+const FACT_EVENTS: ReadonlySet<MemberEvent['type']> = new Set(['MemberEnrolled', 'PurchaseRecorded', 'PurchaseRefunded', 'PointsRedeemed', 'TierChanged', 'MemberErased']);
 
 export const segmentsProjection = segmentsProjectionIn(READ_MODEL_SCHEMA);
 
@@ -57,7 +58,13 @@ class SegmentRows {
     private readonly manager: EntityManager,
     private readonly s: string,
     private readonly position: string,
+    private readonly personalData: PersonalDataReader,
   ) {}
+
+  /** The age band comes from the sealed birth date; an erased member has none. */
+  private async birthDate(memberId: string, sealed: string | null): Promise<string | undefined> {
+    return sealed === null ? undefined : (await this.personalData(memberId, sealed))?.birthDate;
+  }
 
   private q(sql: string, params: unknown[] = []): Promise<any[]> {
     return this.manager.query(sql, params);
@@ -97,8 +104,11 @@ class SegmentRows {
         await this.q(
           `insert into ${this.s}.segment_members (member_id, member_type, enrolled_at, birth_date, tier) values ($1, $2, $3, $4, $5)
            on conflict (member_id) do nothing`,
-          [d.memberId, event.data.memberType, d.occurredAt, validDate(event.data.profile.birthDate), event.data.tier],
+          [d.memberId, event.data.memberType, d.occurredAt, validDate(await this.birthDate(d.memberId, event.data.personalData)), event.data.tier],
         );
+        return true;
+      case 'MemberErased':
+        await this.q(`update ${this.s}.segment_members set birth_date = null where member_id = $1`, [d.memberId]);
         return true;
       case 'PurchaseRecorded': {
         const p = event.data;
