@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { LedgerEntryRow, loadCheckpoint, MemberBalanceRow, MemberRow } from '@loyalty/read-models';
+import { LedgerEntryRow, loadCheckpoint, MemberBalanceRow, MemberRow, READ_MODEL_SCHEMA } from '@loyalty/read-models';
 import { ApiError } from '../http/api-error';
 import { READ_MODELS } from '../tokens';
 
@@ -29,8 +29,17 @@ export class MemberQueries {
       referredBy: member.referredBy,
       tier: member.tier,
       enrolledAt: member.enrolledAt.toISOString(),
-      segments: [] as string[],
+      segments: await this.segmentsOf(memberId),
     };
+  }
+
+  /** The segments the member is in now, from the segments projection's membership history. */
+  private async segmentsOf(memberId: string): Promise<string[]> {
+    const rows: Array<{ segment: string }> = await this.db.query(
+      `select segment from ${READ_MODEL_SCHEMA}.segment_memberships where member_id = $1 and left_at is null order by segment`,
+      [memberId],
+    );
+    return rows.map((r) => r.segment);
   }
 
   async balance(memberId: string) {
