@@ -232,9 +232,28 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
   }
 }
 
+/**
+ * Folding a stream with evolveMember alone copies the command maps on every
+ * event: quadratic in the stream's length. The fold works on copies of its
+ * own, which evolveMember may then update in place; they are released (back
+ * to copy-on-write) before the state is returned, so no caller ever sees a
+ * state change under it.
+ */
 export function foldMember(events: readonly MemberEvent[], from: MemberState = initialMemberState()): MemberState {
-  return events.reduce(evolveMember, from);
+  if (events.length < FOLD_IN_PLACE_MIN_EVENTS) return events.reduce(evolveMember, from);
+  const owned = [new Map(from.processed), new Map(from.purchases), new Map(from.redemptions)] as const;
+  for (const map of owned) OWNED_MAPS.add(map);
+  try {
+    return events.reduce(evolveMember, { ...from, processed: owned[0], purchases: owned[1], redemptions: owned[2] });
+  } finally {
+    for (const map of owned) OWNED_MAPS.delete(map);
+  }
 }
+
+/** Below this, copying is cheaper than taking ownership. */
+const FOLD_IN_PLACE_MIN_EVENTS = 8;
+/** Maps a running fold owns: nobody else holds them until the fold returns. */
+const OWNED_MAPS = new WeakSet<ReadonlyMap<unknown, unknown>>();
 
 function newLot(state: MemberState, lotId: string, points: number, pendingUntil: Instant | null, expiresAt: Instant | null, addedAt: Instant): Lot {
   return {
@@ -250,6 +269,10 @@ function newLot(state: MemberState, lotId: string, points: number, pendingUntil:
 }
 
 function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
+  if (OWNED_MAPS.has(map)) {
+    (map as Map<K, V>).set(key, value);
+    return map;
+  }
   const next = new Map(map);
   next.set(key, value);
   return next;
