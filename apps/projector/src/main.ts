@@ -1,13 +1,13 @@
 import { Pool } from 'pg';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
-import { ConfigError, loadConfig, openPersonalDataVault, personalDataReader } from '@loyalty/platform';
+import { ConfigError, loadConfig, openPersonalDataVault, personalDataReader, runProcess } from '@loyalty/platform';
 import { openReadModels, Projector, READ_MODEL_SCHEMA, readModelProjections } from '@loyalty/read-models';
 
 /**
  * The projector as its own process (production layout). Needs DATABASE_URL;
  * a second replica is a hot standby behind the projection's advisory lock.
  */
-async function main(): Promise<void> {
+async function main(): Promise<() => Promise<void>> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required for the standalone projector']);
   const pool = new Pool({ connectionString: config.databaseUrl, max: 5 });
@@ -19,18 +19,12 @@ async function main(): Promise<void> {
   projector.start();
   console.log('projector started (active or standby, see the advisory lock)');
 
-  const stop = async () => {
+  return async () => {
     await projector.stop();
     await store.close();
     await readModels.destroy();
     await pool.end();
-    process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
 }
 
-main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+runProcess(main);

@@ -3,3 +3,4 @@ export * from './database/embedded-postgres';
 export * from './observability/json-logger';
 export * from './observability/metrics';
 export * from './personal-data/personal-data-vault';
+export * from './config/run-process';
