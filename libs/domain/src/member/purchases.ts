@@ -136,7 +136,7 @@ export function refundPurchase(command: RefundPurchase, state: MemberState): Mem
     data: { ...base(command), transactionId: command.transactionId, refundId: command.refundId, amountMinor: command.amountMinor, requestHash: command.requestHash },
   };
   if (points === 0) return [refunded];
-  const { taken, owed } = takeFrom(clawbackOrder(state.lots, purchase.lotId), points);
+  const { taken, owed } = takeFrom(clawbackOrder(state.lots, purchase.lotIds), points);
   return [
     refunded,
     {
@@ -153,9 +153,10 @@ function clawbackFor(purchase: PurchaseRecord, refundMinor: number): number {
   return clawedAfter - purchase.pointsClawedBack;
 }
 
-function clawbackOrder(lots: readonly Lot[], ownLotId: string | null): Lot[] {
-  const own = lots.filter((l) => l.lotId === ownLotId && l.status !== 'expired');
-  const pending = lots.filter((l) => l.status === 'pending' && l.lotId !== ownLotId);
-  const active = activeLotsInConsumptionOrder(lots).filter((l) => l.lotId !== ownLotId);
+function clawbackOrder(lots: readonly Lot[], ownLotIds: readonly string[]): Lot[] {
+  const isOwn = (l: Lot) => ownLotIds.includes(l.lotId);
+  const own = lots.filter((l) => isOwn(l) && l.status !== 'expired');
+  const pending = lots.filter((l) => l.status === 'pending' && !isOwn(l));
+  const active = activeLotsInConsumptionOrder(lots).filter((l) => !isOwn(l));
   return [...own, ...pending, ...active];
 }

@@ -7,9 +7,11 @@ export interface PurchaseRecord {
   readonly occurredAt: Instant;
   readonly amountMinor: number;
   readonly refundedMinor: number;
+  /** Points the purchase earned: its own accrual plus any offer bonuses on it, all clawed back by refunds. */
   readonly pointsAccrued: number;
   readonly pointsClawedBack: number;
-  readonly lotId: string | null;
+  /** The purchase's own lots (base accrual and offer bonuses), taken first by a clawback. */
+  readonly lotIds: readonly string[];
   /** What was bought where: segment criteria and offers ("bought before") read them. */
   readonly storeId: string | null;
   readonly skus: readonly string[];
@@ -113,7 +115,7 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
         refundedMinor: 0,
         pointsAccrued: 0,
         pointsClawedBack: 0,
-        lotId: null,
+        lotIds: [],
         storeId: d.storeId,
         skus: [...new Set(d.items.map((i) => i.sku))],
         categories: [...new Set(d.items.flatMap((i) => (i.category === undefined ? [] : [i.category])))],
@@ -127,7 +129,9 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
     case 'PointsAccrued': {
       const d = event.data;
       const purchases =
-        d.source === 'purchase' ? updateEntry(state.purchases, d.reference, (p) => ({ ...p, pointsAccrued: d.points, lotId: d.lotId })) : state.purchases;
+        d.source === 'purchase' || d.source === 'offer'
+          ? updateEntry(state.purchases, d.reference, (p) => ({ ...p, pointsAccrued: p.pointsAccrued + d.points, lotIds: [...p.lotIds, d.lotId] }))
+          : state.purchases;
       const birthdayYears =
         d.source === 'birthday' ? new Set([...state.birthdayYears, Number(d.reference.slice(-4))]) : state.birthdayYears;
       return {

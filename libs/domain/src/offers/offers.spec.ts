@@ -79,3 +79,20 @@ describe('targeted offers', () => {
     ]);
   });
 });
+
+describe('refunds of purchases that earned an offer', () => {
+  it('claw back the offer bonus with the purchase points, in proportion', () => {
+    const program = programInForce({ offers: [offer({ offerId: 'fixed-50', multiplierBp: null, bonusPoints: 50, boughtCategories: [] })] });
+    const at = '2026-01-10T10:00:00.000Z';
+    const history: MemberEvent[] = [];
+    member.given([]).when(enrol({ program, occurredAt: at })).thenMatches((events) => history.push(...events));
+    member.given(history).when(purchase({ program, occurredAt: at, amountMinor: 10_000 })).thenMatches((events) => {
+      expect(accruals(events).map((a) => [a.source, a.points])).toEqual([['purchase', 100], ['offer', 50]]);
+      history.push(...events);
+    });
+    member.given(history).when({ type: 'RefundPurchase', transactionId: 'tx1', refundId: 'rf1', amountMinor: 10_000, memberId: 'm1', occurredAt: at, receivedAt: '2026-12-31T00:00:00.000Z', requestHash: 'h-rf1', program }).thenMatches((events) => {
+      const clawback = events.find((e) => e.type === 'PointsClawedBack')!;
+      expect(clawback.data).toMatchObject({ points: 150, debtIncurred: 0, lots: [{ lotId: 'purchase:tx1', points: 100 }, { lotId: 'offer:fixed-50:tx1', points: 50 }] });
+    });
+  });
+});
