@@ -44,6 +44,7 @@ describeKafka('apps/kafka-relay', () => {
 });
 
 describeKafka('the ledger API hosting the relay (KAFKA_BROKERS set)', () => {
+  // Skipped (with the printed reason) only on an external broker given by KAFKA_BROKERS; CI starts its own.
   const localIt = KAFKA_JARS_DIR ? it : it.skip;
   if (!KAFKA_JARS_DIR) process.stdout.write('SKIPPED hosted relay test: it writes the real loyalty.* topics, not done on an external broker\n');
 
