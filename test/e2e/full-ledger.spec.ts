@@ -161,4 +161,21 @@ describe('full ledger over HTTP', () => {
       type: 'accrual:purchase', points: 20, reference: 'ex-tx', detail: { programVersion: 1, ruleIds: ['base', 'category:coffee'] },
     });
   });
+
+  it('runs the job again at the same asOf when a reversal restored expired points, without reusing event ids', async () => {
+    const enrolled = await enrol('again-1', { occurredAt: past(400) });
+    const redemption = await t.call('POST', '/v1/redemptions', { redemptionId: 'again-rd', memberId: 'again-1', points: 60, occurredAt: past(390) });
+    expect(redemption.status).toBe(201);
+    const asOf = new Date().toISOString();
+    const first = await t.call('POST', `/v1/admin/jobs/expire?minPosition=${redemption.body.position}`, { asOf });
+    expect(first.body.expired).toBeGreaterThanOrEqual(1);
+    const reversal = await t.call('POST', '/v1/redemptions/again-rd/reversal', {});
+    expect(reversal.status).toBe(201);
+    const second = await t.call('POST', `/v1/admin/jobs/expire?minPosition=${reversal.body.position}`, { asOf });
+    expect(second.status).toBe(200);
+    expect(second.body.expired).toBeGreaterThanOrEqual(1);
+    expect(await balance('again-1', second.body.position)).toMatchObject({ available: 0, expired: 100 });
+    expect(enrolled).toBeGreaterThan(0);
+  });
 });
+

@@ -123,8 +123,8 @@ export type MemberCommand =
 
 /**
  * The business id that makes a command idempotent; event ids derive from it.
- * Settlement is keyed by its asOf: a second run at the same instant finds
- * nothing due and writes nothing.
+ * A settlement run is keyed by its asOf and when it ran: its idempotency
+ * comes from the state (a second run finds nothing due), not from the key.
  */
 export function commandKey(command: MemberCommand): string {
   switch (command.type) {
@@ -139,7 +139,8 @@ export function commandKey(command: MemberCommand): string {
     case 'ReverseRedemption':
       return `reversal:${command.redemptionId}`;
     case 'SettleMember':
-      return `settlement:${command.asOf}`;
+      // Not the asOf alone: a later run at the same asOf can find new work (a reversal restored expired points).
+      return `settlement:${command.asOf}:${command.receivedAt}`;
     case 'RecordAction':
       return `action:${command.actionId}`;
     case 'AdjustPoints':
