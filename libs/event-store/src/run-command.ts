@@ -38,13 +38,19 @@ export interface StreamCommand<Event extends DomainEventShape> {
  * Load the stream, decide, append at the revision that was read. On a
  * concurrent write, decide again on the new history (bounded), so two
  * requests never both act on the same stale state.
+ *
+ * `knownHistory` saves the first read when the caller has just read the
+ * stream (or expects it not to exist: `[]`). It is only a guess: the append
+ * still checks the revision it implies, and a wrong guess costs one retry on
+ * the real history.
  */
 export async function runCommand<Event extends DomainEventShape>(
   store: EventStore,
   command: StreamCommand<Event>,
+  knownHistory?: readonly RecordedEvent[],
 ): Promise<CommandOutcome> {
   for (let attempt = 1; attempt <= COMMAND_ATTEMPTS_MAX; attempt++) {
-    const history = await store.readStream(command.streamId);
+    const history = attempt === 1 && knownHistory ? knownHistory : await store.readStream(command.streamId);
     const events = command.decide(history);
     if (events.length === 0) return repeated(command, history);
     const expected = history.length === 0 ? 'no_stream' : history[history.length - 1]!.revision;
@@ -58,7 +64,8 @@ export async function runCommand<Event extends DomainEventShape>(
       return { appended: true, events: recordedFrom(command.streamId, toAppend, result), position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * RETRY_JITTER_MS_MAX * attempt));
+      // A guessed history that was wrong is not contention: re-read at once.
+      if (!(attempt === 1 && knownHistory)) await new Promise((r) => setTimeout(r, Math.random() * RETRY_JITTER_MS_MAX * attempt));
     }
   }
   throw new ConcurrencyExhaustedError(command.streamId);

@@ -40,17 +40,17 @@ export class MemberLedger {
   private async decideAndAppend(command: MemberCommand, claim?: GlobalIdClaim): Promise<CommandOutcome> {
     const streamId = memberStreamId(command.memberId);
     const key = commandKey(command);
-    const decide = (history: readonly RecordedEvent[]) => decideMember(command, foldMember(memberEvents(history)));
-    if (claim) {
-      // Refusals surface before the id is claimed, so a refused request claims nothing.
-      const refusedOrRepeat = decide(await this.store.readStream(streamId));
-      if (refusedOrRepeat.length > 0) await this.claim(claim, command.memberId, command.requestHash);
-    }
-    return runCommand<MemberEvent>(this.store, {
-      streamId,
-      eventId: (index) => deterministicEventId(streamId, key, index),
-      decide,
-    });
+    const history = await this.store.readStream(streamId);
+    const decideOn = (h: readonly RecordedEvent[]) => decideMember(command, foldMember(memberEvents(h)));
+    // Refusals surface before the id is claimed, so a refused request claims nothing.
+    const first = claim ? decideOn(history) : undefined;
+    if (claim && first!.length > 0) await this.claim(claim, command.memberId, command.requestHash);
+    const decide = (h: readonly RecordedEvent[]) => (h === history && first ? first : decideOn(h));
+    return runCommand<MemberEvent>(
+      this.store,
+      { streamId, eventId: (index) => deterministicEventId(streamId, key, index), decide },
+      history,
+    );
   }
 
   /** The sealed personal data from the member's enrolment, when there is any. */
@@ -71,14 +71,19 @@ export class MemberLedger {
     return claimFromEvents(events as unknown as ClientIdClaimed[])?.memberId;
   }
 
+  /** Most ids are new: the claim is appended as if its stream did not exist, and read only when it does. */
   private async claim(claim: GlobalIdClaim, memberId: string, requestHash: string): Promise<void> {
     const streamId = claimStreamId(claim.kind, claim.id);
-    await runCommand<ClientIdClaimed>(this.store, {
-      streamId,
-      eventId: (index) => deterministicEventId(streamId, `claim:${memberId}`, index),
-      decide: (history) =>
-        decideClaim(claim.kind, claim.id, memberId, requestHash, claimFromEvents(history as unknown as ClientIdClaimed[])),
-    });
+    await runCommand<ClientIdClaimed>(
+      this.store,
+      {
+        streamId,
+        eventId: (index) => deterministicEventId(streamId, `claim:${memberId}`, index),
+        decide: (history) =>
+          decideClaim(claim.kind, claim.id, memberId, requestHash, claimFromEvents(history as unknown as ClientIdClaimed[])),
+      },
+      [],
+    );
   }
 }
 

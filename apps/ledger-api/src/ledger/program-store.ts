@@ -12,13 +12,27 @@ import { EVENT_STORE } from '../tokens';
 
 export const PROGRAM_STREAM_ID = 'program-default';
 
-/** Loads the program's current version: the rules in force when a command is processed. */
+/**
+ * Loads the program's current version: the rules in force when a command is
+ * processed. Every command needs it, so the folded state is kept and each
+ * load reads only the events after it (usually none); another process's
+ * change is still seen by the next command.
+ */
 @Injectable()
 export class ProgramStore {
+  private known: { state: ProgramState; nextRevision: bigint } = { state: initialProgramState(), nextRevision: 0n };
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async state(): Promise<ProgramState> {
-    return programStateOf(await this.store.readStream(PROGRAM_STREAM_ID));
+    const from = this.known;
+    const newer = await this.store.readStream(PROGRAM_STREAM_ID, { fromRevision: from.nextRevision });
+    if (newer.length === 0) return from.state;
+    const state = programStateOf(newer, from.state);
+    const nextRevision = newer[newer.length - 1]!.revision + 1n;
+    // Concurrent loads may finish out of order: keep the furthest.
+    if (nextRevision > this.known.nextRevision) this.known = { state, nextRevision };
+    return state;
   }
 
   async inForce(): Promise<ProgramInForce> {
@@ -27,9 +41,6 @@ export class ProgramStore {
   }
 }
 
-export function programStateOf(history: readonly RecordedEvent[]): ProgramState {
-  return history.reduce(
-    (state, e) => evolveProgram(state, { type: e.type, data: e.data } as unknown as ProgramEvent),
-    initialProgramState(),
-  );
+export function programStateOf(history: readonly RecordedEvent[], from: ProgramState = initialProgramState()): ProgramState {
+  return history.reduce((state, e) => evolveProgram(state, { type: e.type, data: e.data } as unknown as ProgramEvent), from);
 }
