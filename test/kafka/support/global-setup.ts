@@ -1,7 +1,4 @@
-import { fetchKafkaJars, javaVersion, LocalBroker, waitForBroker } from './broker';
-
-/** An external broker (KAFKA_BROKERS) must answer sooner than a local JVM needs to boot. */
-const EXTERNAL_BROKER_TIMEOUT_MS = 15_000;
+import { kafkaForRun, LocalBroker } from './broker';
 
 /**
  * The root setup (embedded Postgres), then one Kafka broker for the run: the
@@ -13,22 +10,15 @@ export default async function kafkaGlobalSetup(): Promise<void> {
   const { default: postgresSetup } = (await import('../../support/global-setup.mjs' as string)) as { default: () => Promise<void> };
   await postgresSetup();
   try {
-    const external = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
-    if (external && external.length > 0) {
-      await waitForBroker(external, EXTERNAL_BROKER_TIMEOUT_MS);
-      process.env.KAFKA_TEST_BROKERS = external.join(',');
+    const kafka = await kafkaForRun();
+    process.env.KAFKA_TEST_BROKERS = kafka.brokers.join(',');
+    if (kafka.local) {
+      (globalThis as { __LOYALTY_TEST_KAFKA__?: LocalBroker }).__LOYALTY_TEST_KAFKA__ = kafka.local;
+      process.env.KAFKA_TEST_JARS_DIR = kafka.local.jarsDir;
+    } else {
       process.env.KAFKA_TEST_EXTERNAL = '1';
-      process.stdout.write(`\nKafka suites use the broker at KAFKA_BROKERS=${external.join(',')}\n`);
-      return;
     }
-    const java = javaVersion();
-    const jarsDir = fetchKafkaJars();
-    const broker = await LocalBroker.create(jarsDir);
-    (globalThis as { __LOYALTY_TEST_KAFKA__?: LocalBroker }).__LOYALTY_TEST_KAFKA__ = broker;
-    await broker.start();
-    process.env.KAFKA_TEST_BROKERS = broker.brokers.join(',');
-    process.env.KAFKA_TEST_JARS_DIR = jarsDir;
-    process.stdout.write(`\nKafka suites use a local KRaft broker at ${broker.brokers.join(',')} (${java}; ${broker.dir})\n`);
+    process.stdout.write(`\nKafka suites use ${kafka.description}\n`);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (process.env.REQUIRE_KAFKA === '1') throw new Error(`REQUIRE_KAFKA=1 but no Kafka broker could be started: ${reason}`);
