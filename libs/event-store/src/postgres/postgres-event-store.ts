@@ -72,10 +72,11 @@ export class PostgresEventStore implements EventStore {
     assertAppendable(events);
     const expected =
       expectedRevision === 'no_stream' ? EXPECTED_NO_STREAM : expectedRevision === 'any' ? EXPECTED_ANY : expectedRevision;
+    const notifies = this.wakeups.appendStarting();
     try {
       const { rows } = await this.pool.query<{ next_revision: string; last_position: string }>({
         name: 'event_store_append',
-        text: `select next_revision, last_position from ${EVENT_STORE_SCHEMA}.append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])`,
+        text: `select next_revision, last_position from ${EVENT_STORE_SCHEMA}.append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7)`,
         values: [
           streamId,
           expected.toString(),
@@ -83,12 +84,15 @@ export class PostgresEventStore implements EventStore {
           events.map((e) => e.type),
           events.map((e) => JSON.stringify(e.data)),
           events.map((e) => JSON.stringify(e.metadata ?? {})),
+          notifies,
         ],
       });
       const row = rows[0]!;
       return { nextRevision: BigInt(row.next_revision), position: BigInt(row.last_position) };
     } catch (error) {
       throw this.translate(error, streamId, expectedRevision);
+    } finally {
+      this.wakeups.appendFinished(notifies);
     }
   }
 

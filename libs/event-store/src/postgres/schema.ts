@@ -59,10 +59,15 @@ create table if not exists ${EVENT_STORE_SCHEMA}.events (
   unique (stream_id, revision)
 );
 
+-- The signature before p_notify: left in place, a call with six arguments could mean either.
+drop function if exists ${EVENT_STORE_SCHEMA}.append(text, bigint, uuid[], text[], jsonb[], jsonb[]);
+
 -- One round trip per append: check and bump the stream revision under its row
--- lock, insert the events, wake subscribers at commit.
+-- lock, insert the events, and with p_notify wake subscribers at commit (the
+-- adapter asks for it on one append at a time, see AppendWakeups).
 create or replace function ${EVENT_STORE_SCHEMA}.append(
-  p_stream text, p_expected bigint, p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[]
+  p_stream text, p_expected bigint, p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[],
+  p_notify boolean default true
 ) returns table (next_revision bigint, last_position bigint)
 language plpgsql as $$
 declare
@@ -104,7 +109,9 @@ begin
     select base_position + t.i - 1, p_stream, previous + t.i, t.id, t.type, t.data, t.metadata
     from unnest(p_ids, p_types, p_data, p_metadata) with ordinality as t(id, type, data, metadata, i);
 
-  perform pg_notify('${NOTIFY_CHANNEL}', '');
+  if p_notify then
+    perform pg_notify('${NOTIFY_CHANNEL}', '');
+  end if;
   return query select previous + n, base_position + n - 1;
 end
 $$;
