@@ -23,6 +23,7 @@ import {
   WRONG_EXPECTED_REVISION_SQLSTATE,
 } from './schema';
 import { AppendWakeups } from './append-wakeups';
+import { GroupCommit, QueuedAppend } from './group-commit';
 import { PollingSubscription } from './polling-subscription';
 
 /** Serialises schema creation across processes booting at once. */
@@ -42,6 +43,7 @@ const EVENT_COLUMNS = 'position, stream_id, revision, event_id, event_type, data
 
 export class PostgresEventStore implements EventStore {
   private readonly wakeups: AppendWakeups;
+  private readonly commits = new GroupCommit<PendingAppend>((batch) => this.writeBatch(batch));
 
   private constructor(private readonly pool: Pool) {
     this.wakeups = new AppendWakeups(pool);
@@ -64,28 +66,49 @@ export class PostgresEventStore implements EventStore {
     return new PostgresEventStore(pool);
   }
 
-  async append(
-    streamId: string,
-    events: readonly EventToAppend[],
-    expectedRevision: ExpectedRevision,
-  ): Promise<AppendResult> {
+  append(streamId: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     assertAppendable(events);
-    const expected =
-      expectedRevision === 'no_stream' ? EXPECTED_NO_STREAM : expectedRevision === 'any' ? EXPECTED_ANY : expectedRevision;
+    return this.commits.submit({ streamId, events, expectedRevision }, events.length);
+  }
+
+  private async writeBatch(batch: ReadonlyArray<QueuedAppend<PendingAppend>>): Promise<void> {
+    if (batch.length === 1) return settle(batch[0]!, () => this.appendAlone(batch[0]!.item));
+    const appends = batch.map((queued) => queued.item);
+    const notifies = this.wakeups.appendStarting();
+    let rows: Array<{ next_revision: string | null; last_position: string | null; actual: string | null }>;
+    try {
+      ({ rows } = await this.pool.query({
+        name: 'event_store_append_batch',
+        text: `select next_revision, last_position, actual from ${EVENT_STORE_SCHEMA}.append_batch($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8)`,
+        values: [
+          appends.map((a) => a.streamId),
+          appends.map((a) => expectedOf(a.expectedRevision).toString()),
+          appends.map((a) => a.events.length),
+          ...eventColumns(appends.flatMap((a) => a.events)),
+          notifies,
+        ],
+      }));
+    } catch {
+      // One append broke the whole transaction (a duplicate event id, a deadlock): each goes again alone, with its own outcome.
+      await Promise.all(batch.map((queued) => settle(queued, () => this.appendAlone(queued.item))));
+      return;
+    } finally {
+      this.wakeups.appendFinished(notifies);
+    }
+    rows.forEach((row, i) => {
+      const { item, resolve, reject } = batch[i]!;
+      if (row.actual === null) resolve({ nextRevision: BigInt(row.next_revision!), position: BigInt(row.last_position!) });
+      else reject(this.translate({ code: WRONG_EXPECTED_REVISION_SQLSTATE, message: row.actual }, item.streamId, item.expectedRevision));
+    });
+  }
+
+  private async appendAlone({ streamId, events, expectedRevision }: PendingAppend): Promise<AppendResult> {
     const notifies = this.wakeups.appendStarting();
     try {
       const { rows } = await this.pool.query<{ next_revision: string; last_position: string }>({
         name: 'event_store_append',
         text: `select next_revision, last_position from ${EVENT_STORE_SCHEMA}.append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7)`,
-        values: [
-          streamId,
-          expected.toString(),
-          events.map((e) => e.eventId),
-          events.map((e) => e.type),
-          events.map((e) => JSON.stringify(e.data)),
-          events.map((e) => JSON.stringify(e.metadata ?? {})),
-          notifies,
-        ],
+        values: [streamId, expectedOf(expectedRevision).toString(), ...eventColumns(events), notifies],
       });
       const row = rows[0]!;
       return { nextRevision: BigInt(row.next_revision), position: BigInt(row.last_position) };
@@ -182,4 +205,30 @@ function filterParams(filter: EventFilter | undefined): { patterns: string[] | n
 function isConnectionError(code: string | undefined, message: string | undefined): boolean {
   if (code === undefined) return /ECONNREFUSED|ECONNRESET|EPIPE|terminated|Connection terminated|timeout/i.test(message ?? '');
   return code.startsWith('08') || code.startsWith('57P');
+}
+
+interface PendingAppend {
+  readonly streamId: string;
+  readonly events: readonly EventToAppend[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+const expectedOf = (revision: ExpectedRevision): bigint =>
+  revision === 'no_stream' ? EXPECTED_NO_STREAM : revision === 'any' ? EXPECTED_ANY : revision;
+
+function eventColumns(events: readonly EventToAppend[]): [string[], string[], string[], string[]] {
+  return [
+    events.map((e) => e.eventId),
+    events.map((e) => e.type),
+    events.map((e) => JSON.stringify(e.data)),
+    events.map((e) => JSON.stringify(e.metadata ?? {})),
+  ];
+}
+
+async function settle<T>(queued: { resolve(value: T): void; reject(error: unknown): void }, run: () => Promise<T>): Promise<void> {
+  try {
+    queued.resolve(await run());
+  } catch (error) {
+    queued.reject(error);
+  }
 }

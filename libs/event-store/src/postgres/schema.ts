@@ -116,6 +116,44 @@ begin
 end
 $$;
 
+-- Group commit (see GroupCommit): several appends in one transaction, each
+-- with its own revision check. A failed check is that append's result, not
+-- the batch's: its subtransaction is rolled back and the others go on.
+create or replace function ${EVENT_STORE_SCHEMA}.append_batch(
+  p_streams text[], p_expected bigint[], p_counts int[],
+  p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_notify boolean
+) returns table (next_revision bigint, last_position bigint, actual text)
+language plpgsql as $$
+declare
+  first int := 1;
+  last int;
+  appended record;
+begin
+  -- Held by the transaction itself, not by an append's subtransaction that may roll back (see append).
+  perform pg_advisory_xact_lock_shared(${APPENDING_LOCK_KEY});
+  for i in 1 .. cardinality(p_streams) loop
+    last := first + p_counts[i] - 1;
+    begin
+      select a.next_revision, a.last_position into appended from ${EVENT_STORE_SCHEMA}.append(
+        p_streams[i], p_expected[i], p_ids[first:last], p_types[first:last], p_data[first:last], p_metadata[first:last], false
+      ) a;
+      next_revision := appended.next_revision;
+      last_position := appended.last_position;
+      actual := null;
+    exception when sqlstate '${WRONG_EXPECTED_REVISION_SQLSTATE}' then
+      next_revision := null;
+      last_position := null;
+      actual := sqlerrm;
+    end;
+    first := last + 1;
+    return next;
+  end loop;
+  if p_notify then
+    perform pg_notify('${NOTIFY_CHANNEL}', '');
+  end if;
+end
+$$;
+
 -- The oldest transaction id that may still append events (every event below it is final).
 create or replace function ${EVENT_STORE_SCHEMA}.append_horizon() returns bigint
 language sql volatile as $$
