@@ -73,7 +73,9 @@ export class PostgresEventStore implements EventStore {
 
   private async writeBatch(batch: ReadonlyArray<QueuedAppend<PendingAppend>>): Promise<void> {
     if (batch.length === 1) return settle(batch[0]!, () => this.appendAlone(batch[0]!.item));
-    const appends = batch.map((queued) => queued.item);
+    // Stream rows locked in one order by every batch, so two batches in flight never deadlock (stable: a stream's appends keep theirs).
+    const ordered = [...batch].sort((a, b) => (a.item.streamId < b.item.streamId ? -1 : a.item.streamId > b.item.streamId ? 1 : 0));
+    const appends = ordered.map((queued) => queued.item);
     const notifies = this.wakeups.appendStarting();
     let rows: Array<{ next_revision: string | null; last_position: string | null; actual: string | null }>;
     try {
@@ -96,7 +98,7 @@ export class PostgresEventStore implements EventStore {
       this.wakeups.appendFinished(notifies);
     }
     rows.forEach((row, i) => {
-      const { item, resolve, reject } = batch[i]!;
+      const { item, resolve, reject } = ordered[i]!;
       if (row.actual === null) resolve({ nextRevision: BigInt(row.next_revision!), position: BigInt(row.last_position!) });
       else reject(this.translate({ code: WRONG_EXPECTED_REVISION_SQLSTATE, message: row.actual }, item.streamId, item.expectedRevision));
     });
