@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { Client, Pool } from 'pg';
-import { asOfWindow, foldEvent, foldLog, liabilityReport, startFold } from '@loyalty/audit';
+import { AUDIT_PAGE_SIZE, asOfWindow, foldEvent, foldLog, liabilityReport, startFold } from '@loyalty/audit';
 import { EVENT_STORE_SCHEMA, PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
 import { startEmbeddedPostgres } from '@loyalty/platform';
 import { seedLog } from '../seed/seed-log';
@@ -15,16 +15,27 @@ const SAMPLE_INTERVAL_MS = 20;
 const REDUCER_SAMPLE_EVENTS = 200_000;
 /** Same members with 5x the events, then 5x the members with the same events. */
 const DEFAULT_SIZES = '200000:10000,1000000:10000,200000:50000';
+/** Names the fold's connections, so their Postgres backends can be found afterwards. */
+const FOLD_APPLICATION_NAME = 'loyalty-bench-audit-fold';
+/** Linux reports process CPU in clock ticks of 1/100 s (USER_HZ). */
+const PROC_TICKS_PER_SECOND = 100;
 
-interface FoldFigures {
+export interface FoldFigures {
   readonly events: number;
   readonly members: number;
+  readonly pageSize: number;
   readonly seconds: number;
   readonly eventsPerSecond: number;
+  /** CPU per event folded, node's and the serving Postgres backends', to tell which side bounds the rate. */
+  readonly nodeCpuMicrosPerEvent: number;
+  /** Null when the backends' CPU cannot be read (Postgres not on this machine, or /proc hidden). */
+  readonly postgresCpuMicrosPerEvent: number | null;
   readonly reducerEventsPerSecond: number;
   readonly peakRssMb: number;
   readonly peakHeapUsedMb: number;
   readonly retainedHeapMb: number;
+  /** Heap one decoded event takes: what the fold would need per event if it kept them. */
+  readonly decodedEventBytes: number;
   readonly liabilityPoints: number;
 }
 
@@ -62,8 +73,7 @@ export async function benchAuditCommand(argv: string[]): Promise<void> {
       await pool.query(`analyze ${EVENT_STORE_SCHEMA}.events`);
       await store.close();
       await pool.end();
-      const child = execFileSync(process.execPath, ['--expose-gc', process.argv[1]!, 'bench-audit', '--fold-only', url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-      const figures = JSON.parse(child) as FoldFigures;
+      const figures = await foldInChild(process.argv[1]!, url);
       stderr(`bench: ${JSON.stringify(figures)}`);
       rows.push({ ...figures, seedSeconds });
     }
@@ -72,9 +82,12 @@ export async function benchAuditCommand(argv: string[]): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const table = [
-    '| events | members | seed s | fold s | fold events/s | reducer events/s | peak RSS MB | peak heap MB | retained heap MB |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.events} | ${r.members} | ${r.seedSeconds.toFixed(1)} | ${r.seconds.toFixed(2)} | ${r.eventsPerSecond} | ${r.reducerEventsPerSecond} | ${r.peakRssMb} | ${r.peakHeapUsedMb} | ${r.retainedHeapMb} |`),
+    '| events | members | seed s | fold s | fold events/s | node CPU us/event | Postgres CPU us/event | reducer events/s | peak RSS MB | peak heap MB | retained heap MB |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.events} | ${r.members} | ${r.seedSeconds.toFixed(1)} | ${r.seconds.toFixed(2)} | ${r.eventsPerSecond} | ${r.nodeCpuMicrosPerEvent} | ${r.postgresCpuMicrosPerEvent ?? '-'} | ${r.reducerEventsPerSecond} | ${r.peakRssMb} | ${r.peakHeapUsedMb} | ${r.retainedHeapMb} |`,
+    ),
   ].join('\n');
   process.stdout.write(`${table}\n`);
   if (values.out) writeFileSync(values.out, `${JSON.stringify(rows, null, 2)}\n`);
@@ -94,12 +107,27 @@ async function createDatabase(adminUrl: string, name: string): Promise<string> {
   return url.toString();
 }
 
+/**
+ * The fold of the log at `url` in a fresh process (`cliMain` is the built
+ * CLI entry, dist/apps/cli/src/main.js), so the caller's own heap does not
+ * blur the memory figures.
+ */
+export async function foldInChild(cliMain: string, url: string): Promise<FoldFigures> {
+  const child = promisify(execFile)(process.execPath, ['--expose-gc', cliMain, 'bench-audit', '--fold-only', url], { encoding: 'utf8' });
+  // The child's progress goes where ours does.
+  child.child.stderr?.pipe(process.stderr);
+  return JSON.parse((await child).stdout) as FoldFigures;
+}
+
 async function measureFold(url: string): Promise<FoldFigures> {
-  const pool = new Pool({ connectionString: url, max: 4 });
+  // No idle timeout: a backend that closed mid-fold would take its CPU time with it.
+  const pool = new Pool({ connectionString: url, max: 4, application_name: FOLD_APPLICATION_NAME, idleTimeoutMillis: 0 });
   const store = await PostgresEventStore.open(pool);
   try {
     gc();
     const baseline = process.memoryUsage().heapUsed;
+    const postgresCpuBefore = await postgresCpuSeconds(pool);
+    const nodeCpuBefore = process.cpuUsage();
     let peakRss = 0;
     let peakHeap = 0;
     const sample = () => {
@@ -111,22 +139,29 @@ async function measureFold(url: string): Promise<FoldFigures> {
     const started = process.hrtime.bigint();
     const fold = await foldLog(store, asOfWindow(AS_OF_MS), { onProgress: sample, progressIntervalMs: 0 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const nodeCpu = process.cpuUsage(nodeCpuBefore);
+    const postgresCpuAfter = await postgresCpuSeconds(pool);
     clearInterval(timer);
     sample();
     const report = liabilityReport(fold, new Date(AS_OF_MS).toISOString());
     gc();
     // The fold is still referenced here: what it keeps is what remains after a collection.
     const retained = process.memoryUsage().heapUsed - baseline;
-    const reducerRate = await reducerEventsPerSecond(store);
+    const reducer = await measureReducer(store);
+    const microsPerEvent = (cpuSeconds: number) => Math.round((cpuSeconds * 1e7) / fold.eventsRead) / 10;
     return {
       events: fold.eventsRead,
       members: fold.members.size,
+      pageSize: AUDIT_PAGE_SIZE,
       seconds,
       eventsPerSecond: Math.round(fold.eventsRead / seconds),
-      reducerEventsPerSecond: reducerRate,
+      nodeCpuMicrosPerEvent: microsPerEvent((nodeCpu.user + nodeCpu.system) / 1e6),
+      postgresCpuMicrosPerEvent: postgresCpuBefore === null || postgresCpuAfter === null ? null : microsPerEvent(postgresCpuAfter - postgresCpuBefore),
+      reducerEventsPerSecond: reducer.eventsPerSecond,
       peakRssMb: mb(peakRss),
       peakHeapUsedMb: mb(peakHeap),
       retainedHeapMb: mb(retained),
+      decodedEventBytes: reducer.decodedEventBytes,
       liabilityPoints: report.liabilityPoints,
     };
   } finally {
@@ -135,16 +170,46 @@ async function measureFold(url: string): Promise<FoldFigures> {
   }
 }
 
-/** The pure reducer over events already in memory: the fold's own cost, without Postgres or JSON parsing. */
-async function reducerEventsPerSecond(store: PostgresEventStore): Promise<number> {
+/**
+ * CPU time so far of the Postgres backends serving the fold's pool, read from
+ * /proc: only meaningful when Postgres runs on this machine, as the bench's
+ * embedded server does. A backend that closed is not counted, so the pool is
+ * read while its connections are still open.
+ */
+async function postgresCpuSeconds(pool: Pool): Promise<number | null> {
+  const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [FOLD_APPLICATION_NAME]);
+  try {
+    let ticks = 0;
+    for (const { pid } of rows) {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') return null;
+      // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the whole line.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / PROC_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The pure reducer over events already in memory: the fold's own cost,
+ * without Postgres or JSON parsing. Holding those events also measures what
+ * one decoded event takes on the heap.
+ */
+async function measureReducer(store: PostgresEventStore): Promise<{ eventsPerSecond: number; decodedEventBytes: number }> {
   const events: RecordedEvent[] = [];
   let after: bigint | undefined;
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
   while (events.length < REDUCER_SAMPLE_EVENTS) {
     const page = await store.readAll({ after, maxCount: 10_000 });
     if (page.length === 0) break;
     events.push(...page);
     after = page[page.length - 1]!.position;
   }
+  gc();
+  const decodedEventBytes = Math.round((process.memoryUsage().heapUsed - heapBefore) / Math.max(1, events.length));
   let best = 0;
   for (let run = 0; run < 3; run++) {
     const fold = startFold(asOfWindow(AS_OF_MS));
@@ -153,5 +218,5 @@ async function reducerEventsPerSecond(store: PostgresEventStore): Promise<number
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     best = Math.max(best, Math.round(events.length / seconds));
   }
-  return best;
+  return { eventsPerSecond: best, decodedEventBytes };
 }

@@ -1,9 +1,16 @@
-import { EventStore, READ_PAGE_SIZE_MAX, RecordedEvent } from '@loyalty/event-store';
+import { EventStore, RecordedEvent } from '@loyalty/event-store';
 import { MEMBER_STREAM_PREFIX } from '@loyalty/domain';
 import { AuditFold, AuditWindow, foldEvent, PROGRAM_STREAM_PREFIX, startFold } from './audit-fold';
 
-/** The largest page the port serves: fewer round trips, and a page stays a few MB. */
-export const AUDIT_PAGE_SIZE = READ_PAGE_SIZE_MAX;
+/**
+ * Events per page, sized for V8's young generation (16 MB semi-spaces): the
+ * page being folded and the one arriving must both die young. A decoded
+ * event takes about 650 B, plus the row text it came from; at 10,000 a page
+ * outlives its scavenges and is promoted, and on the 1M-event bench log node
+ * then spends 10-11 us of CPU per event instead of 7-8, with a peak heap of
+ * 200 MB instead of 57 MB. Postgres serves 3,000 events in a few ms.
+ */
+export const AUDIT_PAGE_SIZE = 3_000;
 export const PROGRESS_INTERVAL_MS_DEFAULT = 2000;
 
 export interface FoldProgress {
