@@ -1,6 +1,4 @@
 import { join } from 'node:path';
-import { Pool } from 'pg';
-import { EVENT_STORE_SCHEMA } from '@loyalty/event-store';
 import { FoldFigures, foldInChild } from '../../apps/cli/src/bench/bench-audit';
 import { BenchSection, SectionResult } from '../support/harness';
 
@@ -26,7 +24,6 @@ export const auditSection: BenchSection = {
   title: 'Audit fold',
   async run(ctx): Promise<SectionResult> {
     const log = await ctx.seededLog();
-    await analyze(log.url);
     const runs: FoldFigures[] = [];
     for (let run = 1; run <= (ctx.quick ? RUNS.quick : RUNS.full); run++) {
       ctx.progress(`audit: fold ${run} of ${log.events.toLocaleString('en')} events`);
@@ -35,20 +32,6 @@ export const auditSection: BenchSection = {
     return auditReport(runs);
   },
 };
-
-/**
- * Planner statistics, which the shared seeding does not leave: without them
- * Postgres plans a readAll page as a sort of the rest of the log (seconds per
- * page instead of milliseconds). Statistics only; no event is written.
- */
-async function analyze(url: string): Promise<void> {
-  const pool = new Pool({ connectionString: url, max: 1 });
-  try {
-    await pool.query(`analyze ${EVENT_STORE_SCHEMA}.events`);
-  } finally {
-    await pool.end();
-  }
-}
 
 function auditReport(runs: readonly FoldFigures[]): SectionResult {
   const median = [...runs].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond)[Math.floor(runs.length / 2)]!;
