@@ -4,13 +4,15 @@ import { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
 import { ConfigError, loadConfig } from '@loyalty/platform';
-import { READ_MODEL_SCHEMA, readModelProjections, readModelsDdl } from '@loyalty/read-models';
+import { logPages, projectBatch, READ_MODEL_SCHEMA, readModelProjections, readModelsDdl, replayInLanes } from '@loyalty/read-models';
 import { openPersonalDataVault, personalDataReader } from '@loyalty/platform';
 
-/** Events per rebuild transaction: the same bound as the live projector's batches. */
-const REBUILD_PAGE_SIZE = 1000;
+/** Events per rebuild batch: ten times the live projector's, as nobody waits on these rows and round trips add up. */
+const REBUILD_PAGE_SIZE = 5000;
 /** Attempts at the swap: it can lose a deadlock against the live projector's batch, which then simply waits. */
 const SWAP_ATTEMPTS_MAX = 5;
+/** One connection per projection lane, and one for the personal data vault and the swap. */
+const REBUILD_CONNECTIONS_MAX = 8;
 const SWAP_LOCK_TIMEOUT_MS = 10_000;
 const PROGRESS_INTERVAL_MS = 200;
 const LEDGER_PROJECTION = 'ledger';
@@ -54,7 +56,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
   const suffix = new Date(started).toISOString().replace(/\D/g, '').slice(0, 14);
   const fresh = `${READ_MODEL_SCHEMA}_rebuild_${suffix}`;
   const old = `${READ_MODEL_SCHEMA}_old_${suffix}`;
-  const db = new DataSource({ type: 'postgres', url: options.databaseUrl, entities: [], extra: { max: 2 } });
+  const db = new DataSource({ type: 'postgres', url: options.databaseUrl, entities: [], extra: { max: REBUILD_CONNECTIONS_MAX } });
   await db.initialize();
   try {
     for (const ddl of readModelsDdl(fresh)) await db.query(ddl);
@@ -74,55 +76,64 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
       options.progress({ events, position, fraction, eventsPerSecond: Math.round((events * 1000) / Math.max(1, Date.now() - started)) });
     };
 
-    const applyPage = async (manager: EntityManager, page: readonly RecordedEvent[]) => {
-      for (const event of page) for (const projection of projections) await projection.apply(manager, event);
-      const last = page[page.length - 1]!.position;
-      await manager.query(
-        `insert into ${fresh}.checkpoints (projection, position) values ($1, $2) on conflict (projection) do update set position = excluded.position`,
-        [LEDGER_PROJECTION, last.toString()],
-      );
+    let position: bigint | undefined;
+    const applied = (page: readonly RecordedEvent[]) => {
+      position = page[page.length - 1]!.position;
       events += page.length;
-      report(last);
-      return last;
+      report(position);
     };
-    const catchUp = async (from: bigint | undefined, run: (page: readonly RecordedEvent[]) => Promise<bigint>) => {
-      let after = from;
-      for (;;) {
-        const page = await options.store.readAll({ after, maxCount: REBUILD_PAGE_SIZE });
-        if (page.length === 0) return after;
-        after = await run(page);
-      }
-    };
+    const saveCheckpoint = (manager: EntityManager, at: bigint) =>
+      manager.query(
+        `insert into ${fresh}.checkpoints (projection, position) values ($1, $2) on conflict (projection) do update set position = excluded.position`,
+        [LEDGER_PROJECTION, at.toString()],
+      );
 
-    let position = await catchUp(undefined, (page) => db.transaction((manager) => applyPage(manager, page)));
+    await replayInLanes(db, projections, logPages(options.store, undefined, REBUILD_PAGE_SIZE), applied);
+    if (position !== undefined) await saveCheckpoint(db.manager, position);
     report(position ?? -1n, true);
     await options.beforeSwap?.();
 
+    let replaced = false;
     for (let attempt = 1; ; attempt++) {
       const runner = db.createQueryRunner();
       await runner.connect();
       try {
         await runner.startTransaction();
         await runner.query(`set local lock_timeout = ${SWAP_LOCK_TIMEOUT_MS}`);
+        // A log never projected in this database (imported, seeded) has no live schema: the rebuilt one simply becomes it.
+        const [live] = await runner.query(`select 1 from information_schema.schemata where schema_name = $1`, [READ_MODEL_SCHEMA]);
         const tables: Array<{ table_name: string }> = await runner.query(
           `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' order by table_name`,
           [READ_MODEL_SCHEMA],
         );
-        await runner.query(`lock table ${tables.map((t) => `${READ_MODEL_SCHEMA}.${t.table_name}`).join(', ')} in access exclusive mode`);
-        const [now] = await runner.query(`select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [LEDGER_PROJECTION]);
-        position = await catchUp(position, (page) => applyPage(runner.manager, page));
-        if (now && (position ?? -1n) < BigInt(now.position)) throw new Error(`the log read stopped at ${position} before the live checkpoint ${now.position}`);
-        // Other projectors (reactions, ...) keep their place: their checkpoints move with the swap.
-        await runner.query(
-          `insert into ${fresh}.checkpoints (projection, position)
-           select projection, position from ${READ_MODEL_SCHEMA}.checkpoints where projection <> $1 on conflict do nothing`,
-          [LEDGER_PROJECTION],
-        );
-        await runner.query(`alter schema ${READ_MODEL_SCHEMA} rename to ${old}`);
+        if (tables.length > 0) await runner.query(`lock table ${tables.map((t) => `${READ_MODEL_SCHEMA}.${t.table_name}`).join(', ')} in access exclusive mode`);
+        const [now] = live ? await runner.query(`select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [LEDGER_PROJECTION]) : [];
+        // The tail written since the replay, under the lock, in the swap's own transaction (so a retry starts it over).
+        let tail = position;
+        let tailEvents = 0;
+        for await (const page of logPages(options.store, tail, REBUILD_PAGE_SIZE)) {
+          await projectBatch(runner.manager, projections, page);
+          tail = page[page.length - 1]!.position;
+          tailEvents += page.length;
+          await saveCheckpoint(runner.manager, tail);
+        }
+        if (now && (tail ?? -1n) < BigInt(now.position)) throw new Error(`the log read stopped at ${tail} before the live checkpoint ${now.position}`);
+        if (live) {
+          // Other projectors (reactions, ...) keep their place: their checkpoints move with the swap.
+          await runner.query(
+            `insert into ${fresh}.checkpoints (projection, position)
+             select projection, position from ${READ_MODEL_SCHEMA}.checkpoints where projection <> $1 on conflict do nothing`,
+            [LEDGER_PROJECTION],
+          );
+          await runner.query(`alter schema ${READ_MODEL_SCHEMA} rename to ${old}`);
+        }
         await runner.query(`alter schema ${fresh} rename to ${READ_MODEL_SCHEMA}`);
         const [analytics] = await runner.query(`select 1 from information_schema.schemata where schema_name = 'analytics'`);
         if (analytics && options.viewsSql) await runner.query(options.viewsSql.replace(/^\s*(begin|commit);\s*$/gim, ''));
         await runner.commitTransaction();
+        replaced = Boolean(live);
+        position = tail;
+        events += tailEvents;
         break;
       } catch (error) {
         await runner.rollbackTransaction().catch(() => undefined);
@@ -134,7 +145,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
       }
     }
     report(position ?? -1n, true);
-    if (!options.keepOldSchema) await db.query(`drop schema ${old} cascade`);
+    if (replaced && !options.keepOldSchema) await db.query(`drop schema ${old} cascade`);
     return { events, position: position ?? -1n, oldSchema: old, seconds: (Date.now() - started) / 1000 };
   } catch (error) {
     await db.query(`drop schema if exists ${fresh} cascade`).catch(() => undefined);

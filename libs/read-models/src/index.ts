@@ -5,6 +5,7 @@ export * from './checkpoints/catch-up';
 export * from './projector/projection';
 export * from './projector/projector';
 export * from './projector/batches';
+export * from './projector/replay';
 export * from './balances/balances.projection';
 export * from './data-source';
 export * from './projector/lag';

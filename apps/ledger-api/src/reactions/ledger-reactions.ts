@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DataSource } from 'typeorm';
 import { asMemberEvent, DomainError, MemberCommand, MEMBER_STREAM_PREFIX, MemberEvent } from '@loyalty/domain';
 import { EventStore, RecordedEvent } from '@loyalty/event-store';
-import { Projection, Projector } from '@loyalty/read-models';
+import { perEvent, Projector } from '@loyalty/read-models';
 import { ClockService } from '../ledger/clock.service';
 import { MemberLedger } from '../ledger/member-ledger';
 import { ProgramStore } from '../ledger/program-store';
@@ -29,7 +29,7 @@ export class LedgerReactions implements OnApplicationBootstrap, OnApplicationShu
     private readonly programs: ProgramStore,
     private readonly clock: ClockService,
   ) {
-    const reactions: Projection = { name: REACTIONS_PROJECTION, apply: (_manager, event) => this.react(event) };
+    const reactions = perEvent(REACTIONS_PROJECTION, (event) => this.react(event));
     this.projector = new Projector(store, db, [reactions], REACTIONS_PROJECTION, (line) => this.logger.warn(line));
   }
 

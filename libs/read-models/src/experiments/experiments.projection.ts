@@ -1,7 +1,8 @@
 import { EntityManager } from 'typeorm';
-import { asMemberEvent, ExperimentVariant, MEMBER_STREAM_PREFIX, MemberEvent, ProgramConfigured, variantOf } from '@loyalty/domain';
+import { asMemberEvent, ExperimentVariant, MEMBER_STREAM_PREFIX, MemberEvent, ProgramConfigured, toMillis, variantOf } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { Projection } from '../projector/projection';
+import { keyOf } from '../projector/row-sets';
 import { READ_MODEL_SCHEMA } from '../schema';
 
 interface Deltas {
@@ -28,47 +29,83 @@ function deltasOf(event: MemberEvent): Deltas {
   }
 }
 
+interface Running {
+  readonly startsMs: number;
+  readonly endsMs: number | null;
+  readonly variants: ExperimentVariant[];
+}
+
+/** An experiment_members row as the batch adds to it; variant and joined_at are the first event's, as an insert keeps them. */
+interface MemberRow {
+  experiment_id: string; member_id: string; variant: string; joined_at: string;
+  purchases: number; revenue_minor: number; points_issued: number; points_redeemed: number;
+}
+
 /**
  * Experiments are learned from ProgramConfigured events in log order, so the
  * projection knows exactly the experiments the domain knew when it decided.
  * A definition removed from the program keeps its rows: results outlive it.
+ * A batch sums each member's deltas per experiment in memory and adds them
+ * to the stored rows in one statement.
  */
 export const experimentsProjectionIn = (schema: string): Projection => ({
   name: 'experiments',
-  async apply(manager: EntityManager, recorded: RecordedEvent): Promise<void> {
-    if (recorded.type === 'ProgramConfigured' && recorded.streamId.startsWith('program-')) {
-      const { policy } = recorded.data as unknown as ProgramConfigured['data'];
-      for (const e of policy.experiments ?? []) {
-        await manager.query(
-          `insert into ${schema}.experiment_definitions (experiment_id, starts_at, ends_at, variants, position) values ($1, $2, $3, $4, $5)
-           on conflict (experiment_id) do update set starts_at = excluded.starts_at, ends_at = excluded.ends_at, variants = excluded.variants, position = excluded.position`,
-          [e.experimentId, e.startsAt, e.endsAt, JSON.stringify(e.variants), recorded.position.toString()],
-        );
+  async applyBatch(manager, events) {
+    const definitions = await loadDefinitions(manager, schema);
+    const rows = new Map<string, MemberRow>();
+    for (const recorded of events) {
+      if (recorded.type === 'ProgramConfigured' && recorded.streamId.startsWith('program-')) {
+        await define(manager, schema, recorded, definitions);
+        continue;
       }
-      return;
+      const event = definitions.size > 0 && recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
+      if (!event) continue;
+      const at = toMillis(event.data.occurredAt);
+      const d = deltasOf(event);
+      for (const [experimentId, e] of definitions) {
+        if (!(e.startsMs <= at && (e.endsMs === null || e.endsMs > at))) continue;
+        const key = keyOf(experimentId, event.data.memberId);
+        const row = rows.get(key) ?? {
+          experiment_id: experimentId, member_id: event.data.memberId, variant: variantOf({ experimentId, variants: e.variants }, event.data.memberId).name,
+          joined_at: event.data.occurredAt, purchases: 0, revenue_minor: 0, points_issued: 0, points_redeemed: 0,
+        };
+        row.purchases += d.purchases;
+        row.revenue_minor += d.revenueMinor;
+        row.points_issued += d.pointsIssued;
+        row.points_redeemed += d.pointsRedeemed;
+        rows.set(key, row);
+      }
     }
-    const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
-    if (!event) return;
-    const running: Array<{ experiment_id: string; variants: ExperimentVariant[] }> = await manager.query(
-      `select experiment_id, variants from ${schema}.experiment_definitions
-       where starts_at <= $1::timestamptz and (ends_at is null or ends_at > $1::timestamptz) order by experiment_id`,
-      [event.data.occurredAt],
+    if (rows.size === 0) return;
+    await manager.query(
+      `insert into ${schema}.experiment_members select * from json_populate_recordset(null::${schema}.experiment_members, $1::json)
+       on conflict (experiment_id, member_id) do update set
+         purchases = experiment_members.purchases + excluded.purchases,
+         revenue_minor = experiment_members.revenue_minor + excluded.revenue_minor,
+         points_issued = experiment_members.points_issued + excluded.points_issued,
+         points_redeemed = experiment_members.points_redeemed + excluded.points_redeemed`,
+      [JSON.stringify([...rows.values()])],
     );
-    const d = deltasOf(event);
-    for (const e of running) {
-      const variant = variantOf({ experimentId: e.experiment_id, variants: e.variants }, event.data.memberId);
-      await manager.query(
-        `insert into ${schema}.experiment_members (experiment_id, member_id, variant, joined_at, purchases, revenue_minor, points_issued, points_redeemed)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
-         on conflict (experiment_id, member_id) do update set
-           purchases = experiment_members.purchases + excluded.purchases,
-           revenue_minor = experiment_members.revenue_minor + excluded.revenue_minor,
-           points_issued = experiment_members.points_issued + excluded.points_issued,
-           points_redeemed = experiment_members.points_redeemed + excluded.points_redeemed`,
-        [e.experiment_id, event.data.memberId, variant.name, event.data.occurredAt, d.purchases, d.revenueMinor, d.pointsIssued, d.pointsRedeemed],
-      );
-    }
   },
 });
 
 export const experimentsProjection = experimentsProjectionIn(READ_MODEL_SCHEMA);
+
+async function loadDefinitions(manager: EntityManager, schema: string): Promise<Map<string, Running>> {
+  const rows: Array<{ experiment_id: string; starts_at: string; ends_at: string | null; variants: ExperimentVariant[] }> = await manager.query(
+    `select experiment_id, to_json(starts_at) #>> '{}' as starts_at, to_json(ends_at) #>> '{}' as ends_at, variants from ${schema}.experiment_definitions`,
+  );
+  return new Map(rows.map((r) => [r.experiment_id, { startsMs: toMillis(r.starts_at), endsMs: r.ends_at === null ? null : toMillis(r.ends_at), variants: r.variants }]));
+}
+
+async function define(manager: EntityManager, schema: string, recorded: RecordedEvent, definitions: Map<string, Running>): Promise<void> {
+  const { policy } = recorded.data as unknown as ProgramConfigured['data'];
+  for (const e of policy.experiments ?? []) {
+    await manager.query(
+      `insert into ${schema}.experiment_definitions (experiment_id, starts_at, ends_at, variants, position) values ($1, $2, $3, $4, $5)
+       on conflict (experiment_id) do update set starts_at = excluded.starts_at, ends_at = excluded.ends_at, variants = excluded.variants, position = excluded.position`,
+      [e.experimentId, e.startsAt, e.endsAt, JSON.stringify(e.variants), recorded.position.toString()],
+    );
+    definitions.set(e.experimentId, { startsMs: toMillis(e.startsAt), endsMs: e.endsAt === null ? null : toMillis(e.endsAt), variants: [...e.variants] });
+  }
+}

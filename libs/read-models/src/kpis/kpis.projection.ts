@@ -1,93 +1,115 @@
 import { EntityManager } from 'typeorm';
-import { asMemberEvent, MEMBER_STREAM_PREFIX, MemberEvent, ProgramConfigured } from '@loyalty/domain';
+import { asMemberEvent, MEMBER_STREAM_PREFIX, MemberEvent, ProgramConfigured, toMillis } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { Projection } from '../projector/projection';
+import { keyOf } from '../projector/row-sets';
 import { READ_MODEL_SCHEMA } from '../schema';
 
-type DayCounter =
-  | 'enrolments' | 'purchases' | 'revenue_minor' | 'refunds_minor' | 'points_issued' | 'points_redeemed' | 'points_expired'
-  | 'points_clawed_back' | 'points_adjusted' | 'points_transferred_in' | 'points_transferred_out';
-type MemberDayCounter = 'purchases' | 'revenue_minor' | 'redemptions';
+const DAY_COUNTERS = [
+  'enrolments', 'purchases', 'revenue_minor', 'refunds_minor', 'points_issued', 'points_redeemed', 'points_expired',
+  'points_clawed_back', 'points_adjusted', 'points_transferred_in', 'points_transferred_out',
+] as const;
+const MEMBER_DAY_COUNTERS = ['purchases', 'revenue_minor', 'redemptions'] as const;
+type DayCounter = (typeof DAY_COUNTERS)[number];
+type MemberDayCounter = (typeof MEMBER_DAY_COUNTERS)[number];
 
-/** Day buckets by the event's own occurredAt (UTC): a backdated sale lands on the day it happened. */
+/**
+ * Day buckets by the event's own occurredAt (UTC): a backdated sale lands on
+ * the day it happened. A batch sums its events per bucket in memory
+ * (integers) and adds the sums to the stored counters in one statement per
+ * table: a bucket exists once an event counted in it, whatever the sum.
+ */
 export const kpisProjectionIn = (schema: string): Projection => ({
   name: 'kpis',
-  async apply(manager: EntityManager, recorded: RecordedEvent): Promise<void> {
-    if (recorded.type === 'ProgramConfigured' && recorded.streamId.startsWith('program-')) {
-      const d = recorded.data as unknown as ProgramConfigured['data'];
-      await manager.query(
-        `insert into ${schema}.kpi_point_values (position, effective_at, point_value_minor, currency) values ($1, $2, $3, $4) on conflict do nothing`,
-        [recorded.position.toString(), d.occurredAt, d.policy.pointValueMinor, d.policy.currency],
-      );
-      return;
+  async applyBatch(manager, events) {
+    const days = new Map<string, Record<string, unknown>>();
+    const memberDays = new Map<string, Record<string, unknown>>();
+    for (const recorded of events) {
+      if (recorded.type === 'ProgramConfigured' && recorded.streamId.startsWith('program-')) {
+        await pointValue(manager, schema, recorded);
+        continue;
+      }
+      const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
+      const counted = event && countsOf(event);
+      if (!counted) continue;
+      const day = utcDay(event.data.occurredAt);
+      if (counted.day) add(days, day, { day }, counted.day);
+      if (counted.memberDay) add(memberDays, keyOf(day, event.data.memberId), { day, member_id: event.data.memberId }, counted.memberDay);
     }
-    const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
-    if (event) await project(new KpiRows(manager, schema, event.data.memberId, event.data.occurredAt), event);
+    await addUp(manager, `${schema}.kpi_days`, ['day'], DAY_COUNTERS, [...days.values()]);
+    await addUp(manager, `${schema}.kpi_member_days`, ['day', 'member_id'], MEMBER_DAY_COUNTERS, [...memberDays.values()]);
   },
 });
 
+/** A UTC instant of at most microsecond precision: Postgres reads its UTC date as its date part, with no rounding into the next day. */
+const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?Z$/;
+
+/** Postgres' `(instant at time zone 'UTC')::date`; the log's instants are normalised to UTC, so parsing is the exception. */
+const utcDay = (instant: string) => (UTC_INSTANT.test(instant) ? instant : new Date(toMillis(instant)).toISOString()).slice(0, 10);
+
+function add(buckets: Map<string, Record<string, unknown>>, key: string, bucket: Record<string, unknown>, counts: Record<string, number | undefined>): void {
+  const sums = buckets.get(key) ?? bucket;
+  for (const [counter, n] of Object.entries(counts)) sums[counter] = ((sums[counter] as number | undefined) ?? 0) + n!;
+  buckets.set(key, sums);
+}
+
 export const kpisProjection = kpisProjectionIn(READ_MODEL_SCHEMA);
 
-async function project(rows: KpiRows, event: MemberEvent): Promise<void> {
+interface Counts {
+  readonly day?: Partial<Record<DayCounter, number>>;
+  readonly memberDay?: Partial<Record<MemberDayCounter, number>>;
+}
+
+function countsOf(event: MemberEvent): Counts | undefined {
   switch (event.type) {
     case 'MemberEnrolled':
-      return rows.day({ enrolments: 1 });
+      return { day: { enrolments: 1 } };
     case 'PurchaseRecorded':
-      await rows.day({ purchases: 1, revenue_minor: event.data.amountMinor });
-      return rows.memberDay({ purchases: 1, revenue_minor: event.data.amountMinor });
+      return { day: { purchases: 1, revenue_minor: event.data.amountMinor }, memberDay: { purchases: 1, revenue_minor: event.data.amountMinor } };
     case 'PurchaseRefunded':
-      return rows.day({ refunds_minor: event.data.amountMinor });
+      return { day: { refunds_minor: event.data.amountMinor } };
     case 'PointsAccrued':
-      return rows.day({ points_issued: event.data.points });
+      return { day: { points_issued: event.data.points } };
     case 'PointsRedeemed':
-      await rows.day({ points_redeemed: event.data.points });
-      return rows.memberDay({ redemptions: 1 });
+      return { day: { points_redeemed: event.data.points }, memberDay: { redemptions: 1 } };
     case 'RedemptionReversed':
-      return rows.day({ points_redeemed: -event.data.points });
+      return { day: { points_redeemed: -event.data.points } };
     case 'PointsExpired':
-      return rows.day({ points_expired: event.data.points });
+      return { day: { points_expired: event.data.points } };
     case 'PointsClawedBack':
-      return rows.day({ points_clawed_back: event.data.points });
+      return { day: { points_clawed_back: event.data.points } };
     case 'PointsAdjusted':
-      return rows.day({ points_adjusted: event.data.points });
+      return { day: { points_adjusted: event.data.points } };
     case 'PointsTransferredIn':
-      return rows.day({ points_transferred_in: event.data.points });
+      return { day: { points_transferred_in: event.data.points } };
     case 'PointsTransferredOut':
-      return rows.day({ points_transferred_out: event.data.points });
+      return { day: { points_transferred_out: event.data.points } };
     case 'PointsActivated':
     case 'DebtRepaid':
     case 'ReferralQualified':
     case 'ActionRecorded':
     case 'TierChanged':
-      return;
+      return undefined;
   }
 }
 
-class KpiRows {
-  constructor(
-    private readonly manager: EntityManager,
-    private readonly s: string,
-    private readonly memberId: string,
-    private readonly occurredAt: string,
-  ) {}
+async function pointValue(manager: EntityManager, schema: string, recorded: RecordedEvent): Promise<void> {
+  const d = recorded.data as unknown as ProgramConfigured['data'];
+  await manager.query(
+    `insert into ${schema}.kpi_point_values (position, effective_at, point_value_minor, currency) values ($1, $2, $3, $4) on conflict do nothing`,
+    [recorded.position.toString(), d.occurredAt, d.policy.pointValueMinor, d.policy.currency],
+  );
+}
 
-  day(deltas: Partial<Record<DayCounter, number>>) {
-    return this.upsert(`${this.s}.kpi_days`, ['day'], [], deltas);
-  }
-
-  memberDay(deltas: Partial<Record<MemberDayCounter, number>>) {
-    return this.upsert(`${this.s}.kpi_member_days`, ['day', 'member_id'], [this.memberId], deltas);
-  }
-
-  private async upsert(table: string, keys: string[], keyValues: unknown[], deltas: Record<string, number | undefined>) {
-    const entries = Object.entries(deltas).filter((e): e is [string, number] => e[1] !== undefined);
-    const columns = entries.map(([c]) => c);
-    const first = 2 + keyValues.length;
-    const placeholders = [`($1::timestamptz at time zone 'UTC')::date`, ...keyValues.map((_, i) => `$${i + 2}`), ...entries.map((_, i) => `$${first + i}`)];
-    await this.manager.query(
-      `insert into ${table} (${[...keys, ...columns].join(', ')}) values (${placeholders.join(', ')})
-       on conflict (${keys.join(', ')}) do update set ${columns.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`,
-      [this.occurredAt, ...keyValues, ...entries.map(([, v]) => v)],
-    );
-  }
+/** One statement per table: the batch's sums added to the stored counters (a counter absent from a bucket adds 0). */
+async function addUp(manager: EntityManager, table: string, keys: readonly string[], counters: readonly string[], rows: ReadonlyArray<Record<string, unknown>>) {
+  if (rows.length === 0) return;
+  const types = keys.map((k) => `${k} ${k === 'day' ? 'date' : 'text'}`).concat(counters.map((c) => `${c} bigint`));
+  await manager.query(
+    `insert into ${table} (${[...keys, ...counters].join(', ')})
+     select ${keys.map((k) => `r.${k}`).join(', ')}, ${counters.map((c) => `coalesce(r.${c}, 0)`).join(', ')}
+     from json_to_recordset($1::json) as r(${types.join(', ')})
+     on conflict (${keys.join(', ')}) do update set ${counters.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`,
+    [JSON.stringify(rows)],
+  );
 }

@@ -2,7 +2,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { EventStore, RecordedEvent, Subscription } from '@loyalty/event-store';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoints/checkpoints';
 import { batches } from './batches';
-import { Projection } from './projection';
+import { Projection, projectBatch } from './projection';
 
 /** Events per read-model transaction: large enough to amortise commits, small enough to keep locks short. */
 export const PROJECTOR_BATCH_SIZE_MAX = 500;
@@ -108,9 +108,7 @@ export class Projector {
   private async project(batch: readonly RecordedEvent[]): Promise<void> {
     const last = batch[batch.length - 1]!.position;
     await this.dataSource.transaction(async (manager) => {
-      for (const event of batch) {
-        for (const projection of this.projections) await projection.apply(manager, event);
-      }
+      await projectBatch(manager, this.projections, batch);
       await saveCheckpoint(manager, this.name, last);
     });
     this.checkpoint = last;

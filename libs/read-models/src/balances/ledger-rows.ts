@@ -1,0 +1,243 @@
+import { EntityManager } from 'typeorm';
+import { LotConsumption } from '@loyalty/domain';
+import { RecordedEvent } from '@loyalty/event-store';
+import { insertRows, integer, keyOf, loadRows, updateRows } from '../projector/row-sets';
+
+/** Column names as in schema.ts: rows load and save whole, as JSON. */
+interface MemberRowJson {
+  member_id: string; member_type: string; name: string | null; email: string | null; birth_date: string | null;
+  referred_by: string | null; tier: string | null; tier_qualified_at: string; enrolled_at: string;
+}
+interface BalanceRowJson {
+  member_id: string; available: number; pending: number; lifetime_earned: number; redeemed: number; expired: number; clawed_back: number;
+  adjusted: number; transferred_in: number; transferred_out: number; debt: number; last_position: number | string;
+}
+interface LotRowJson {
+  member_id: string; lot_id: string; points: number; remaining: number; status: string; source: string;
+  pending_until: string | null; expires_at: string | null;
+}
+interface EntryRowJson {
+  entry_id: string; member_id: string; position: string; type: string; points: number; occurred_at: unknown; reference: string; detail: Record<string, unknown>;
+}
+
+export type Counter = 'lifetime_earned' | 'redeemed' | 'expired' | 'clawed_back' | 'adjusted' | 'transferred_in' | 'transferred_out' | 'debt';
+export interface NewMember {
+  readonly memberType: string; readonly name: string | null; readonly email: string | null; readonly birthDate: string | null;
+  readonly referredBy: string | null; readonly tier: string | null; readonly enrolledAt: string;
+}
+
+/** Remaining points of a member's active and pending lots: what available and pending are recomputed from. */
+interface LotSums {
+  active: number;
+  pending: number;
+}
+
+/**
+ * The member, balance and lot rows a batch touches, loaded once and folded
+ * in memory with the same rules the per-event SQL had: an update of a row
+ * that does not exist changes nothing, lot inserts are plain inserts (a
+ * duplicate lot fails the batch, as it always did).
+ */
+export class LedgerRows {
+  private readonly members = new Map<string, MemberRowJson>();
+  private readonly balances = new Map<string, BalanceRowJson>();
+  private readonly lots = new Map<string, LotRowJson>();
+  private readonly sums = new Map<string, LotSums>();
+  /** Rows this batch created (inserted whole at the end) and loaded rows it changed (updated). */
+  private readonly newMembers = new Set<string>();
+  private readonly changedMembers = new Set<string>();
+  private readonly newBalances = new Set<string>();
+  private readonly changedBalances = new Set<string>();
+  private readonly insertedLots = new Set<string>();
+  private readonly changedLots = new Set<string>();
+  private readonly entries: EntryRowJson[] = [];
+
+  private constructor(private readonly manager: EntityManager, private readonly s: string) {}
+
+  /** Four queries whatever the batch size: member rows, balances, the lots the events name, and every member's lot sums. */
+  static async load(
+    manager: EntityManager, s: string, memberIds: readonly string[], lotKeys: ReadonlyArray<readonly [string, string]>,
+  ): Promise<LedgerRows> {
+    const rows = new LedgerRows(manager, s);
+    const ids = [memberIds];
+    for (const m of await loadRows<MemberRowJson>(manager, `${s}.members`, 'member_id = any($1::text[])', ids)) rows.members.set(m.member_id, m);
+    for (const b of await loadRows<BalanceRowJson>(manager, `${s}.member_balances`, 'member_id = any($1::text[])', ids)) rows.balances.set(b.member_id, b);
+    if (lotKeys.length > 0) {
+      // One primary-key lookup per named lot (a subquery per key): a join would hash the whole, growing table.
+      const found: Array<{ row: LotRowJson | null }> = await manager.query(
+        `select (select to_json(l) from ${s}.member_lots l where l.member_id = k.member_id and l.lot_id = k.lot_id) as row
+         from unnest($1::text[], $2::text[]) as k(member_id, lot_id)`,
+        [lotKeys.map(([m]) => m), lotKeys.map(([, l]) => l)],
+      );
+      for (const { row } of found) if (row) rows.lots.set(keyOf(row.member_id, row.lot_id), { ...row, remaining: integer(row.remaining) });
+    }
+    // Per member, so each sum reads that member's lots through the primary key, however the planner sizes the table.
+    const sums: Array<{ member_id: string; active: string; pending: string }> = await manager.query(
+      `select m.member_id, s.active, s.pending from unnest($1::text[]) as m(member_id) cross join lateral (
+         select coalesce(sum(remaining) filter (where status = 'active'), 0) as active, coalesce(sum(remaining) filter (where status = 'pending'), 0) as pending
+         from ${s}.member_lots l where l.member_id = m.member_id) s`,
+      ids,
+    );
+    for (const m of memberIds) rows.sums.set(m, { active: 0, pending: 0 });
+    for (const r of sums) rows.sums.set(r.member_id, { active: integer(r.active), pending: integer(r.pending) });
+    return rows;
+  }
+
+  /** One statement per table and kind of write; lots changed after they were stored only change remaining and status. */
+  async save(): Promise<void> {
+    const { manager, s } = this;
+    const changed = <T>(keys: Set<string>, created: Set<string>, rows: Map<string, T>) => [...keys].filter((k) => !created.has(k)).map((k) => rows.get(k)!);
+    await insertRows(manager, `${s}.members`, [...this.newMembers].map((id) => this.members.get(id)!));
+    await updateRows(manager, `${s}.members`, ['member_id'], changed(this.changedMembers, this.newMembers, this.members));
+    await insertRows(manager, `${s}.member_balances`, [...this.newBalances].map((id) => this.balances.get(id)!));
+    await updateRows(manager, `${s}.member_balances`, ['member_id'], changed(this.changedBalances, this.newBalances, this.balances));
+    await insertRows(manager, `${s}.member_lots`, [...this.insertedLots].map((k) => this.lots.get(k)!));
+    const lots = changed(this.changedLots, this.insertedLots, this.lots).map(({ member_id, lot_id, remaining, status }) => ({ member_id, lot_id, remaining, status }));
+    await updateRows(manager, `${s}.member_lots`, ['member_id', 'lot_id'], lots);
+    await insertRows(manager, `${s}.ledger_entries`, this.entries);
+  }
+
+  /** The row operations of one event, applied in memory. */
+  of(recorded: RecordedEvent): MemberRows {
+    return new MemberRows(this, String(recorded.data.memberId), recorded);
+  }
+
+  enrol(memberId: string, m: NewMember, position: string): void {
+    if (!this.members.has(memberId)) {
+      this.members.set(memberId, {
+        member_id: memberId, member_type: m.memberType, name: m.name, email: m.email, birth_date: m.birthDate,
+        referred_by: m.referredBy, tier: m.tier, tier_qualified_at: m.enrolledAt, enrolled_at: m.enrolledAt,
+      });
+      this.newMembers.add(memberId);
+    }
+    if (!this.balances.has(memberId)) {
+      this.balances.set(memberId, {
+        member_id: memberId, available: 0, pending: 0, lifetime_earned: 0, redeemed: 0, expired: 0, clawed_back: 0,
+        adjusted: 0, transferred_in: 0, transferred_out: 0, debt: 0, last_position: position,
+      });
+      this.newBalances.add(memberId);
+    }
+  }
+
+  hasMember(memberId: string): boolean {
+    return this.members.has(memberId);
+  }
+
+  updateMember(memberId: string, change: (row: MemberRowJson) => void): void {
+    const row = this.members.get(memberId);
+    if (!row) return;
+    change(row);
+    this.changedMembers.add(memberId);
+  }
+
+  insertLot(lot: LotRowJson): void {
+    const key = keyOf(lot.member_id, lot.lot_id);
+    if (this.lots.has(key)) throw new Error(`lot ${lot.lot_id} of member ${lot.member_id} already exists`);
+    this.lots.set(key, lot);
+    this.insertedLots.add(key);
+    this.account(lot, 1);
+  }
+
+  updateLot(memberId: string, lotId: string, change: (lot: LotRowJson) => void): void {
+    const key = keyOf(memberId, lotId);
+    const lot = this.lots.get(key);
+    if (!lot) return;
+    this.account(lot, -1);
+    change(lot);
+    this.account(lot, 1);
+    this.changedLots.add(key);
+  }
+
+  /** Adds to the movement counters, then recomputes available and pending from the lots. */
+  count(memberId: string, deltas: Partial<Record<Counter, number>>, position: string): void {
+    const balance = this.balances.get(memberId);
+    if (!balance) return;
+    for (const [column, delta] of Object.entries(deltas) as Array<[Counter, number]>) balance[column] = integer(balance[column]) + delta;
+    this.refresh(memberId, position);
+  }
+
+  refresh(memberId: string, position: string): void {
+    const balance = this.balances.get(memberId);
+    if (!balance) return;
+    const sums = this.sums.get(memberId)!;
+    balance.available = sums.active - integer(balance.debt);
+    balance.pending = sums.pending;
+    balance.last_position = position;
+    this.changedBalances.add(memberId);
+  }
+
+  entry(row: EntryRowJson): void {
+    this.entries.push(row);
+  }
+
+  private account(lot: LotRowJson, sign: 1 | -1): void {
+    const sums = this.sums.get(lot.member_id);
+    if (!sums) throw new Error(`member ${lot.member_id} was not loaded with its batch`);
+    if (lot.status === 'active') sums.active += sign * lot.remaining;
+    else if (lot.status === 'pending') sums.pending += sign * lot.remaining;
+  }
+}
+
+/** One event's view of the batch's rows: the member and position every operation needs. */
+export class MemberRows {
+  private readonly position: string;
+
+  constructor(
+    private readonly rows: LedgerRows,
+    readonly memberId: string,
+    private readonly recorded: RecordedEvent,
+  ) {
+    this.position = recorded.position.toString();
+  }
+
+  hasMember(): boolean {
+    return this.rows.hasMember(this.memberId);
+  }
+
+  enrol(m: NewMember): void {
+    this.rows.enrol(this.memberId, m, this.position);
+  }
+
+  insertLot(lotId: string, points: number, status: string, source: string, pendingUntil: string | null, expiresAt: string | null): void {
+    this.rows.insertLot({ member_id: this.memberId, lot_id: lotId, points, remaining: points, status, source, pending_until: pendingUntil, expires_at: expiresAt });
+  }
+
+  setLotStatus(lotId: string, status: string): void {
+    this.rows.updateLot(this.memberId, lotId, (lot) => void (lot.status = status));
+  }
+
+  /** `restore` re-activates an expired lot that gets points back, as the domain does. */
+  changeLots(lots: readonly LotConsumption[], sign: 1 | -1, mode: 'keep' | 'expired' | 'restore' = 'keep'): void {
+    for (const consumed of lots) {
+      this.rows.updateLot(this.memberId, consumed.lotId, (lot) => {
+        lot.remaining += sign * consumed.points;
+        if (mode === 'expired') lot.status = 'expired';
+        else if (mode === 'restore' && lot.status === 'expired') lot.status = 'active';
+      });
+    }
+  }
+
+  count(deltas: Partial<Record<Counter, number>>): void {
+    this.rows.count(this.memberId, deltas, this.position);
+  }
+
+  refresh(): void {
+    this.rows.refresh(this.memberId, this.position);
+  }
+
+  /** Crypto-shredding reaches the read models: the personal columns are scrubbed, the numbers stay. */
+  scrubPersonalData(): void {
+    this.rows.updateMember(this.memberId, (row) => Object.assign(row, { name: null, email: null, birth_date: null }));
+  }
+
+  setTier(tier: string, requalifiedAt: string | null): void {
+    this.rows.updateMember(this.memberId, (row) => Object.assign(row, { tier, tier_qualified_at: requalifiedAt ?? row.tier_qualified_at }));
+  }
+
+  entry(type: string, points: number, reference: string, detail: Record<string, unknown>): void {
+    const { recorded } = this;
+    this.rows.entry({
+      entry_id: recorded.eventId, member_id: this.memberId, position: this.position, type, points, occurred_at: recorded.data.occurredAt, reference, detail,
+    });
+  }
+}
