@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
 import { ConfigError, loadConfig } from '@loyalty/platform';
-import { logPages, projectBatch, READ_MODEL_SCHEMA, readModelProjections, readModelsDdl, replayInLanes } from '@loyalty/read-models';
+import { holdProjectorBatches, logPages, projectBatch, READ_MODEL_SCHEMA, readModelProjections, readModelsDdl, replayInLanes } from '@loyalty/read-models';
 import { openPersonalDataVault, personalDataReader } from '@loyalty/platform';
 
 /** Events per rebuild batch: ten times the live projector's, as nobody waits on these rows and round trips add up. */
@@ -100,6 +100,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
       try {
         await runner.startTransaction();
         await runner.query(`set local lock_timeout = ${SWAP_LOCK_TIMEOUT_MS}`);
+        await holdProjectorBatches(runner.manager, LEDGER_PROJECTION);
         // A log never projected in this database (imported, seeded) has no live schema: the rebuilt one simply becomes it.
         const [live] = await runner.query(`select 1 from information_schema.schemata where schema_name = $1`, [READ_MODEL_SCHEMA]);
         const tables: Array<{ table_name: string }> = await runner.query(

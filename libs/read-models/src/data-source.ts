@@ -3,7 +3,8 @@ import { READ_MODEL_ENTITIES } from './entities';
 import { READ_MODEL_SCHEMA, readModelDdl } from './schema';
 import { Projection } from './projector/projection';
 import { NO_PERSONAL_DATA, PersonalDataReader } from './projector/personal-data-reader';
-import { balancesProjectionIn } from './balances/balances.projection';
+import { memberBalancesProjectionIn } from './balances/balances.projection';
+import { ledgerEntriesProjectionIn } from './balances/ledger-entries.projection';
 import { segmentsDdl } from './segments/segments.ddl';
 import { segmentsProjectionIn } from './segments/segments.projection';
 import { kpisDdl } from './kpis/kpis.ddl';
@@ -18,9 +19,14 @@ const MIGRATION_LOCK_KEY = 7_310_002;
 /** Every read-model table, in a given schema (a rebuild fills a fresh schema with the same DDL). */
 export const readModelsDdl = (schema: string): string[] => [readModelDdl(schema), segmentsDdl(schema), kpisDdl(schema), experimentsDdl(schema), offersDdl(schema)];
 
-/** Every projection the ledger projector runs, writing into a given schema; one checkpoint covers them all. */
+/**
+ * Every projection the ledger projector runs, writing into a given schema;
+ * one checkpoint covers them all. The balance read model comes as its two
+ * parts, so that a rebuild runs each on a lane of its own.
+ */
 export const readModelProjections = (schema: string, personalData: PersonalDataReader = NO_PERSONAL_DATA): Projection[] => [
-  balancesProjectionIn(schema, personalData),
+  memberBalancesProjectionIn(schema, personalData),
+  ledgerEntriesProjectionIn(schema),
   segmentsProjectionIn(schema, personalData),
   kpisProjectionIn(schema),
   experimentsProjectionIn(schema),

@@ -7,6 +7,7 @@ export * from './projector/projector';
 export * from './projector/batches';
 export * from './projector/replay';
 export * from './balances/balances.projection';
+export * from './balances/ledger-entries.projection';
 export * from './data-source';
 export * from './projector/lag';
 export * from './segments/segments.projection';

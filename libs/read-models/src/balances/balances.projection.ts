@@ -1,19 +1,20 @@
 import { asMemberEvent, MEMBER_STREAM_PREFIX, MemberEvent } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { READ_MODEL_SCHEMA } from '../schema';
-import { Projection } from '../projector/projection';
+import { composite, Projection } from '../projector/projection';
 import { NO_PERSONAL_DATA, PersonalDataReader } from '../projector/personal-data-reader';
 import { keyOf } from '../projector/row-sets';
+import { ledgerEntriesProjectionIn } from './ledger-entries.projection';
 import { LedgerRows, MemberRows } from './ledger-rows';
 
 /**
- * Members, lots, balances and ledger entries. Lots mirror the domain's; the
- * balance's available and pending are recomputed from the lots after every
- * change, so they cannot drift from them. Every key comes from the event
- * (entry id = event id, lot ids from the event), so a replay yields the same rows.
+ * Members, lots and balances. Lots mirror the domain's; the balance's
+ * available and pending are recomputed from the lots after every change, so
+ * they cannot drift from them. Every key comes from the event (lot ids from
+ * the event), so a replay yields the same rows.
  */
-export const balancesProjectionIn = (schema: string, personalData: PersonalDataReader = NO_PERSONAL_DATA): Projection => ({
-  name: 'balances',
+export const memberBalancesProjectionIn = (schema: string, personalData: PersonalDataReader = NO_PERSONAL_DATA): Projection => ({
+  name: 'member-balances',
   async applyBatch(manager, events) {
     const member = events.flatMap((recorded) => {
       const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
@@ -26,6 +27,10 @@ export const balancesProjectionIn = (schema: string, personalData: PersonalDataR
     await rows.save();
   },
 });
+
+/** The balance read model as a whole: members, lots, balances and their ledger entries. */
+export const balancesProjectionIn = (schema: string, personalData: PersonalDataReader = NO_PERSONAL_DATA): Projection =>
+  composite('balances', [memberBalancesProjectionIn(schema, personalData), ledgerEntriesProjectionIn(schema)]);
 
 export const balancesProjection: Projection = balancesProjectionIn(READ_MODEL_SCHEMA);
 
@@ -94,35 +99,28 @@ async function project(rows: MemberRows, event: MemberEvent, personalData: Perso
     case 'PointsAccrued': {
       const d = event.data;
       rows.insertLot(d.lotId, d.points, d.pendingUntil === null ? 'active' : 'pending', d.source, d.pendingUntil, d.expiresAt);
-      rows.count({ lifetime_earned: d.points });
-      return rows.entry(`accrual:${d.source}`, d.points, d.reference, {
-        lotId: d.lotId, programVersion: d.programVersion, ruleIds: d.ruleIds, pendingUntil: d.pendingUntil, expiresAt: d.expiresAt,
-      });
+      return rows.count({ lifetime_earned: d.points });
     }
     case 'PointsActivated':
       rows.setLotStatus(event.data.lotId, 'active');
       return rows.refresh();
     case 'PointsExpired':
       rows.changeLots([event.data], -1, 'expired');
-      rows.count({ expired: event.data.points });
-      return rows.entry('expiry', -event.data.points, event.data.lotId, {});
+      return rows.count({ expired: event.data.points });
     case 'PointsRedeemed': {
       const d = event.data;
       rows.changeLots(d.lots, -1);
-      rows.count({ redeemed: d.points });
-      return rows.entry('redemption', -d.points, d.redemptionId, { rewardId: d.rewardId, lots: d.lots, programVersion: d.programVersion });
+      return rows.count({ redeemed: d.points });
     }
     case 'RedemptionReversed': {
       const d = event.data;
       rows.changeLots(d.lots, 1, 'restore');
-      rows.count({ redeemed: -d.points });
-      return rows.entry('redemption-reversal', d.points, d.redemptionId, { lots: d.lots });
+      return rows.count({ redeemed: -d.points });
     }
     case 'PointsClawedBack': {
       const d = event.data;
       rows.changeLots(d.lots, -1);
-      rows.count({ clawed_back: d.points, debt: d.debtIncurred });
-      return rows.entry('clawback', -d.points, d.transactionId, { refundId: d.refundId, lots: d.lots, debtIncurred: d.debtIncurred });
+      return rows.count({ clawed_back: d.points, debt: d.debtIncurred });
     }
     case 'DebtRepaid':
       rows.changeLots(event.data.lots, -1);
@@ -131,20 +129,17 @@ async function project(rows: MemberRows, event: MemberEvent, personalData: Perso
       const d = event.data;
       if (d.lotId !== null) rows.insertLot(d.lotId, d.points, 'active', 'adjustment', null, d.expiresAt);
       else rows.changeLots(d.lots, -1);
-      rows.count({ adjusted: d.points });
-      return rows.entry('adjustment', d.points, d.adjustmentId, { reason: d.reason, actor: d.actor, lots: d.lots });
+      return rows.count({ adjusted: d.points });
     }
     case 'PointsTransferredOut': {
       const d = event.data;
       rows.changeLots(d.lots, -1);
-      rows.count({ transferred_out: d.points });
-      return rows.entry('transfer-out', -d.points, d.transferId, { toMemberId: d.toMemberId, lots: d.lots });
+      return rows.count({ transferred_out: d.points });
     }
     case 'PointsTransferredIn': {
       const d = event.data;
       for (const lot of d.lots) rows.insertLot(lot.lotId, lot.points, 'active', 'transfer', null, lot.expiresAt);
-      rows.count({ transferred_in: d.points });
-      return rows.entry('transfer-in', d.points, d.transferId, { fromMemberId: d.fromMemberId, lots: d.lots });
+      return rows.count({ transferred_in: d.points });
     }
     case 'MemberErased':
       return rows.scrubPersonalData();

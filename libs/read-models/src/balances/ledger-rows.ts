@@ -16,9 +16,6 @@ interface LotRowJson {
   member_id: string; lot_id: string; points: number; remaining: number; status: string; source: string;
   pending_until: string | null; expires_at: string | null;
 }
-interface EntryRowJson {
-  entry_id: string; member_id: string; position: string; type: string; points: number; occurred_at: unknown; reference: string; detail: Record<string, unknown>;
-}
 
 export type Counter = 'lifetime_earned' | 'redeemed' | 'expired' | 'clawed_back' | 'adjusted' | 'transferred_in' | 'transferred_out' | 'debt';
 export interface NewMember {
@@ -50,7 +47,6 @@ export class LedgerRows {
   private readonly changedBalances = new Set<string>();
   private readonly insertedLots = new Set<string>();
   private readonly changedLots = new Set<string>();
-  private readonly entries: EntryRowJson[] = [];
 
   private constructor(private readonly manager: EntityManager, private readonly s: string) {}
 
@@ -94,7 +90,6 @@ export class LedgerRows {
     await insertRows(manager, `${s}.member_lots`, [...this.insertedLots].map((k) => this.lots.get(k)!));
     const lots = changed(this.changedLots, this.insertedLots, this.lots).map(({ member_id, lot_id, remaining, status }) => ({ member_id, lot_id, remaining, status }));
     await updateRows(manager, `${s}.member_lots`, ['member_id', 'lot_id'], lots);
-    await insertRows(manager, `${s}.ledger_entries`, this.entries);
   }
 
   /** The row operations of one event, applied in memory. */
@@ -166,10 +161,6 @@ export class LedgerRows {
     this.changedBalances.add(memberId);
   }
 
-  entry(row: EntryRowJson): void {
-    this.entries.push(row);
-  }
-
   private account(lot: LotRowJson, sign: 1 | -1): void {
     const sums = this.sums.get(lot.member_id);
     if (!sums) throw new Error(`member ${lot.member_id} was not loaded with its batch`);
@@ -185,7 +176,7 @@ export class MemberRows {
   constructor(
     private readonly rows: LedgerRows,
     readonly memberId: string,
-    private readonly recorded: RecordedEvent,
+    recorded: RecordedEvent,
   ) {
     this.position = recorded.position.toString();
   }
@@ -232,12 +223,5 @@ export class MemberRows {
 
   setTier(tier: string, requalifiedAt: string | null): void {
     this.rows.updateMember(this.memberId, (row) => Object.assign(row, { tier, tier_qualified_at: requalifiedAt ?? row.tier_qualified_at }));
-  }
-
-  entry(type: string, points: number, reference: string, detail: Record<string, unknown>): void {
-    const { recorded } = this;
-    this.rows.entry({
-      entry_id: recorded.eventId, member_id: this.memberId, position: this.position, type, points, occurred_at: recorded.data.occurredAt, reference, detail,
-    });
   }
 }

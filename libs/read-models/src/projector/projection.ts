@@ -19,6 +19,12 @@ export async function projectBatch(manager: EntityManager, projections: readonly
   for (const projection of projections) await projection.applyBatch(manager, events);
 }
 
+/** Several projections applied as one, in order: a read model made of parts that a rebuild may run on lanes of their own. */
+export const composite = (name: string, parts: readonly Projection[]): Projection => ({
+  name,
+  applyBatch: (manager, events) => projectBatch(manager, parts, events),
+});
+
 /** A projection whose effect is per event by nature (reactions run commands), applied in log order. */
 export const perEvent = (name: string, apply: (event: RecordedEvent) => Promise<void>): Projection => ({
   name,

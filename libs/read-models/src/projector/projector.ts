@@ -1,4 +1,4 @@
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { EventStore, RecordedEvent, Subscription } from '@loyalty/event-store';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoints/checkpoints';
 import { batches } from './batches';
@@ -11,6 +11,17 @@ const RESTART_DELAY_MS = 1000;
 const STANDBY_POLL_MS = 1000;
 
 export type ProjectorStatus = 'stopped' | 'standby' | 'running' | 'failing';
+
+/**
+ * Waits for the projector's batch in flight, if any, and holds off its next
+ * one until the caller's transaction ends: each batch takes this lock
+ * (shared) before it touches a table, so a caller that then locks the
+ * read-model tables (the rebuild's swap) never deadlocks with a batch that
+ * has locked some of them already.
+ */
+export async function holdProjectorBatches(manager: EntityManager, name: string): Promise<void> {
+  await manager.query(`select pg_advisory_xact_lock(hashtext('projector-batch'), hashtext($1))`, [name]);
+}
 
 /**
  * Catch-up subscription from the checkpoint into the read models; each batch
@@ -108,6 +119,7 @@ export class Projector {
   private async project(batch: readonly RecordedEvent[]): Promise<void> {
     const last = batch[batch.length - 1]!.position;
     await this.dataSource.transaction(async (manager) => {
+      await manager.query(`select pg_advisory_xact_lock_shared(hashtext('projector-batch'), hashtext($1))`, [this.name]);
       await projectBatch(manager, this.projections, batch);
       await saveCheckpoint(manager, this.name, last);
     });
