@@ -44,7 +44,7 @@ export class MemberLedger {
     const decideOn = (h: readonly RecordedEvent[]) => decideMember(command, foldMember(memberEvents(h)));
     // Refusals surface before the id is claimed, so a refused request claims nothing.
     const first = claim ? decideOn(history) : undefined;
-    if (claim && first!.length > 0) await this.claim(claim, command.memberId, command.requestHash);
+    if (claim && first?.length) await this.claim(claim, command.memberId, command.requestHash);
     const decide = (h: readonly RecordedEvent[]) => (h === history && first ? first : decideOn(h));
     return runCommand<MemberEvent>(
       this.store,
