@@ -49,7 +49,7 @@ const utcDay = (instant: string) => (UTC_INSTANT.test(instant) ? instant : new D
 
 function add(buckets: Map<string, Record<string, unknown>>, key: string, bucket: Record<string, unknown>, counts: Record<string, number | undefined>): void {
   const sums = buckets.get(key) ?? bucket;
-  for (const [counter, n] of Object.entries(counts)) sums[counter] = ((sums[counter] as number | undefined) ?? 0) + n!;
+  for (const counter in counts) sums[counter] = ((sums[counter] as number | undefined) ?? 0) + counts[counter]!;
   buckets.set(key, sums);
 }
 

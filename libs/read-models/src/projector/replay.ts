@@ -39,23 +39,31 @@ export async function replayInLanes(
 ): Promise<void> {
   const lanes = projections.map(() => Promise.resolve());
   const pending: Array<Promise<void>> = [];
-  for await (const page of pages) {
-    for (const [i, projection] of projections.entries()) {
-      // Each lane applies its pages in log order: the next one starts when its previous one committed.
-      lanes[i] = lanes[i]!.then(() =>
-        dataSource.transaction(async (manager) => {
-          // Nobody reads these rows before the caller's own (synchronous) commit makes them visible, and that commit
-          // flushes the log up to itself: waiting for each lane's flush would only idle the lane.
-          await manager.query('set local synchronous_commit = off');
-          await projectBatch(manager, [projection], page);
-        }),
-      );
+  try {
+    for await (const page of pages) {
+      for (const [i, projection] of projections.entries()) {
+        // Each lane applies its pages in log order: the next one starts when its previous one committed.
+        lanes[i] = lanes[i]!.then(() => applyAlone(dataSource, projection, page));
+      }
+      const done = Promise.all(lanes).then(() => applied(page));
+      // Awaited in order below; a later page's failure must not go unhandled while an earlier one is awaited.
+      done.catch(() => undefined);
+      pending.push(done);
+      if (pending.length > REPLAY_PAGES_AHEAD_MAX) await pending.shift();
     }
-    const done = Promise.all(lanes).then(() => applied(page));
-    // Awaited in order below; a later page's failure must not go unhandled while an earlier one is awaited.
-    done.catch(() => undefined);
-    pending.push(done);
-    if (pending.length > REPLAY_PAGES_AHEAD_MAX) await pending.shift();
+    for (const done of pending) await done;
+  } catch (error) {
+    // The caller drops the tables next: no lane may still be writing to them.
+    await Promise.allSettled(lanes);
+    throw error;
   }
-  for (const done of pending) await done;
+}
+
+function applyAlone(dataSource: DataSource, projection: Projection, page: readonly RecordedEvent[]): Promise<void> {
+  return dataSource.transaction(async (manager) => {
+    // Nobody reads these rows before the caller's own (synchronous) commit makes them visible, and that commit
+    // flushes the log up to itself: waiting for each lane's flush would only idle the lane.
+    await manager.query('set local synchronous_commit = off');
+    await projectBatch(manager, [projection], page);
+  });
 }

@@ -12,6 +12,7 @@ const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export class SegmentClock {
   private started = false;
   private asOfMs = 0;
+  private asOf = '';
   private day = '';
   /** The event that last moved the clock, to be written: its own instant text and position. */
   private advanced: { occurredAt: string; position: string } | undefined;
@@ -49,7 +50,7 @@ export class SegmentClock {
       this.set(ms, day);
       this.advanced = { occurredAt, position };
     }
-    return { asOf: new Date(this.asOfMs).toISOString(), dayAdvanced };
+    return { asOf: this.asOf, dayAdvanced };
   }
 
   async save(): Promise<void> {
@@ -65,6 +66,7 @@ export class SegmentClock {
   private set(asOfMs: number, day: string): void {
     this.started = true;
     this.asOfMs = asOfMs;
+    this.asOf = new Date(asOfMs).toISOString();
     this.day = day;
   }
 }

@@ -51,14 +51,18 @@ function matches(c: SegmentCriterion, f: TimedFacts, asOf: Instant, asOfMs: numb
       const last = lastAtMs(f, asOfMs);
       return last !== null && inRange(daysFrom(last, asOfMs), c.minDaysAgo, c.maxDaysAgo);
     }
-    case 'noPurchaseFor':
-      return !f.purchases.some((p) => within(p, asOfMs, c.days));
-    case 'bought':
-      return f.purchases.some(
-        (p) => within(p, asOfMs, c.withinDays) && (p.skus.some((s) => c.skus?.includes(s)) || p.categories.some((k) => c.categories?.includes(k))),
-      );
-    case 'store':
-      return f.purchases.some((p) => within(p, asOfMs, c.withinDays) && p.storeId !== null && c.storeIds.includes(p.storeId));
+    case 'noPurchaseFor': {
+      const w = windowOf(asOfMs, c.days);
+      return !f.purchases.some((p) => within(p, w));
+    }
+    case 'bought': {
+      const w = windowOf(asOfMs, c.withinDays);
+      return f.purchases.some((p) => within(p, w) && (p.skus.some((s) => c.skus?.includes(s)) || p.categories.some((k) => c.categories?.includes(k))));
+    }
+    case 'store': {
+      const w = windowOf(asOfMs, c.withinDays);
+      return f.purchases.some((p) => within(p, w) && p.storeId !== null && c.storeIds.includes(p.storeId));
+    }
     case 'tier':
       return f.tier !== null && c.tiers.includes(f.tier);
     case 'memberType':
@@ -85,15 +89,26 @@ function matches(c: SegmentCriterion, f: TimedFacts, asOf: Instant, asOfMs: numb
   }
 }
 
-const within = (p: TimedPurchase, asOfMs: number, withinDays: number | undefined) =>
-  p.atMs <= asOfMs && (withinDays === undefined || p.atMs > asOfMs - withinDays * MS_PER_DAY);
+/** The last withinDays days up to asOf (or everything up to it): after fromMs, at or before toMs, as the domain's `within`. */
+interface Window {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+const windowOf = (asOfMs: number, withinDays: number | undefined): Window => ({
+  fromMs: withinDays === undefined ? -Infinity : asOfMs - withinDays * MS_PER_DAY,
+  toMs: asOfMs,
+});
+
+const within = (p: TimedPurchase, w: Window) => p.atMs <= w.toMs && p.atMs > w.fromMs;
 
 /** How many purchases fall in the window and their net amount (integer minor units), in one pass. */
 function windowed(f: TimedFacts, asOfMs: number, withinDays: number | undefined): { count: number; netMinor: number } {
+  const w = windowOf(asOfMs, withinDays);
   let count = 0;
   let netMinor = 0;
   for (const p of f.purchases) {
-    if (!within(p, asOfMs, withinDays)) continue;
+    if (!within(p, w)) continue;
     count += 1;
     netMinor += p.netMinor;
   }
