@@ -9,7 +9,7 @@ import { openPersonalDataVault, personalDataReader } from '@loyalty/platform';
 
 /** Events per rebuild batch: ten times the live projector's, as nobody waits on these rows and round trips add up. */
 const REBUILD_PAGE_SIZE = 5000;
-/** Attempts at the swap: it can lose a deadlock against the live projector's batch, which then simply waits. */
+/** Attempts at the swap: waiting for the live projector's batch in flight can exceed the lock timeout on a busy database. */
 const SWAP_ATTEMPTS_MAX = 5;
 /** One connection per projection lane, and one for the personal data vault and the swap. */
 const REBUILD_CONNECTIONS_MAX = 8;

@@ -12,6 +12,9 @@ const STANDBY_POLL_MS = 1000;
 
 export type ProjectorStatus = 'stopped' | 'standby' | 'running' | 'failing';
 
+/** Advisory lock (class, key) of a projector's batches: batches take it shared, the rebuild's swap exclusively. */
+const BATCH_LOCK = `hashtext('projector-batch'), hashtext($1)`;
+
 /**
  * Waits for the projector's batch in flight, if any, and holds off its next
  * one until the caller's transaction ends: each batch takes this lock
@@ -20,7 +23,7 @@ export type ProjectorStatus = 'stopped' | 'standby' | 'running' | 'failing';
  * has locked some of them already.
  */
 export async function holdProjectorBatches(manager: EntityManager, name: string): Promise<void> {
-  await manager.query(`select pg_advisory_xact_lock(hashtext('projector-batch'), hashtext($1))`, [name]);
+  await manager.query(`select pg_advisory_xact_lock(${BATCH_LOCK})`, [name]);
 }
 
 /**
@@ -119,7 +122,7 @@ export class Projector {
   private async project(batch: readonly RecordedEvent[]): Promise<void> {
     const last = batch[batch.length - 1]!.position;
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`select pg_advisory_xact_lock_shared(hashtext('projector-batch'), hashtext($1))`, [this.name]);
+      await manager.query(`select pg_advisory_xact_lock_shared(${BATCH_LOCK})`, [this.name]);
       await projectBatch(manager, this.projections, batch);
       await saveCheckpoint(manager, this.name, last);
     });
