@@ -25,7 +25,11 @@ const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
  */
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'bench-results.json' } },
+    options: {
+      only: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench-results.json' },
+    },
   });
   const only = values.only?.split(',').map((s) => s.trim());
   const unknown = only?.filter((id) => !SECTIONS.some((s) => s.id === id)) ?? [];
@@ -75,14 +79,29 @@ function benchContext(adminUrl: string, quick: boolean): BenchContext {
   };
 }
 
-function results(outcomes: ReadonlyArray<{ id: string; seconds: number; result?: SectionResult; error?: string }>, quick: boolean, totalSeconds: number) {
+function results(
+  outcomes: ReadonlyArray<{ id: string; seconds: number; result?: SectionResult; error?: string }>,
+  quick: boolean,
+  totalSeconds: number,
+) {
   return {
     command: `npm run bench${quick ? ' -- --quick' : ''}`,
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: process.platform,
+    },
     totalSeconds: Math.round(totalSeconds),
     sections: Object.fromEntries(
-      outcomes.map((o) => [o.id, o.error ? { error: o.error, seconds: round1(o.seconds) } : { seconds: round1(o.seconds), figures: o.result!.figures, targets: o.result!.targets }]),
+      outcomes.map((o) => [
+        o.id,
+        o.error
+          ? { error: o.error, seconds: round1(o.seconds) }
+          : { seconds: round1(o.seconds), figures: o.result!.figures, targets: o.result!.targets },
+      ]),
     ),
   };
 }

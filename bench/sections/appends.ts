@@ -25,7 +25,8 @@ interface ConfigurationResult extends Configuration {
   readonly runs: Record<string, LoadFigures[]>;
 }
 
-const label = (c: Configuration) => `${c.writers} writer${c.writers === 1 ? '' : 's'} × ${c.eventsPerAppend} event${c.eventsPerAppend === 1 ? '' : 's'}`;
+const label = (c: Configuration) =>
+  `${c.writers} writer${c.writers === 1 ? '' : 's'} × ${c.eventsPerAppend} event${c.eventsPerAppend === 1 ? '' : 's'}`;
 
 /**
  * Issue #7: our Postgres event store's append against Emmett's PostgreSQL
@@ -70,7 +71,11 @@ export const appendsSection: BenchSection = {
               measureMs,
               async (writer, sequence) => {
                 const memberId = `${tag}-${writer}-${Math.floor(sequence / APPENDS_PER_STREAM)}`;
-                await open.append(`member-${memberId}`, purchaseEvents(memberId, sequence * eventsPerAppend, eventsPerAppend), sequence % APPENDS_PER_STREAM);
+                await open.append(
+                  `member-${memberId}`,
+                  purchaseEvents(memberId, sequence * eventsPerAppend, eventsPerAppend),
+                  sequence % APPENDS_PER_STREAM,
+                );
                 acknowledged += eventsPerAppend;
               },
               warmupMs,
@@ -79,7 +84,9 @@ export const appendsSection: BenchSection = {
             if (figures.firstError !== undefined) ctx.progress(`appends: ${contender.name} failed: ${String(figures.firstError)}`);
             const { firstError: _, ...load } = figures;
             runs[contender.id]!.push(load);
-            ctx.progress(`appends: ${label(configuration)}, ${contender.name} run ${round + 1}/${RUNS}: ${load.perSecond} appends/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms`);
+            ctx.progress(
+              `appends: ${label(configuration)}, ${contender.name} run ${round + 1}/${RUNS}: ${load.perSecond} appends/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms`,
+            );
           }
         }
         const stores = Object.fromEntries(Object.entries(runs).map(([name, r]) => [name, medianFigures(r, eventsPerAppend)]));

@@ -42,15 +42,42 @@ function auditReport(runs: readonly FoldFigures[]): SectionResult {
     tables: [
       {
         title: `Liability fold of ${median.events.toLocaleString('en')} events (${median.members.toLocaleString('en')} members), pages of ${median.pageSize.toLocaleString('en')}`,
-        columns: ['run', 'fold s', 'events/s', 'node CPU us/event', 'Postgres CPU us/event', 'reducer alone events/s', 'peak RSS MB', 'peak heap MB', 'heap kept MB'],
+        columns: [
+          'run',
+          'fold s',
+          'events/s',
+          'node CPU us/event',
+          'Postgres CPU us/event',
+          'reducer alone events/s',
+          'peak RSS MB',
+          'peak heap MB',
+          'heap kept MB',
+        ],
         rows: runs.map((r, i) => [
-          String(i + 1), r.seconds.toFixed(2), r.eventsPerSecond, r.nodeCpuMicrosPerEvent, postgresCpu(r), r.reducerEventsPerSecond, r.peakRssMb, r.peakHeapUsedMb, r.retainedHeapMb,
+          String(i + 1),
+          r.seconds.toFixed(2),
+          r.eventsPerSecond,
+          r.nodeCpuMicrosPerEvent,
+          postgresCpu(r),
+          r.reducerEventsPerSecond,
+          r.peakRssMb,
+          r.peakHeapUsedMb,
+          r.retainedHeapMb,
         ]),
       },
       {
         title: 'Memory: what the fold keeps against what holding the events would take (median run)',
         columns: ['members', 'events', 'heap kept MB', 'kept per member KB', 'one decoded event B', 'all events held MB'],
-        rows: [[median.members, median.events, median.retainedHeapMb, kb(keptBytes / median.members), median.decodedEventBytes, mb(heldEventsBytes)]],
+        rows: [
+          [
+            median.members,
+            median.events,
+            median.retainedHeapMb,
+            kb(keptBytes / median.members),
+            median.decodedEventBytes,
+            mb(heldEventsBytes),
+          ],
+        ],
       },
     ],
     figures: { runs, median },
@@ -68,7 +95,7 @@ function auditReport(runs: readonly FoldFigures[]): SectionResult {
     ],
     notes: [
       'End to end: readAll pages through the EventStore port on the embedded PostgreSQL, the next page requested while the current one is folded. "Reducer alone" folds 200,000 events already in memory.',
-      'CPU per event says which side bounds the rate: 200,000 events/s needs node and the Postgres backend each under 5 us per event, on cores of their own. In perf profiles of this fold, Postgres spends its time writing each event\'s jsonb out as text, and node parsing the protocol rows (about 1 us per row plus 0.4 us per column), JSON.parse of the data (about 2 us) and the reducer (about 1.4 us).',
+      "CPU per event says which side bounds the rate: 200,000 events/s needs node and the Postgres backend each under 5 us per event, on cores of their own. In perf profiles of this fold, Postgres spends its time writing each event's jsonb out as text, and node parsing the protocol rows (about 1 us per row plus 0.4 us per column), JSON.parse of the data (about 2 us) and the reducer (about 1.4 us).",
       'Heap kept: heap used after the fold and a full collection, minus before, with the fold still referenced. Peak heap includes the pages in flight.',
     ],
   };

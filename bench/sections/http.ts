@@ -49,14 +49,26 @@ export const httpSection: BenchSection = {
         headers: HEADERS,
         next: () => {
           purchase += 1;
-          return { path: '/v1/purchases', body: { transactionId: `bench-${purchase}`, memberId: memberId(purchase), amountMinor: 1000 + (purchase % 9000), currency: 'EUR' } };
+          return {
+            path: '/v1/purchases',
+            body: {
+              transactionId: `bench-${purchase}`,
+              memberId: memberId(purchase),
+              amountMinor: 1000 + (purchase % 9000),
+              currency: 'EUR',
+            },
+          };
         },
       });
       // Reads of members the projector has not reached yet would be 404s: let it catch up first, and say how long that took.
       const catchUpSeconds = await projectorCaughtUp(ledger.url);
       ctx.progress(`http: the projector caught up ${catchUpSeconds.toFixed(1)} s after the purchases`);
       let read = 0;
-      const reads = await run('balance reads', { method: 'GET', headers: HEADERS, next: () => ({ path: `/v1/members/${memberId((read += 1))}/balance` }) });
+      const reads = await run('balance reads', {
+        method: 'GET',
+        headers: HEADERS,
+        next: () => ({ path: `/v1/members/${memberId((read += 1))}/balance` }),
+      });
       return report(noop, purchases, reads, catchUpSeconds);
     } finally {
       await ledger.stop();
@@ -91,7 +103,15 @@ async function prepare(url: string): Promise<void> {
 }
 
 function report(noop: HttpLoadFigures, purchases: HttpLoadFigures, reads: HttpLoadFigures, catchUpSeconds: number): SectionResult {
-  const row = (name: string, f: HttpLoadFigures) => [name, f.perSecond, f.p50Ms, f.p99Ms, ratio(f.perSecond, noop.perSecond), f.requests, f.failures];
+  const row = (name: string, f: HttpLoadFigures) => [
+    name,
+    f.perSecond,
+    f.p50Ms,
+    f.p99Ms,
+    ratio(f.perSecond, noop.perSecond),
+    f.requests,
+    f.failures,
+  ];
   const purchaseShare = ratio(purchases.perSecond, noop.perSecond);
   return {
     tables: [
@@ -103,13 +123,19 @@ function report(noop: HttpLoadFigures, purchases: HttpLoadFigures, reads: HttpLo
     ],
     figures: { clients: CLIENTS, members: MEMBERS, noop, purchases, reads, projectorCatchUpSeconds: round(catchUpSeconds, 1) },
     targets: [
-      { target: 'purchases >= 25% of the no-op ceiling', measured: `${Math.round(purchaseShare * 100)}%`, met: purchaseShare >= 0.25 && purchases.failures === 0 },
+      {
+        target: 'purchases >= 25% of the no-op ceiling',
+        measured: `${Math.round(purchaseShare * 100)}%`,
+        met: purchaseShare >= 0.25 && purchases.failures === 0,
+      },
       { target: `purchase p99 < 50 ms at ${CLIENTS} clients`, measured: `${purchases.p99Ms} ms`, met: purchases.p99Ms < 50 },
     ],
     notes: [
       `The in-process projector was ${round(catchUpSeconds, 1)} s behind when the purchases stopped; balance reads start once it has caught up.`,
       'Every purchase has a new transaction id (claimed globally, then appended to the member stream with its accrual); members are picked round robin from the enrolled ones.',
-      ...(purchases.failures + reads.failures > 0 ? [`status codes: purchases ${JSON.stringify(purchases.statusCodes)}, reads ${JSON.stringify(reads.statusCodes)}`] : []),
+      ...(purchases.failures + reads.failures > 0
+        ? [`status codes: purchases ${JSON.stringify(purchases.statusCodes)}, reads ${JSON.stringify(reads.statusCodes)}`]
+        : []),
     ],
   };
 }

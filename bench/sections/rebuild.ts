@@ -44,7 +44,8 @@ export const rebuildSection: BenchSection = {
       });
       // A rebuild that lost members must fail the section, not be reported as a fast one.
       const { rows } = await pool.query<{ n: number }>(`select count(*)::int as n from ${READ_MODEL_SCHEMA}.member_balances`);
-      if (rows[0]?.n !== log.members) throw new Error(`the rebuilt read models hold ${rows[0]?.n} member balances for ${log.members} members`);
+      if (rows[0]?.n !== log.members)
+        throw new Error(`the rebuilt read models hold ${rows[0]?.n} member balances for ${log.members} members`);
       const eventsPerSecond = Math.round(result.events / result.seconds);
       return {
         tables: [

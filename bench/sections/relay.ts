@@ -50,7 +50,14 @@ export function relayReport(measured: RelayThroughput, broker: string): SectionR
         title: `Relay vs raw kafkajs, ${measured.events.toLocaleString('en')} events (${measured.members} members), same broker`,
         columns: ['round', 'raw kafkajs (events/s)', 'raw ms', 'relay (events/s)', 'relay ms', 'relay / raw'],
         rows: [
-          ...measured.rounds.map((r, i) => [String(i + 1), r.rawEventsPerSecond, r.rawMs, r.relayEventsPerSecond, r.relayMs, r.relayShareOfRaw]),
+          ...measured.rounds.map((r, i) => [
+            String(i + 1),
+            r.rawEventsPerSecond,
+            r.rawMs,
+            r.relayEventsPerSecond,
+            r.relayMs,
+            r.relayShareOfRaw,
+          ]),
           ['all rounds', overall.rawEventsPerSecond, rawMs, overall.relayEventsPerSecond, relayMs, relayShareOfRaw],
         ],
       },

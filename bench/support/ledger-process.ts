@@ -23,7 +23,10 @@ export function startLedgerProcess(env: Record<string, string>): Promise<LedgerP
   child.stderr!.on('data', keepTail);
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the ledger printed no URL within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the ledger printed no URL within ${START_TIMEOUT_MS} ms:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
     const onData = () => {
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (!match) return;

@@ -6,7 +6,8 @@ const format = (cell: Cell) => (cell === null ? '-' : typeof cell === 'number' ?
 export function renderTable(table: BenchTable): string {
   const cells = [table.columns.map(String), ...table.rows.map((row) => row.map(format))];
   const widths = table.columns.map((_, c) => Math.max(...cells.map((row) => (row[c] ?? '').length)));
-  const line = (row: string[]) => `| ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ')} |`;
+  const line = (row: string[]) =>
+    `| ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [`### ${table.title}`, '', line(cells[0]!), rule, ...cells.slice(1).map(line)].join('\n');
 }

@@ -25,7 +25,9 @@ export async function seedSharedLog(url: string, quick: boolean, progress: (line
     // Without statistics Postgres plans a page read of a freshly loaded log as a sort of the rest of it (seconds per page).
     await pool.query(`analyze ${EVENT_STORE_SCHEMA}.events`);
     const seconds = (performance.now() - started) / 1000;
-    progress(`seeded ${seeded.events.toLocaleString('en')} events for ${seeded.members.toLocaleString('en')} members in ${seconds.toFixed(1)} s`);
+    progress(
+      `seeded ${seeded.events.toLocaleString('en')} events for ${seeded.members.toLocaleString('en')} members in ${seconds.toFixed(1)} s`,
+    );
     return { url, events: seeded.events, members: seeded.members };
   } finally {
     await store.close();

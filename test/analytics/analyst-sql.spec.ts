@@ -15,7 +15,11 @@ describe('analyst SQL access', () => {
   beforeAll(async () => {
     log = await analyticsLog('analyst_sql');
     const { db } = await log.project();
-    await log.appendTo('program-default', [{ type: 'ProgramConfigured', data: { schemaVersion: 1, version: 1, policy: policy(), occurredAt: '2026-01-01T00:00:00.000Z' } }], 'p1');
+    await log.appendTo(
+      'program-default',
+      [{ type: 'ProgramConfigured', data: { schemaVersion: 1, version: 1, policy: policy(), occurredAt: '2026-01-01T00:00:00.000Z' } }],
+      'p1',
+    );
     await log.execute(enrol({ memberId: 'v1', personalData: sealForTest({ name: 'Secret Name', birthDate: '1980-02-02' }) }));
     await log.execute(purchase({ memberId: 'v1', transactionId: 'vt1', amountMinor: 4200 }));
     await log.caughtUp(db);
@@ -33,7 +37,9 @@ describe('analyst SQL access', () => {
     await client.query('set role loyalty_analyst');
     try {
       const members = await client.query('select * from analytics.members');
-      expect(members.rows).toEqual([{ member_id: 'v1', member_type: 'individual', tier: 'silver', enrolled_at: expect.any(Date), age_band: 'age-45-54' }]);
+      expect(members.rows).toEqual([
+        { member_id: 'v1', member_type: 'individual', tier: 'silver', enrolled_at: expect.any(Date), age_band: 'age-45-54' },
+      ]);
       expect(JSON.stringify(members.rows)).not.toContain('Secret');
       const daily = await client.query('select day::text, purchases, revenue_minor, outstanding_points from analytics.kpi_daily');
       expect(daily.rows).toEqual([{ day: '2026-01-10', purchases: '1', revenue_minor: '4200', outstanding_points: '142' }]);

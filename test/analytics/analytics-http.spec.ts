@@ -25,7 +25,16 @@ describe('analytics over HTTP', () => {
     t = await startTestLedger('analytics_http');
     const program = {
       ...PROGRAM,
-      offers: [{ offerId: 'coffee-bonus', startsAt: at(30, 0), endsAt: at(-30, 0), bonusPoints: 40, boughtCategories: ['coffee'], pointsBudget: 50 }],
+      offers: [
+        {
+          offerId: 'coffee-bonus',
+          startsAt: at(30, 0),
+          endsAt: at(-30, 0),
+          bonusPoints: 40,
+          boughtCategories: ['coffee'],
+          pointsBudget: 50,
+        },
+      ],
       experiments: [experiment],
     };
     expect((await t.call('PUT', '/v1/program', program)).status).toBe(201);
@@ -39,9 +48,23 @@ describe('analytics over HTTP', () => {
     await write('/v1/members', { memberId: 'bob', type: 'business', occurredAt: at(20) });
     await write('/v1/members', { memberId: 'cyd', type: 'individual', occurredAt: at(19) });
     const coffee = [{ sku: 'latte', category: 'coffee', quantity: 1, unitPriceMinor: 400 }];
-    await write('/v1/purchases', { transactionId: 'a1', memberId: 'ana', amountMinor: 12_000, currency: 'EUR', items: coffee, occurredAt: at(10) });
+    await write('/v1/purchases', {
+      transactionId: 'a1',
+      memberId: 'ana',
+      amountMinor: 12_000,
+      currency: 'EUR',
+      items: coffee,
+      occurredAt: at(10),
+    });
     await write('/v1/purchases', { transactionId: 'a2', memberId: 'ana', amountMinor: 8_000, currency: 'EUR', occurredAt: at(10, 12) });
-    await write('/v1/purchases', { transactionId: 'b1', memberId: 'bob', amountMinor: 5_000, currency: 'EUR', items: coffee, occurredAt: at(9) });
+    await write('/v1/purchases', {
+      transactionId: 'b1',
+      memberId: 'bob',
+      amountMinor: 5_000,
+      currency: 'EUR',
+      items: coffee,
+      occurredAt: at(9),
+    });
     await write('/v1/purchases', { transactionId: 'b2', memberId: 'bob', amountMinor: 5_000, currency: 'EUR', occurredAt: at(8) });
     await write('/v1/redemptions', { redemptionId: 'r1', memberId: 'ana', points: 50, occurredAt: at(5) });
   });
@@ -51,10 +74,23 @@ describe('analytics over HTTP', () => {
     const r = await t.call('GET', `/v1/segments?minPosition=${position}`, undefined, analyst);
     expect(r.status).toBe(200);
     const size = (name: string) => r.body.segments.find((s: { name: string }) => s.name === name)?.memberCount;
-    expect({ b2b: size('b2b'), b2c: size('b2c'), newMembers: size('new-members'), redeemers: size('active-redeemers'), age: size('age-35-44') }).toEqual({
-      b2b: 1, b2c: 2, newMembers: 3, redeemers: 1, age: 1,
+    expect({
+      b2b: size('b2b'),
+      b2c: size('b2c'),
+      newMembers: size('new-members'),
+      redeemers: size('active-redeemers'),
+      age: size('age-35-44'),
+    }).toEqual({
+      b2b: 1,
+      b2c: 2,
+      newMembers: 3,
+      redeemers: 1,
+      age: 1,
     });
-    expect(r.body.segments.find((s: { name: string }) => s.name === 'loyal')).toMatchObject({ kind: 'builtin', definition: { type: 'purchaseCount', min: 4 } });
+    expect(r.body.segments.find((s: { name: string }) => s.name === 'loyal')).toMatchObject({
+      kind: 'builtin',
+      definition: { type: 'purchaseCount', min: 4 },
+    });
     expect(r.body.thresholds).toMatchObject({ dormantDays: 180 });
     expect(r.body.evaluatedAsOf).toBe(at(5));
     expect((await t.call('GET', '/v1/segments', undefined, { key: KEYS.pos })).status).toBe(403);
@@ -62,18 +98,32 @@ describe('analytics over HTTP', () => {
   });
 
   it('defines custom segments (idempotently, with stable error codes) and pages their members', async () => {
-    const criteria = { type: 'any', of: [{ type: 'bought', categories: ['coffee'] }, { type: 'memberType', memberType: 'business' }] };
+    const criteria = {
+      type: 'any',
+      of: [
+        { type: 'bought', categories: ['coffee'] },
+        { type: 'memberType', memberType: 'business' },
+      ],
+    };
     const created = await t.call('PUT', '/v1/segments/coffee-or-b2b', { description: 'coffee buyers or businesses', criteria });
     expect(created.status).toBe(201);
     expect((await t.call('PUT', '/v1/segments/coffee-or-b2b', { description: 'coffee buyers or businesses', criteria })).status).toBe(200);
     const bad = await t.call('PUT', '/v1/segments/bad', { criteria: { type: 'purchaseCount', min: -1 } });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ code: 'INVALID_SEGMENT_CRITERIA', details: { problems: ['criteria.min must be an integer from 0 to 1000000'] } });
+    expect(bad.body.error).toMatchObject({
+      code: 'INVALID_SEGMENT_CRITERIA',
+      details: { problems: ['criteria.min must be an integer from 0 to 1000000'] },
+    });
     expect((await t.call('PUT', '/v1/segments/loyal', { criteria })).body.error.code).toBe('SEGMENT_NAME_RESERVED');
     expect((await t.call('PUT', '/v1/segments/x', { criteria }, analyst)).status).toBe(403);
     expect((await t.call('PUT', '/v1/segments/x', { criteria, extra: 1 })).body.error.code).toBe('VALIDATION_FAILED');
 
-    const first = await t.call('GET', `/v1/segments/coffee-or-b2b/members?limit=1&minPosition=${created.body.position}`, undefined, analyst);
+    const first = await t.call(
+      'GET',
+      `/v1/segments/coffee-or-b2b/members?limit=1&minPosition=${created.body.position}`,
+      undefined,
+      analyst,
+    );
     expect(first.body.members).toEqual([{ memberId: 'ana', enteredAt: expect.any(String) }]);
     const second = await t.call('GET', `/v1/segments/coffee-or-b2b/members?limit=1&cursor=${first.body.nextCursor}`, undefined, analyst);
     expect(second.body).toMatchObject({ members: [{ memberId: 'bob' }], nextCursor: null });
@@ -93,7 +143,13 @@ describe('analytics over HTTP', () => {
     const bucket = (daysAgo: number) => r.body.buckets.find((b: { start: string }) => b.start === date(daysAgo));
     expect(r.body.buckets).toHaveLength(22);
     expect(bucket(20)).toMatchObject({ enrolments: 2, pointsIssued: 200, outstandingPoints: 200, liabilityMinor: 200 });
-    expect(bucket(10)).toMatchObject({ purchases: 2, revenueMinor: 20_000, averageBasketMinor: 10_000, activeMembers: 1, repeatPurchaseRate: 1 });
+    expect(bucket(10)).toMatchObject({
+      purchases: 2,
+      revenueMinor: 20_000,
+      averageBasketMinor: 10_000,
+      activeMembers: 1,
+      repeatPurchaseRate: 1,
+    });
     expect(bucket(5)).toMatchObject({ pointsRedeemed: 50, activeMembers: 1, purchases: 0, repeatPurchaseRate: null });
     const total = r.body.buckets.reduce((s: number, b: { pointsIssued: number }) => s + b.pointsIssued, 0);
     expect(bucket(0).outstandingPoints).toBe(total - 50);
@@ -104,7 +160,11 @@ describe('analytics over HTTP', () => {
 
     const month = await t.call('GET', `/v1/kpis?from=${date(21)}&to=${date(-1)}&granularity=month`, undefined, analyst);
     const sum = (field: string) => month.body.buckets.reduce((s: number, b: Record<string, number>) => s + b[field]!, 0);
-    expect({ purchases: sum('purchases'), revenue: sum('revenueMinor'), enrolments: sum('enrolments') }).toEqual({ purchases: 4, revenue: 30_000, enrolments: 3 });
+    expect({ purchases: sum('purchases'), revenue: sum('revenueMinor'), enrolments: sum('enrolments') }).toEqual({
+      purchases: 4,
+      revenue: 30_000,
+      enrolments: 3,
+    });
     expect(month.body.buckets[month.body.buckets.length - 1].outstandingPoints).toBe(bucket(0).outstandingPoints);
 
     expect((await t.call('GET', '/v1/kpis?granularity=year', undefined, analyst)).body.error.code).toBe('INVALID_GRANULARITY');
@@ -122,7 +182,9 @@ describe('analytics over HTTP', () => {
     }
     expect(r.body.variants.reduce((s: number, v: { revenueMinor: number }) => s + v.revenueMinor, 0)).toBe(30_000);
     const ledger = await t.call('GET', '/v1/members/ana/ledger', undefined, analyst);
-    const accrual = ledger.body.entries.find((e: { reference: string; type: string }) => e.reference === 'a2' && e.type === 'accrual:purchase');
+    const accrual = ledger.body.entries.find(
+      (e: { reference: string; type: string }) => e.reference === 'a2' && e.type === 'accrual:purchase',
+    );
     expect(accrual.detail.ruleIds).toContain(`experiment:earn-rate:${variantOf(experiment, 'ana').name}`);
     expect((await t.call('GET', '/v1/experiments/nope/results', undefined, analyst)).body.error.code).toBe('EXPERIMENT_NOT_FOUND');
   });
@@ -137,7 +199,9 @@ describe('analytics over HTTP', () => {
     expect((await t.call('GET', '/v1/offers', undefined, analyst)).body.offers[0].exhausted).toBe(true);
     const after = await t.call('POST', '/v1/purchases', { transactionId: 'a3', memberId: 'ana', amountMinor: 1_000, currency: 'EUR' });
     const ledger = await t.call('GET', `/v1/members/ana/ledger?minPosition=${after.body.position}`, undefined, analyst);
-    expect(ledger.body.entries.filter((e: { reference: string }) => e.reference === 'a3').map((e: { type: string }) => e.type)).toEqual(['accrual:purchase']);
+    expect(ledger.body.entries.filter((e: { reference: string }) => e.reference === 'a3').map((e: { type: string }) => e.type)).toEqual([
+      'accrual:purchase',
+    ]);
     const program = await t.call('GET', '/v1/program', undefined, analyst);
     expect(program.body.offers[0]).toMatchObject({ offerId: 'coffee-bonus', bonusPoints: 40, multiplier: null });
   });

@@ -24,12 +24,34 @@ describe('projections rebuild', () => {
     await t.call('PUT', '/v1/program', {
       ...PROGRAM,
       offers: [{ offerId: 'o1', startsAt: past(40), endsAt: past(-10), multiplier: 2, boughtCategories: ['coffee'] }],
-      experiments: [{ experimentId: 'e1', startsAt: past(40), variants: [{ name: 'a', weightPercent: 50, pointsPerUnit: 1 }, { name: 'b', weightPercent: 50, pointsPerUnit: 3 }] }],
+      experiments: [
+        {
+          experimentId: 'e1',
+          startsAt: past(40),
+          variants: [
+            { name: 'a', weightPercent: 50, pointsPerUnit: 1 },
+            { name: 'b', weightPercent: 50, pointsPerUnit: 3 },
+          ],
+        },
+      ],
     });
-    for (let i = 0; i < 12; i++) await write('/v1/members', { memberId: `rb-${i}`, type: i % 3 ? 'individual' : 'business', birthDate: `19${60 + i}-03-0${1 + (i % 9)}`, occurredAt: past(35 - i) });
+    for (let i = 0; i < 12; i++)
+      await write('/v1/members', {
+        memberId: `rb-${i}`,
+        type: i % 3 ? 'individual' : 'business',
+        birthDate: `19${60 + i}-03-0${1 + (i % 9)}`,
+        occurredAt: past(35 - i),
+      });
     for (let i = 0; i < 40; i++) {
       const items = i % 2 ? [{ sku: 'espresso', category: 'coffee', quantity: 2, unitPriceMinor: 300 }] : [];
-      await write('/v1/purchases', { transactionId: `rbt-${i}`, memberId: `rb-${i % 12}`, amountMinor: 1_000 + 137 * i, currency: 'EUR', items, occurredAt: past(30 - i / 2) });
+      await write('/v1/purchases', {
+        transactionId: `rbt-${i}`,
+        memberId: `rb-${i % 12}`,
+        amountMinor: 1_000 + 137 * i,
+        currency: 'EUR',
+        items,
+        occurredAt: past(30 - i / 2),
+      });
     }
     await write('/v1/redemptions', { redemptionId: 'rbr-1', memberId: 'rb-1', points: 30, occurredAt: past(3) });
     const seg = await t.call('PUT', '/v1/segments/espresso', { criteria: { type: 'bought', skus: ['espresso'] } });
@@ -79,11 +101,21 @@ describe('projections rebuild', () => {
     expect(await waitForCheckpoint(reference, 'ledger', BigInt(last), 20_000)).toBeDefined();
     await projector.stop();
     const tables = (
-      await admin.query(`select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' and table_name <> 'checkpoints' order by 1`, [S])
+      await admin.query(
+        `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' and table_name <> 'checkpoints' order by 1`,
+        [S],
+      )
     ).rows.map((r) => r.table_name as string);
-    expect(tables).toEqual(expect.arrayContaining(['members', 'ledger_entries', 'segment_memberships', 'kpi_days', 'experiment_members', 'offer_awards']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['members', 'ledger_entries', 'segment_memberships', 'kpi_days', 'experiment_members', 'offer_awards']),
+    );
     for (const table of tables) {
-      const [{ n }] = (await admin.query(`select count(*)::int as n from information_schema.columns where table_schema = $1 and table_name = $2`, [S, table])).rows;
+      const [{ n }] = (
+        await admin.query(`select count(*)::int as n from information_schema.columns where table_schema = $1 and table_name = $2`, [
+          S,
+          table,
+        ])
+      ).rows;
       const order = Array.from({ length: n }, (_, i) => i + 1).join(', ');
       const live = (await admin.query(`select * from ${S}.${table} order by ${order}`)).rows;
       const replayed = await reference.query(`select * from ${S}.${table} order by ${order}`);

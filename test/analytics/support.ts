@@ -1,10 +1,25 @@
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import {
-  commandKey, decideMember, deterministicEventId, DomainError, evolveMember, initialMemberState, MemberCommand, MemberState, memberStreamId,
+  commandKey,
+  decideMember,
+  deterministicEventId,
+  DomainError,
+  evolveMember,
+  initialMemberState,
+  MemberCommand,
+  MemberState,
+  memberStreamId,
 } from '@loyalty/domain';
 import { PostgresEventStore } from '@loyalty/event-store';
-import { openReadModels, PersonalDataReader, Projector, READ_MODEL_SCHEMA, readModelProjections, waitForCheckpoint } from '@loyalty/read-models';
+import {
+  openReadModels,
+  PersonalDataReader,
+  Projector,
+  READ_MODEL_SCHEMA,
+  readModelProjections,
+  waitForCheckpoint,
+} from '@loyalty/read-models';
 
 /** Tests seal personal data as plain JSON (`sealForTest`); production seals it with the member's key. */
 export const sealForTest = (data: { name?: string; email?: string; birthDate?: string }) => JSON.stringify(data);
@@ -35,7 +50,11 @@ export async function analyticsLog(label: string) {
     const streamId = memberStreamId(command.memberId);
     const result = await store.append(
       streamId,
-      events.map((e, index) => ({ eventId: deterministicEventId(streamId, commandKey(command), index), type: e.type, data: e.data as unknown as Record<string, unknown> })),
+      events.map((e, index) => ({
+        eventId: deterministicEventId(streamId, commandKey(command), index),
+        type: e.type,
+        data: e.data as unknown as Record<string, unknown>,
+      })),
       state.eventCount === 0 ? 'no_stream' : BigInt(state.eventCount - 1),
     );
     last = result.position;
@@ -61,7 +80,9 @@ export async function analyticsLog(label: string) {
     if (existing) return existing;
     const db = await openReadModels(into, 4);
     open.push(db);
-    const projector = new Projector(store, db, readModelProjections(READ_MODEL_SCHEMA, TEST_PERSONAL_DATA), 'ledger', (line) => errors.push(line));
+    const projector = new Projector(store, db, readModelProjections(READ_MODEL_SCHEMA, TEST_PERSONAL_DATA), 'ledger', (line) =>
+      errors.push(line),
+    );
     projector.start();
     projectors.push(projector);
     projected.set(into, { db, projector });
@@ -74,7 +95,14 @@ export async function analyticsLog(label: string) {
   }
 
   return {
-    url, pool, store, states, execute, appendTo, project, caughtUp,
+    url,
+    pool,
+    store,
+    states,
+    execute,
+    appendTo,
+    project,
+    caughtUp,
     newDatabase: () => createTestDatabase(`${label}_rebuild`),
     get last() {
       return last;

@@ -12,10 +12,19 @@ describe('audit API (HTTP, end to end)', () => {
     expect(first.status).toBe(201);
     await t.call('POST', '/v1/members', { memberId: 'aud-2', type: 'individual', occurredAt: '2026-01-02T10:00:00Z' }); // 100 welcome
     const purchase = await t.call('POST', '/v1/purchases', {
-      transactionId: 'aud-tx-1', memberId: 'aud-1', amountMinor: 5000, currency: 'EUR', occurredAt: '2026-01-05T10:00:00Z',
+      transactionId: 'aud-tx-1',
+      memberId: 'aud-1',
+      amountMinor: 5000,
+      currency: 'EUR',
+      occurredAt: '2026-01-05T10:00:00Z',
     }); // 50
     expect(purchase.status).toBe(201);
-    const redemption = await t.call('POST', '/v1/redemptions', { redemptionId: 'aud-r-1', memberId: 'aud-1', points: 30, occurredAt: '2026-01-06T10:00:00Z' });
+    const redemption = await t.call('POST', '/v1/redemptions', {
+      redemptionId: 'aud-r-1',
+      memberId: 'aud-1',
+      points: 30,
+      occurredAt: '2026-01-06T10:00:00Z',
+    });
     expect(redemption.status).toBe(201);
     lastWrite = redemption.body.position;
   });
@@ -26,7 +35,13 @@ describe('audit API (HTTP, end to end)', () => {
     expect(response.status).toBe(200);
     // The purchase dated exactly at asOf counts; the redemption a day later does not.
     expect(response.body).toMatchObject({
-      asOf: '2026-01-05T10:00:00.000Z', outstandingPoints: 250, pendingPoints: 0, pointValueMinor: 1, currency: 'EUR', liabilityMinor: 250, members: 2,
+      asOf: '2026-01-05T10:00:00.000Z',
+      outstandingPoints: 250,
+      pendingPoints: 0,
+      pointValueMinor: 1,
+      currency: 'EUR',
+      liabilityMinor: 250,
+      members: 2,
     });
     expect(response.body.eventsRead).toBeGreaterThan(0);
     expect(BigInt(response.body.lastPosition)).toBeGreaterThanOrEqual(BigInt(lastWrite));
@@ -40,7 +55,8 @@ describe('audit API (HTTP, end to end)', () => {
     expect(json.body.points).toMatchObject({ opening: 100, issued: 150, redeemed: 30, closing: 220 });
     expect(json.body.issuedBySource).toMatchObject({ purchases: 50, welcome: 100, bonuses: 100 });
     const csv = await t.call('GET', '/v1/audit/roll-forward?from=2026-01-01T10:00:00Z&to=2026-01-06T10:00:00Z', undefined, {
-      key: KEYS.auditor, headers: { accept: 'text/csv' },
+      key: KEYS.auditor,
+      headers: { accept: 'text/csv' },
     });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -55,7 +71,12 @@ describe('audit API (HTTP, end to end)', () => {
     await t.caughtUp(lastWrite);
     const response = await t.call('GET', '/v1/audit/reconciliation', undefined, { key: KEYS.auditor });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ healthy: true, differences: [], eventLog: { available: 220, members: 2 }, readModel: { available: 220, members: 2 } });
+    expect(response.body).toMatchObject({
+      healthy: true,
+      differences: [],
+      eventLog: { available: 220, members: 2 },
+      readModel: { available: 220, members: 2 },
+    });
   });
 
   it('refuses the pos role, and bad or missing parameters with stable codes', async () => {

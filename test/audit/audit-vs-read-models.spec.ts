@@ -39,10 +39,15 @@ describe('audit against the read models (Postgres, fast-check)', () => {
     await pool.end();
   });
 
-  const write = async (plan: Parameters<typeof commandsOf>[0], memberId: string) => (await appendGeneratedMember(store, plan, memberId)).lastPosition;
+  const write = async (plan: Parameters<typeof commandsOf>[0], memberId: string) =>
+    (await appendGeneratedMember(store, plan, memberId)).lastPosition;
 
   const sums = async () =>
-    (await db.query(`select coalesce(sum(available), 0)::text as available, coalesce(sum(pending), 0)::text as pending from ${READ_MODEL_SCHEMA}.member_balances`))[0] as {
+    (
+      await db.query(
+        `select coalesce(sum(available), 0)::text as available, coalesce(sum(pending), 0)::text as pending from ${READ_MODEL_SCHEMA}.member_balances`,
+      )
+    )[0] as {
       available: string;
       pending: string;
     };
@@ -74,9 +79,14 @@ describe('audit against the read models (Postgres, fast-check)', () => {
   });
 
   it('reports a corrupted read-model row', async () => {
-    const [row] = (await db.query(`select member_id from ${READ_MODEL_SCHEMA}.member_balances order by member_id limit 1`)) as Array<{ member_id: string }>;
+    const [row] = (await db.query(`select member_id from ${READ_MODEL_SCHEMA}.member_balances order by member_id limit 1`)) as Array<{
+      member_id: string;
+    }>;
     await projector.stop();
-    await db.query(`update ${READ_MODEL_SCHEMA}.member_balances set available = available + 7, redeemed = redeemed - 7 where member_id = $1`, [row!.member_id]);
+    await db.query(
+      `update ${READ_MODEL_SCHEMA}.member_balances set available = available + 7, redeemed = redeemed - 7 where member_id = $1`,
+      [row!.member_id],
+    );
     const report = await auditReconciliation(store, db);
     expect(report.healthy).toBe(false);
     expect(report.differences).toEqual([

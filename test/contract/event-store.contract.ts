@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  EventStore,
-  EventToAppend,
-  RecordedEvent,
-  Subscription,
-  WrongExpectedRevisionError,
-} from '@loyalty/event-store';
+import { EventStore, EventToAppend, RecordedEvent, Subscription, WrongExpectedRevisionError } from '@loyalty/event-store';
 
 /**
  * The one behaviour every EventStore adapter must show. Each adapter's spec
@@ -75,9 +69,7 @@ export function eventStoreContract(adapterName: string, subject: () => Promise<C
 
     it('rejects no_stream when the stream exists', async () => {
       await store.append(`${prefix}a`, [event('X')], 'no_stream');
-      await expect(store.append(`${prefix}a`, [event('X')], 'no_stream')).rejects.toBeInstanceOf(
-        WrongExpectedRevisionError,
-      );
+      await expect(store.append(`${prefix}a`, [event('X')], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
     });
 
     it('accepts the exact current revision and rejects a stale one', async () => {
@@ -91,9 +83,7 @@ export function eventStoreContract(adapterName: string, subject: () => Promise<C
     });
 
     it('rejects an exact revision on a missing stream', async () => {
-      await expect(store.append(`${prefix}none`, [event('X')], 0n)).rejects.toBeInstanceOf(
-        WrongExpectedRevisionError,
-      );
+      await expect(store.append(`${prefix}none`, [event('X')], 0n)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
     });
 
     it('appends with any whether or not the stream exists', async () => {
@@ -103,9 +93,7 @@ export function eventStoreContract(adapterName: string, subject: () => Promise<C
 
     it('lets exactly one of several writers with the same expected revision win', async () => {
       await store.append(`${prefix}a`, [event('Open')], 'no_stream');
-      const outcomes = await Promise.allSettled(
-        Array.from({ length: 8 }, () => store.append(`${prefix}a`, [event('Race')], 0n)),
-      );
+      const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => store.append(`${prefix}a`, [event('Race')], 0n)));
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
       for (const o of outcomes) {
         if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedRevisionError);
@@ -114,7 +102,11 @@ export function eventStoreContract(adapterName: string, subject: () => Promise<C
     });
 
     it('reads a stream from a revision, backwards, and bounded', async () => {
-      await store.append(`${prefix}a`, ['A', 'B', 'C', 'D'].map((t) => event(t)), 'no_stream');
+      await store.append(
+        `${prefix}a`,
+        ['A', 'B', 'C', 'D'].map((t) => event(t)),
+        'no_stream',
+      );
       const fromTwo = await store.readStream(`${prefix}a`, { fromRevision: 2n });
       expect(fromTwo.map((e) => e.type)).toEqual(['C', 'D']);
       const backwards = await store.readStream(`${prefix}a`, { direction: 'backwards', maxCount: 2 });

@@ -3,10 +3,20 @@ import { Browser, chromium } from 'playwright-core';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const available = existsSync(CHROMIUM);
-if (!available && process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} is missing: apt-get install -y chromium`);
-if (!available) console.log(`dashboard test skipped: ${CHROMIUM} is missing (apt-get install -y chromium; set REQUIRE_BROWSER=1 to fail instead)`);
+if (!available && process.env.REQUIRE_BROWSER)
+  throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} is missing: apt-get install -y chromium`);
+if (!available)
+  console.log(`dashboard test skipped: ${CHROMIUM} is missing (apt-get install -y chromium; set REQUIRE_BROWSER=1 to fail instead)`);
 const describeWithBrowser = available ? describe : describe.skip;
 
 const DAY_MS = 86_400_000;
@@ -28,9 +38,16 @@ describeWithBrowser('dashboard', () => {
       expect(r.status).toBe(201);
       position = Math.max(position, r.body.position);
     };
-    for (let i = 0; i < 4; i++) await write('/v1/members', { memberId: `d-${i}`, type: i === 0 ? 'business' : 'individual', occurredAt: at(12 - i) });
+    for (let i = 0; i < 4; i++)
+      await write('/v1/members', { memberId: `d-${i}`, type: i === 0 ? 'business' : 'individual', occurredAt: at(12 - i) });
     for (let i = 0; i < 6; i++) {
-      await write('/v1/purchases', { transactionId: `dt-${i}`, memberId: `d-${i % 4}`, amountMinor: 2_500 * (i + 1), currency: 'EUR', occurredAt: at(9 - i) });
+      await write('/v1/purchases', {
+        transactionId: `dt-${i}`,
+        memberId: `d-${i % 4}`,
+        amountMinor: 2_500 * (i + 1),
+        currency: 'EUR',
+        occurredAt: at(9 - i),
+      });
     }
     await write('/v1/redemptions', { redemptionId: 'dr-1', memberId: 'd-3', points: 60, occurredAt: at(1) });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
@@ -52,7 +69,9 @@ describeWithBrowser('dashboard', () => {
   it('draws KPI charts, the liability trend and segment sizes with the numbers the API returns', async () => {
     const from = date(14);
     const to = date(-1);
-    const kpis = (await t.call('GET', `/v1/kpis?from=${from}&to=${to}&granularity=day&minPosition=${position}`, undefined, { key: KEYS.analyst })).body;
+    const kpis = (
+      await t.call('GET', `/v1/kpis?from=${from}&to=${to}&granularity=day&minPosition=${position}`, undefined, { key: KEYS.analyst })
+    ).body;
     const segments = (await t.call('GET', '/v1/segments', undefined, { key: KEYS.analyst })).body;
 
     const page = await browser.newPage();
@@ -67,13 +86,17 @@ describeWithBrowser('dashboard', () => {
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 10_000 });
 
     const plotted = (chart: string, series: string) =>
-      page.$$eval(`[data-chart="${chart}"] [data-series="${series}"]`, (nodes) => nodes.map((n) => [n.getAttribute('data-label'), Number(n.getAttribute('data-value'))]));
+      page.$$eval(`[data-chart="${chart}"] [data-series="${series}"]`, (nodes) =>
+        nodes.map((n) => [n.getAttribute('data-label'), Number(n.getAttribute('data-value'))]),
+      );
     const fromApi = (field: string) => kpis.buckets.map((b: Record<string, unknown>) => [b.start, b[field]]);
     expect(await plotted('liability', 'liabilityMinor')).toEqual(fromApi('liabilityMinor'));
     expect(await plotted('revenue', 'revenueMinor')).toEqual(fromApi('revenueMinor'));
     expect(await plotted('points', 'pointsIssued')).toEqual(fromApi('pointsIssued'));
     expect(await plotted('activity', 'activeMembers')).toEqual(fromApi('activeMembers'));
-    expect(await plotted('segments', 'memberCount')).toEqual(segments.segments.map((s: { name: string; memberCount: number }) => [s.name, s.memberCount]));
+    expect(await plotted('segments', 'memberCount')).toEqual(
+      segments.segments.map((s: { name: string; memberCount: number }) => [s.name, s.memberCount]),
+    );
 
     // Real numbers, not an empty chart: 6 purchases of 25.00 .. 150.00; liability = outstanding points x 2.
     const revenue = kpis.buckets.reduce((s: number, b: { revenueMinor: number }) => s + b.revenueMinor, 0);

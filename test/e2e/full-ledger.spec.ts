@@ -39,8 +39,16 @@ describe('full ledger over HTTP', () => {
 
   it('keeps purchase points pending for the return window, then the job activates them dated at pendingUntil', async () => {
     await enrol('p-1', { occurredAt: past(30) });
-    const buy = await t.call('POST', '/v1/purchases', { transactionId: 'p-tx', memberId: 'p-1', amountMinor: 5000, currency: 'EUR', occurredAt: past(20) });
-    expect(buy.body.pendingUntil).toBe(new Date(Date.parse(past(20)) + 14 * 86_400_000).toISOString().slice(0, 16) + buy.body.pendingUntil.slice(16));
+    const buy = await t.call('POST', '/v1/purchases', {
+      transactionId: 'p-tx',
+      memberId: 'p-1',
+      amountMinor: 5000,
+      currency: 'EUR',
+      occurredAt: past(20),
+    });
+    expect(buy.body.pendingUntil).toBe(
+      new Date(Date.parse(past(20)) + 14 * 86_400_000).toISOString().slice(0, 16) + buy.body.pendingUntil.slice(16),
+    );
     expect(await balance('p-1', buy.body.position)).toMatchObject({ available: 100, pending: 50 });
 
     const job = await t.call('POST', `/v1/admin/jobs/expire?minPosition=${buy.body.position}`, {});
@@ -86,7 +94,13 @@ describe('full ledger over HTTP', () => {
 
   it('records debt when refunded points were already spent, and repays it from later points', async () => {
     await enrol('d-1', { occurredAt: past(60) });
-    const buy = await t.call('POST', '/v1/purchases', { transactionId: 'd-tx', memberId: 'd-1', amountMinor: 10_000, currency: 'EUR', occurredAt: past(50) });
+    const buy = await t.call('POST', '/v1/purchases', {
+      transactionId: 'd-tx',
+      memberId: 'd-1',
+      amountMinor: 10_000,
+      currency: 'EUR',
+      occurredAt: past(50),
+    });
     await t.call('POST', `/v1/admin/jobs/expire?minPosition=${buy.body.position}`, {});
     await t.call('POST', '/v1/redemptions', { redemptionId: 'd-rd', memberId: 'd-1', points: 180 });
     const refund = await t.call('POST', '/v1/purchases/d-tx/refunds', { refundId: 'd-rf', amountMinor: 10_000 });
@@ -114,10 +128,15 @@ describe('full ledger over HTTP', () => {
   it('credits the referee with the first purchase and the referrer from the log', async () => {
     await enrol('ref-a');
     await enrol('ref-b', { referredBy: 'ref-a' });
-    expect((await t.call('POST', '/v1/members', { memberId: 'ref-c', type: 'individual', referredBy: 'nobody' })).body.error.code).toBe('UNKNOWN_REFERRER');
+    expect((await t.call('POST', '/v1/members', { memberId: 'ref-c', type: 'individual', referredBy: 'nobody' })).body.error.code).toBe(
+      'UNKNOWN_REFERRER',
+    );
     const buy = await t.call('POST', '/v1/purchases', { transactionId: 'ref-tx', memberId: 'ref-b', amountMinor: 1000, currency: 'EUR' });
     expect(await balance('ref-b', buy.body.position)).toMatchObject({ available: 200, pending: 10 });
-    const referrer = await eventually(() => balance('ref-a'), (b) => b.available === 400);
+    const referrer = await eventually(
+      () => balance('ref-a'),
+      (b) => b.available === 400,
+    );
     expect(referrer.available).toBe(400);
   });
 
@@ -129,9 +148,15 @@ describe('full ledger over HTTP', () => {
 
   it('lets only admins adjust, requires a reason, and records the actor', async () => {
     await enrol('adj-1');
-    expect((await t.call('POST', '/v1/members/adj-1/adjustments', { adjustmentId: 'adj-a', points: 5, reason: 'x' }, { key: KEYS.pos })).status).toBe(403);
+    expect(
+      (await t.call('POST', '/v1/members/adj-1/adjustments', { adjustmentId: 'adj-a', points: 5, reason: 'x' }, { key: KEYS.pos })).status,
+    ).toBe(403);
     expect((await t.call('POST', '/v1/members/adj-1/adjustments', { adjustmentId: 'adj-a', points: 5 })).status).toBe(400);
-    const minus = await t.call('POST', '/v1/members/adj-1/adjustments', { adjustmentId: 'adj-b', points: -40, reason: 'duplicate welcome' });
+    const minus = await t.call('POST', '/v1/members/adj-1/adjustments', {
+      adjustmentId: 'adj-b',
+      points: -40,
+      reason: 'duplicate welcome',
+    });
     expect(minus.status).toBe(201);
     expect(minus.body).toMatchObject({ points: -40, actor: expect.stringMatching(/^admin:[0-9a-f]{8}$/) });
     expect(await balance('adj-1', minus.body.position)).toMatchObject({ available: 60, adjusted: -40 });
@@ -145,26 +170,45 @@ describe('full ledger over HTTP', () => {
     const transfer = await t.call('POST', '/v1/members/tr-a/transfers', { transferId: 'tr-1', toMemberId: 'tr-b', points: 60 });
     expect(transfer.status).toBe(201);
     expect(await balance('tr-a', transfer.body.position)).toMatchObject({ available: 40, transferredOut: 60 });
-    const receiver = await eventually(() => balance('tr-b'), (b) => b.available === 160);
+    const receiver = await eventually(
+      () => balance('tr-b'),
+      (b) => b.available === 160,
+    );
     expect(receiver).toMatchObject({ available: 160, transferredIn: 60 });
-    expect((await t.call('POST', '/v1/members/tr-a/transfers', { transferId: 'tr-2', toMemberId: 'nobody', points: 1 })).body.error.code).toBe('UNKNOWN_RECEIVER');
-    expect((await t.call('POST', '/v1/members/tr-a/transfers', { transferId: 'tr-3', toMemberId: 'tr-b', points: 41 })).body.error.code).toBe('INSUFFICIENT_POINTS');
+    expect(
+      (await t.call('POST', '/v1/members/tr-a/transfers', { transferId: 'tr-2', toMemberId: 'nobody', points: 1 })).body.error.code,
+    ).toBe('UNKNOWN_RECEIVER');
+    expect(
+      (await t.call('POST', '/v1/members/tr-a/transfers', { transferId: 'tr-3', toMemberId: 'tr-b', points: 41 })).body.error.code,
+    ).toBe('INSUFFICIENT_POINTS');
   });
 
   it('explains every balance line by line with the rule version and ids that produced it', async () => {
     await enrol('ex-1');
     const buy = await t.call('POST', '/v1/purchases', {
-      transactionId: 'ex-tx', memberId: 'ex-1', amountMinor: 1000, currency: 'EUR', items: [{ sku: 'latte', category: 'coffee', quantity: 2, unitPriceMinor: 500 }],
+      transactionId: 'ex-tx',
+      memberId: 'ex-1',
+      amountMinor: 1000,
+      currency: 'EUR',
+      items: [{ sku: 'latte', category: 'coffee', quantity: 2, unitPriceMinor: 500 }],
     });
     const ledger = await t.call('GET', `/v1/members/ex-1/ledger?minPosition=${buy.body.position}`);
     expect(ledger.body.entries[0]).toMatchObject({
-      type: 'accrual:purchase', points: 20, reference: 'ex-tx', detail: { programVersion: 1, ruleIds: ['base', 'category:coffee'] },
+      type: 'accrual:purchase',
+      points: 20,
+      reference: 'ex-tx',
+      detail: { programVersion: 1, ruleIds: ['base', 'category:coffee'] },
     });
   });
 
   it('runs the job again at the same asOf when a reversal restored expired points, without reusing event ids', async () => {
     const enrolled = await enrol('again-1', { occurredAt: past(400) });
-    const redemption = await t.call('POST', '/v1/redemptions', { redemptionId: 'again-rd', memberId: 'again-1', points: 60, occurredAt: past(390) });
+    const redemption = await t.call('POST', '/v1/redemptions', {
+      redemptionId: 'again-rd',
+      memberId: 'again-1',
+      points: 60,
+      occurredAt: past(390),
+    });
     expect(redemption.status).toBe(201);
     const asOf = new Date().toISOString();
     const first = await t.call('POST', `/v1/admin/jobs/expire?minPosition=${redemption.body.position}`, { asOf });
@@ -178,4 +222,3 @@ describe('full ledger over HTTP', () => {
     expect(enrolled).toBeGreaterThan(0);
   });
 });
-

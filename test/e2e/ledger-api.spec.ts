@@ -31,7 +31,12 @@ describe('ledger API (HTTP, end to end)', () => {
     it('returns the configuration with its version, and records no version for an identical PUT', async () => {
       const current = await t.call('GET', '/v1/program');
       expect(current.status).toBe(200);
-      expect(current.body).toMatchObject({ version: 1, currency: 'EUR', tiers: PROGRAM.tiers, earning: { categoryMultipliers: { coffee: 2 } } });
+      expect(current.body).toMatchObject({
+        version: 1,
+        currency: 'EUR',
+        tiers: PROGRAM.tiers,
+        earning: { categoryMultipliers: { coffee: 2 } },
+      });
       const again = await t.call('PUT', '/v1/program', PROGRAM);
       expect(again.status).toBe(200);
       expect(again.body.version).toBe(1);
@@ -99,7 +104,12 @@ describe('ledger API (HTTP, end to end)', () => {
       expect(next.body.nextCursor).toBeNull();
 
       const profile = await t.call('GET', '/v1/members/walk-1');
-      expect(profile.body).toMatchObject({ memberId: 'walk-1', type: 'individual', tier: 'silver', segments: expect.arrayContaining(['b2c']) });
+      expect(profile.body).toMatchObject({
+        memberId: 'walk-1',
+        type: 'individual',
+        tier: 'silver',
+        segments: expect.arrayContaining(['b2c']),
+      });
     });
 
     it('redeems a catalogue reward and refuses more than the balance with INSUFFICIENT_POINTS', async () => {
@@ -121,7 +131,12 @@ describe('ledger API (HTTP, end to end)', () => {
       await enrol('idem-1');
       const body = { transactionId: 'idem-tx', memberId: 'idem-1', amountMinor: 1000, currency: 'EUR' };
       const first = await t.call('POST', '/v1/purchases', body);
-      const repeat = await t.call('POST', '/v1/purchases', { currency: 'EUR', amountMinor: 1000, memberId: 'idem-1', transactionId: 'idem-tx' });
+      const repeat = await t.call('POST', '/v1/purchases', {
+        currency: 'EUR',
+        amountMinor: 1000,
+        memberId: 'idem-1',
+        transactionId: 'idem-tx',
+      });
       expect(first.status).toBe(201);
       expect(repeat.status).toBe(200);
       expect(repeat.body).toEqual(first.body);
@@ -134,7 +149,12 @@ describe('ledger API (HTTP, end to end)', () => {
       await enrol('idem-2');
       await enrol('idem-3');
       await t.call('POST', '/v1/purchases', { transactionId: 'shared-tx', memberId: 'idem-2', amountMinor: 1000, currency: 'EUR' });
-      const other = await t.call('POST', '/v1/purchases', { transactionId: 'shared-tx', memberId: 'idem-3', amountMinor: 1000, currency: 'EUR' });
+      const other = await t.call('POST', '/v1/purchases', {
+        transactionId: 'shared-tx',
+        memberId: 'idem-3',
+        amountMinor: 1000,
+        currency: 'EUR',
+      });
       expect(other.status).toBe(409);
     });
 
@@ -147,7 +167,12 @@ describe('ledger API (HTTP, end to end)', () => {
 
     it('turns 40 concurrent purchases for one member, each sent again 10 times, into exactly 40 accruals', async () => {
       await enrol('burst-1');
-      const bodies = Array.from({ length: 40 }, (_, i) => ({ transactionId: `burst-tx-${i}`, memberId: 'burst-1', amountMinor: 1000 + i, currency: 'EUR' }));
+      const bodies = Array.from({ length: 40 }, (_, i) => ({
+        transactionId: `burst-tx-${i}`,
+        memberId: 'burst-1',
+        amountMinor: 1000 + i,
+        currency: 'EUR',
+      }));
       const first = await Promise.all(bodies.map((b) => t.call('POST', '/v1/purchases', b)));
       expect(first.map((r) => r.status).every((s) => s === 201)).toBe(true);
       const repeats = await Promise.all(bodies.flatMap((b) => Array.from({ length: 10 }, () => t.call('POST', '/v1/purchases', b))));

@@ -16,7 +16,15 @@ describe('apps/projector as its own process', () => {
     const pool = new Pool({ connectionString: databaseUrl, max: 2 });
     const store = await PostgresEventStore.open(pool);
     const events = historyOf(enrol({ memberId: 'proc-1', personalData: null }));
-    const written = await store.append('member-proc-1', events.map((e, i) => ({ eventId: `00000000-0000-4000-8000-00000000000${i}`, type: e.type, data: e.data as unknown as Record<string, unknown> })), 'no_stream');
+    const written = await store.append(
+      'member-proc-1',
+      events.map((e, i) => ({
+        eventId: `00000000-0000-4000-8000-00000000000${i}`,
+        type: e.type,
+        data: e.data as unknown as Record<string, unknown>,
+      })),
+      'no_stream',
+    );
 
     const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist/apps/projector/src/main.js')], {
       env: { ...process.env, DATABASE_URL: databaseUrl, API_KEYS: 'admin:projector-test-key' },

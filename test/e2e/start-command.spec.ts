@@ -65,10 +65,21 @@ describe('npm start on embedded defaults', () => {
     const first = await start();
     expect(first.output()).toMatch(/docs/);
     expect(first.output()).toMatch(/dev-admin-key/);
-    const program = { currency: 'EUR', pointValueMinor: 1, earning: { pointsPerUnit: 1, unitMinor: 100, welcomeBonus: 10 }, pendingDays: 0, expiryMonths: 0 };
+    const program = {
+      currency: 'EUR',
+      pointValueMinor: 1,
+      earning: { pointsPerUnit: 1, unitMinor: 100, welcomeBonus: 10 },
+      pendingDays: 0,
+      expiryMonths: 0,
+    };
     expect((await call(first.url, 'PUT', '/v1/program', program)).status).toBe(201);
     expect((await call(first.url, 'POST', '/v1/members', { memberId: 'boot-1', type: 'individual' })).status).toBe(201);
-    const buy = await call(first.url, 'POST', '/v1/purchases', { transactionId: 'boot-tx', memberId: 'boot-1', amountMinor: 1234, currency: 'EUR' });
+    const buy = await call(first.url, 'POST', '/v1/purchases', {
+      transactionId: 'boot-tx',
+      memberId: 'boot-1',
+      amountMinor: 1234,
+      currency: 'EUR',
+    });
     expect(buy.status).toBe(201);
     expect((await call(first.url, 'GET', `/v1/members/boot-1/balance?minPosition=${buy.body.position}`)).body.available).toBe(22);
     expect(await stop(first.child)).toBe(0);

@@ -61,9 +61,7 @@ async function listen(log: InMemoryLog, port: number): Promise<{ server: Server;
   server.addService(StreamsService, streamsService(log));
   server.addService(ServerFeaturesService, { getSupportedMethods });
   const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, actual) =>
-      error ? reject(error) : resolve(actual),
-    ),
+    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, actual) => (error ? reject(error) : resolve(actual))),
   );
   return { server, port: bound };
 }

@@ -42,9 +42,7 @@ function readStream(log: InMemoryLog, call: ReadCall, options: ReadReq.Options):
       : backwards
         ? last
         : last + 1n;
-  const selected = backwards
-    ? events.filter((e) => e.revision <= from).reverse()
-    : events.filter((e) => e.revision >= from);
+  const selected = backwards ? events.filter((e) => e.revision <= from).reverse() : events.filter((e) => e.revision >= from);
   writeAndEnd(call, selected, options);
 }
 

@@ -42,9 +42,7 @@ export function eventResponse(event: StoredEvent): ReadResp {
     .setCustomMetadata(event.customMetadata);
   const metadata = recorded.getMetadataMap();
   for (const [key, value] of event.metadata) metadata.set(key, value);
-  return new ReadResp().setEvent(
-    new ReadResp.ReadEvent().setEvent(recorded).setCommitPosition(event.position.toString()),
-  );
+  return new ReadResp().setEvent(new ReadResp.ReadEvent().setEvent(recorded).setCommitPosition(event.position.toString()));
 }
 
 export function createdNow(): string {
@@ -61,7 +59,7 @@ export function filterOf(options: ReadReq.Options): (event: StoredEvent) => bool
   // JavaScript's RegExp stands in for the server's .NET regex; fine for anchored alternations.
   const regex = new RegExp(expression?.getRegex() ?? '');
   return (event) => {
-    const value = onStream ? event.streamName : event.metadata.get('type') ?? '';
+    const value = onStream ? event.streamName : (event.metadata.get('type') ?? '');
     return prefixes.length > 0 ? prefixes.some((p) => value.startsWith(p)) : regex.test(value);
   };
 }

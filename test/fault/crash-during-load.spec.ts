@@ -42,7 +42,8 @@ describe('crash during a purchase load (SIGKILL)', () => {
   it('keeps every acknowledged purchase exactly once and lets the rest be retried', async () => {
     let app: AppProcess = await startAppProcess(env());
     expect((await http(app.url, 'PUT', '/v1/program', PROGRAM)).status).toBe(201);
-    for (let m = 0; m < MEMBERS; m++) expect((await http(app.url, 'POST', '/v1/members', { memberId: `crash-${m}`, type: 'individual' })).status).toBe(201);
+    for (let m = 0; m < MEMBERS; m++)
+      expect((await http(app.url, 'POST', '/v1/members', { memberId: `crash-${m}`, type: 'individual' })).status).toBe(201);
 
     const acknowledged = new Set<string>();
     const attempted: Array<{ transactionId: string; memberId: string; amountMinor: number; currency: string }> = [];
@@ -50,7 +51,12 @@ describe('crash during a purchase load (SIGKILL)', () => {
     const url = app.url;
     const clients = Array.from({ length: CLIENTS }, async (_, c) => {
       for (let i = 0; !killed; i++) {
-        const body = { transactionId: `crash-tx-${c}-${i}`, memberId: `crash-${(c + i) % MEMBERS}`, amountMinor: 1000 + i, currency: 'EUR' };
+        const body = {
+          transactionId: `crash-tx-${c}-${i}`,
+          memberId: `crash-${(c + i) % MEMBERS}`,
+          amountMinor: 1000 + i,
+          currency: 'EUR',
+        };
         attempted.push(body);
         try {
           const response = await http(url, 'POST', '/v1/purchases', body);

@@ -38,7 +38,12 @@ describe('embedded PostgreSQL stopped and restarted under the app', () => {
     const port = readFileSync(join(pgData, 'postmaster.pid'), 'utf8').split('\n')[3]!.trim();
     pgCtl('stop', '-D', pgData, '-m', 'fast', '-w');
 
-    const write = await http(app.url, 'POST', '/v1/purchases', { transactionId: 'down-tx', memberId: 'down-1', amountMinor: 1000, currency: 'EUR' });
+    const write = await http(app.url, 'POST', '/v1/purchases', {
+      transactionId: 'down-tx',
+      memberId: 'down-1',
+      amountMinor: 1000,
+      currency: 'EUR',
+    });
     expect(write.status).toBe(503);
     expect(write.body.error.code).toMatch(/UNAVAILABLE/);
     const read = await http(app.url, 'GET', '/v1/members/down-1/balance');
@@ -50,7 +55,12 @@ describe('embedded PostgreSQL stopped and restarted under the app', () => {
 
     let retried = { status: 0, body: undefined as any };
     for (let attempt = 0; attempt < 50 && retried.status !== 201; attempt++) {
-      retried = await http(app.url, 'POST', '/v1/purchases', { transactionId: 'down-tx', memberId: 'down-1', amountMinor: 1000, currency: 'EUR' });
+      retried = await http(app.url, 'POST', '/v1/purchases', {
+        transactionId: 'down-tx',
+        memberId: 'down-1',
+        amountMinor: 1000,
+        currency: 'EUR',
+      });
       if (retried.status !== 201) await new Promise((r) => setTimeout(r, 200));
     }
     expect(retried.status).toBe(201);

@@ -9,7 +9,6 @@ import { describeKafka, testBrokers } from './support/kafka-env';
 import { appendMemberEvents, createTopics, isolatedTopicMap, openTestLog, TestLog, TopicReader } from './support/fixtures';
 import { contractHistories, programHistory } from './support/histories';
 
-
 const MESSAGING = resolve(__dirname, '../../libs/messaging');
 const SCHEMA_DIR = join(MESSAGING, 'schemas');
 
@@ -24,7 +23,9 @@ interface AsyncApi {
   };
 }
 
-const schemaTypes = readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')).map((f) => f.replace('.schema.json', ''));
+const schemaTypes = readdirSync(SCHEMA_DIR)
+  .filter((f) => f.endsWith('.schema.json'))
+  .map((f) => f.replace('.schema.json', ''));
 const schemaOf = (type: string) => JSON.parse(readFileSync(join(SCHEMA_DIR, `${type}.schema.json`), 'utf8')) as JsonSchema & object;
 const asyncApi = yaml.load(readFileSync(join(MESSAGING, 'asyncapi.yaml'), 'utf8')) as AsyncApi;
 
@@ -45,7 +46,11 @@ describe('consumer contract documents', () => {
         expect(routeEvent(LOYALTY_TOPIC_MAP, stream, type)).toMatchObject({ topic: channel.address, mapped: true });
       }
     }
-    expect(Object.values(asyncApi.channels).map((c) => c.address).sort()).toEqual(topicsOf(LOYALTY_TOPIC_MAP));
+    expect(
+      Object.values(asyncApi.channels)
+        .map((c) => c.address)
+        .sort(),
+    ).toEqual(topicsOf(LOYALTY_TOPIC_MAP));
   });
 });
 
@@ -61,7 +66,11 @@ describeKafka('consumer contract against messages the relay produced', () => {
     reader = await TopicReader.start(testBrokers(), topicsOf(map));
     await log.store.append(
       'program-default',
-      programHistory().map((e, i) => ({ eventId: deterministicEventId('program-default', 'program-version:1', i), type: e.type, data: { ...e.data } })),
+      programHistory().map((e, i) => ({
+        eventId: deterministicEventId('program-default', 'program-version:1', i),
+        type: e.type,
+        data: { ...e.data },
+      })),
       'no_stream',
     );
     for (const { memberId, events } of contractHistories()) await appendMemberEvents(log, memberId, events, `history:${memberId}`);

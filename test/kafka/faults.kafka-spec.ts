@@ -15,7 +15,11 @@ const REPO = resolve(__dirname, '../..');
 /** Same-instance fold as the example consumer, straight from the log: the figure Kafka consumers must reach. */
 function balancesFromLog(events: readonly RecordedEvent[], topic: string, map: ReturnType<typeof isolatedTopicMap>): Map<string, number> {
   const book = new BalanceBook();
-  const pointsTypes = new Set(Object.entries(map.categories[0]!.topicsByType).filter(([, t]) => t === topic).map(([type]) => type));
+  const pointsTypes = new Set(
+    Object.entries(map.categories[0]!.topicsByType)
+      .filter(([, t]) => t === topic)
+      .map(([type]) => type),
+  );
   for (const e of events) if (pointsTypes.has(e.type)) book.apply({ eventId: e.eventId, type: e.type, data: e.data });
   return new Map(book.all());
 }
@@ -24,7 +28,11 @@ async function appendTraffic(log: TestLog, members: number, rounds: number, star
   for (let round = startRound; round < startRound + rounds; round++) {
     await Promise.all(
       Array.from({ length: members }, (_, m) =>
-        log.store.append(`member-f${m}`, [round % 5 === 4 ? redemption(`f${m}`, `r${round}`, 2) : accrual(`f${m}`, `l${round}`, (round % 7) + 1)], 'any'),
+        log.store.append(
+          `member-f${m}`,
+          [round % 5 === 4 ? redemption(`f${m}`, `r${round}`, 2) : accrual(`f${m}`, `l${round}`, (round % 7) + 1)],
+          'any',
+        ),
       ),
     );
   }
@@ -58,13 +66,21 @@ describeKafka('Kafka relay faults', () => {
 
       await broker.stop();
       await appendTraffic(log, 6, 10, 10);
-      await eventually(() => relay!.status().status === 'failing', 60_000, () => JSON.stringify(relay!.status().lastError));
+      await eventually(
+        () => relay!.status().status === 'failing',
+        60_000,
+        () => JSON.stringify(relay!.status().lastError),
+      );
       const duringOutage = relay.status();
       await appendTraffic(log, 6, 10, 20);
 
       await broker.start();
       const stored = await log.store.readAll({ maxCount: 10_000 });
-      await eventually(() => relay!.status().lastPosition === stored.at(-1)!.position, 90_000, () => JSON.stringify(relay!.status(), (_, v) => (typeof v === 'bigint' ? String(v) : v)));
+      await eventually(
+        () => relay!.status().lastPosition === stored.at(-1)!.position,
+        90_000,
+        () => JSON.stringify(relay!.status(), (_, v) => (typeof v === 'bigint' ? String(v) : v)),
+      );
       expect(relay.status()).toMatchObject({ status: 'running', lastError: undefined, poisonEvents: 0 });
       expect(duringOutage.lastError).toBeDefined();
 
@@ -95,7 +111,9 @@ describeKafka('Kafka relay faults', () => {
     await appendTraffic(log, 5, 8);
     // Hold the next checkpoint write open, so the kill lands after the broker acknowledged and before the commit.
     await log.pool.query(`create schema if not exists ${RELAY_SCHEMA}`);
-    await log.pool.query(`create table ${RELAY_SCHEMA}.checkpoints (name text primary key, position bigint not null, updated_at timestamptz not null default now())`);
+    await log.pool.query(
+      `create table ${RELAY_SCHEMA}.checkpoints (name text primary key, position bigint not null, updated_at timestamptz not null default now())`,
+    );
     await log.pool.query(`
       create function ${RELAY_SCHEMA}.hold_checkpoint() returns trigger language plpgsql as $$
       begin perform pg_sleep(60); return new; end $$;
@@ -103,21 +121,34 @@ describeKafka('Kafka relay faults', () => {
 
     const child = spawnRelay(log.databaseUrl, map.name);
     try {
-      await eventually(async () => {
-        const { rows } = await log.pool.query(`select 1 from pg_stat_activity where datname = current_database() and wait_event = 'PgSleep'`);
-        return rows.length > 0;
-      }, 60_000, () => child.output.join(''));
+      await eventually(
+        async () => {
+          const { rows } = await log.pool.query(
+            `select 1 from pg_stat_activity where datname = current_database() and wait_event = 'PgSleep'`,
+          );
+          return rows.length > 0;
+        },
+        60_000,
+        () => child.output.join(''),
+      );
       child.process.kill('SIGKILL');
       await new Promise((r) => child.process.once('exit', r));
     } finally {
       child.process.kill('SIGKILL');
     }
-    await log.pool.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and wait_event = 'PgSleep'`);
+    await log.pool.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and wait_event = 'PgSleep'`,
+    );
     await log.pool.query(`drop trigger hold on ${RELAY_SCHEMA}.checkpoints`);
     const { rows: before } = await log.pool.query(`select position from ${RELAY_SCHEMA}.checkpoints`);
     expect(before).toEqual([]); // the kill came before any checkpoint: everything sent will be sent again
 
-    const consumer = await startBalanceConsumer({ brokers: testBrokers(), groupId: `balances-${map.name}`, topic: pointsTopic, kafkaLogLevel: logLevel.NOTHING });
+    const consumer = await startBalanceConsumer({
+      brokers: testBrokers(),
+      groupId: `balances-${map.name}`,
+      topic: pointsTopic,
+      kafkaLogLevel: logLevel.NOTHING,
+    });
     const relay = new KafkaRelay({ store: log.store, pool: log.pool, brokers: testBrokers(), topicMap: map });
     try {
       await eventually(() => consumer.book.eventsApplied > 0, 60_000); // the killed relay's sends reached Kafka
@@ -126,7 +157,11 @@ describeKafka('Kafka relay faults', () => {
       const stored = await log.store.readAll({ maxCount: 10_000 });
       const expected = balancesFromLog(stored, pointsTopic, map);
       const pointsEvents = stored.filter((e) => e.type === 'PointsAccrued' || e.type === 'PointsRedeemed').length;
-      await eventually(() => consumer.book.eventsApplied === pointsEvents, 60_000, () => `${consumer.book.eventsApplied}/${pointsEvents}`);
+      await eventually(
+        () => consumer.book.eventsApplied === pointsEvents,
+        60_000,
+        () => `${consumer.book.eventsApplied}/${pointsEvents}`,
+      );
       expect(new Map(consumer.book.all())).toEqual(expected);
       expect(consumer.book.duplicates).toBeGreaterThan(0);
     } finally {

@@ -42,7 +42,11 @@ describeKafka('Kafka relay on a real broker', () => {
     for (let round = 0; round < ROUNDS; round++) {
       await Promise.all(
         Array.from({ length: MEMBERS }, (_, m) =>
-          log.store.append(`member-m${m}`, [round % 4 === 3 ? redemption(`m${m}`, `r${round}`, 1) : accrual(`m${m}`, `l${round}`, round + 1)], 'any'),
+          log.store.append(
+            `member-m${m}`,
+            [round % 4 === 3 ? redemption(`m${m}`, `r${round}`, 1) : accrual(`m${m}`, `l${round}`, round + 1)],
+            'any',
+          ),
         ),
       );
     }
@@ -53,7 +57,9 @@ describeKafka('Kafka relay on a real broker', () => {
     expect(new Set(reader.messages.map((m) => m.headers[HEADERS.eventId]))).toEqual(new Set(stored.map((e) => e.eventId)));
     for (let m = 0; m < MEMBERS; m++) {
       const ofMember = reader.messages.filter((msg) => msg.key === `m${m}`);
-      const pointsRevisions = ofMember.filter((msg) => msg.topic === topicOf(map, 'points')).map((msg) => Number(msg.headers[HEADERS.revision]));
+      const pointsRevisions = ofMember
+        .filter((msg) => msg.topic === topicOf(map, 'points'))
+        .map((msg) => Number(msg.headers[HEADERS.revision]));
       expect(pointsRevisions).toEqual([...pointsRevisions].sort((a, b) => a - b));
       for (const topic of topicsOf(map)) {
         expect(new Set(ofMember.filter((msg) => msg.topic === topic).map((msg) => msg.partition)).size).toBeLessThanOrEqual(1);
@@ -77,7 +83,13 @@ describeKafka('Kafka relay on a real broker', () => {
     await eventually(() => relay.status().lastPosition === last.position, 10_000);
     const { rows } = await log.pool.query(`select position from ${RELAY_SCHEMA}.checkpoints where name = $1`, [map.name]);
     expect(BigInt(rows[0].position)).toBe(last.position);
-    expect(relay.status()).toMatchObject({ status: 'running', producedEvents: expected, internalEvents: 1, poisonEvents: 0, lastError: undefined });
+    expect(relay.status()).toMatchObject({
+      status: 'running',
+      producedEvents: expected,
+      internalEvents: 1,
+      poisonEvents: 0,
+      lastError: undefined,
+    });
   });
 
   it('publishes an event type the map does not know to its category default and reports it', async () => {
@@ -86,7 +98,11 @@ describeKafka('Kafka relay on a real broker', () => {
     const reader = await TopicReader.start(testBrokers(), topicsOf(map));
     readers.push(reader);
     const lines: string[] = [];
-    await log.store.append('member-m1', [{ eventId: randomUUID(), type: 'PointsGifted', data: { memberId: 'm1', points: 5 } }], 'no_stream');
+    await log.store.append(
+      'member-m1',
+      [{ eventId: randomUUID(), type: 'PointsGifted', data: { memberId: 'm1', points: 5 } }],
+      'no_stream',
+    );
     await log.store.append('voucher-v1', [{ eventId: randomUUID(), type: 'VoucherIssued', data: { voucherId: 'v1' } }], 'no_stream');
     const relay = relayFor(map, lines);
     relay.start();

@@ -2,8 +2,18 @@ import fc from 'fast-check';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import {
-  commandKey, decideMember, DEFAULT_SEGMENT_THRESHOLDS, deterministicEventId, DomainError, evolveMember, initialMemberState, MemberCommand, MemberState,
-  memberStreamId, ProgramPolicy, SEGMENT_DEFINITIONS_STREAM_ID,
+  commandKey,
+  decideMember,
+  DEFAULT_SEGMENT_THRESHOLDS,
+  deterministicEventId,
+  DomainError,
+  evolveMember,
+  initialMemberState,
+  MemberCommand,
+  MemberState,
+  memberStreamId,
+  ProgramPolicy,
+  SEGMENT_DEFINITIONS_STREAM_ID,
 } from '@loyalty/domain';
 import { PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
 import { PersonalDataReader, projectBatch, readModelProjections, readModelsDdl } from '@loyalty/read-models';
@@ -20,20 +30,68 @@ const READER: PersonalDataReader = async (_memberId, sealed) => (sealed.startsWi
 
 const window = { startsAt: '2025-02-01T00:00:00.000Z', endsAt: '2026-01-01T00:00:00.000Z' };
 const PROGRAM: ProgramPolicy = policy({
-  experiments: [{ experimentId: 'rate', ...window, variants: [{ name: 'a', weightPercent: 50, pointsPerUnit: 1 }, { name: 'b', weightPercent: 50, pointsPerUnit: 2 }] }],
-  offers: [{ offerId: 'coffee', ...window, multiplierBp: null, bonusPoints: 25, criteria: null, boughtSkus: [], boughtCategories: ['coffee'], pointsBudget: null }],
+  experiments: [
+    {
+      experimentId: 'rate',
+      ...window,
+      variants: [
+        { name: 'a', weightPercent: 50, pointsPerUnit: 1 },
+        { name: 'b', weightPercent: 50, pointsPerUnit: 2 },
+      ],
+    },
+  ],
+  offers: [
+    {
+      offerId: 'coffee',
+      ...window,
+      multiplierBp: null,
+      bonusPoints: 25,
+      criteria: null,
+      boughtSkus: [],
+      boughtCategories: ['coffee'],
+      pointsBudget: null,
+    },
+  ],
 });
 
 /** Admin writes to the segment definitions stream, dropped into the members' histories at generated points. */
 const DEFINITIONS = [
-  { type: 'SegmentDefined', data: { name: 'coffee-spenders', description: 'test', criteria: { type: 'all', of: [{ type: 'bought', categories: ['coffee'], withinDays: 60 }, { type: 'purchaseAmount', minMinor: 50_000 }] } } },
+  {
+    type: 'SegmentDefined',
+    data: {
+      name: 'coffee-spenders',
+      description: 'test',
+      criteria: {
+        type: 'all',
+        of: [
+          { type: 'bought', categories: ['coffee'], withinDays: 60 },
+          { type: 'purchaseAmount', minMinor: 50_000 },
+        ],
+      },
+    },
+  },
   { type: 'SegmentThresholdsChanged', data: { thresholds: { ...DEFAULT_SEGMENT_THRESHOLDS, newMemberDays: 10, loyalMinPurchases: 2 } } },
-  { type: 'SegmentDefined', data: { name: 'anniversary', description: 'test', criteria: { type: 'any', of: [{ type: 'enrolmentAnniversary', withinDays: 100 }, { type: 'lastPurchase', minDaysAgo: 5, maxDaysAgo: 50 }] } } },
+  {
+    type: 'SegmentDefined',
+    data: {
+      name: 'anniversary',
+      description: 'test',
+      criteria: {
+        type: 'any',
+        of: [
+          { type: 'enrolmentAnniversary', withinDays: 100 },
+          { type: 'lastPurchase', minDaysAgo: 5, maxDaysAgo: 50 },
+        ],
+      },
+    },
+  },
   { type: 'SegmentRemoved', data: { name: 'coffee-spenders' } },
 ] as const;
 
 /** Several generated plans joined into one: histories long enough for batches to cut through day changes, refunds and expiries. */
-const longPlan = fc.array(memberPlan, { minLength: 4, maxLength: 8 }).map((plans) => ({ ...plans[0]!, steps: plans.flatMap((p) => p.steps) }));
+const longPlan = fc
+  .array(memberPlan, { minLength: 4, maxLength: 8 })
+  .map((plans) => ({ ...plans[0]!, steps: plans.flatMap((p) => p.steps) }));
 
 const history = fc.record({
   plans: fc.array(longPlan, { minLength: 3, maxLength: 5 }),
@@ -61,7 +119,9 @@ describe('projections applied in batches', () => {
         await db.initialize();
         try {
           await writeHistory(store, h);
-          const [reference, ...others] = await Promise.all(BATCH_SIZES.map(async (size) => ({ size, tables: await project(store, db, size) })));
+          const [reference, ...others] = await Promise.all(
+            BATCH_SIZES.map(async (size) => ({ size, tables: await project(store, db, size) })),
+          );
           expect(Object.keys(reference!.tables).length).toBeGreaterThan(15);
           expect(reference!.tables['ledger_entries']!.length).toBeGreaterThan(0);
           for (const other of others) expect(other).toEqual({ size: other.size, tables: reference!.tables });
@@ -77,13 +137,27 @@ describe('projections applied in batches', () => {
 });
 
 async function writeHistory(store: PostgresEventStore, h: HistoryValue): Promise<void> {
-  await store.append('program-default', [{ eventId: deterministicEventId('program-default', 'v1', 0), type: 'ProgramConfigured', data: { schemaVersion: 1, version: 1, policy: PROGRAM, occurredAt: '2024-12-01T00:00:00.000Z' } }], 'no_stream');
+  await store.append(
+    'program-default',
+    [
+      {
+        eventId: deterministicEventId('program-default', 'v1', 0),
+        type: 'ProgramConfigured',
+        data: { schemaVersion: 1, version: 1, policy: PROGRAM, occurredAt: '2024-12-01T00:00:00.000Z' },
+      },
+    ],
+    'no_stream',
+  );
   const queues = h.plans.map((plan, i) => {
     const memberId = `b-${i}`;
     const commands = commandsOf(plan, memberId).map((c) => withProgram(c, i, h.sealed[i]!));
     const erasedAt = h.erasedAt[i];
     if (erasedAt !== null && erasedAt !== undefined && erasedAt < commands.length) {
-      commands.splice(erasedAt + 1, 0, erase({ memberId, occurredAt: commands[erasedAt]!.occurredAt, receivedAt: RECEIVED_AT, requestHash: `erase-${memberId}` }));
+      commands.splice(
+        erasedAt + 1,
+        0,
+        erase({ memberId, occurredAt: commands[erasedAt]!.occurredAt, receivedAt: RECEIVED_AT, requestHash: `erase-${memberId}` }),
+      );
     }
     return { memberId, commands, state: initialMemberState() as MemberState };
   });
@@ -105,7 +179,11 @@ async function writeHistory(store: PostgresEventStore, h: HistoryValue): Promise
     const streamId = memberStreamId(queue.memberId);
     await store.append(
       streamId,
-      events.map((e, index) => ({ eventId: deterministicEventId(streamId, commandKey(command), index), type: e.type, data: e.data as unknown as Record<string, unknown> })),
+      events.map((e, index) => ({
+        eventId: deterministicEventId(streamId, commandKey(command), index),
+        type: e.type,
+        data: e.data as unknown as Record<string, unknown>,
+      })),
       queue.state.eventCount === 0 ? 'no_stream' : BigInt(queue.state.eventCount - 1),
     );
     queue.state = events.reduce(evolveMember, queue.state);
@@ -114,7 +192,11 @@ async function writeHistory(store: PostgresEventStore, h: HistoryValue): Promise
       if (at !== written) continue;
       const d = DEFINITIONS[i]!;
       const data = { schemaVersion: 1, ...d.data, occurredAt: command.occurredAt };
-      await store.append(SEGMENT_DEFINITIONS_STREAM_ID, [{ eventId: deterministicEventId(SEGMENT_DEFINITIONS_STREAM_ID, `d${definitions++}`, 0), type: d.type, data }], 'any');
+      await store.append(
+        SEGMENT_DEFINITIONS_STREAM_ID,
+        [{ eventId: deterministicEventId(SEGMENT_DEFINITIONS_STREAM_ID, `d${definitions++}`, 0), type: d.type, data }],
+        'any',
+      );
     }
   }
 }
@@ -123,8 +205,12 @@ type HistoryValue = typeof history extends fc.Arbitrary<infer T> ? T : never;
 
 /** The generated commands with this test's program (an experiment and an offer) and, for some members, sealed personal data. */
 function withProgram(command: MemberCommand, member: number, sealed: boolean): MemberCommand {
-  const program = { version: 1, policy: { ...PROGRAM, pendingDays: command.program.policy.pendingDays, expiryMonths: command.program.policy.expiryMonths } };
-  if (command.type === 'EnrolMember' && sealed) return { ...command, program, personalData: JSON.stringify({ name: `n${member}`, birthDate: `19${70 + member}-02-2${member}` }) };
+  const program = {
+    version: 1,
+    policy: { ...PROGRAM, pendingDays: command.program.policy.pendingDays, expiryMonths: command.program.policy.expiryMonths },
+  };
+  if (command.type === 'EnrolMember' && sealed)
+    return { ...command, program, personalData: JSON.stringify({ name: `n${member}`, birthDate: `19${70 + member}-02-2${member}` }) };
   return { ...command, program };
 }
 

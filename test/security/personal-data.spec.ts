@@ -26,7 +26,10 @@ describe('personal data (crypto-shredding)', () => {
   });
 
   const inEventLog = async (text: string) =>
-    Number((await raw.query(`select count(*) from event_store.events where data::text ilike $1 or metadata::text ilike $1`, [`%${text}%`])).rows[0].count);
+    Number(
+      (await raw.query(`select count(*) from event_store.events where data::text ilike $1 or metadata::text ilike $1`, [`%${text}%`]))
+        .rows[0].count,
+    );
 
   it('keeps the event log free of plaintext, serves the profile, and erases it for good', async () => {
     await t.call('POST', '/v1/members', { memberId: 'pii-1', type: 'individual', name: NAME, email: EMAIL, birthDate: BIRTH_DATE });
@@ -56,7 +59,9 @@ describe('personal data (crypto-shredding)', () => {
     expect((await t.call('GET', '/v1/members/pii-1/ledger')).body.entries).toHaveLength(2);
     const liabilityAfter = await t.call('GET', `/v1/audit/liability`, undefined, { key: KEYS.auditor });
     expect(liabilityAfter.body.outstandingPoints).toBe(liabilityBefore.body.outstandingPoints);
-    const erasure = await raw.query(`select event_type from event_store.events where stream_id = 'member-pii-1' order by position desc limit 1`);
+    const erasure = await raw.query(
+      `select event_type from event_store.events where stream_id = 'member-pii-1' order by position desc limit 1`,
+    );
     expect(erasure.rows[0].event_type).toBe('MemberErased');
     for (const secret of [NAME, EMAIL, BIRTH_DATE]) expect(await inEventLog(secret)).toBe(0);
   });

@@ -1,4 +1,13 @@
-import { commandKey, decideMember, deterministicEventId, DomainError, evolveMember, initialMemberState, MemberState, memberStreamId } from '@loyalty/domain';
+import {
+  commandKey,
+  decideMember,
+  deterministicEventId,
+  DomainError,
+  evolveMember,
+  initialMemberState,
+  MemberState,
+  memberStreamId,
+} from '@loyalty/domain';
 import { EventStore } from '@loyalty/event-store';
 import { commandsOf, MemberPlan } from '../../libs/domain/src/testing/arbitrary-history';
 
@@ -8,7 +17,11 @@ import { commandsOf, MemberPlan } from '../../libs/domain/src/testing/arbitrary-
  * expected revision, skip refusals. Returns the member's final state and the
  * position of its last event (-1 when nothing was written).
  */
-export async function appendGeneratedMember(store: EventStore, plan: MemberPlan, memberId: string): Promise<{ state: MemberState; lastPosition: bigint }> {
+export async function appendGeneratedMember(
+  store: EventStore,
+  plan: MemberPlan,
+  memberId: string,
+): Promise<{ state: MemberState; lastPosition: bigint }> {
   let state = initialMemberState();
   let lastPosition = -1n;
   const streamId = memberStreamId(memberId);
@@ -23,7 +36,11 @@ export async function appendGeneratedMember(store: EventStore, plan: MemberPlan,
     if (events.length === 0) continue;
     const appended = await store.append(
       streamId,
-      events.map((e, index) => ({ eventId: deterministicEventId(streamId, commandKey(command), index), type: e.type, data: e.data as unknown as Record<string, unknown> })),
+      events.map((e, index) => ({
+        eventId: deterministicEventId(streamId, commandKey(command), index),
+        type: e.type,
+        data: e.data as unknown as Record<string, unknown>,
+      })),
       state.eventCount === 0 ? 'no_stream' : BigInt(state.eventCount - 1),
     );
     lastPosition = appended.position;

@@ -8,7 +8,12 @@ export const KEYS = { admin: 'test-admin-key', pos: 'test-pos-key', analyst: 'te
 export interface TestLedger {
   readonly ledger: RunningLedger;
   readonly databaseUrl: string;
-  call(method: string, path: string, body?: unknown, options?: { key?: string | null; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: { key?: string | null; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Waits (bounded) until the read models reflect a write; a loaded CI machine can take longer than one `minPosition` wait. */
   caughtUp(position: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -21,7 +26,9 @@ export async function startTestLedger(label: string, env: Record<string, string>
     DATABASE_URL: databaseUrl,
     PORT: '0',
     HOST: '127.0.0.1',
-    API_KEYS: Object.entries(KEYS).map(([role, key]) => `${role}:${key}`).join(','),
+    API_KEYS: Object.entries(KEYS)
+      .map(([role, key]) => `${role}:${key}`)
+      .join(','),
     RATE_LIMIT_PER_SECOND: '0',
     ...env,
   });

@@ -4,7 +4,15 @@ import { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
 import { ConfigError, loadConfig } from '@loyalty/platform';
-import { holdProjectorBatches, logPages, projectBatch, READ_MODEL_SCHEMA, readModelProjections, readModelsDdl, replayInLanes } from '@loyalty/read-models';
+import {
+  holdProjectorBatches,
+  logPages,
+  projectBatch,
+  READ_MODEL_SCHEMA,
+  readModelProjections,
+  readModelsDdl,
+  replayInLanes,
+} from '@loyalty/read-models';
 import { openPersonalDataVault, personalDataReader } from '@loyalty/platform';
 
 /** Events per rebuild batch: ten times the live projector's, as nobody waits on these rows and round trips add up. */
@@ -63,7 +71,9 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     // The rebuilt rows carry personal data only for members whose key still exists.
     const vault = await openPersonalDataVault({ query: (text, values) => db.query(text, values) });
     const projections = readModelProjections(fresh, personalDataReader(vault));
-    const [live] = await db.query(`select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [LEDGER_PROJECTION]).catch(() => []);
+    const [live] = await db
+      .query(`select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [LEDGER_PROJECTION])
+      .catch(() => []);
     const target = live ? BigInt(live.position) : -1n;
     const first = (await options.store.readAll({ maxCount: 1 }))[0]?.position ?? 0n;
     let events = 0;
@@ -107,8 +117,11 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
           `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' order by table_name`,
           [READ_MODEL_SCHEMA],
         );
-        if (tables.length > 0) await runner.query(`lock table ${tables.map((t) => `${READ_MODEL_SCHEMA}.${t.table_name}`).join(', ')} in access exclusive mode`);
-        const [now] = live ? await runner.query(`select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [LEDGER_PROJECTION]) : [];
+        if (tables.length > 0)
+          await runner.query(`lock table ${tables.map((t) => `${READ_MODEL_SCHEMA}.${t.table_name}`).join(', ')} in access exclusive mode`);
+        const [now] = live
+          ? await runner.query(`select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [LEDGER_PROJECTION])
+          : [];
         // The tail written since the replay, under the lock, in the swap's own transaction (so a retry starts it over).
         let tail = position;
         let tailEvents = 0;
@@ -118,7 +131,8 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
           tailEvents += page.length;
           await saveCheckpoint(runner.manager, tail);
         }
-        if (now && (tail ?? -1n) < BigInt(now.position)) throw new Error(`the log read stopped at ${tail} before the live checkpoint ${now.position}`);
+        if (now && (tail ?? -1n) < BigInt(now.position))
+          throw new Error(`the log read stopped at ${tail} before the live checkpoint ${now.position}`);
         if (live) {
           // Other projectors (reactions, ...) keep their place: their checkpoints move with the swap.
           await runner.query(
@@ -163,7 +177,10 @@ export function progressBar(p: RebuildProgress, width = 30): string {
 
 /** infra/sql/analytics-views.sql from the source tree or from dist/. */
 export function analyticsViewsSql(): string | undefined {
-  const candidates = [join(__dirname, '../../../infra/sql/analytics-views.sql'), join(__dirname, '../../../../infra/sql/analytics-views.sql')];
+  const candidates = [
+    join(__dirname, '../../../infra/sql/analytics-views.sql'),
+    join(__dirname, '../../../../infra/sql/analytics-views.sql'),
+  ];
   const found = candidates.find((p) => existsSync(p));
   return found ? readFileSync(found, 'utf8') : undefined;
 }

@@ -11,7 +11,12 @@ import { DailyScheduler } from './jobs/daily-scheduler';
 import { JobsController } from './jobs/jobs.controller';
 import { SettleMembersHandler } from './jobs/settle-members.handler';
 import { MemberPointsController } from './members/member-points.controller';
-import { AdjustPointsHandler, ErasePersonalDataHandler, RecordActionHandler, TransferPointsHandler } from './members/member-points.handlers';
+import {
+  AdjustPointsHandler,
+  ErasePersonalDataHandler,
+  RecordActionHandler,
+  TransferPointsHandler,
+} from './members/member-points.handlers';
 import { RefundPurchaseHandler } from './points/refund-purchase.handler';
 import { ReverseRedemptionHandler } from './points/reverse-redemption.handler';
 import { LedgerReactions } from './reactions/ledger-reactions';
@@ -61,8 +66,21 @@ export class LedgerApiModule {
     return {
       module: LedgerApiModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [ProgramController, MembersController, MemberPointsController, PointsController, JobsController, HealthController, MetricsController, AuditController,
-        SegmentsController, KpisController, ExperimentsController, OffersController, DashboardController],
+      controllers: [
+        ProgramController,
+        MembersController,
+        MemberPointsController,
+        PointsController,
+        JobsController,
+        HealthController,
+        MetricsController,
+        AuditController,
+        SegmentsController,
+        KpisController,
+        ExperimentsController,
+        OffersController,
+        DashboardController,
+      ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: runtime.config },
         { provide: EVENT_STORE, useValue: runtime.store },

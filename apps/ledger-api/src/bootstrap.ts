@@ -6,7 +6,15 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { EventStore, EventStoreDbEventStore, InstrumentedEventStore, PostgresEventStore } from '@loyalty/event-store';
-import { EmbeddedDatabase, JsonLogger, LedgerConfig, LedgerMetrics, openPersonalDataVault, personalDataReader, startEmbeddedPostgres } from '@loyalty/platform';
+import {
+  EmbeddedDatabase,
+  JsonLogger,
+  LedgerConfig,
+  LedgerMetrics,
+  openPersonalDataVault,
+  personalDataReader,
+  startEmbeddedPostgres,
+} from '@loyalty/platform';
 import { installHttpHooks, requestId } from './http/http-hooks';
 import { openReadModels, Projector, READ_MODEL_SCHEMA, readModelProjections } from '@loyalty/read-models';
 import { KafkaRelay } from '@loyalty/messaging';
@@ -76,7 +84,16 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     const relay = config.kafkaBrokers ? startRelay(store, databaseUrl, config.kafkaBrokers, log, closers) : null;
 
     const app = await NestFactory.create<NestFastifyApplication>(
-      LedgerApiModule.register({ config, store, readModels, projector, relay, vault, metrics, clock: options.clock ?? { now: () => new Date() } }),
+      LedgerApiModule.register({
+        config,
+        store,
+        readModels,
+        projector,
+        relay,
+        vault,
+        metrics,
+        clock: options.clock ?? { now: () => new Date() },
+      }),
       new FastifyAdapter({
         bodyLimit: REQUEST_BODY_BYTES_MAX,
         routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX },
@@ -86,7 +103,8 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     );
     app.useGlobalPipes(validationPipe());
     installHttpHooks(app.getHttpAdapter().getInstance(), metrics, jsonLogger);
-    if (config.corsOrigins.length > 0) app.enableCors({ origin: [...config.corsOrigins], allowedHeaders: ['content-type', 'x-api-key', 'x-request-id'] });
+    if (config.corsOrigins.length > 0)
+      app.enableCors({ origin: [...config.corsOrigins], allowedHeaders: ['content-type', 'x-api-key', 'x-request-id'] });
     mountDocs(app);
     await app.listen(config.port, config.host);
     closers.push(['HTTP server and reactions', () => app.close()]);
@@ -98,7 +116,13 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
 }
 
 /** The Kafka relay, hosted here when KAFKA_BROKERS is set; its own pool, as it holds a connection while active. */
-function startRelay(store: EventStore, databaseUrl: string, brokers: readonly string[], log: (line: string) => void, closers: Closers): KafkaRelay {
+function startRelay(
+  store: EventStore,
+  databaseUrl: string,
+  brokers: readonly string[],
+  log: (line: string) => void,
+  closers: Closers,
+): KafkaRelay {
   const pool = new Pool({ connectionString: databaseUrl, max: 3 });
   pool.on('error', (error) => log(`kafka relay: idle connection lost: ${error.message}`));
   closers.push(['kafka relay connections', () => pool.end()]);

@@ -15,7 +15,9 @@ async function main(): Promise<() => Promise<void>> {
     config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : await PostgresEventStore.open(pool);
   const readModels = await openReadModels(config.databaseUrl);
   const vault = await openPersonalDataVault({ query: (text, values) => readModels.query(text, values) });
-  const projector = new Projector(store, readModels, readModelProjections(READ_MODEL_SCHEMA, personalDataReader(vault)), 'ledger', (line) => console.log(line));
+  const projector = new Projector(store, readModels, readModelProjections(READ_MODEL_SCHEMA, personalDataReader(vault)), 'ledger', (line) =>
+    console.log(line),
+  );
   projector.start();
   console.log('projector started (active or standby, see the advisory lock)');
 

@@ -68,7 +68,8 @@ export function ourStore(url: string): Contender {
 /** The pg type parsers Emmett's driver (dumbo) replaces process-wide: int8, json, jsonb. */
 const EMMETT_PARSED_TYPE_IDS = [20, 114, 3802] as const;
 type TypeParsers = ReadonlyMap<number, (value: string) => unknown>;
-const typeParsers = (): TypeParsers => new Map(EMMETT_PARSED_TYPE_IDS.map((id) => [id, types.getTypeParser(id) as (value: string) => unknown]));
+const typeParsers = (): TypeParsers =>
+  new Map(EMMETT_PARSED_TYPE_IDS.map((id) => [id, types.getTypeParser(id) as (value: string) => unknown]));
 const useTypeParsers = (parsers: TypeParsers) => parsers.forEach((parse, id) => types.setTypeParser(id, parse));
 
 /**

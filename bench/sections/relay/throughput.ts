@@ -81,11 +81,30 @@ export async function measureRelayThroughput(options: {
       progress(`relay: round ${r}/${ROUNDS}: raw kafkajs, then the relay`);
       const rawMs = await timeRawProducer(options.brokers, chunks);
       // A checkpoint of its own per round, so each relay publishes the whole log again, to the same topics.
-      const relayMs = await timeRelay(store, pool, options.brokers, { ...map, name: `${map.name}-round-${r}` }, stored.at(-1)!.position, records);
+      const relayMs = await timeRelay(
+        store,
+        pool,
+        options.brokers,
+        { ...map, name: `${map.name}-round-${r}` },
+        stored.at(-1)!.position,
+        records,
+      );
       const [rawEventsPerSecond, relayEventsPerSecond] = [perSecond(records, rawMs), perSecond(records, relayMs)];
-      rounds.push({ rawMs: Math.round(rawMs), rawEventsPerSecond, relayMs: Math.round(relayMs), relayEventsPerSecond, relayShareOfRaw: ratio(relayEventsPerSecond, rawEventsPerSecond) });
+      rounds.push({
+        rawMs: Math.round(rawMs),
+        rawEventsPerSecond,
+        relayMs: Math.round(relayMs),
+        relayEventsPerSecond,
+        relayShareOfRaw: ratio(relayEventsPerSecond, rawEventsPerSecond),
+      });
     }
-    return { events: records, members: seeded.members, bytesPerRecord: Math.round(bytes / records), rawProduceRequests: chunks.length, rounds };
+    return {
+      events: records,
+      members: seeded.members,
+      bytesPerRecord: Math.round(bytes / records),
+      rawProduceRequests: chunks.length,
+      rounds,
+    };
   } finally {
     await store.close();
     await pool.end();
@@ -96,7 +115,7 @@ export const perSecond = (events: number, ms: number) => (ms === 0 ? 0 : Math.ro
 
 async function wholeLog(store: EventStore): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
-  for (let page = await store.readAll({ maxCount: READ_PAGE_SIZE_MAX }); page.length > 0; ) {
+  for (let page = await store.readAll({ maxCount: READ_PAGE_SIZE_MAX }); page.length > 0;) {
     events.push(...page);
     page = await store.readAll({ after: page.at(-1)!.position, maxCount: READ_PAGE_SIZE_MAX });
   }
@@ -148,14 +167,23 @@ async function timeRawProducer(brokers: string[], chunks: readonly Chunk[]): Pro
 }
 
 /** From start(), so the relay's own lock, producer connect and log reads count; until its checkpoint covers the log. */
-async function timeRelay(store: EventStore, pool: Pool, brokers: string[], topicMap: TopicMapDefinition, lastPosition: bigint, records: number): Promise<number> {
+async function timeRelay(
+  store: EventStore,
+  pool: Pool,
+  brokers: string[],
+  topicMap: TopicMapDefinition,
+  lastPosition: bigint,
+  records: number,
+): Promise<number> {
   const relay = new KafkaRelay({ store, pool, brokers, topicMap });
   const started = performance.now();
   relay.start();
   try {
     while (relay.status().lastPosition !== lastPosition) {
       if (performance.now() - started > RELAY_CATCH_UP_TIMEOUT_MS) {
-        throw new Error(`the relay did not checkpoint position ${lastPosition} within ${RELAY_CATCH_UP_TIMEOUT_MS} ms (last error: ${relay.status().lastError ?? 'none'})`);
+        throw new Error(
+          `the relay did not checkpoint position ${lastPosition} within ${RELAY_CATCH_UP_TIMEOUT_MS} ms (last error: ${relay.status().lastError ?? 'none'})`,
+        );
       }
       await sleep(CATCH_UP_POLL_MS);
     }

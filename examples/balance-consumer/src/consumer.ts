@@ -22,7 +22,11 @@ export interface RunningBalanceConsumer {
  */
 export async function startBalanceConsumer(options: BalanceConsumerOptions): Promise<RunningBalanceConsumer> {
   const book = options.book ?? new BalanceBook();
-  const kafka = new Kafka({ clientId: 'balance-consumer-example', brokers: [...options.brokers], logLevel: options.kafkaLogLevel ?? logLevel.ERROR });
+  const kafka = new Kafka({
+    clientId: 'balance-consumer-example',
+    brokers: [...options.brokers],
+    logLevel: options.kafkaLogLevel ?? logLevel.ERROR,
+  });
   const consumer: Consumer = kafka.consumer({ groupId: options.groupId });
   await consumer.connect();
   await consumer.subscribe({ topic: options.topic ?? 'loyalty.points', fromBeginning: options.fromBeginning ?? true });

@@ -22,14 +22,23 @@ export async function auditLiability(store: EventStore, asOfMs: number, options:
   return liabilityReport(fold, utc(asOfMs), options);
 }
 
-export async function auditRollForward(store: EventStore, fromMs: number, toMs: number, options: AuditRunOptions = {}): Promise<RollForwardReport> {
+export async function auditRollForward(
+  store: EventStore,
+  fromMs: number,
+  toMs: number,
+  options: AuditRunOptions = {},
+): Promise<RollForwardReport> {
   if (!(fromMs < toMs)) throw new RangeError('a period needs from before to');
   const fold = await foldLog(store, { asOfMs: toMs, fromMs, untilPosition: options.atPosition ?? null }, options);
   return rollForwardReport(fold, utc(fromMs), utc(toMs), options);
 }
 
 /** The read models' checkpoint decides how far the log is read, so both sides describe the same events. */
-export async function auditReconciliation(store: EventStore, readModels: DataSource, options: FoldLogOptions = {}): Promise<ReconciliationReport> {
+export async function auditReconciliation(
+  store: EventStore,
+  readModels: DataSource,
+  options: FoldLogOptions = {},
+): Promise<ReconciliationReport> {
   const snapshot = await readModelSnapshot(readModels);
   const fold = await foldLog(store, asOfWindow(Number.POSITIVE_INFINITY, snapshot.checkpoint ?? -1n), options);
   return reconciliationReport(fold, snapshot.checkpoint, snapshot.balances);

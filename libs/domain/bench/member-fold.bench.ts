@@ -8,15 +8,40 @@ import { evolveMember, foldMember, initialMemberState, MemberEvent } from '../sr
 function streamOf(purchases: number): MemberEvent[] {
   const start = Date.parse('2025-01-01T00:00:00Z');
   const events: MemberEvent[] = [
-    { type: 'MemberEnrolled', data: { schemaVersion: 1, memberId: 'm', occurredAt: new Date(start).toISOString(), memberType: 'individual', personalData: null, referredBy: null, tier: null, requestHash: 'h' } },
+    {
+      type: 'MemberEnrolled',
+      data: {
+        schemaVersion: 1,
+        memberId: 'm',
+        occurredAt: new Date(start).toISOString(),
+        memberType: 'individual',
+        personalData: null,
+        referredBy: null,
+        tier: null,
+        requestHash: 'h',
+      },
+    },
   ];
   for (let i = 0; i < purchases; i++) {
     const occurredAt = new Date(start + i * 60_000).toISOString();
     const base = { schemaVersion: 1, memberId: 'm', occurredAt };
-    events.push({ type: 'PurchaseRecorded', data: { ...base, transactionId: `t${i}`, amountMinor: 1000, currency: 'EUR', items: [], storeId: null, requestHash: `h${i}` } });
+    events.push({
+      type: 'PurchaseRecorded',
+      data: { ...base, transactionId: `t${i}`, amountMinor: 1000, currency: 'EUR', items: [], storeId: null, requestHash: `h${i}` },
+    });
     events.push({
       type: 'PointsAccrued',
-      data: { ...base, lotId: `purchase:t${i}`, points: 10, source: 'purchase', reference: `t${i}`, programVersion: 1, ruleIds: ['base'], pendingUntil: null, expiresAt: null },
+      data: {
+        ...base,
+        lotId: `purchase:t${i}`,
+        points: 10,
+        source: 'purchase',
+        reference: `t${i}`,
+        programVersion: 1,
+        ruleIds: ['base'],
+        pendingUntil: null,
+        expiresAt: null,
+      },
     });
   }
   return events;

@@ -36,9 +36,7 @@ export interface AppendResult {
 }
 
 /** EventStoreDB filters on stream names or on event types, never both at once. */
-export type EventFilter =
-  | { readonly streamNamePrefixes: readonly string[] }
-  | { readonly eventTypes: readonly string[] };
+export type EventFilter = { readonly streamNamePrefixes: readonly string[] } | { readonly eventTypes: readonly string[] };
 
 export interface ReadStreamOptions {
   /** Inclusive. Defaults to the start (forwards) or the end (backwards). */
@@ -66,11 +64,7 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
 }
 
 export interface EventStore {
-  append(
-    streamId: string,
-    events: readonly EventToAppend[],
-    expectedRevision: ExpectedRevision,
-  ): Promise<AppendResult>;
+  append(streamId: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /** A missing stream reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** One page of user events in global order (system events are never returned). */

@@ -39,7 +39,11 @@ describe('runCommand with a known history', () => {
   });
 
   it('decides again on the real history when the guess was stale, and appends at the right revision', async () => {
-    await store.append('known-stale', [{ eventId: '00000000-0000-4000-8000-00000000aaaa', type: 'Counted', data: { seen: 0 } }], 'no_stream');
+    await store.append(
+      'known-stale',
+      [{ eventId: '00000000-0000-4000-8000-00000000aaaa', type: 'Counted', data: { seen: 0 } }],
+      'no_stream',
+    );
     const outcome = await runCommand(store, countTo('known-stale', 2), []);
     expect(outcome.appended).toBe(true);
     expect(reads).toBe(1);

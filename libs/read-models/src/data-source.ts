@@ -17,7 +17,13 @@ import { offersProjectionIn } from './offers/offers.projection';
 const MIGRATION_LOCK_KEY = 7_310_002;
 
 /** Every read-model table, in a given schema (a rebuild fills a fresh schema with the same DDL). */
-export const readModelsDdl = (schema: string): string[] => [readModelDdl(schema), segmentsDdl(schema), kpisDdl(schema), experimentsDdl(schema), offersDdl(schema)];
+export const readModelsDdl = (schema: string): string[] => [
+  readModelDdl(schema),
+  segmentsDdl(schema),
+  kpisDdl(schema),
+  experimentsDdl(schema),
+  offersDdl(schema),
+];
 
 /**
  * Every projection the ledger projector runs, writing into a given schema;

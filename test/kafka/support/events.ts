@@ -14,7 +14,16 @@ export function enrolment(memberId: string): EventToAppend {
   return {
     eventId: id(memberId, `enrolment:${memberId}`),
     type: 'MemberEnrolled',
-    data: { schemaVersion: 1, memberId, occurredAt: AT, memberType: 'individual', personalData: null, referredBy: null, tier: null, requestHash: 'h' },
+    data: {
+      schemaVersion: 1,
+      memberId,
+      occurredAt: AT,
+      memberType: 'individual',
+      personalData: null,
+      referredBy: null,
+      tier: null,
+      requestHash: 'h',
+    },
   };
 }
 

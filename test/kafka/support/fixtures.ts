@@ -58,7 +58,11 @@ export function topicOf(map: TopicMapDefinition, concern: string): string {
 }
 
 /** Creates the map's topics up front so readers can subscribe before the relay's first send. */
-export async function createTopics(brokers: string[], map: TopicMapDefinition, configEntries: Array<{ name: string; value: string }> = []): Promise<void> {
+export async function createTopics(
+  brokers: string[],
+  map: TopicMapDefinition,
+  configEntries: Array<{ name: string; value: string }> = [],
+): Promise<void> {
   const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
@@ -72,7 +76,12 @@ export async function createTopics(brokers: string[], map: TopicMapDefinition, c
 }
 
 /** Member events as the ledger writes them: deterministic ids, one append per command. */
-export async function appendMemberEvents(log: TestLog, memberId: string, events: readonly MemberEvent[], commandKey: string): Promise<void> {
+export async function appendMemberEvents(
+  log: TestLog,
+  memberId: string,
+  events: readonly MemberEvent[],
+  commandKey: string,
+): Promise<void> {
   const streamId = memberStreamId(memberId);
   const toAppend: EventToAppend[] = events.map((e, i) => ({
     eventId: deterministicEventId(streamId, commandKey, i),
@@ -96,16 +105,25 @@ export class TopicReader {
   private constructor(private readonly consumer: ReturnType<Kafka['consumer']>) {}
 
   static async start(brokers: string[], topics: string[]): Promise<TopicReader> {
-    const consumer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `reader-${randomUUID()}`, retry: { retries: 20 } });
+    const consumer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).consumer({
+      groupId: `reader-${randomUUID()}`,
+      retry: { retries: 20 },
+    });
     const reader = new TopicReader(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ topic, partition, message }) => void reader.messages.push(received(topic, partition, message)) });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => void reader.messages.push(received(topic, partition, message)),
+    });
     return reader;
   }
 
   async waitFor(predicate: (messages: readonly ReceivedMessage[]) => boolean, timeoutMs = 60_000): Promise<void> {
-    await eventually(() => predicate(this.messages), timeoutMs, () => `${this.messages.length} messages received`);
+    await eventually(
+      () => predicate(this.messages),
+      timeoutMs,
+      () => `${this.messages.length} messages received`,
+    );
   }
 
   stop(): Promise<void> {
@@ -116,12 +134,22 @@ export class TopicReader {
 function received(topic: string, partition: number, message: KafkaMessage): ReceivedMessage {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-  return { topic, partition, key: message.key?.toString() ?? '', headers, value: JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown> };
+  return {
+    topic,
+    partition,
+    key: message.key?.toString() ?? '',
+    headers,
+    value: JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>,
+  };
 }
 
 const POLL_MS = 100;
 
-export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string = () => ''): Promise<void> {
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  describe: () => string = () => '',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms (${describe()})`);

@@ -1,5 +1,18 @@
 import { decideProgram, MemberEvent, ProgramConfigured } from '@loyalty/domain';
-import { adjust, enrol, erase, historyOf, purchase, receive, redeem, refund, reverse, settle, transfer, action } from '../../../libs/domain/src/testing/member-commands';
+import {
+  adjust,
+  enrol,
+  erase,
+  historyOf,
+  purchase,
+  receive,
+  redeem,
+  refund,
+  reverse,
+  settle,
+  transfer,
+  action,
+} from '../../../libs/domain/src/testing/member-commands';
 import { policy, programInForce, T0 } from '../../../libs/domain/src/testing/fixtures';
 
 /**
@@ -11,7 +24,12 @@ export function contractHistories(): Array<{ memberId: string; events: MemberEve
   const pending = { program: programInForce({ pendingDays: 14 }) };
   const m1 = historyOf(
     enrol({ memberId: 'c1' }),
-    purchase({ memberId: 'c1', transactionId: 'tx1', amountMinor: 150_000, items: [{ sku: 'beans', category: 'coffee', quantity: 2, unitPriceMinor: 1000 }] }),
+    purchase({
+      memberId: 'c1',
+      transactionId: 'tx1',
+      amountMinor: 150_000,
+      items: [{ sku: 'beans', category: 'coffee', quantity: 2, unitPriceMinor: 1000 }],
+    }),
     action({ memberId: 'c1', actionId: 'a1' }),
     redeem({ memberId: 'c1', redemptionId: 'r1', points: 50 }),
     reverse({ memberId: 'c1', redemptionId: 'r1' }),
@@ -43,5 +61,8 @@ export function contractHistories(): Array<{ memberId: string; events: MemberEve
 }
 
 export function programHistory(): ProgramConfigured[] {
-  return decideProgram({ type: 'ConfigureProgram', policy: policy(), occurredAt: T0 }, { version: 0, policy: undefined, configuredAt: undefined });
+  return decideProgram(
+    { type: 'ConfigureProgram', policy: policy(), occurredAt: T0 },
+    { version: 0, policy: undefined, configuredAt: undefined },
+  );
 }

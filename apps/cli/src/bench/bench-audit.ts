@@ -51,7 +51,10 @@ const stderr = (line: string) => process.stderr.write(`${line}\n`);
  * retains. Same members with 5x the events shows memory follows members.
  */
 export async function benchAuditCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { 'fold-only': { type: 'string' }, sizes: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'fold-only': { type: 'string' }, sizes: { type: 'string' }, out: { type: 'string' } },
+  });
   if (values['fold-only']) return void process.stdout.write(`${JSON.stringify(await measureFold(values['fold-only']))}\n`);
 
   const sizes = (values.sizes ?? DEFAULT_SIZES).split(',').map((s) => s.split(':').map(Number) as [number, number]);
@@ -68,7 +71,9 @@ export async function benchAuditCommand(argv: string[]): Promise<void> {
       const started = Date.now();
       const seeded = await seedLog(store, { events, members, seed: i + 1 });
       const seedSeconds = (Date.now() - started) / 1000;
-      stderr(`bench: seeded ${seeded.events} events / ${seeded.members} members in ${seedSeconds.toFixed(1)} s (${Math.round(seeded.events / seedSeconds)} events/s)`);
+      stderr(
+        `bench: seeded ${seeded.events} events / ${seeded.members} members in ${seedSeconds.toFixed(1)} s (${Math.round(seeded.events / seedSeconds)} events/s)`,
+      );
       // A bulk load leaves the planner without statistics, and then readAll pages sort the whole table each time.
       await pool.query(`analyze ${EVENT_STORE_SCHEMA}.events`);
       await store.close();
@@ -142,7 +147,8 @@ async function measureFold(url: string): Promise<FoldFigures> {
       seconds,
       eventsPerSecond: Math.round(fold.eventsRead / seconds),
       nodeCpuMicrosPerEvent: microsPerEvent((nodeCpu.user + nodeCpu.system) / 1e6),
-      postgresCpuMicrosPerEvent: postgresCpuBefore === null || postgresCpuAfter === null ? null : microsPerEvent(postgresCpuAfter - postgresCpuBefore),
+      postgresCpuMicrosPerEvent:
+        postgresCpuBefore === null || postgresCpuAfter === null ? null : microsPerEvent(postgresCpuAfter - postgresCpuBefore),
       reducerEventsPerSecond: reducer.eventsPerSecond,
       peakRssMb: mb(peakRss),
       peakHeapUsedMb: mb(peakHeap),
@@ -163,7 +169,9 @@ async function measureFold(url: string): Promise<FoldFigures> {
  * read while its connections are still open.
  */
 async function postgresCpuSeconds(pool: Pool): Promise<number | null> {
-  const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [FOLD_APPLICATION_NAME]);
+  const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [
+    FOLD_APPLICATION_NAME,
+  ]);
   try {
     let ticks = 0;
     for (const { pid } of rows) {

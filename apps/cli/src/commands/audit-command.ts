@@ -44,9 +44,16 @@ export async function auditCommand(argv: string[]): Promise<void> {
     args: argv,
     allowPositionals: true,
     options: {
-      'as-of': { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, 'at-position': { type: 'string' },
-      'by-member': { type: 'boolean' }, out: { type: 'string' }, format: { type: 'string' },
-      events: { type: 'string' }, members: { type: 'string' }, seed: { type: 'string' },
+      'as-of': { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'at-position': { type: 'string' },
+      'by-member': { type: 'boolean' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      events: { type: 'string' },
+      members: { type: 'string' },
+      seed: { type: 'string' },
     },
   });
   const [command] = positionals;
@@ -54,11 +61,13 @@ export async function auditCommand(argv: string[]): Promise<void> {
   const nowMs = Date.now();
   const format = values.format ?? (values.out?.endsWith('.csv') ? 'csv' : 'json');
   if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
-  const atPosition = values['at-position'] === undefined ? undefined : /^\d{1,20}$/.test(values['at-position']) ? BigInt(values['at-position']) : undefined;
+  const atPosition =
+    values['at-position'] === undefined ? undefined : /^\d{1,20}$/.test(values['at-position']) ? BigInt(values['at-position']) : undefined;
   if (values['at-position'] !== undefined && atPosition === undefined) throw new UsageError('--at-position must be a log position');
   // Validate every argument before starting a database.
   const asOfMs = command === 'liability' ? instant('as-of', values['as-of'], nowMs) : 0;
-  const period = command === 'roll-forward' ? { from: instant('from', values.from, nowMs), to: instant('to', values.to, nowMs) } : undefined;
+  const period =
+    command === 'roll-forward' ? { from: instant('from', values.from, nowMs), to: instant('to', values.to, nowMs) } : undefined;
   if (period && period.from >= period.to) throw new UsageError('--from must be before --to');
 
   const storage = await openStorage(loadConfig(), stderr);
@@ -69,12 +78,18 @@ export async function auditCommand(argv: string[]): Promise<void> {
       const events = count('events', values.events, 1_000_000);
       const started = Date.now();
       const result = await seedLog(storage.store, {
-        events, members: count('members', values.members, 20_000), seed: count('seed', values.seed, 1),
-        onProgress: (written) => { if (written % 100_000 < 100) stderr(`seed: ${written} events`); },
+        events,
+        members: count('members', values.members, 20_000),
+        seed: count('seed', values.seed, 1),
+        onProgress: (written) => {
+          if (written % 100_000 < 100) stderr(`seed: ${written} events`);
+        },
       });
       await storage.analyze();
       const seconds = (Date.now() - started) / 1000;
-      stderr(`seed: ${result.events} events, ${result.members} members in ${seconds.toFixed(1)} s (${Math.round(result.events / seconds)} events/s)`);
+      stderr(
+        `seed: ${result.events} events, ${result.members} members in ${seconds.toFixed(1)} s (${Math.round(result.events / seconds)} events/s)`,
+      );
       report = { events: result.events, members: result.members, lastPosition: result.lastPosition.toString() };
     } else if (command === 'liability') {
       report = await auditLiability(storage.store, asOfMs, options);

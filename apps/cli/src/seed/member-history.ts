@@ -1,6 +1,16 @@
 import {
-  availablePoints, commandKey, decideMember, deterministicEventId, DomainError, evolveMember, initialMemberState, MemberCommand, MemberEvent,
-  MemberState, memberStreamId, ProgramInForce,
+  availablePoints,
+  commandKey,
+  decideMember,
+  deterministicEventId,
+  DomainError,
+  evolveMember,
+  initialMemberState,
+  MemberCommand,
+  MemberEvent,
+  MemberState,
+  memberStreamId,
+  ProgramInForce,
 } from '@loyalty/domain';
 import { EventToAppend } from '@loyalty/event-store';
 import { between } from './random';
@@ -35,7 +45,13 @@ export function memberHistory(memberId: string, eventsWanted: number, random: ()
 
   const run = (make: (base: Base) => MemberCommand) => {
     const iso = new Date(atMs).toISOString();
-    const base: Base = { memberId, occurredAt: iso, receivedAt: iso, requestHash: `seed-${memberId}-${n}`, program: timeline.programAt(atMs) };
+    const base: Base = {
+      memberId,
+      occurredAt: iso,
+      receivedAt: iso,
+      requestHash: `seed-${memberId}-${n}`,
+      program: timeline.programAt(atMs),
+    };
     const command = make(base);
     n += 1;
     let events: MemberEvent[];
@@ -46,7 +62,9 @@ export function memberHistory(memberId: string, eventsWanted: number, random: ()
       throw error;
     }
     const key = commandKey(command);
-    events.forEach((e, i) => out.push({ eventId: deterministicEventId(streamId, key, i), type: e.type, data: e.data as unknown as Record<string, unknown> }));
+    events.forEach((e, i) =>
+      out.push({ eventId: deterministicEventId(streamId, key, i), type: e.type, data: e.data as unknown as Record<string, unknown> }),
+    );
     state = events.reduce(evolveMember, state);
   };
 
@@ -75,16 +93,35 @@ export function memberHistory(memberId: string, eventsWanted: number, random: ()
       const available = availablePoints(state);
       if (available < 100) continue;
       redemptions.push(id);
-      run((b) => ({ ...b, type: 'RedeemPoints', redemptionId: id, points: between(random, 100, Math.min(available, 1000)), rewardId: null }));
+      run((b) => ({
+        ...b,
+        type: 'RedeemPoints',
+        redemptionId: id,
+        points: between(random, 100, Math.min(available, 1000)),
+        rewardId: null,
+      }));
     } else if (roll < 0.87 && purchases.length > 0) {
       const target = purchases[between(random, Math.max(0, purchases.length - 5), purchases.length - 1)]!;
-      run((b) => ({ ...b, type: 'RefundPurchase', transactionId: target.id, refundId: id, amountMinor: Math.max(1, Math.floor(target.amountMinor / between(random, 1, 4))) }));
+      run((b) => ({
+        ...b,
+        type: 'RefundPurchase',
+        transactionId: target.id,
+        refundId: id,
+        amountMinor: Math.max(1, Math.floor(target.amountMinor / between(random, 1, 4))),
+      }));
     } else if (roll < 0.89 && redemptions.length > 0) {
       run((b) => ({ ...b, type: 'ReverseRedemption', redemptionId: redemptions[redemptions.length - 1]! }));
     } else if (roll < 0.98) {
       run((b) => ({ ...b, type: 'RecordAction', actionId: id, actionType: random() < 0.5 ? 'review' : 'survey' }));
     } else {
-      run((b) => ({ ...b, type: 'AdjustPoints', adjustmentId: id, points: between(random, -50, 200) || 1, reason: 'service recovery', actor: 'seed' }));
+      run((b) => ({
+        ...b,
+        type: 'AdjustPoints',
+        adjustmentId: id,
+        points: between(random, -50, 200) || 1,
+        reason: 'service recovery',
+        actor: 'seed',
+      }));
     }
   }
   return out;

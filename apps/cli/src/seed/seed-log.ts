@@ -18,8 +18,14 @@ const POLICY: ProgramPolicy = {
   currency: 'EUR',
   pointValueMinor: 1,
   earning: {
-    pointsPerUnit: 1, unitMinor: 100, categoryMultipliersBp: { coffee: 20_000 }, welcomeBonus: 100, birthdayBonus: 200,
-    referralBonus: { referrer: 300, referee: 100 }, actionBonuses: { review: 50, survey: 30 }, actionCaps: {},
+    pointsPerUnit: 1,
+    unitMinor: 100,
+    categoryMultipliersBp: { coffee: 20_000 },
+    welcomeBonus: 100,
+    birthdayBonus: 200,
+    referralBonus: { referrer: 300, referee: 100 },
+    actionBonuses: { review: 50, survey: 30 },
+    actionCaps: {},
   },
   pendingDays: 14,
   expiryMonths: 12,
@@ -60,7 +66,11 @@ export async function seedLog(store: EventStore, options: SeedOptions): Promise<
     members += 1;
     const job = (async () => {
       for (let from = 0; from < events.length; from += APPEND_EVENTS_MAX) {
-        const result = await store.append(`member-${memberId}`, events.slice(from, from + APPEND_EVENTS_MAX), from === 0 ? 'no_stream' : BigInt(from - 1));
+        const result = await store.append(
+          `member-${memberId}`,
+          events.slice(from, from + APPEND_EVENTS_MAX),
+          from === 0 ? 'no_stream' : BigInt(from - 1),
+        );
         if (result.position > lastPosition) lastPosition = result.position;
       }
     })();
@@ -82,7 +92,11 @@ async function configureProgram(store: EventStore): Promise<ProgramInForce[]> {
   ];
   for (const [i, c] of configure.entries()) {
     const events = decideProgram({ type: 'ConfigureProgram', ...c }, state);
-    await store.append(PROGRAM_STREAM, events.map((e) => ({ eventId: seedProgramEventId(i), type: e.type, data: e.data as unknown as Record<string, unknown> })), i === 0 ? 'no_stream' : BigInt(i - 1));
+    await store.append(
+      PROGRAM_STREAM,
+      events.map((e) => ({ eventId: seedProgramEventId(i), type: e.type, data: e.data as unknown as Record<string, unknown> })),
+      i === 0 ? 'no_stream' : BigInt(i - 1),
+    );
     state = events.reduce(evolveProgram, state);
     versions.push({ version: state.version, policy: state.policy! });
   }

@@ -30,7 +30,13 @@ export class AnalyticsQueries {
     );
     const [settings] = await this.db.query(`select thresholds from ${S}.segment_settings where id = 1`);
     return {
-      segments: rows.map((r) => ({ name: r.name, kind: r.kind, description: r.description, definition: r.criteria, memberCount: Number(r.members) })),
+      segments: rows.map((r) => ({
+        name: r.name,
+        kind: r.kind,
+        description: r.description,
+        definition: r.criteria,
+        memberCount: Number(r.members),
+      })),
       thresholds: settings?.thresholds ?? null,
     };
   }

@@ -23,7 +23,7 @@ export function bucketStarts(from: string, to: string, granularity: Granularity)
   if (granularity === 'month') start.setUTCDate(1);
   const end = Date.parse(`${to}T00:00:00Z`);
   const starts: string[] = [];
-  for (const d = start; d.getTime() < end; ) {
+  for (const d = start; d.getTime() < end;) {
     starts.push(d.toISOString().slice(0, 10));
     if (starts.length > KPI_BUCKETS_MAX) throw new ApiError(400, 'RANGE_TOO_LARGE', `at most ${KPI_BUCKETS_MAX} buckets per request`);
     if (granularity === 'day') d.setUTCDate(d.getUTCDate() + 1);
@@ -64,7 +64,11 @@ export class KpiQueries {
     if (!GRANULARITIES.includes(granularity)) throw new ApiError(400, 'INVALID_GRANULARITY', 'granularity must be day, week or month');
     const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + MS_PER_DAY).toISOString().slice(0, 10);
     const to = parseDay(toParam, 'to', tomorrow);
-    const from = parseDay(fromParam, 'from', new Date(Date.parse(`${to}T00:00:00Z`) - KPI_DEFAULT_RANGE_DAYS * MS_PER_DAY).toISOString().slice(0, 10));
+    const from = parseDay(
+      fromParam,
+      'from',
+      new Date(Date.parse(`${to}T00:00:00Z`) - KPI_DEFAULT_RANGE_DAYS * MS_PER_DAY).toISOString().slice(0, 10),
+    );
     if (from >= to) throw new ApiError(400, 'INVALID_RANGE', 'from must be before to');
     const starts = bucketStarts(from, to, granularity);
     const rangeStart = starts[0] ?? from;

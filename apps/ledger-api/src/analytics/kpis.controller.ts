@@ -24,7 +24,12 @@ export class KpisController {
   @ApiQuery({ name: 'to', required: false, example: '2026-02-01' })
   @ApiQuery({ name: 'granularity', required: false, enum: ['day', 'week', 'month'] })
   @ApiQuery({ name: 'minPosition', required: false })
-  async get(@Query('from') from?: string, @Query('to') to?: string, @Query('granularity') granularity?: string, @Query('minPosition') minPosition?: string) {
+  async get(
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('granularity') granularity?: string,
+    @Query('minPosition') minPosition?: string,
+  ) {
     await this.consistency.atLeast(minPosition);
     const asOfPosition = await this.analytics.asOfPosition();
     return { ...(await this.kpis.kpis(from, to, granularity, this.clock.nowIso().slice(0, 10))), asOfPosition };

@@ -33,7 +33,11 @@ export class SegmentsController {
   @Put('thresholds')
   @Roles('admin')
   async thresholds(@Body() body: SegmentThresholdsDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const result = await this.definitions.execute({ type: 'ChangeSegmentThresholds', thresholds: body.thresholds, occurredAt: this.clock.nowIso() });
+    const result = await this.definitions.execute({
+      type: 'ChangeSegmentThresholds',
+      thresholds: body.thresholds,
+      occurredAt: this.clock.nowIso(),
+    });
     void reply.status(result.changed ? 201 : 200);
     return { position: result.position };
   }
@@ -58,7 +62,13 @@ export class SegmentsController {
   @Put(':name')
   @Roles('admin')
   async define(@Param('name', ClientIdPipe) name: string, @Body() body: DefineSegmentDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const result = await this.definitions.execute({ type: 'DefineSegment', name, description: body.description ?? '', criteria: body.criteria, occurredAt: this.clock.nowIso() });
+    const result = await this.definitions.execute({
+      type: 'DefineSegment',
+      name,
+      description: body.description ?? '',
+      criteria: body.criteria,
+      occurredAt: this.clock.nowIso(),
+    });
     void reply.status(result.changed ? 201 : 200);
     return { name, position: result.position };
   }

@@ -15,8 +15,15 @@ export class DefineSegmentDto {
   description?: string;
 
   @ApiProperty({
-    example: { type: 'all', of: [{ type: 'bought', categories: ['coffee'], withinDays: 90 }, { type: 'purchaseAmount', minMinor: 10000 }] },
-    description: 'Criteria tree: all/any of purchaseCount, purchaseAmount, averageBasket, lastPurchase, noPurchaseFor, bought, store, tier, memberType, enrolled, enrolmentAnniversary, lastRedemption, age, rfm (docs/analytics.md)',
+    example: {
+      type: 'all',
+      of: [
+        { type: 'bought', categories: ['coffee'], withinDays: 90 },
+        { type: 'purchaseAmount', minMinor: 10000 },
+      ],
+    },
+    description:
+      'Criteria tree: all/any of purchaseCount, purchaseAmount, averageBasket, lastPurchase, noPurchaseFor, bought, store, tier, memberType, enrolled, enrolmentAnniversary, lastRedemption, age, rfm (docs/analytics.md)',
   })
   @IsObject()
   criteria!: Record<string, unknown>;

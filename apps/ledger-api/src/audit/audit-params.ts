@@ -18,7 +18,8 @@ export function instantParam(name: string, raw: string | undefined, nowMs: numbe
 
 export function positionParam(raw: string | undefined): bigint | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (!POSITION_PATTERN.test(raw)) throw new ApiError(400, 'INVALID_POSITION', 'atPosition must be a log position (digits)', { value: raw });
+  if (!POSITION_PATTERN.test(raw))
+    throw new ApiError(400, 'INVALID_POSITION', 'atPosition must be a log position (digits)', { value: raw });
   return BigInt(raw);
 }
 

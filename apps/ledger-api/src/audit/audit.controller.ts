@@ -28,7 +28,11 @@ export class AuditController {
   ) {}
 
   @Get('liability')
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 with offset; default now; never in the future. Events dated at asOf count.' })
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    description: 'ISO 8601 with offset; default now; never in the future. Events dated at asOf count.',
+  })
   @ApiQuery({ name: 'atPosition', required: false, description: 'Read the log only up to this position (reproduces an earlier report)' })
   @ApiQuery({ name: 'byMember', required: false, description: 'true: one balance per member' })
   async liability(

@@ -42,7 +42,10 @@ export class ExperimentsController {
   async results(@Param('experimentId', ClientIdPipe) experimentId: string, @Query('minPosition') minPosition?: string) {
     await this.consistency.atLeast(minPosition);
     const asOfPosition = await this.analytics.asOfPosition();
-    const [definition] = await this.db.query(`select starts_at, ends_at, variants from ${S}.experiment_definitions where experiment_id = $1`, [experimentId]);
+    const [definition] = await this.db.query(
+      `select starts_at, ends_at, variants from ${S}.experiment_definitions where experiment_id = $1`,
+      [experimentId],
+    );
     if (!definition) throw new ApiError(404, 'EXPERIMENT_NOT_FOUND', `no experiment ${experimentId}`, { experimentId });
     const rows: VariantRow[] = await this.db.query(
       `select variant, count(*) members, count(*) filter (where purchases > 0) buyers, count(*) filter (where purchases >= 2) repeaters,
@@ -50,7 +53,9 @@ export class ExperimentsController {
        from ${S}.experiment_members where experiment_id = $1 group by variant`,
       [experimentId],
     );
-    const [value] = await this.db.query(`select point_value_minor from ${S}.kpi_point_values order by effective_at desc, position desc limit 1`);
+    const [value] = await this.db.query(
+      `select point_value_minor from ${S}.kpi_point_values order by effective_at desc, position desc limit 1`,
+    );
     const pointValueMinor = Number(value?.point_value_minor ?? 0);
     const byName = new Map(rows.map((r) => [r.variant, r]));
     const variants = (definition.variants as Array<{ name: string; weightPercent: number; pointsPerUnit: number }>).map((v) => {

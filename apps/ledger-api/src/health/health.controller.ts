@@ -30,10 +30,7 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
-    const [store, database] = await Promise.all([
-      probe(() => this.store.ping()),
-      probe(() => this.db.query('select 1')),
-    ]);
+    const [store, database] = await Promise.all([probe(() => this.store.ping()), probe(() => this.db.query('select 1'))]);
     const projector = this.projector?.status();
     const lagEvents = projector && store === 'up' ? await eventsBehind(this.store, projector.position).catch(() => LAG_COUNT_CAP) : null;
     const projectorOk = !projector || (projector.status === 'running' && (lagEvents ?? 0) < READY_LAG_EVENTS_MAX);

@@ -49,7 +49,13 @@ export class ApiKeyGuard implements CanActivate {
     if (!match) throw new ApiError(401, 'UNAUTHENTICATED', 'unknown API key');
     const retryAfterSeconds = this.limiter.take(match.digest.toString('hex'), Date.now());
     if (retryAfterSeconds !== undefined) {
-      throw new ApiError(429, 'RATE_LIMITED', 'too many requests for this API key', { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
+      throw new ApiError(
+        429,
+        'RATE_LIMITED',
+        'too many requests for this API key',
+        { retryAfterSeconds },
+        { 'retry-after': String(retryAfterSeconds) },
+      );
     }
     const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? ['admin'];
     if (!allowed.includes(match.role)) {

@@ -21,7 +21,7 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body, headers } = this.describe(exception);
-    if (status === 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    if (status === 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
     void reply.status(status).send(body);
   }
@@ -40,7 +40,10 @@ export class ErrorFilter implements ExceptionFilter {
       return { ...this.error(503, exception.code, 'the event store is unavailable; retry later', {}), headers: { 'retry-after': '1' } };
     }
     if (isDatabaseUnavailable(exception)) {
-      return { ...this.error(503, 'DATABASE_UNAVAILABLE', 'the database is unavailable; retry later', {}), headers: { 'retry-after': '1' } };
+      return {
+        ...this.error(503, 'DATABASE_UNAVAILABLE', 'the database is unavailable; retry later', {}),
+        headers: { 'retry-after': '1' },
+      };
     }
     if (exception instanceof HttpException) {
       const { code, message } = httpCode(exception);
@@ -84,10 +87,20 @@ function httpCode(exception: HttpException): { code: string; message: string } {
  * connection failures (class 08), or a pool that cannot connect.
  */
 function isDatabaseUnavailable(exception: unknown): boolean {
-  for (let e = exception as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+  for (
+    let e = exception as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 4;
+    depth++
+  ) {
     const code = typeof e.code === 'string' ? e.code : '';
     if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[123]|08\d{3})$/.test(code)) return true;
-    if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)|timeout exceeded when trying to connect/.test(e.message)) return true;
+    if (
+      typeof e.message === 'string' &&
+      /Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)|timeout exceeded when trying to connect/.test(
+        e.message,
+      )
+    )
+      return true;
     e = (e.driverError ?? e.cause) as typeof e;
   }
   return false;

@@ -18,7 +18,13 @@ export class ReadConsistency {
     }
     const reached = await waitForCheckpoint(this.db, LEDGER_PROJECTION, BigInt(minPosition), CATCH_UP_WAIT_MS_DEFAULT);
     if (reached === undefined) {
-      throw new ApiError(503, 'READ_MODEL_BEHIND', `the read models have not reached position ${minPosition} yet`, { minPosition }, { 'retry-after': '1' });
+      throw new ApiError(
+        503,
+        'READ_MODEL_BEHIND',
+        `the read models have not reached position ${minPosition} yet`,
+        { minPosition },
+        { 'retry-after': '1' },
+      );
     }
   }
 }

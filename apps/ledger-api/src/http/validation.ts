@@ -14,8 +14,7 @@ export function validationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new ApiError(400, 'VALIDATION_FAILED', 'the request is not valid', { fields: flatten(errors) }),
+    exceptionFactory: (errors) => new ApiError(400, 'VALIDATION_FAILED', 'the request is not valid', { fields: flatten(errors) }),
   });
 }
 

@@ -48,18 +48,39 @@ export class SettleMembersHandler implements ICommandHandler<SettleMembersComman
     const asOf = requested === undefined ? receivedAt : normaliseInstant(requested);
     if (isAfter(asOf, receivedAt)) throw invalid('AS_OF_IN_FUTURE', 'asOf may not be in the future', { asOf });
     const program = await this.programs.inForce();
-    const report = { asOf, membersChecked: 0, membersChanged: 0, activated: 0, expired: 0, birthdayBonuses: 0, tierChanges: 0, debtRepayments: 0, position: -1 };
+    const report = {
+      asOf,
+      membersChecked: 0,
+      membersChanged: 0,
+      activated: 0,
+      expired: 0,
+      birthdayBonuses: 0,
+      tierChanges: 0,
+      debtRepayments: 0,
+      position: -1,
+    };
     let after = '';
     for (;;) {
       const page = await settlementCandidates(this.db, asOf, after, CANDIDATES_PAGE_SIZE);
       if (page.length === 0) break;
       for (let i = 0; i < page.length; i += SETTLEMENT_CONCURRENCY) {
         const outcomes = await Promise.all(
-          page.slice(i, i + SETTLEMENT_CONCURRENCY).map((memberId) =>
-            this.birthDateOf(memberId).then((birthDate) =>
-              this.ledger.execute({ type: 'SettleMember', memberId, asOf, birthDate, occurredAt: receivedAt, receivedAt, requestHash: `settlement:${asOf}`, program }),
+          page
+            .slice(i, i + SETTLEMENT_CONCURRENCY)
+            .map((memberId) =>
+              this.birthDateOf(memberId).then((birthDate) =>
+                this.ledger.execute({
+                  type: 'SettleMember',
+                  memberId,
+                  asOf,
+                  birthDate,
+                  occurredAt: receivedAt,
+                  receivedAt,
+                  requestHash: `settlement:${asOf}`,
+                  program,
+                }),
+              ),
             ),
-          ),
         );
         for (const outcome of outcomes) tally(report, outcome);
       }
@@ -77,7 +98,10 @@ export class SettleMembersHandler implements ICommandHandler<SettleMembersComman
   }
 }
 
-function tally(report: { -readonly [K in keyof SettlementReport]: SettlementReport[K] }, outcome: { appended: boolean; events: readonly { type: string; data: Record<string, unknown> }[]; position: bigint }) {
+function tally(
+  report: { -readonly [K in keyof SettlementReport]: SettlementReport[K] },
+  outcome: { appended: boolean; events: readonly { type: string; data: Record<string, unknown> }[]; position: bigint },
+) {
   if (!outcome.appended) return;
   report.membersChanged += 1;
   report.position = Math.max(report.position, Number(outcome.position));

@@ -1,12 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  evolveProgram,
-  initialProgramState,
-  ProgramEvent,
-  ProgramInForce,
-  ProgramState,
-  requireProgram,
-} from '@loyalty/domain';
+import { evolveProgram, initialProgramState, ProgramEvent, ProgramInForce, ProgramState, requireProgram } from '@loyalty/domain';
 import { EventStore, RecordedEvent } from '@loyalty/event-store';
 import { EVENT_STORE } from '../tokens';
 

@@ -17,7 +17,11 @@ export class MemberPointsController {
 
   @Post('actions')
   @Roles('admin', 'pos')
-  async action(@Param('memberId', ClientIdPipe) memberId: string, @Body() body: RecordActionDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async action(
+    @Param('memberId', ClientIdPipe) memberId: string,
+    @Body() body: RecordActionDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.reply(reply, await this.commands.execute(new RecordActionCommand(memberId, body, requestHash('action', body))));
   }
 
@@ -34,7 +38,11 @@ export class MemberPointsController {
 
   @Post('transfers')
   @Roles('admin', 'pos')
-  async transfer(@Param('memberId', ClientIdPipe) memberId: string, @Body() body: TransferPointsDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  async transfer(
+    @Param('memberId', ClientIdPipe) memberId: string,
+    @Body() body: TransferPointsDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.reply(reply, await this.commands.execute(new TransferPointsCommand(memberId, body, requestHash('transfer', body))));
   }
 

@@ -7,14 +7,20 @@ import { CommandContextFactory } from '../ledger/command-context';
 import { MemberLedger } from '../ledger/member-ledger';
 import { AdjustPointsDto, RecordActionDto, TransferPointsDto } from './members.dto';
 
-
 export class RecordActionCommand {
-  constructor(readonly memberId: string, readonly body: RecordActionDto, readonly requestHash: string) {}
+  constructor(
+    readonly memberId: string,
+    readonly body: RecordActionDto,
+    readonly requestHash: string,
+  ) {}
 }
 
 @CommandHandler(RecordActionCommand)
 export class RecordActionHandler implements ICommandHandler<RecordActionCommand> {
-  constructor(private readonly ledger: MemberLedger, private readonly context: CommandContextFactory) {}
+  constructor(
+    private readonly ledger: MemberLedger,
+    private readonly context: CommandContextFactory,
+  ) {}
 
   async execute({ memberId, body, requestHash }: RecordActionCommand) {
     const outcome = await this.ledger.execute({
@@ -39,12 +45,20 @@ export class RecordActionHandler implements ICommandHandler<RecordActionCommand>
 }
 
 export class AdjustPointsCommand {
-  constructor(readonly memberId: string, readonly body: AdjustPointsDto, readonly actor: string, readonly requestHash: string) {}
+  constructor(
+    readonly memberId: string,
+    readonly body: AdjustPointsDto,
+    readonly actor: string,
+    readonly requestHash: string,
+  ) {}
 }
 
 @CommandHandler(AdjustPointsCommand)
 export class AdjustPointsHandler implements ICommandHandler<AdjustPointsCommand> {
-  constructor(private readonly ledger: MemberLedger, private readonly context: CommandContextFactory) {}
+  constructor(
+    private readonly ledger: MemberLedger,
+    private readonly context: CommandContextFactory,
+  ) {}
 
   async execute({ memberId, body, actor, requestHash }: AdjustPointsCommand) {
     const outcome = await this.ledger.execute({
@@ -69,13 +83,20 @@ export class AdjustPointsHandler implements ICommandHandler<AdjustPointsCommand>
 }
 
 export class TransferPointsCommand {
-  constructor(readonly memberId: string, readonly body: TransferPointsDto, readonly requestHash: string) {}
+  constructor(
+    readonly memberId: string,
+    readonly body: TransferPointsDto,
+    readonly requestHash: string,
+  ) {}
 }
 
 /** The receiver must exist before the sender is debited; the credit follows through the transfer reactor. */
 @CommandHandler(TransferPointsCommand)
 export class TransferPointsHandler implements ICommandHandler<TransferPointsCommand> {
-  constructor(private readonly ledger: MemberLedger, private readonly context: CommandContextFactory) {}
+  constructor(
+    private readonly ledger: MemberLedger,
+    private readonly context: CommandContextFactory,
+  ) {}
 
   async execute({ memberId, body, requestHash }: TransferPointsCommand) {
     if (!(await this.ledger.isEnrolled(body.toMemberId))) {
@@ -116,10 +137,19 @@ export class ErasePersonalDataCommand {
  */
 @CommandHandler(ErasePersonalDataCommand)
 export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDataCommand> {
-  constructor(private readonly ledger: MemberLedger, private readonly context: CommandContextFactory, @Inject(VAULT) private readonly vault: PersonalDataVault) {}
+  constructor(
+    private readonly ledger: MemberLedger,
+    private readonly context: CommandContextFactory,
+    @Inject(VAULT) private readonly vault: PersonalDataVault,
+  ) {}
 
   async execute({ memberId }: ErasePersonalDataCommand) {
-    const outcome = await this.ledger.execute({ type: 'ErasePersonalData', memberId, requestHash: 'erasure', ...(await this.context.create(undefined)) });
+    const outcome = await this.ledger.execute({
+      type: 'ErasePersonalData',
+      memberId,
+      requestHash: 'erasure',
+      ...(await this.context.create(undefined)),
+    });
     await this.vault.erase(memberId);
     return { created: outcome.appended, memberId, erased: true, position: Number(outcome.position) };
   }

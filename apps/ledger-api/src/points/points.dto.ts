@@ -20,7 +20,11 @@ export class PurchaseItemDto {
 export class RecordPurchaseDto extends OccurredAtDto {
   @ApiProperty({ example: 'tx-0001' }) @IsString() @clientId() transactionId!: string;
   @ApiProperty({ example: 'm-1001' }) @IsString() @clientId() memberId!: string;
-  @ApiProperty({ example: 4250, description: 'integer minor units' }) @IsInt() @Min(0) @Max(PURCHASE_LIMITS.amountMinorMax) amountMinor!: number;
+  @ApiProperty({ example: 4250, description: 'integer minor units' })
+  @IsInt()
+  @Min(0)
+  @Max(PURCHASE_LIMITS.amountMinorMax)
+  amountMinor!: number;
   @ApiProperty({ example: 'EUR' }) @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' }) currency!: string;
   @ApiPropertyOptional({ type: [PurchaseItemDto] })
   @IsOptional()
@@ -41,7 +45,11 @@ export class RedeemPointsDto extends OccurredAtDto {
 
 export class RefundPurchaseDto extends OccurredAtDto {
   @ApiProperty({ example: 'rf-0001' }) @IsString() @clientId() refundId!: string;
-  @ApiProperty({ example: 1000, description: 'integer minor units' }) @IsInt() @Min(1) @Max(PURCHASE_LIMITS.amountMinorMax) amountMinor!: number;
+  @ApiProperty({ example: 1000, description: 'integer minor units' })
+  @IsInt()
+  @Min(1)
+  @Max(PURCHASE_LIMITS.amountMinorMax)
+  amountMinor!: number;
 }
 
 export class ReverseRedemptionDto extends OccurredAtDto {}

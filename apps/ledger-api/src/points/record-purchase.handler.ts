@@ -34,7 +34,12 @@ export class RecordPurchaseHandler implements ICommandHandler<RecordPurchaseComm
         transactionId: body.transactionId,
         amountMinor: body.amountMinor,
         currency: body.currency,
-        items: (body.items ?? []).map((i) => ({ sku: i.sku, category: i.category, quantity: i.quantity, unitPriceMinor: i.unitPriceMinor })),
+        items: (body.items ?? []).map((i) => ({
+          sku: i.sku,
+          category: i.category,
+          quantity: i.quantity,
+          unitPriceMinor: i.unitPriceMinor,
+        })),
         storeId: body.storeId ?? null,
         requestHash,
         ...(await this.context.create(body.occurredAt)),

@@ -1,4 +1,11 @@
-import { basisPointsToMultiplier, invalid, multiplierToBasisPoints, normaliseInstant, ProgramPolicy, SegmentCriterion } from '@loyalty/domain';
+import {
+  basisPointsToMultiplier,
+  invalid,
+  multiplierToBasisPoints,
+  normaliseInstant,
+  ProgramPolicy,
+  SegmentCriterion,
+} from '@loyalty/domain';
 import { ProgramDto } from './program.dto';
 
 /** The HTTP shape (multipliers as 1.5) to the ledger's (basis points), and back. Validation ran first. */
@@ -16,7 +23,9 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
       birthdayBonus: e.birthdayBonus ?? 0,
       referralBonus: { referrer: e.referralBonus?.referrer ?? 0, referee: e.referralBonus?.referee ?? 0 },
       actionBonuses: { ...(e.actionBonuses ?? {}) },
-      actionCaps: Object.fromEntries(Object.entries(e.actionCaps ?? {}).map(([k, c]) => [k, { maxPerPeriod: c.maxPerPeriod, periodDays: c.periodDays }])),
+      actionCaps: Object.fromEntries(
+        Object.entries(e.actionCaps ?? {}).map(([k, c]) => [k, { maxPerPeriod: c.maxPerPeriod, periodDays: c.periodDays }]),
+      ),
     },
     pendingDays: dto.pendingDays,
     expiryMonths: dto.expiryMonths,
@@ -71,6 +80,8 @@ function instant(value: string): string {
   try {
     return normaliseInstant(value);
   } catch {
-    throw invalid('INVALID_PROGRAM', `invalid program configuration: ${value} is not a valid instant`, { problems: [`${value} is not a valid instant`] });
+    throw invalid('INVALID_PROGRAM', `invalid program configuration: ${value} is not a valid instant`, {
+      problems: [`${value} is not a valid instant`],
+    });
   }
 }

@@ -1,17 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { EXPERIMENT_LIMITS, OFFER_LIMITS, PROGRAM_LIMITS } from '@loyalty/domain';
 import { INSTANT_PATTERN } from '../http/common.dto';
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
@@ -42,7 +31,10 @@ export class EarningDto {
   @IsOptional()
   @IsRecordOf(isNonNegativeInt(L.pointsMax), 'points', L.actionBonusesMax)
   actionBonuses?: Record<string, number>;
-  @ApiPropertyOptional({ example: { review: { maxPerPeriod: 3, periodDays: 30 } }, description: 'Per action type: at most maxPerPeriod bonuses in any periodDays window' })
+  @ApiPropertyOptional({
+    example: { review: { maxPerPeriod: 3, periodDays: 30 } },
+    description: 'Per action type: at most maxPerPeriod bonuses in any periodDays window',
+  })
   @IsOptional()
   @IsRecordOf(isActionCap, 'caps { maxPerPeriod, periodDays }', L.actionBonusesMax)
   actionCaps?: Record<string, { maxPerPeriod: number; periodDays: number }>;
@@ -52,7 +44,9 @@ function isActionCap(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const keys = Object.keys(value);
   const cap = value as { maxPerPeriod?: unknown; periodDays?: unknown };
-  return keys.length === 2 && isNonNegativeInt(L.pointsMax)(cap.maxPerPeriod) && isNonNegativeInt(3660)(cap.periodDays) && cap.periodDays !== 0;
+  return (
+    keys.length === 2 && isNonNegativeInt(L.pointsMax)(cap.maxPerPeriod) && isNonNegativeInt(3660)(cap.periodDays) && cap.periodDays !== 0
+  );
 }
 
 export class TierDto {
@@ -73,12 +67,18 @@ export class OfferDto {
   @ApiProperty({ example: 'coffee-x2' }) @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) offerId!: string;
   @ApiProperty({ example: '2026-01-01T00:00:00Z' }) @IsString() @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE }) startsAt!: string;
   @ApiProperty({ example: '2026-02-01T00:00:00Z' }) @IsString() @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE }) endsAt!: string;
-  @ApiPropertyOptional({ example: 2, description: 'Total multiplier on the purchase points (2 = the purchase points once more as a bonus)' })
+  @ApiPropertyOptional({
+    example: 2,
+    description: 'Total multiplier on the purchase points (2 = the purchase points once more as a bonus)',
+  })
   @IsOptional()
   @IsMultiplier(OFFER_LIMITS.multiplierBpMax)
   multiplier?: number;
   @ApiPropertyOptional({ example: 100 }) @IsOptional() @IsInt() @Min(1) @Max(OFFER_LIMITS.bonusPointsMax) bonusPoints?: number;
-  @ApiPropertyOptional({ example: { type: 'purchaseCount', min: 2 }, description: 'Segment criteria the member must match before the purchase' })
+  @ApiPropertyOptional({
+    example: { type: 'purchaseCount', min: 2 },
+    description: 'Segment criteria the member must match before the purchase',
+  })
   @IsOptional()
   @IsObject()
   criteria?: Record<string, unknown>;
@@ -106,7 +106,11 @@ export class ExperimentVariantDto {
 export class ExperimentDto {
   @ApiProperty({ example: 'earn-rate-2026' }) @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) experimentId!: string;
   @ApiProperty({ example: '2026-01-01T00:00:00Z' }) @IsString() @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE }) startsAt!: string;
-  @ApiPropertyOptional({ example: '2026-04-01T00:00:00Z' }) @IsOptional() @IsString() @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE }) endsAt?: string;
+  @ApiPropertyOptional({ example: '2026-04-01T00:00:00Z' })
+  @IsOptional()
+  @IsString()
+  @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE })
+  endsAt?: string;
   @ApiProperty({ type: [ExperimentVariantDto] })
   @IsArray()
   @ArrayMaxSize(EXPERIMENT_LIMITS.variantsMax)

@@ -62,9 +62,24 @@ export class LedgerReactions implements OnApplicationBootstrap, OnApplicationShu
     if (event.type !== 'ReferralQualified' && event.type !== 'PointsTransferredOut') return undefined;
     const base = { occurredAt: event.data.occurredAt, receivedAt: this.clock.nowIso(), program: await this.programs.inForce() };
     if (event.type === 'ReferralQualified') {
-      return { type: 'AwardReferrerBonus', memberId: event.data.referrerId, refereeId: event.data.memberId, requestHash: `referral:${event.data.memberId}`, ...base };
+      return {
+        type: 'AwardReferrerBonus',
+        memberId: event.data.referrerId,
+        refereeId: event.data.memberId,
+        requestHash: `referral:${event.data.memberId}`,
+        ...base,
+      };
     }
     const d = event.data;
-    return { type: 'ReceiveTransfer', memberId: d.toMemberId, transferId: d.transferId, fromMemberId: d.memberId, points: d.points, lots: d.lots, requestHash: d.transferId, ...base };
+    return {
+      type: 'ReceiveTransfer',
+      memberId: d.toMemberId,
+      transferId: d.transferId,
+      fromMemberId: d.memberId,
+      points: d.points,
+      lots: d.lots,
+      requestHash: d.transferId,
+      ...base,
+    };
   }
 }

@@ -34,7 +34,8 @@ function memberRows(item: Record<string, Value>, list: string, rows: string[]): 
   }
 }
 
-const line = (memberId: string, metric: string, value: Value) => [memberId, metric, value === null || value === undefined ? '' : String(value)].map(cell).join(',');
+const line = (memberId: string, metric: string, value: Value) =>
+  [memberId, metric, value === null || value === undefined ? '' : String(value)].map(cell).join(',');
 
 /** RFC 4180 quoting, plus a leading quote on formula-like text so a spreadsheet never evaluates a member id. */
 function cell(text: string): string {

@@ -1,7 +1,27 @@
 import fc from 'fast-check';
-import { DomainError, MemberEvent, decideMember, evolveMember, initialMemberState, MemberState, availablePoints, pendingOf } from '@loyalty/domain';
+import {
+  DomainError,
+  MemberEvent,
+  decideMember,
+  evolveMember,
+  initialMemberState,
+  MemberState,
+  availablePoints,
+  pendingOf,
+} from '@loyalty/domain';
 import { commandsOf, memberPlan } from '../../../domain/src/testing/arbitrary-history';
-import { adjust, enrol, historyOf, purchase, receive, redeem, refund, reverse, settle, transfer } from '../../../domain/src/testing/member-commands';
+import {
+  adjust,
+  enrol,
+  historyOf,
+  purchase,
+  receive,
+  redeem,
+  refund,
+  reverse,
+  settle,
+  transfer,
+} from '../../../domain/src/testing/member-commands';
 import { programInForce, T0 } from '../../../domain/src/testing/fixtures';
 import { memberEntry, programEntry, recordedLog } from '../testing/log';
 import { asOfWindow, AuditFold, foldEvent, startFold } from './audit-fold';
@@ -14,7 +34,8 @@ const at = (days: number) => new Date(ms(T0) + days * 86_400_000).toISOString();
 
 function foldAll(events: readonly MemberEvent[], asOf: string, fromIso?: string): AuditFold {
   const fold = startFold({ asOfMs: ms(asOf), fromMs: fromIso ? ms(fromIso) : Number.NEGATIVE_INFINITY, untilPosition: null });
-  for (const e of recordedLog([programEntry(1, T0, { pointValueMinor: 1, currency: 'EUR' }), ...events.map(memberEntry)])) foldEvent(fold, e);
+  for (const e of recordedLog([programEntry(1, T0, { pointValueMinor: 1, currency: 'EUR' }), ...events.map(memberEntry)]))
+    foldEvent(fold, e);
   return fold;
 }
 
@@ -45,14 +66,33 @@ describe('audit fold', () => {
       adjust({ adjustmentId: 'a1', points: 90, occurredAt: at(6) }), // repays the debt first
       adjust({ adjustmentId: 'a2', points: 40, occurredAt: at(7) }),
       transfer({ transferId: 't1', toMemberId: 'm2', points: 30, occurredAt: at(8) }),
-      receive({ memberId: 'm1', transferId: 't2', fromMemberId: 'm3', points: 25, lots: [{ lotId: 'x', points: 25, expiresAt: at(100) }], occurredAt: at(9) }),
+      receive({
+        memberId: 'm1',
+        transferId: 't2',
+        fromMemberId: 'm3',
+        points: 25,
+        lots: [{ lotId: 'x', points: 25, expiresAt: at(100) }],
+        occurredAt: at(9),
+      }),
       settle(at(200)),
     );
     const fold = foldAll(history, at(300));
     const p = fold.members.get('m1')!;
-    expect(p.period).toEqual({ issued: 200, redeemed: 180, expired: expect.any(Number), clawedBack: 100, adjusted: 130, transferredIn: 25, transferredOut: 30 });
+    expect(p.period).toEqual({
+      issued: 200,
+      redeemed: 180,
+      expired: expect.any(Number),
+      clawedBack: 100,
+      adjusted: 130,
+      transferredIn: 25,
+      transferredOut: 30,
+    });
     const domain = history.reduce(evolveMember, initialMemberState());
-    expect({ available: availableOf(p), pending: p.pending, debt: p.debt }).toEqual({ available: availablePoints(domain), pending: pendingOf(domain), debt: domain.debt });
+    expect({ available: availableOf(p), pending: p.pending, debt: p.debt }).toEqual({
+      available: availablePoints(domain),
+      pending: pendingOf(domain),
+      debt: domain.debt,
+    });
     expect(p.period.expired).toBe(domain.movements.expired);
     expect(p.period.expired).toBe(25); // the transferred-in lot expired at day 100
   });
@@ -86,9 +126,15 @@ describe('audit fold', () => {
 
   it('places events by occurredAt, not position: a later-appended offline sale dated earlier is counted', () => {
     const early = historyOf(enrol({ memberId: 'a' }));
-    const late = historyOf(enrol({ memberId: 'b', occurredAt: at(5) }), purchase({ memberId: 'b', transactionId: 'tb', amountMinor: 2000, occurredAt: at(5) }));
+    const late = historyOf(
+      enrol({ memberId: 'b', occurredAt: at(5) }),
+      purchase({ memberId: 'b', transactionId: 'tb', amountMinor: 2000, occurredAt: at(5) }),
+    );
     // b's events come first in the log; then a's offline purchase, appended later but dated day 1.
-    const offline = historyOf(enrol({ memberId: 'a' }), purchase({ memberId: 'a', transactionId: 'ta', amountMinor: 3000, occurredAt: at(1) })).slice(early.length);
+    const offline = historyOf(
+      enrol({ memberId: 'a' }),
+      purchase({ memberId: 'a', transactionId: 'ta', amountMinor: 3000, occurredAt: at(1) }),
+    ).slice(early.length);
     const log = recordedLog([...late, ...early, ...offline].map(memberEntry));
     const fold = startFold(asOfWindow(ms(at(2))));
     for (const e of log) foldEvent(fold, e);
@@ -108,8 +154,13 @@ describe('audit fold', () => {
       // The job runs later and dates each expiry at the lot's expiresAt: 70 at 04-10, 100 at 04-11.
       settle('2026-05-01T00:00:00.000Z', { program }),
     );
-    const expiries = history.filter((e) => e.type === 'PointsExpired').map((e) => [e.data.occurredAt, (e.data as { points: number }).points]);
-    expect(expiries).toEqual([['2026-04-10T09:00:00.000Z', 70], ['2026-04-11T09:00:00.000Z', 100]]);
+    const expiries = history
+      .filter((e) => e.type === 'PointsExpired')
+      .map((e) => [e.data.occurredAt, (e.data as { points: number }).points]);
+    expect(expiries).toEqual([
+      ['2026-04-10T09:00:00.000Z', 70],
+      ['2026-04-11T09:00:00.000Z', 100],
+    ]);
     // On 04-15 both expiries (dated earlier, logged later) count and the redemption does not: 30 still held.
     const mid = liabilityReport(foldAll(history, '2026-04-15T00:00:00.000Z'), '2026-04-15T00:00:00.000Z');
     expect(mid).toMatchObject({ outstandingPoints: 30, breakage: { maturedIssuedPoints: 200, maturedExpiredPoints: 170 } });
@@ -124,7 +175,17 @@ describe('audit fold', () => {
       redeem({ redemptionId: 'r1', points: 5, occurredAt: at(25) }),
     );
     const report = rollForwardReport(foldAll(history, at(20), at(10)), at(10), at(20));
-    expect(report.points).toEqual({ opening: 110, issued: 20, redeemed: 0, expired: 0, clawedBack: 0, adjusted: 0, transferredIn: 0, transferredOut: 0, closing: 130 });
+    expect(report.points).toEqual({
+      opening: 110,
+      issued: 20,
+      redeemed: 0,
+      expired: 0,
+      clawedBack: 0,
+      adjusted: 0,
+      transferredIn: 0,
+      transferredOut: 0,
+      closing: 130,
+    });
     expect(report.issuedBySource).toMatchObject({ purchases: 20, bonuses: 0 });
     const next = rollForwardReport(foldAll(history, at(30), at(20)), at(20), at(30));
     expect(next.points.opening).toBe(report.points.closing);

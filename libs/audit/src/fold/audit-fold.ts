@@ -89,7 +89,12 @@ export function foldEvent(fold: AuditFold, recorded: RecordedEvent): void {
     fold.members.set(memberId, position);
   }
   const inPeriod = occurredAtMs > fold.window.fromMs;
-  applyMemberEvent(position, event, inPeriod ? position.period : position.opening, inPeriod ? fold.observers.period : fold.observers.opening);
+  applyMemberEvent(
+    position,
+    event,
+    inPeriod ? position.period : position.opening,
+    inPeriod ? fold.observers.period : fold.observers.opening,
+  );
 }
 
 /** Made once per fold, so the hot loop allocates nothing for the lot callbacks. */

@@ -115,7 +115,8 @@ export function applyMemberEvent(p: MemberPosition, event: MemberEvent, m: Movem
       m.transferredOut += event.data.points;
       return;
     case 'PointsTransferredIn':
-      for (const lot of event.data.lots) openLot(p, lot.lotId, lot.points, false, lot.expiresAt === null ? Number.NaN : Date.parse(lot.expiresAt));
+      for (const lot of event.data.lots)
+        openLot(p, lot.lotId, lot.points, false, lot.expiresAt === null ? Number.NaN : Date.parse(lot.expiresAt));
       m.transferredIn += event.data.points;
       return;
     case 'MemberEnrolled':

@@ -11,7 +11,15 @@ export interface Movements {
 
 export const MOVEMENT_KEYS = ['issued', 'redeemed', 'expired', 'clawedBack', 'adjusted', 'transferredIn', 'transferredOut'] as const;
 
-export const noMovements = (): Movements => ({ issued: 0, redeemed: 0, expired: 0, clawedBack: 0, adjusted: 0, transferredIn: 0, transferredOut: 0 });
+export const noMovements = (): Movements => ({
+  issued: 0,
+  redeemed: 0,
+  expired: 0,
+  clawedBack: 0,
+  adjusted: 0,
+  transferredIn: 0,
+  transferredOut: 0,
+});
 
 /** What the movements leave in the member's hands: DESIGN.md invariant 2 read from left to right. */
 export const netOf = (m: Movements): number =>

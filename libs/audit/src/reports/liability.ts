@@ -61,7 +61,14 @@ export function liabilityReport(fold: AuditFold, asOf: string, options: { byMemb
     const held = available + m.pending;
     if (held < 0) unrecoveredDebt -= held;
     if (options.byMember) {
-      balances.push({ memberId: m.memberId, available, pending: m.pending, debt: m.debt, liabilityPoints: held, liabilityMinor: minorOf(pointsToMinor(held, value)) });
+      balances.push({
+        memberId: m.memberId,
+        available,
+        pending: m.pending,
+        debt: m.debt,
+        liabilityPoints: held,
+        liabilityMinor: minorOf(pointsToMinor(held, value)),
+      });
     }
   }
   const liabilityPoints = exact(outstanding + pending, 'liability points');

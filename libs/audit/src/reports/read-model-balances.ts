@@ -17,7 +17,10 @@ export interface ReadModelSnapshot {
  */
 export async function readModelSnapshot(db: DataSource, projector = BALANCES_PROJECTOR): Promise<ReadModelSnapshot> {
   return db.transaction('REPEATABLE READ', async (manager) => {
-    const checkpoints: Array<{ position: string }> = await manager.query(`select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [projector]);
+    const checkpoints: Array<{ position: string }> = await manager.query(
+      `select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`,
+      [projector],
+    );
     const rows: Array<Record<string, string>> = await manager.query(
       `select member_id, available, pending, debt, lifetime_earned, redeemed, expired, clawed_back, adjusted, transferred_in, transferred_out
          from ${READ_MODEL_SCHEMA}.member_balances order by member_id`,

@@ -4,7 +4,16 @@ import { exact, positionOf } from './integers';
 
 /** The figures both sides hold per member; the read model names them in `member_balances`. */
 export const RECONCILED_FIELDS = [
-  'available', 'pending', 'debt', 'issued', 'redeemed', 'expired', 'clawedBack', 'adjusted', 'transferredIn', 'transferredOut',
+  'available',
+  'pending',
+  'debt',
+  'issued',
+  'redeemed',
+  'expired',
+  'clawedBack',
+  'adjusted',
+  'transferredIn',
+  'transferredOut',
 ] as const;
 export type ReconciledField = (typeof RECONCILED_FIELDS)[number];
 export type MemberFigures = Record<ReconciledField, number>;
@@ -54,7 +63,8 @@ export function reconciliationReport(fold: AuditFold, checkpoint: bigint | null,
       continue;
     }
     for (const field of RECONCILED_FIELDS) {
-      if (fromLog[field] !== fromReadModel[field]) differences.push({ memberId: member.memberId, field, eventLog: fromLog[field], readModel: fromReadModel[field] });
+      if (fromLog[field] !== fromReadModel[field])
+        differences.push({ memberId: member.memberId, field, eventLog: fromLog[field], readModel: fromReadModel[field] });
     }
   }
   for (const row of [...rows].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0))) {

@@ -26,9 +26,23 @@ describe('audit reports', () => {
 
   it('values outstanding points at the program version in force at asOf', async () => {
     const before = await auditLiability(store, ms(at(40)));
-    expect(before).toMatchObject({ outstandingPoints: 400, pendingPoints: 0, pointValueMinor: 1, programVersion: 1, liabilityMinor: 400, members: 2 });
+    expect(before).toMatchObject({
+      outstandingPoints: 400,
+      pendingPoints: 0,
+      pointValueMinor: 1,
+      programVersion: 1,
+      liabilityMinor: 400,
+      members: 2,
+    });
     const after = await auditLiability(store, ms(at(50)));
-    expect(after).toMatchObject({ outstandingPoints: 400, pointValueMinor: 3, programVersion: 2, liabilityMinor: 1200, eventsRead: 8, lastPosition: '8' });
+    expect(after).toMatchObject({
+      outstandingPoints: 400,
+      pointValueMinor: 3,
+      programVersion: 2,
+      liabilityMinor: 1200,
+      eventsRead: 8,
+      lastPosition: '8',
+    });
   });
 
   it('rolls a period forward at the closing point value and shows the revaluation of the opening', async () => {
@@ -53,7 +67,8 @@ describe('audit reports', () => {
       settle(at(45), { program }),
     );
     const fold = startFold(asOfWindow(ms(at(50))));
-    for (const e of recordedLog([programEntry(1, T0, { pointValueMinor: 2, currency: 'EUR' }), ...events.map(memberEntry)])) foldEvent(fold, e);
+    for (const e of recordedLog([programEntry(1, T0, { pointValueMinor: 2, currency: 'EUR' }), ...events.map(memberEntry)]))
+      foldEvent(fold, e);
     const report = liabilityReport(fold, at(50));
     expect(report.breakage).toEqual({
       maturedIssuedPoints: 400,
@@ -75,14 +90,26 @@ describe('audit reports', () => {
     expect(lines).toContain(',asOf,2026-03-11T09:00:00.000Z');
     expect(lines).toContain(',lastPosition,8');
     expect(lines).toContain(',breakage.rateBasisPoints,0');
-    expect(lines.filter((l) => l.endsWith(',balances.available,100') || l.endsWith(',balances.available,300')).map((l) => l.split(',')[0])).toEqual(['m1', 'm2']);
+    expect(
+      lines.filter((l) => l.endsWith(',balances.available,100') || l.endsWith(',balances.available,300')).map((l) => l.split(',')[0]),
+    ).toEqual(['m1', 'm2']);
   });
 
   it('reports members and fields that differ from the read model', () => {
     const fold = startFold(asOfWindow(Number.POSITIVE_INFINITY));
     for (const e of recordedLog(history.map(memberEntry))) foldEvent(fold, e);
     const row = (memberId: string, available: number, issued: number) => ({
-      memberId, available, pending: 0, debt: 0, issued, redeemed: 0, expired: 0, clawedBack: 0, adjusted: 0, transferredIn: 0, transferredOut: 0,
+      memberId,
+      available,
+      pending: 0,
+      debt: 0,
+      issued,
+      redeemed: 0,
+      expired: 0,
+      clawedBack: 0,
+      adjusted: 0,
+      transferredIn: 0,
+      transferredOut: 0,
     });
     const healthy = reconciliationReport(fold, 6n, [row('m2', 100, 100), row('m1', 300, 300)]);
     expect(healthy).toMatchObject({ healthy: true, differences: [], checkpoint: '6' });

@@ -90,7 +90,9 @@ export function rollForwardReport(fold: AuditFold, from: string, to: string, opt
   const openingValuation = valuationAt(fold.programVersions, fold.window.fromMs);
   const value = valuation.pointValueMinor;
   const openingAtOpeningValue = pointsToMinor(points.opening, openingValuation.pointValueMinor);
-  const minor = Object.fromEntries(Object.entries(points).map(([k, v]) => [k, minorOf(pointsToMinor(v, value))])) as unknown as RollForwardLines<MinorAmount>;
+  const minor = Object.fromEntries(
+    Object.entries(points).map(([k, v]) => [k, minorOf(pointsToMinor(v, value))]),
+  ) as unknown as RollForwardLines<MinorAmount>;
   return {
     from,
     to,
@@ -135,5 +137,13 @@ export function assertRollsForward(l: RollForwardLines<number>, what: string): v
 
 function issuedBySource(s: Record<AccrualSource, number>): IssuedBySource {
   const bonuses = s.welcome + s.birthday + s.referral + s.action + s.offer;
-  return { purchases: s.purchase, welcome: s.welcome, birthday: s.birthday, referral: s.referral, actions: s.action, offers: s.offer, bonuses };
+  return {
+    purchases: s.purchase,
+    welcome: s.welcome,
+    birthday: s.birthday,
+    referral: s.referral,
+    actions: s.action,
+    offers: s.offer,
+    bonuses,
+  };
 }

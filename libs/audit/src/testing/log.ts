@@ -39,5 +39,12 @@ export function memoryStore(log: readonly RecordedEvent[]): EventStore {
   const unsupported = () => {
     throw new Error('memoryStore only reads');
   };
-  return { readAll, append: unsupported, readStream: unsupported, subscribeToAll: unsupported, ping: async () => undefined, close: async () => undefined };
+  return {
+    readAll,
+    append: unsupported,
+    readStream: unsupported,
+    subscribeToAll: unsupported,
+    ping: async () => undefined,
+    close: async () => undefined,
+  };
 }

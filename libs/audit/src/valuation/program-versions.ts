@@ -37,7 +37,12 @@ export function valuationAt(versions: readonly ProgramVersion[], instantMs: numb
   }
   const chosen = inForce ?? first;
   if (!chosen) return NO_PROGRAM;
-  return { pointValueMinor: chosen.pointValueMinor, currency: chosen.currency, programVersion: chosen.version, configuredAt: chosen.occurredAt };
+  return {
+    pointValueMinor: chosen.pointValueMinor,
+    currency: chosen.currency,
+    programVersion: chosen.version,
+    configuredAt: chosen.occurredAt,
+  };
 }
 
 /** Points times a point value in minor units, exact: the product may pass 2^53 before it is checked. */

@@ -34,7 +34,13 @@ export function claimFromEvents(events: readonly ClientIdClaimed[]): Claim | und
 }
 
 /** [] when the same request already holds the claim; a conflict when another request does. */
-export function decideClaim(kind: ClaimKind, id: string, memberId: string, requestHash: string, existing: Claim | undefined): ClientIdClaimed[] {
+export function decideClaim(
+  kind: ClaimKind,
+  id: string,
+  memberId: string,
+  requestHash: string,
+  existing: Claim | undefined,
+): ClientIdClaimed[] {
   if (existing) {
     if (existing.memberId === memberId && existing.requestHash === requestHash) return [];
     throw conflict('IDEMPOTENCY_CONFLICT', `${kind} ${id} was already used with a different request`, { key: `${kind}:${id}` });

@@ -40,15 +40,27 @@ describe('experiments', () => {
     member
       .given(enrolled)
       .when(purchase({ memberId, program, amountMinor: 1000, occurredAt: '2026-07-01T00:00:00.000Z' }))
-      .thenMatches((events) => expect(events.find((e) => e.type === 'PointsAccrued')!.data).toMatchObject({ points: 10, ruleIds: ['base'] }));
+      .thenMatches((events) =>
+        expect(events.find((e) => e.type === 'PointsAccrued')!.data).toMatchObject({ points: 10, ruleIds: ['base'] }),
+      );
   });
 
   it('refuse weights that do not add up and overlapping windows', () => {
-    expect(experimentProblems([{ ...experiment, variants: [{ name: 'a', weightPercent: 60, pointsPerUnit: 1 }, { name: 'b', weightPercent: 30, pointsPerUnit: 1 }] }])).toEqual([
-      'experiment rate-2026: variant weights must add up to 100',
-    ]);
-    expect(policyProblems(policy({ experiments: [experiment, { ...experiment, experimentId: 'other', startsAt: '2026-06-01T00:00:00.000Z', endsAt: null }] }))).toEqual([
-      expect.stringContaining('overlap'),
-    ]);
+    expect(
+      experimentProblems([
+        {
+          ...experiment,
+          variants: [
+            { name: 'a', weightPercent: 60, pointsPerUnit: 1 },
+            { name: 'b', weightPercent: 30, pointsPerUnit: 1 },
+          ],
+        },
+      ]),
+    ).toEqual(['experiment rate-2026: variant weights must add up to 100']);
+    expect(
+      policyProblems(
+        policy({ experiments: [experiment, { ...experiment, experimentId: 'other', startsAt: '2026-06-01T00:00:00.000Z', endsAt: null }] }),
+      ),
+    ).toEqual([expect.stringContaining('overlap')]);
   });
 });

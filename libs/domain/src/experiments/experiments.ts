@@ -53,7 +53,8 @@ export function experimentProblems(experiments: readonly ExperimentPolicy[]): st
   if (new Set(experiments.map((e) => e.experimentId)).size !== experiments.length) problems.push('experimentIds must be unique');
   for (const e of experiments) {
     const where = `experiment ${e.experimentId}`;
-    if (e.variants.length < 2 || e.variants.length > EXPERIMENT_LIMITS.variantsMax) problems.push(`${where} needs 2-${EXPERIMENT_LIMITS.variantsMax} variants`);
+    if (e.variants.length < 2 || e.variants.length > EXPERIMENT_LIMITS.variantsMax)
+      problems.push(`${where} needs 2-${EXPERIMENT_LIMITS.variantsMax} variants`);
     if (new Set(e.variants.map((v) => v.name)).size !== e.variants.length) problems.push(`${where}: variant names must be unique`);
     if (e.variants.reduce((sum, v) => sum + v.weightPercent, 0) !== 100) problems.push(`${where}: variant weights must add up to 100`);
     if (e.endsAt !== null && !isAfter(e.endsAt, e.startsAt)) problems.push(`${where}: endsAt must be after startsAt`);

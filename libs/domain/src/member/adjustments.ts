@@ -8,9 +8,17 @@ import { availablePoints, MemberState } from './state';
 
 /** Manual corrections: positive ones are a new lot under the current expiry policy, negative ones consume available lots FIFO. */
 export function adjustPoints(command: AdjustPoints, state: MemberState): MemberEvent[] {
-  if (!Number.isSafeInteger(command.points) || command.points === 0) throw invalid('INVALID_ADJUSTMENT', 'points must be a non-zero integer');
+  if (!Number.isSafeInteger(command.points) || command.points === 0)
+    throw invalid('INVALID_ADJUSTMENT', 'points must be a non-zero integer');
   if (command.reason.trim() === '') throw invalid('INVALID_ADJUSTMENT', 'a reason is required');
-  const data = { ...base(command), adjustmentId: command.adjustmentId, points: command.points, reason: command.reason, actor: command.actor, requestHash: command.requestHash };
+  const data = {
+    ...base(command),
+    adjustmentId: command.adjustmentId,
+    points: command.points,
+    reason: command.reason,
+    actor: command.actor,
+    requestHash: command.requestHash,
+  };
   if (command.points > 0) {
     const { expiryMonths } = command.program.policy;
     const expiresAt = expiryMonths > 0 ? addMonths(command.occurredAt, expiryMonths) : null;
@@ -34,7 +42,14 @@ export function transferPoints(command: TransferPoints, state: MemberState): Mem
   return [
     {
       type: 'PointsTransferredOut',
-      data: { ...base(command), transferId: command.transferId, toMemberId: command.toMemberId, points: command.points, lots, requestHash: command.requestHash },
+      data: {
+        ...base(command),
+        transferId: command.transferId,
+        toMemberId: command.toMemberId,
+        points: command.points,
+        lots,
+        requestHash: command.requestHash,
+      },
     },
   ];
 }
@@ -60,4 +75,3 @@ function consume(state: MemberState, points: number) {
   }
   return lots;
 }
-

@@ -33,7 +33,8 @@ function capReached(command: RecordAction, state: MemberState): boolean {
   if (!cap) return false;
   const windowStart = toMillis(addDays(command.occurredAt, -cap.periodDays));
   const rewardedInWindow = state.rewardedActions.filter(
-    (a) => a.actionType === command.actionType && toMillis(a.occurredAt) > windowStart && toMillis(a.occurredAt) <= toMillis(command.occurredAt),
+    (a) =>
+      a.actionType === command.actionType && toMillis(a.occurredAt) > windowStart && toMillis(a.occurredAt) <= toMillis(command.occurredAt),
   ).length;
   return rewardedInWindow >= cap.maxPerPeriod;
 }

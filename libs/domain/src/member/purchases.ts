@@ -68,7 +68,9 @@ function offerAccruals(command: RecordPurchase, state: MemberState, basePoints: 
   const awards = offerAwards(command.program.policy.offers, facts, { occurredAt: command.occurredAt, basePoints, items: command.items });
   const { pendingDays } = command.program.policy;
   return awards.map((award) => {
-    const event = accrual(command, `offer:${award.offerId}:${command.transactionId}`, award.points, 'offer', command.transactionId, [offerRuleId(award.offerId)]);
+    const event = accrual(command, `offer:${award.offerId}:${command.transactionId}`, award.points, 'offer', command.transactionId, [
+      offerRuleId(award.offerId),
+    ]);
     return { ...event, data: { ...event.data, pendingUntil: pendingDays > 0 ? addDays(command.occurredAt, pendingDays) : null } };
   });
 }
@@ -95,7 +97,14 @@ function tierUpgrade(command: RecordPurchase, state: MemberState): TierChanged |
   if (!qualified || policy.tiers.indexOf(qualified) <= current) return undefined;
   return {
     type: 'TierChanged',
-    data: { ...base(command), from: state.tier, to: qualified.name, reason: 'qualifying-spend', qualifyingSpendMinor: spend, programVersion: version },
+    data: {
+      ...base(command),
+      from: state.tier,
+      to: qualified.name,
+      reason: 'qualifying-spend',
+      qualifyingSpendMinor: spend,
+      programVersion: version,
+    },
   };
 }
 
@@ -133,7 +142,13 @@ export function refundPurchase(command: RefundPurchase, state: MemberState): Mem
   const points = clawbackFor(purchase, command.amountMinor);
   const refunded: MemberEvent = {
     type: 'PurchaseRefunded',
-    data: { ...base(command), transactionId: command.transactionId, refundId: command.refundId, amountMinor: command.amountMinor, requestHash: command.requestHash },
+    data: {
+      ...base(command),
+      transactionId: command.transactionId,
+      refundId: command.refundId,
+      amountMinor: command.amountMinor,
+      requestHash: command.requestHash,
+    },
   };
   if (points === 0) return [refunded];
   const { taken, owed } = takeFrom(clawbackOrder(state.lots, purchase.lotIds), points);

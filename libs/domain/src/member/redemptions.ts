@@ -37,7 +37,8 @@ function redemptionPoints(command: RedeemPoints, policy: ProgramPolicy): number 
     throw invalid('INVALID_REDEMPTION', 'a redemption names either points or a rewardId, not both');
   }
   if (command.points !== null) {
-    if (!Number.isSafeInteger(command.points) || command.points < 1) throw invalid('INVALID_REDEMPTION', 'points must be a positive integer');
+    if (!Number.isSafeInteger(command.points) || command.points < 1)
+      throw invalid('INVALID_REDEMPTION', 'points must be a positive integer');
     return command.points;
   }
   const reward = policy.rewards.find((r) => r.rewardId === command.rewardId);

@@ -87,6 +87,13 @@ function requalification(command: SettleMember, state: MemberState): MemberEvent
   const tier = highestTier(policy.tiers, spend)?.name ?? policy.tiers[0]!.name;
   return {
     type: 'TierChanged',
-    data: { ...base(command, anniversary), from: state.tier, to: tier, reason: 'requalification', qualifyingSpendMinor: spend, programVersion: version },
+    data: {
+      ...base(command, anniversary),
+      from: state.tier,
+      to: tier,
+      reason: 'requalification',
+      qualifyingSpendMinor: spend,
+      programVersion: version,
+    },
   };
 }

@@ -130,7 +130,11 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
       const d = event.data;
       const purchases =
         d.source === 'purchase' || d.source === 'offer'
-          ? updateEntry(state.purchases, d.reference, (p) => ({ ...p, pointsAccrued: p.pointsAccrued + d.points, lotIds: [...p.lotIds, d.lotId] }))
+          ? updateEntry(state.purchases, d.reference, (p) => ({
+              ...p,
+              pointsAccrued: p.pointsAccrued + d.points,
+              lotIds: [...p.lotIds, d.lotId],
+            }))
           : state.purchases;
       const birthdayYears =
         d.source === 'birthday' ? new Set([...state.birthdayYears, Number(d.reference.slice(-4))]) : state.birthdayYears;
@@ -146,7 +150,9 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
       return { ...s, lots: state.lots.map((l) => (l.lotId === event.data.lotId ? { ...l, status: 'active' } : l)) };
     case 'PointsExpired': {
       const d = event.data;
-      const lots = state.lots.map((l) => (l.lotId === d.lotId ? { ...l, remaining: l.remaining - d.points, status: 'expired' as const } : l));
+      const lots = state.lots.map((l) =>
+        l.lotId === d.lotId ? { ...l, remaining: l.remaining - d.points, status: 'expired' as const } : l,
+      );
       return { ...s, lots, movements: { ...m, expired: m.expired + d.points } };
     }
     case 'PointsRedeemed': {
@@ -154,7 +160,12 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
       return {
         ...s,
         lots: adjustLots(state.lots, d.lots, -1),
-        redemptions: withEntry(state.redemptions, d.redemptionId, { occurredAt: d.occurredAt, points: d.points, lots: d.lots, reversed: false }),
+        redemptions: withEntry(state.redemptions, d.redemptionId, {
+          occurredAt: d.occurredAt,
+          points: d.points,
+          lots: d.lots,
+          reversed: false,
+        }),
         processed: withEntry(state.processed, `redemption:${d.redemptionId}`, d.requestHash),
         movements: { ...m, redeemed: m.redeemed + d.points },
       };
@@ -196,7 +207,10 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
       return { ...s, lots: adjustLots(state.lots, event.data.lots, -1), debt: state.debt - event.data.points };
     case 'PointsAdjusted': {
       const d = event.data;
-      const lots = d.lotId === null ? adjustLots(state.lots, d.lots, -1) : [...state.lots, newLot(state, d.lotId, d.points, null, d.expiresAt, d.occurredAt)];
+      const lots =
+        d.lotId === null
+          ? adjustLots(state.lots, d.lots, -1)
+          : [...state.lots, newLot(state, d.lotId, d.points, null, d.expiresAt, d.occurredAt)];
       return {
         ...s,
         lots,
@@ -216,7 +230,8 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
     case 'PointsTransferredIn': {
       const d = event.data;
       let next: MemberState = { ...s, processed: withEntry(state.processed, `transfer-in:${d.transferId}`, d.transferId) };
-      for (const lot of d.lots) next = { ...next, lots: [...next.lots, newLot(next, lot.lotId, lot.points, null, lot.expiresAt, d.occurredAt)] };
+      for (const lot of d.lots)
+        next = { ...next, lots: [...next.lots, newLot(next, lot.lotId, lot.points, null, lot.expiresAt, d.occurredAt)] };
       return { ...next, movements: { ...m, transferredIn: m.transferredIn + d.points } };
     }
     case 'ReferralQualified':
@@ -225,12 +240,18 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
       const d = event.data;
       return {
         ...s,
-        rewardedActions: d.rewarded ? [...state.rewardedActions, { actionType: d.actionType, occurredAt: d.occurredAt }] : state.rewardedActions,
+        rewardedActions: d.rewarded
+          ? [...state.rewardedActions, { actionType: d.actionType, occurredAt: d.occurredAt }]
+          : state.rewardedActions,
         processed: withEntry(state.processed, `action:${d.actionId}`, d.requestHash),
       };
     }
     case 'TierChanged':
-      return { ...s, tier: event.data.to, tierQualifiedAt: event.data.reason === 'requalification' ? event.data.occurredAt : state.tierQualifiedAt };
+      return {
+        ...s,
+        tier: event.data.to,
+        tierQualifiedAt: event.data.reason === 'requalification' ? event.data.occurredAt : state.tierQualifiedAt,
+      };
     case 'MemberErased':
       return { ...s, erased: true, processed: withEntry(state.processed, `erasure:${event.data.memberId}`, event.data.requestHash) };
   }
@@ -259,7 +280,14 @@ const FOLD_IN_PLACE_MIN_EVENTS = 8;
 /** Maps a running fold owns: nobody else holds them until the fold returns. */
 const OWNED_MAPS = new WeakSet<ReadonlyMap<unknown, unknown>>();
 
-function newLot(state: MemberState, lotId: string, points: number, pendingUntil: Instant | null, expiresAt: Instant | null, addedAt: Instant): Lot {
+function newLot(
+  state: MemberState,
+  lotId: string,
+  points: number,
+  pendingUntil: Instant | null,
+  expiresAt: Instant | null,
+  addedAt: Instant,
+): Lot {
   return {
     lotId,
     points,

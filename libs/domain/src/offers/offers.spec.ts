@@ -19,19 +19,41 @@ const offer = (o: Partial<OfferPolicy> = {}): OfferPolicy => ({
 const accruals = (events: MemberEvent[]) => events.filter((e): e is PointsAccrued => e.type === 'PointsAccrued').map((e) => e.data);
 
 describe('targeted offers', () => {
-  const program = programInForce({ offers: [offer(), offer({ offerId: 'vip-100', multiplierBp: null, bonusPoints: 100, boughtCategories: [], criteria: { type: 'purchaseCount', min: 2 } })] });
+  const program = programInForce({
+    offers: [
+      offer(),
+      offer({
+        offerId: 'vip-100',
+        multiplierBp: null,
+        bonusPoints: 100,
+        boughtCategories: [],
+        criteria: { type: 'purchaseCount', min: 2 },
+      }),
+    ],
+  });
   const at = (day: number) => `2026-01-${String(day).padStart(2, '0')}T10:00:00.000Z`;
   let history: MemberEvent[] = [];
   const run = (command: Parameters<typeof member.given>[0] extends unknown ? any : never) => {
     let out: MemberEvent[] = [];
-    member.given(history).when(command).thenMatches((events) => (out = events));
+    member
+      .given(history)
+      .when(command)
+      .thenMatches((events) => (out = events));
     history = [...history, ...out];
     return out;
   };
 
   it('award a multiplier to members who bought the category before, and a fixed bonus to a segment, each as its own accrual', () => {
     run(enrol({ program, occurredAt: at(1) }));
-    const first = run(purchase({ program, transactionId: 't1', amountMinor: 1000, occurredAt: at(2), items: [{ sku: 'latte', category: 'coffee', quantity: 1, unitPriceMinor: 1000 }] }));
+    const first = run(
+      purchase({
+        program,
+        transactionId: 't1',
+        amountMinor: 1000,
+        occurredAt: at(2),
+        items: [{ sku: 'latte', category: 'coffee', quantity: 1, unitPriceMinor: 1000 }],
+      }),
+    );
     expect(accruals(first).map((a) => a.source)).toEqual(['purchase']);
 
     const second = run(purchase({ program, transactionId: 't2', amountMinor: 500, occurredAt: at(3) }));
@@ -85,14 +107,43 @@ describe('refunds of purchases that earned an offer', () => {
     const program = programInForce({ offers: [offer({ offerId: 'fixed-50', multiplierBp: null, bonusPoints: 50, boughtCategories: [] })] });
     const at = '2026-01-10T10:00:00.000Z';
     const history: MemberEvent[] = [];
-    member.given([]).when(enrol({ program, occurredAt: at })).thenMatches((events) => history.push(...events));
-    member.given(history).when(purchase({ program, occurredAt: at, amountMinor: 10_000 })).thenMatches((events) => {
-      expect(accruals(events).map((a) => [a.source, a.points])).toEqual([['purchase', 100], ['offer', 50]]);
-      history.push(...events);
-    });
-    member.given(history).when({ type: 'RefundPurchase', transactionId: 'tx1', refundId: 'rf1', amountMinor: 10_000, memberId: 'm1', occurredAt: at, receivedAt: '2026-12-31T00:00:00.000Z', requestHash: 'h-rf1', program }).thenMatches((events) => {
-      const clawback = events.find((e) => e.type === 'PointsClawedBack')!;
-      expect(clawback.data).toMatchObject({ points: 150, debtIncurred: 0, lots: [{ lotId: 'purchase:tx1', points: 100 }, { lotId: 'offer:fixed-50:tx1', points: 50 }] });
-    });
+    member
+      .given([])
+      .when(enrol({ program, occurredAt: at }))
+      .thenMatches((events) => history.push(...events));
+    member
+      .given(history)
+      .when(purchase({ program, occurredAt: at, amountMinor: 10_000 }))
+      .thenMatches((events) => {
+        expect(accruals(events).map((a) => [a.source, a.points])).toEqual([
+          ['purchase', 100],
+          ['offer', 50],
+        ]);
+        history.push(...events);
+      });
+    member
+      .given(history)
+      .when({
+        type: 'RefundPurchase',
+        transactionId: 'tx1',
+        refundId: 'rf1',
+        amountMinor: 10_000,
+        memberId: 'm1',
+        occurredAt: at,
+        receivedAt: '2026-12-31T00:00:00.000Z',
+        requestHash: 'h-rf1',
+        program,
+      })
+      .thenMatches((events) => {
+        const clawback = events.find((e) => e.type === 'PointsClawedBack')!;
+        expect(clawback.data).toMatchObject({
+          points: 150,
+          debtIncurred: 0,
+          lots: [
+            { lotId: 'purchase:tx1', points: 100 },
+            { lotId: 'offer:fixed-50:tx1', points: 50 },
+          ],
+        });
+      });
   });
 });

@@ -39,7 +39,9 @@ const isRunning = (o: OfferPolicy, at: Instant) => !isAfter(o.startsAt, at) && t
 
 function boughtBefore(o: OfferPolicy, facts: MemberFacts): boolean {
   if (o.boughtSkus.length === 0 && o.boughtCategories.length === 0) return true;
-  return facts.purchases.some((p) => p.skus.some((s) => o.boughtSkus.includes(s)) || p.categories.some((c) => o.boughtCategories.includes(c)));
+  return facts.purchases.some(
+    (p) => p.skus.some((s) => o.boughtSkus.includes(s)) || p.categories.some((c) => o.boughtCategories.includes(c)),
+  );
 }
 
 /**
@@ -59,7 +61,11 @@ export function offerAwards(
     if (offer.criteria && !matchesCriterion(offer.criteria, facts, purchase.occurredAt)) continue;
     const points =
       offer.bonusPoints ??
-      toSafeInteger((BigInt(purchase.basePoints) * BigInt(Math.max(0, (offer.multiplierBp ?? MULTIPLIER_SCALE) - MULTIPLIER_SCALE))) / BigInt(MULTIPLIER_SCALE), 'offer points');
+      toSafeInteger(
+        (BigInt(purchase.basePoints) * BigInt(Math.max(0, (offer.multiplierBp ?? MULTIPLIER_SCALE) - MULTIPLIER_SCALE))) /
+          BigInt(MULTIPLIER_SCALE),
+        'offer points',
+      );
     if (points > 0) awards.push({ offerId: offer.offerId, points });
   }
   return awards;

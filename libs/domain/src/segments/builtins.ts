@@ -45,7 +45,12 @@ export interface SegmentDefinition {
 
 /** Built-in segments as criteria, so they and custom segments share one evaluator. */
 export function builtinSegments(t: SegmentThresholds): SegmentDefinition[] {
-  const builtin = (name: string, description: string, criteria: SegmentCriterion): SegmentDefinition => ({ name, kind: 'builtin', description, criteria });
+  const builtin = (name: string, description: string, criteria: SegmentCriterion): SegmentDefinition => ({
+    name,
+    kind: 'builtin',
+    description,
+    criteria,
+  });
   const bands = t.ageBands.map((from, i) => {
     const next = t.ageBands[i + 1];
     return next === undefined
@@ -55,12 +60,19 @@ export function builtinSegments(t: SegmentThresholds): SegmentDefinition[] {
   return [
     builtin('new-members', `enrolled in the last ${t.newMemberDays} days`, { type: 'enrolled', maxDaysAgo: t.newMemberDays - 1 }),
     builtin('loyal', `${t.loyalMinPurchases}+ purchases in the last ${t.loyalWindowDays} days`, {
-      type: 'purchaseCount', min: t.loyalMinPurchases, withinDays: t.loyalWindowDays,
+      type: 'purchaseCount',
+      min: t.loyalMinPurchases,
+      withinDays: t.loyalWindowDays,
     }),
     builtin('big-orders', `average basket of ${t.bigBasketMinor} minor units or more over ${t.bigBasketWindowDays} days`, {
-      type: 'averageBasket', minMinor: t.bigBasketMinor, withinDays: t.bigBasketWindowDays,
+      type: 'averageBasket',
+      minMinor: t.bigBasketMinor,
+      withinDays: t.bigBasketWindowDays,
     }),
-    builtin('active-redeemers', `redeemed in the last ${t.activeRedemptionDays} days`, { type: 'lastRedemption', maxDaysAgo: t.activeRedemptionDays - 1 }),
+    builtin('active-redeemers', `redeemed in the last ${t.activeRedemptionDays} days`, {
+      type: 'lastRedemption',
+      maxDaysAgo: t.activeRedemptionDays - 1,
+    }),
     builtin('at-risk', `${t.atRiskMinPurchases}+ purchases, none for ${t.atRiskSilentDays} to ${t.dormantDays - 1} days`, {
       type: 'all',
       of: [
@@ -70,14 +82,27 @@ export function builtinSegments(t: SegmentThresholds): SegmentDefinition[] {
     }),
     builtin('dormant', `no purchase for ${t.dormantDays} days`, {
       type: 'all',
-      of: [{ type: 'enrolled', minDaysAgo: t.dormantDays }, { type: 'noPurchaseFor', days: t.dormantDays }],
+      of: [
+        { type: 'enrolled', minDaysAgo: t.dormantDays },
+        { type: 'noPurchaseFor', days: t.dormantDays },
+      ],
     }),
     builtin('b2b', 'business members', { type: 'memberType', memberType: 'business' }),
     builtin('b2c', 'individual members', { type: 'memberType', memberType: 'individual' }),
     ...bands,
-    builtin('rfm-champions', 'recency, frequency and monetary scores all 4 or 5', { type: 'rfm', scoring: t.rfm, minRecency: 4, minFrequency: 4, minMonetary: 4 }),
+    builtin('rfm-champions', 'recency, frequency and monetary scores all 4 or 5', {
+      type: 'rfm',
+      scoring: t.rfm,
+      minRecency: 4,
+      minFrequency: 4,
+      minMonetary: 4,
+    }),
     builtin('rfm-lost', 'bought before, but recency score 1 and frequency score 1', {
-      type: 'all', of: [{ type: 'purchaseCount', min: 1 }, { type: 'rfm', scoring: t.rfm, maxRecency: 1, maxFrequency: 1 }],
+      type: 'all',
+      of: [
+        { type: 'purchaseCount', min: 1 },
+        { type: 'rfm', scoring: t.rfm, maxRecency: 1, maxFrequency: 1 },
+      ],
     }),
   ];
 }
@@ -89,14 +114,21 @@ export function thresholdsProblems(value: unknown): string[] {
   const t = value as Record<string, unknown>;
   const problems: string[] = [];
   const days = ['newMemberDays', 'loyalWindowDays', 'bigBasketWindowDays', 'activeRedemptionDays', 'atRiskSilentDays', 'dormantDays'];
-  for (const key of days) if (!isInt(t[key], 1, CRITERIA_LIMITS.daysMax)) problems.push(`${key} must be an integer from 1 to ${CRITERIA_LIMITS.daysMax}`);
-  for (const key of ['loyalMinPurchases', 'atRiskMinPurchases']) if (!isInt(t[key], 1, CRITERIA_LIMITS.countMax)) problems.push(`${key} must be a positive integer`);
+  for (const key of days)
+    if (!isInt(t[key], 1, CRITERIA_LIMITS.daysMax)) problems.push(`${key} must be an integer from 1 to ${CRITERIA_LIMITS.daysMax}`);
+  for (const key of ['loyalMinPurchases', 'atRiskMinPurchases'])
+    if (!isInt(t[key], 1, CRITERIA_LIMITS.countMax)) problems.push(`${key} must be a positive integer`);
   if (!isInt(t.bigBasketMinor, 0, CRITERIA_LIMITS.minorMax)) problems.push('bigBasketMinor must be a non-negative integer');
   if (typeof t.atRiskSilentDays === 'number' && typeof t.dormantDays === 'number' && t.atRiskSilentDays >= t.dormantDays) {
     problems.push('atRiskSilentDays must be below dormantDays');
   }
   const bands = t.ageBands;
-  if (!Array.isArray(bands) || bands.length < 1 || bands.length > 20 || !bands.every((b, i) => isInt(b, 0, CRITERIA_LIMITS.yearsMax) && (i === 0 || b > bands[i - 1]))) {
+  if (
+    !Array.isArray(bands) ||
+    bands.length < 1 ||
+    bands.length > 20 ||
+    !bands.every((b, i) => isInt(b, 0, CRITERIA_LIMITS.yearsMax) && (i === 0 || b > bands[i - 1]))
+  ) {
     problems.push('ageBands must be 1-20 strictly increasing ages');
   }
   problems.push(...rfmScoringProblems(t.rfm, 'rfm'));

@@ -118,10 +118,12 @@ export function criteriaProblems(value: unknown): string[] {
     const type = c.type as CriterionType;
     const allowed = typeof type === 'string' ? ALLOWED_KEYS[type] : undefined;
     if (!allowed) return void problems.push(`${path}.type must be one of ${Object.keys(ALLOWED_KEYS).join(', ')}`);
-    for (const key of Object.keys(c)) if (key !== 'type' && !allowed.includes(key)) problems.push(`${path}.${key} is not a field of ${type}`);
+    for (const key of Object.keys(c))
+      if (key !== 'type' && !allowed.includes(key)) problems.push(`${path}.${key} is not a field of ${type}`);
     const range = RANGE_KEYS[type];
     if (range) {
-      for (const key of range.keys) if (c[key] !== undefined && !isInt(c[key], range.max)) problems.push(`${path}.${key} must be an integer from 0 to ${range.max}`);
+      for (const key of range.keys)
+        if (c[key] !== undefined && !isInt(c[key], range.max)) problems.push(`${path}.${key} must be an integer from 0 to ${range.max}`);
       const [lo, hi] = range.keys.map((k) => c[k]);
       if (typeof lo === 'number' && typeof hi === 'number' && lo > hi) problems.push(`${path}: ${range.keys[0]} exceeds ${range.keys[1]}`);
       if (range.keys.every((k) => c[k] === undefined)) problems.push(`${path} needs ${range.keys.join(' or ')}`);
@@ -137,7 +139,8 @@ export function criteriaProblems(value: unknown): string[] {
         c.of.forEach((child, i) => visit(child, `${path}.of[${i}]`, depth + 1));
         return;
       case 'noPurchaseFor':
-        if (!isInt(c.days, CRITERIA_LIMITS.daysMax, 1)) problems.push(`${path}.days must be an integer from 1 to ${CRITERIA_LIMITS.daysMax}`);
+        if (!isInt(c.days, CRITERIA_LIMITS.daysMax, 1))
+          problems.push(`${path}.days must be an integer from 1 to ${CRITERIA_LIMITS.daysMax}`);
         return;
       case 'enrolmentAnniversary':
         if (!isInt(c.withinDays, 366, 1)) problems.push(`${path}.withinDays must be an integer from 1 to 366`);
@@ -152,7 +155,8 @@ export function criteriaProblems(value: unknown): string[] {
       case 'tier':
         return nameList(c.tiers, `${path}.tiers`, problems, false);
       case 'memberType':
-        if (c.memberType !== 'individual' && c.memberType !== 'business') problems.push(`${path}.memberType must be individual or business`);
+        if (c.memberType !== 'individual' && c.memberType !== 'business')
+          problems.push(`${path}.memberType must be individual or business`);
         return;
       case 'rfm':
         return rfmProblems(c, path, problems);
@@ -166,7 +170,12 @@ export function criteriaProblems(value: unknown): string[] {
 
 function nameList(value: unknown, path: string, problems: string[], optional: boolean): void {
   if (value === undefined && optional) return;
-  if (!Array.isArray(value) || value.length === 0 || value.length > CRITERIA_LIMITS.listMax || !value.every((v) => typeof v === 'string' && NAME.test(v))) {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.length > CRITERIA_LIMITS.listMax ||
+    !value.every((v) => typeof v === 'string' && NAME.test(v))
+  ) {
     problems.push(`${path} must be 1-${CRITERIA_LIMITS.listMax} names of 1-128 characters A-Z a-z 0-9 . _ : -`);
   }
 }
@@ -182,10 +191,16 @@ export function rfmScoringProblems(value: unknown, path: string): string[] {
   if (value === null || typeof value !== 'object') return [`${path} must be an object`];
   const s = value as Record<string, unknown>;
   const problems: string[] = [];
-  if (!isInt(s.windowDays, CRITERIA_LIMITS.daysMax, 1)) problems.push(`${path}.windowDays must be an integer from 1 to ${CRITERIA_LIMITS.daysMax}`);
-  for (const [key, max] of [['recencyDays', CRITERIA_LIMITS.daysMax], ['frequency', CRITERIA_LIMITS.countMax], ['monetaryMinor', CRITERIA_LIMITS.minorMax]] as const) {
+  if (!isInt(s.windowDays, CRITERIA_LIMITS.daysMax, 1))
+    problems.push(`${path}.windowDays must be an integer from 1 to ${CRITERIA_LIMITS.daysMax}`);
+  for (const [key, max] of [
+    ['recencyDays', CRITERIA_LIMITS.daysMax],
+    ['frequency', CRITERIA_LIMITS.countMax],
+    ['monetaryMinor', CRITERIA_LIMITS.minorMax],
+  ] as const) {
     const list = s[key];
-    const ok = Array.isArray(list) && list.length === 4 && list.every((v, i) => isInt(v, max, 1) && (i === 0 || v > (list[i - 1] as number)));
+    const ok =
+      Array.isArray(list) && list.length === 4 && list.every((v, i) => isInt(v, max, 1) && (i === 0 || v > (list[i - 1] as number)));
     if (!ok) problems.push(`${path}.${key} must be 4 strictly increasing positive integers`);
   }
   return problems;

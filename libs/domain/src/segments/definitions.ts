@@ -20,14 +20,23 @@ interface Base {
 }
 
 export type SegmentDefinitionEvent =
-  | { readonly type: 'SegmentDefined'; readonly data: Base & { readonly name: string; readonly description: string; readonly criteria: SegmentCriterion } }
+  | {
+      readonly type: 'SegmentDefined';
+      readonly data: Base & { readonly name: string; readonly description: string; readonly criteria: SegmentCriterion };
+    }
   | { readonly type: 'SegmentRemoved'; readonly data: Base & { readonly name: string } }
   | { readonly type: 'SegmentThresholdsChanged'; readonly data: Base & { readonly thresholds: SegmentThresholds } };
 
 export const SEGMENT_DEFINITION_EVENT_TYPES: readonly string[] = ['SegmentDefined', 'SegmentRemoved', 'SegmentThresholdsChanged'];
 
 export type SegmentDefinitionCommand =
-  | { readonly type: 'DefineSegment'; readonly name: string; readonly description: string; readonly criteria: unknown; readonly occurredAt: Instant }
+  | {
+      readonly type: 'DefineSegment';
+      readonly name: string;
+      readonly description: string;
+      readonly criteria: unknown;
+      readonly occurredAt: Instant;
+    }
   | { readonly type: 'RemoveSegment'; readonly name: string; readonly occurredAt: Instant }
   | { readonly type: 'ChangeSegmentThresholds'; readonly thresholds: unknown; readonly occurredAt: Instant };
 

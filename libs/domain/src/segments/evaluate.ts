@@ -50,11 +50,13 @@ function within(p: PurchaseFact, asOf: Instant, withinDays: number | undefined):
   return t <= end && (withinDays === undefined || t > end - withinDays * MS_PER_DAY);
 }
 
-const inRange = (value: number, min: number | undefined, max: number | undefined) => (min === undefined || value >= min) && (max === undefined || value <= max);
+const inRange = (value: number, min: number | undefined, max: number | undefined) =>
+  (min === undefined || value >= min) && (max === undefined || value <= max);
 
 function lastAt(purchases: readonly PurchaseFact[], asOf: Instant): Instant | null {
   let last: Instant | null = null;
-  for (const p of purchases) if (within(p, asOf, undefined) && (last === null || toMillis(p.occurredAt) > toMillis(last))) last = p.occurredAt;
+  for (const p of purchases)
+    if (within(p, asOf, undefined) && (last === null || toMillis(p.occurredAt) > toMillis(last))) last = p.occurredAt;
   return last;
 }
 
@@ -93,7 +95,11 @@ export function matchesCriterion(c: SegmentCriterion, facts: MemberFacts, asOf: 
       const ps = facts.purchases.filter((p) => within(p, asOf, c.withinDays));
       const net = ps.reduce((s, p) => s + p.amountMinor - p.refundedMinor, 0);
       // Compared as net >= min * count, so no division rounds the boundary.
-      return ps.length > 0 && (c.minMinor === undefined || net >= c.minMinor * ps.length) && (c.maxMinor === undefined || net <= c.maxMinor * ps.length);
+      return (
+        ps.length > 0 &&
+        (c.minMinor === undefined || net >= c.minMinor * ps.length) &&
+        (c.maxMinor === undefined || net <= c.maxMinor * ps.length)
+      );
     }
     case 'lastPurchase': {
       const last = lastAt(facts.purchases, asOf);
@@ -103,7 +109,8 @@ export function matchesCriterion(c: SegmentCriterion, facts: MemberFacts, asOf: 
       return !facts.purchases.some((p) => within(p, asOf, c.days));
     case 'bought':
       return facts.purchases.some(
-        (p) => within(p, asOf, c.withinDays) && (p.skus.some((s) => c.skus?.includes(s)) || p.categories.some((k) => c.categories?.includes(k))),
+        (p) =>
+          within(p, asOf, c.withinDays) && (p.skus.some((s) => c.skus?.includes(s)) || p.categories.some((k) => c.categories?.includes(k))),
       );
     case 'store':
       return facts.purchases.some((p) => within(p, asOf, c.withinDays) && p.storeId !== null && c.storeIds.includes(p.storeId));
@@ -123,7 +130,11 @@ export function matchesCriterion(c: SegmentCriterion, facts: MemberFacts, asOf: 
       return facts.birthDate !== null && inRange(fullYears(facts.birthDate, asOf), c.minYears, c.maxYears);
     case 'rfm': {
       const s = rfmScores(facts, c.scoring, asOf);
-      return inRange(s.recency, c.minRecency, c.maxRecency) && inRange(s.frequency, c.minFrequency, c.maxFrequency) && inRange(s.monetary, c.minMonetary, c.maxMonetary);
+      return (
+        inRange(s.recency, c.minRecency, c.maxRecency) &&
+        inRange(s.frequency, c.minFrequency, c.maxFrequency) &&
+        inRange(s.monetary, c.minMonetary, c.maxMonetary)
+      );
     }
   }
 }

@@ -6,10 +6,22 @@ import { daysSinceAnniversary, fullYears, matchesCriterion, MemberFacts, Purchas
 const AS_OF = '2026-06-30T12:00:00.000Z';
 const daysAgo = (days: number) => new Date(Date.parse(AS_OF) - days * 86_400_000).toISOString();
 const buy = (days: number, amountMinor: number, extra: Partial<PurchaseFact> = {}): PurchaseFact => ({
-  occurredAt: daysAgo(days), amountMinor, refundedMinor: 0, storeId: null, skus: [], categories: [], ...extra,
+  occurredAt: daysAgo(days),
+  amountMinor,
+  refundedMinor: 0,
+  storeId: null,
+  skus: [],
+  categories: [],
+  ...extra,
 });
 const facts = (o: Partial<MemberFacts> = {}): MemberFacts => ({
-  memberType: 'individual', enrolledAt: daysAgo(400), birthDate: null, tier: 'silver', purchases: [], lastRedemptionAt: null, ...o,
+  memberType: 'individual',
+  enrolledAt: daysAgo(400),
+  birthDate: null,
+  tier: 'silver',
+  purchases: [],
+  lastRedemptionAt: null,
+  ...o,
 });
 const inSegment = (name: string, f: MemberFacts) => {
   const segment = builtinSegments(DEFAULT_SEGMENT_THRESHOLDS).find((s) => s.name === name)!;
@@ -73,7 +85,13 @@ describe('custom criteria', () => {
   const criteria: SegmentCriterion = {
     type: 'all',
     of: [
-      { type: 'any', of: [{ type: 'bought', categories: ['coffee'], withinDays: 30 }, { type: 'store', storeIds: ['web'] }] },
+      {
+        type: 'any',
+        of: [
+          { type: 'bought', categories: ['coffee'], withinDays: 30 },
+          { type: 'store', storeIds: ['web'] },
+        ],
+      },
       { type: 'purchaseAmount', minMinor: 1000 },
       { type: 'tier', tiers: ['gold', 'silver'] },
     ],
@@ -111,26 +129,50 @@ describe('custom criteria', () => {
 
 describe('segment definitions stream', () => {
   const at = '2026-01-01T00:00:00.000Z';
-  const define = { type: 'DefineSegment' as const, name: 'coffee-lovers', description: 'coffee', criteria: { type: 'bought', categories: ['coffee'] }, occurredAt: at };
+  const define = {
+    type: 'DefineSegment' as const,
+    name: 'coffee-lovers',
+    description: 'coffee',
+    criteria: { type: 'bought', categories: ['coffee'] },
+    occurredAt: at,
+  };
 
   it('defines, repeats idempotently, refuses built-in names and bad criteria, removes', () => {
     const events = decideSegmentDefinition(define, initialSegmentDefinitions());
-    expect(events).toEqual([{ type: 'SegmentDefined', data: { schemaVersion: 1, name: 'coffee-lovers', description: 'coffee', criteria: define.criteria, occurredAt: at } }]);
+    expect(events).toEqual([
+      {
+        type: 'SegmentDefined',
+        data: { schemaVersion: 1, name: 'coffee-lovers', description: 'coffee', criteria: define.criteria, occurredAt: at },
+      },
+    ]);
     const state = events.reduce(evolveSegmentDefinitions, initialSegmentDefinitions());
     expect(decideSegmentDefinition(define, state)).toEqual([]);
     expect(segmentsInForce(state).map((s) => s.name)).toContain('coffee-lovers');
-    expect(() => decideSegmentDefinition({ ...define, name: 'loyal' }, state)).toThrow(expect.objectContaining({ code: 'SEGMENT_NAME_RESERVED' }));
-    expect(() => decideSegmentDefinition({ ...define, criteria: { type: 'x' } }, state)).toThrow(expect.objectContaining({ code: 'INVALID_SEGMENT_CRITERIA' }));
-    expect(decideSegmentDefinition({ type: 'RemoveSegment', name: 'coffee-lovers', occurredAt: at }, state)[0]?.type).toBe('SegmentRemoved');
-    expect(() => decideSegmentDefinition({ type: 'RemoveSegment', name: 'nope', occurredAt: at }, state)).toThrow(expect.objectContaining({ code: 'SEGMENT_NOT_FOUND' }));
+    expect(() => decideSegmentDefinition({ ...define, name: 'loyal' }, state)).toThrow(
+      expect.objectContaining({ code: 'SEGMENT_NAME_RESERVED' }),
+    );
+    expect(() => decideSegmentDefinition({ ...define, criteria: { type: 'x' } }, state)).toThrow(
+      expect.objectContaining({ code: 'INVALID_SEGMENT_CRITERIA' }),
+    );
+    expect(decideSegmentDefinition({ type: 'RemoveSegment', name: 'coffee-lovers', occurredAt: at }, state)[0]?.type).toBe(
+      'SegmentRemoved',
+    );
+    expect(() => decideSegmentDefinition({ type: 'RemoveSegment', name: 'nope', occurredAt: at }, state)).toThrow(
+      expect.objectContaining({ code: 'SEGMENT_NOT_FOUND' }),
+    );
   });
 
   it('changes thresholds only to a valid set', () => {
     expect(thresholdsProblems(DEFAULT_SEGMENT_THRESHOLDS)).toEqual([]);
     const changed = { ...DEFAULT_SEGMENT_THRESHOLDS, loyalMinPurchases: 6 };
-    expect(decideSegmentDefinition({ type: 'ChangeSegmentThresholds', thresholds: changed, occurredAt: at }, initialSegmentDefinitions())).toHaveLength(1);
+    expect(
+      decideSegmentDefinition({ type: 'ChangeSegmentThresholds', thresholds: changed, occurredAt: at }, initialSegmentDefinitions()),
+    ).toHaveLength(1);
     expect(() =>
-      decideSegmentDefinition({ type: 'ChangeSegmentThresholds', thresholds: { ...changed, atRiskSilentDays: 200 }, occurredAt: at }, initialSegmentDefinitions()),
+      decideSegmentDefinition(
+        { type: 'ChangeSegmentThresholds', thresholds: { ...changed, atRiskSilentDays: 200 }, occurredAt: at },
+        initialSegmentDefinitions(),
+      ),
     ).toThrow(expect.objectContaining({ code: 'INVALID_SEGMENT_THRESHOLDS' }));
   });
 });

@@ -1,9 +1,7 @@
 import fc from 'fast-check';
 import { MemberCommand } from '../member/commands';
 import { programInForce } from './fixtures';
-import {
-  action, adjust, enrol, purchase, receive, redeem, refund, reverse, settle, transfer,
-} from './member-commands';
+import { action, adjust, enrol, purchase, receive, redeem, refund, reverse, settle, transfer } from './member-commands';
 
 /**
  * Random member histories for property tests: a command plan over a year and
@@ -28,15 +26,35 @@ type Step =
   | { kind: 'transferIn'; points: number; expiresInDays: number | null };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('purchase' as const), amountMinor: fc.integer({ min: 0, max: 250_000 }), coffeeShare: fc.integer({ min: 0, max: 100 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('purchase' as const),
+      amountMinor: fc.integer({ min: 0, max: 250_000 }),
+      coffeeShare: fc.integer({ min: 0, max: 100 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('redeem' as const), points: fc.integer({ min: 1, max: 800 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('refund' as const), target: fc.nat(), share: fc.integer({ min: 1, max: 100 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reverse' as const), target: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('settle' as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('action' as const), type: fc.constantFrom('review' as const, 'survey' as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('adjust' as const), points: fc.integer({ min: -300, max: 300 }).filter((p) => p !== 0) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('action' as const), type: fc.constantFrom('review' as const, 'survey' as const) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('adjust' as const), points: fc.integer({ min: -300, max: 300 }).filter((p) => p !== 0) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('transferOut' as const), points: fc.integer({ min: 1, max: 300 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('transferIn' as const), points: fc.integer({ min: 1, max: 300 }), expiresInDays: fc.option(fc.integer({ min: -30, max: 400 })) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('transferIn' as const),
+      points: fc.integer({ min: 1, max: 300 }),
+      expiresInDays: fc.option(fc.integer({ min: -30, max: 400 })),
+    }),
+  },
 );
 
 export const memberPlan = fc.record({
@@ -72,10 +90,14 @@ export function commandsOf(plan: MemberPlan, memberId = 'm1'): MemberCommand[] {
       case 'refund': {
         const target = purchases[s.target % Math.max(purchases.length, 1)];
         const amountMinor = Math.max(1, Math.floor(((target?.amountMinor ?? 1) * s.share) / 100));
-        return void commands.push(refund({ ...common(), transactionId: target?.id ?? 'missing', refundId: id, amountMinor, requestHash: `h-${id}` }));
+        return void commands.push(
+          refund({ ...common(), transactionId: target?.id ?? 'missing', refundId: id, amountMinor, requestHash: `h-${id}` }),
+        );
       }
       case 'reverse':
-        return void commands.push(reverse({ ...common(), redemptionId: redemptions[s.target % Math.max(redemptions.length, 1)] ?? 'missing' }));
+        return void commands.push(
+          reverse({ ...common(), redemptionId: redemptions[s.target % Math.max(redemptions.length, 1)] ?? 'missing' }),
+        );
       case 'settle':
         return void commands.push(settle(iso(), { ...common(), asOf: iso(), birthDate: BIRTH_DATE }));
       case 'action':
@@ -83,11 +105,20 @@ export function commandsOf(plan: MemberPlan, memberId = 'm1'): MemberCommand[] {
       case 'adjust':
         return void commands.push(adjust({ ...common(), adjustmentId: id, points: s.points, requestHash: `h-${id}` }));
       case 'transferOut':
-        return void commands.push(transfer({ ...common(), transferId: id, toMemberId: `${memberId}-friend`, points: s.points, requestHash: `h-${id}` }));
+        return void commands.push(
+          transfer({ ...common(), transferId: id, toMemberId: `${memberId}-friend`, points: s.points, requestHash: `h-${id}` }),
+        );
       case 'transferIn': {
         const expiresAt = s.expiresInDays === null ? null : new Date(at + s.expiresInDays * 24 * HOUR_MS).toISOString();
         return void commands.push(
-          receive({ ...common(), transferId: `in-${id}`, fromMemberId: 'someone', points: s.points, lots: [{ lotId: 'x', points: s.points, expiresAt }], requestHash: `in-${id}` }),
+          receive({
+            ...common(),
+            transferId: `in-${id}`,
+            fromMemberId: 'someone',
+            points: s.points,
+            lots: [{ lotId: 'x', points: s.points, expiresAt }],
+            requestHash: `in-${id}`,
+          }),
         );
       }
     }

@@ -20,45 +20,119 @@ import { LATER, member, programInForce, T0 } from './fixtures';
 const common = { memberId: 'm1', occurredAt: T0, receivedAt: LATER, program: programInForce() };
 
 export const enrol = (o: Partial<EnrolMember> = {}): EnrolMember => ({
-  type: 'EnrolMember', memberType: 'individual', personalData: 'v1.sealed', referredBy: null, requestHash: 'h-enrol', ...common, ...o,
+  type: 'EnrolMember',
+  memberType: 'individual',
+  personalData: 'v1.sealed',
+  referredBy: null,
+  requestHash: 'h-enrol',
+  ...common,
+  ...o,
 });
 export const purchase = (o: Partial<RecordPurchase> = {}): RecordPurchase => ({
-  type: 'RecordPurchase', transactionId: 'tx1', amountMinor: 1999, currency: 'EUR', items: [], storeId: null,
-  requestHash: `h-${o.transactionId ?? 'tx1'}-${o.amountMinor ?? 1999}`, ...common, ...o,
+  type: 'RecordPurchase',
+  transactionId: 'tx1',
+  amountMinor: 1999,
+  currency: 'EUR',
+  items: [],
+  storeId: null,
+  requestHash: `h-${o.transactionId ?? 'tx1'}-${o.amountMinor ?? 1999}`,
+  ...common,
+  ...o,
 });
 export const redeem = (o: Partial<RedeemPoints> = {}): RedeemPoints => ({
-  type: 'RedeemPoints', redemptionId: 'r1', points: 50, rewardId: null, requestHash: `h-${o.redemptionId ?? 'r1'}-${o.points ?? 50}`, ...common, ...o,
+  type: 'RedeemPoints',
+  redemptionId: 'r1',
+  points: 50,
+  rewardId: null,
+  requestHash: `h-${o.redemptionId ?? 'r1'}-${o.points ?? 50}`,
+  ...common,
+  ...o,
 });
 export const refund = (o: Partial<RefundPurchase> = {}): RefundPurchase => ({
-  type: 'RefundPurchase', transactionId: 'tx1', refundId: 'rf1', amountMinor: 1000, requestHash: `h-${o.refundId ?? 'rf1'}`, ...common, ...o,
+  type: 'RefundPurchase',
+  transactionId: 'tx1',
+  refundId: 'rf1',
+  amountMinor: 1000,
+  requestHash: `h-${o.refundId ?? 'rf1'}`,
+  ...common,
+  ...o,
 });
 export const reverse = (o: Partial<ReverseRedemption> = {}): ReverseRedemption => ({
-  type: 'ReverseRedemption', redemptionId: 'r1', requestHash: 'h-rev', ...common, ...o,
+  type: 'ReverseRedemption',
+  redemptionId: 'r1',
+  requestHash: 'h-rev',
+  ...common,
+  ...o,
 });
 export const settle = (asOf: string, o: Partial<SettleMember> = {}): SettleMember => ({
-  type: 'SettleMember', asOf, birthDate: null, requestHash: `h-settle-${asOf}`, ...common, occurredAt: asOf, receivedAt: asOf > LATER ? asOf : LATER, ...o,
+  type: 'SettleMember',
+  asOf,
+  birthDate: null,
+  requestHash: `h-settle-${asOf}`,
+  ...common,
+  occurredAt: asOf,
+  receivedAt: asOf > LATER ? asOf : LATER,
+  ...o,
 });
 export const action = (o: Partial<RecordAction> = {}): RecordAction => ({
-  type: 'RecordAction', actionId: 'a1', actionType: 'review', requestHash: `h-${o.actionId ?? 'a1'}`, ...common, ...o,
+  type: 'RecordAction',
+  actionId: 'a1',
+  actionType: 'review',
+  requestHash: `h-${o.actionId ?? 'a1'}`,
+  ...common,
+  ...o,
 });
 export const adjust = (o: Partial<AdjustPoints> = {}): AdjustPoints => ({
-  type: 'AdjustPoints', adjustmentId: 'adj1', points: 10, reason: 'goodwill', actor: 'admin', requestHash: `h-${o.adjustmentId ?? 'adj1'}`, ...common, ...o,
+  type: 'AdjustPoints',
+  adjustmentId: 'adj1',
+  points: 10,
+  reason: 'goodwill',
+  actor: 'admin',
+  requestHash: `h-${o.adjustmentId ?? 'adj1'}`,
+  ...common,
+  ...o,
 });
 export const transfer = (o: Partial<TransferPoints> = {}): TransferPoints => ({
-  type: 'TransferPoints', transferId: 'tr1', toMemberId: 'm2', points: 10, requestHash: `h-${o.transferId ?? 'tr1'}`, ...common, ...o,
+  type: 'TransferPoints',
+  transferId: 'tr1',
+  toMemberId: 'm2',
+  points: 10,
+  requestHash: `h-${o.transferId ?? 'tr1'}`,
+  ...common,
+  ...o,
 });
 export const receive = (o: Partial<ReceiveTransfer> = {}): ReceiveTransfer => ({
-  type: 'ReceiveTransfer', transferId: 'tr1', fromMemberId: 'm1', points: 10, lots: [{ lotId: 'x', points: 10, expiresAt: null }],
-  requestHash: 'h-recv', ...common, memberId: 'm2', ...o,
+  type: 'ReceiveTransfer',
+  transferId: 'tr1',
+  fromMemberId: 'm1',
+  points: 10,
+  lots: [{ lotId: 'x', points: 10, expiresAt: null }],
+  requestHash: 'h-recv',
+  ...common,
+  memberId: 'm2',
+  ...o,
 });
-export const erase = (o: Partial<ErasePersonalData> = {}): ErasePersonalData => ({ type: 'ErasePersonalData', requestHash: 'h-erase', ...common, ...o });
+export const erase = (o: Partial<ErasePersonalData> = {}): ErasePersonalData => ({
+  type: 'ErasePersonalData',
+  requestHash: 'h-erase',
+  ...common,
+  ...o,
+});
 export const referrerBonus = (o: Partial<AwardReferrerBonus> = {}): AwardReferrerBonus => ({
-  type: 'AwardReferrerBonus', refereeId: 'm9', requestHash: 'h-ref', ...common, ...o,
+  type: 'AwardReferrerBonus',
+  refereeId: 'm9',
+  requestHash: 'h-ref',
+  ...common,
+  ...o,
 });
 
 /** Runs commands one after another from an empty stream and returns the history they wrote. */
 export function historyOf(...commands: MemberCommand[]): MemberEvent[] {
   const events: MemberEvent[] = [];
-  for (const command of commands) member.given(events).when(command).thenMatches((emitted) => events.push(...emitted));
+  for (const command of commands)
+    member
+      .given(events)
+      .when(command)
+      .thenMatches((emitted) => events.push(...emitted));
   return events;
 }

@@ -15,13 +15,7 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '../port';
-import {
-  EVENT_STORE_DDL,
-  EVENT_STORE_SCHEMA,
-  EXPECTED_ANY,
-  EXPECTED_NO_STREAM,
-  WRONG_EXPECTED_REVISION_SQLSTATE,
-} from './schema';
+import { EVENT_STORE_DDL, EVENT_STORE_SCHEMA, EXPECTED_ANY, EXPECTED_NO_STREAM, WRONG_EXPECTED_REVISION_SQLSTATE } from './schema';
 import { AppendWakeups } from './append-wakeups';
 import { GroupCommit, QueuedAppend } from './group-commit';
 import { PollingSubscription } from './polling-subscription';

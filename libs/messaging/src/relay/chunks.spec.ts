@@ -27,7 +27,11 @@ describe('relay chunks', () => {
   });
 
   it('dead-letters an oversized record locally and counts claim events without sending them', () => {
-    const batch = [event('purchase-t1', 'ClientIdClaimed'), event('member-m1', 'PointsAdjusted', { reason: 'x'.repeat(5000) }), event('member-m1', 'PointsAccrued')];
+    const batch = [
+      event('purchase-t1', 'ClientIdClaimed'),
+      event('member-m1', 'PointsAdjusted', { reason: 'x'.repeat(5000) }),
+      event('member-m1', 'PointsAccrued'),
+    ];
     const [chunk] = chunksOf(batch, LOYALTY_TOPIC_MAP, { chunkBytesMax: 100_000, messageBytesMax: 4096 });
     expect(chunk!.internalEvents).toBe(1);
     expect(chunk!.deadLetters.map((d) => [d.event.type, d.topic])).toEqual([['PointsAdjusted', 'loyalty.points']]);

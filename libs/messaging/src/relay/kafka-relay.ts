@@ -49,7 +49,12 @@ export interface RelayStatus {
   readonly internalEvents: number;
   /** category:type pairs published to a category's default topic because the map does not name them. */
   readonly unmappedTypes: readonly string[];
-  readonly recentPoison: ReadonlyArray<{ readonly eventId: string; readonly position: bigint; readonly type: string; readonly error: string }>;
+  readonly recentPoison: ReadonlyArray<{
+    readonly eventId: string;
+    readonly position: bigint;
+    readonly type: string;
+    readonly error: string;
+  }>;
 }
 
 export interface KafkaRelayOptions {

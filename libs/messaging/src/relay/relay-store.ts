@@ -80,10 +80,9 @@ export class RelayLeadership {
   }
 
   async loadCheckpoint(): Promise<bigint | undefined> {
-    const { rows } = await this.client.query<{ position: string }>(
-      `select position from ${RELAY_SCHEMA}.checkpoints where name = $1`,
-      [this.name],
-    );
+    const { rows } = await this.client.query<{ position: string }>(`select position from ${RELAY_SCHEMA}.checkpoints where name = $1`, [
+      this.name,
+    ]);
     return rows[0] ? BigInt(rows[0].position) : undefined;
   }
 
@@ -147,7 +146,14 @@ export interface DeadLetterRow {
 
 /** For operators and tests: what a relay set aside, oldest first. */
 export async function listDeadLetters(pool: Pool, relayName: string): Promise<DeadLetterRow[]> {
-  const { rows } = await pool.query<{ event_id: string; position: string; event_type: string; topic: string; message_bytes: number; error: string }>(
+  const { rows } = await pool.query<{
+    event_id: string;
+    position: string;
+    event_type: string;
+    topic: string;
+    message_bytes: number;
+    error: string;
+  }>(
     `select event_id, position, event_type, topic, message_bytes, error from ${RELAY_SCHEMA}.dead_letters
      where relay_name = $1 order by position`,
     [relayName],

@@ -18,7 +18,9 @@ export interface KafkaForRun {
  * be had, so callers can say it instead of measuring nothing in silence.
  */
 export async function kafkaForRun(): Promise<KafkaForRun> {
-  const external = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const external = process.env.KAFKA_BROKERS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (external && external.length > 0) {
     await waitForBroker(external, EXTERNAL_BROKER_TIMEOUT_MS);
     return { brokers: external, description: `the broker at KAFKA_BROKERS=${external.join(',')}` };
@@ -31,5 +33,9 @@ export async function kafkaForRun(): Promise<KafkaForRun> {
     await broker.destroy();
     throw error;
   }
-  return { brokers: broker.brokers, description: `a local KRaft broker at ${broker.brokers.join(',')} (${java}; ${broker.dir})`, local: broker };
+  return {
+    brokers: broker.brokers,
+    description: `a local KRaft broker at ${broker.brokers.join(',')} (${java}; ${broker.dir})`,
+    local: broker,
+  };
 }

@@ -39,7 +39,11 @@ export function javaVersion(): string {
 }
 
 /** Resolves once an admin client can see the cluster with a controller, or rejects at the deadline. */
-export async function waitForBroker(brokers: readonly string[], timeoutMs = BROKER_READY_TIMEOUT_MS, isAlive: () => boolean = () => true): Promise<void> {
+export async function waitForBroker(
+  brokers: readonly string[],
+  timeoutMs = BROKER_READY_TIMEOUT_MS,
+  isAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'not tried';
   while (Date.now() < deadline && isAlive()) {
@@ -104,7 +108,12 @@ export class LocalBroker {
       ...overrides,
     };
     mkdirSync(join(dir, 'data'));
-    writeFileSync(join(dir, 'server.properties'), Object.entries(properties).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'server.properties'),
+      Object.entries(properties)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n') + '\n',
+    );
     const broker = new LocalBroker(dir, port, jarsDir);
     broker.format();
     return broker;
@@ -115,7 +124,14 @@ export class LocalBroker {
     const log = openSync(this.logFile, 'a');
     const child = spawn(
       'java',
-      [BROKER_HEAP, `-Dlog4j.configuration=file:${infraKafkaFile('log4j.properties')}`, '-cp', `${this.jarsDir}/*`, 'kafka.Kafka', join(this.dir, 'server.properties')],
+      [
+        BROKER_HEAP,
+        `-Dlog4j.configuration=file:${infraKafkaFile('log4j.properties')}`,
+        '-cp',
+        `${this.jarsDir}/*`,
+        'kafka.Kafka',
+        join(this.dir, 'server.properties'),
+      ],
       { stdio: ['ignore', log, log] },
     );
     closeSync(log);
@@ -162,7 +178,17 @@ export class LocalBroker {
     while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
     const result = spawnSync(
       'java',
-      [`-Dlog4j.configuration=file:${infraKafkaFile('log4j.properties')}`, '-cp', `${this.jarsDir}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(this.dir, 'server.properties')],
+      [
+        `-Dlog4j.configuration=file:${infraKafkaFile('log4j.properties')}`,
+        '-cp',
+        `${this.jarsDir}/*`,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        join(this.dir, 'server.properties'),
+      ],
       { encoding: 'utf8' },
     );
     if (result.status !== 0) throw new Error(`kafka storage format failed: ${result.stderr || result.stdout}`);

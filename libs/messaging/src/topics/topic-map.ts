@@ -23,8 +23,7 @@ export interface TopicMapDefinition {
 }
 
 export type Route =
-  | { readonly kind: 'publish'; readonly topic: string; readonly key: string; readonly mapped: boolean }
-  | { readonly kind: 'internal' };
+  { readonly kind: 'publish'; readonly topic: string; readonly key: string; readonly mapped: boolean } | { readonly kind: 'internal' };
 
 export const LOYALTY_TOPICS = {
   member: 'loyalty.member',

@@ -61,7 +61,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     perSecond: parseCount(env.RATE_LIMIT_PER_SECOND, 'RATE_LIMIT_PER_SECOND', 500, problems),
     burst: parseCount(env.RATE_LIMIT_BURST, 'RATE_LIMIT_BURST', 1000, problems),
   };
-  const kafkaBrokers = env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const kafkaBrokers = env.KAFKA_BROKERS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     production,
@@ -72,7 +74,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     apiKeys: keys ?? DEV_API_KEYS,
     apiKeysAreDevDefaults: !keys,
     rateLimit,
-    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     port,
     host: env.HOST || '0.0.0.0',
   };
@@ -105,13 +110,18 @@ function parseCount(value: string | undefined, name: string, fallback: number, p
 function parseApiKeys(value: string | undefined, problems: string[]): ApiKey[] | undefined {
   if (!value) return undefined;
   const keys: ApiKey[] = [];
-  for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(':');
     const role = entry.slice(0, separator) as Role;
     const secret = entry.slice(separator + 1);
     const hashed = /^sha256:([0-9a-f]{64})$/i.exec(secret);
     if (separator < 1 || !ROLES.includes(role) || (!hashed && secret.length < 8)) {
-      problems.push(`API_KEYS entry "${entry.slice(0, 12)}..." must be role:key (key of 8+ chars) or role:sha256:<hex>, with a role in ${ROLES.join('|')}`);
+      problems.push(
+        `API_KEYS entry "${entry.slice(0, 12)}..." must be role:key (key of 8+ chars) or role:sha256:<hex>, with a role in ${ROLES.join('|')}`,
+      );
       continue;
     }
     keys.push({ role, sha256Hex: hashed ? hashed[1]!.toLowerCase() : apiKeyDigest(secret) });

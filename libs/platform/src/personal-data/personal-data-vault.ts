@@ -71,7 +71,10 @@ export class PersonalDataVault {
   /** Deletes the key; true when there was one. Idempotent. */
   async erase(memberId: string): Promise<boolean> {
     this.cache.delete(memberId);
-    const rows: unknown[] = await this.db.query(`delete from ${PERSONAL_DATA_SCHEMA}.member_keys where member_id = $1 returning member_id`, [memberId]);
+    const rows: unknown[] = await this.db.query(
+      `delete from ${PERSONAL_DATA_SCHEMA}.member_keys where member_id = $1 returning member_id`,
+      [memberId],
+    );
     return rows.length > 0;
   }
 
@@ -79,12 +82,14 @@ export class PersonalDataVault {
     const cached = this.cache.get(memberId);
     if (cached && Date.now() - cached.loadedMs < KEY_CACHE_TTL_MS) return cached.key;
     if (create) {
-      await this.db.query(`insert into ${PERSONAL_DATA_SCHEMA}.member_keys (member_id, key) values ($1, $2) on conflict (member_id) do nothing`, [
-        memberId,
-        randomBytes(KEY_BYTES),
-      ]);
+      await this.db.query(
+        `insert into ${PERSONAL_DATA_SCHEMA}.member_keys (member_id, key) values ($1, $2) on conflict (member_id) do nothing`,
+        [memberId, randomBytes(KEY_BYTES)],
+      );
     }
-    const rows: Array<{ key: Buffer }> = await this.db.query(`select key from ${PERSONAL_DATA_SCHEMA}.member_keys where member_id = $1`, [memberId]);
+    const rows: Array<{ key: Buffer }> = await this.db.query(`select key from ${PERSONAL_DATA_SCHEMA}.member_keys where member_id = $1`, [
+      memberId,
+    ]);
     const key = rows[0]?.key;
     if (!key) return undefined;
     if (this.cache.size >= KEY_CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);

@@ -92,8 +92,13 @@ async function project(rows: MemberRows, event: MemberEvent, personalData: Perso
       // Opened only for a member the batch has not seen enrolled: a repeated enrolment changes nothing.
       const person = d.personalData === null || rows.hasMember() ? undefined : await personalData(rows.memberId, d.personalData);
       return rows.enrol({
-        memberType: d.memberType, name: person?.name ?? null, email: person?.email ?? null, birthDate: person?.birthDate ?? null,
-        referredBy: d.referredBy, tier: d.tier, enrolledAt: d.occurredAt,
+        memberType: d.memberType,
+        name: person?.name ?? null,
+        email: person?.email ?? null,
+        birthDate: person?.birthDate ?? null,
+        referredBy: d.referredBy,
+        tier: d.tier,
+        enrolledAt: d.occurredAt,
       });
     }
     case 'PointsAccrued': {

@@ -21,10 +21,18 @@ export const ledgerEntriesProjectionIn = (schema: string): Projection => ({
       const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
       const entry = event && entryOf(event);
       if (!entry) return [];
-      return [{
-        entry_id: recorded.eventId, member_id: String(recorded.data.memberId), position: recorded.position.toString(), type: entry.type, points: entry.points,
-        occurred_at: recorded.data.occurredAt, reference: entry.reference, detail: entry.detail,
-      }];
+      return [
+        {
+          entry_id: recorded.eventId,
+          member_id: String(recorded.data.memberId),
+          position: recorded.position.toString(),
+          type: entry.type,
+          points: entry.points,
+          occurred_at: recorded.data.occurredAt,
+          reference: entry.reference,
+          detail: entry.detail,
+        },
+      ];
     });
     await insertRows(manager, `${schema}.ledger_entries`, rows);
   },
@@ -35,25 +43,53 @@ function entryOf(event: MemberEvent): LedgerEntry | undefined {
     case 'PointsAccrued': {
       const d = event.data;
       return {
-        type: `accrual:${d.source}`, points: d.points, reference: d.reference,
-        detail: { lotId: d.lotId, programVersion: d.programVersion, ruleIds: d.ruleIds, pendingUntil: d.pendingUntil, expiresAt: d.expiresAt },
+        type: `accrual:${d.source}`,
+        points: d.points,
+        reference: d.reference,
+        detail: {
+          lotId: d.lotId,
+          programVersion: d.programVersion,
+          ruleIds: d.ruleIds,
+          pendingUntil: d.pendingUntil,
+          expiresAt: d.expiresAt,
+        },
       };
     }
     case 'PointsExpired':
       return { type: 'expiry', points: -event.data.points, reference: event.data.lotId, detail: {} };
     case 'PointsRedeemed': {
       const d = event.data;
-      return { type: 'redemption', points: -d.points, reference: d.redemptionId, detail: { rewardId: d.rewardId, lots: d.lots, programVersion: d.programVersion } };
+      return {
+        type: 'redemption',
+        points: -d.points,
+        reference: d.redemptionId,
+        detail: { rewardId: d.rewardId, lots: d.lots, programVersion: d.programVersion },
+      };
     }
     case 'RedemptionReversed':
-      return { type: 'redemption-reversal', points: event.data.points, reference: event.data.redemptionId, detail: { lots: event.data.lots } };
+      return {
+        type: 'redemption-reversal',
+        points: event.data.points,
+        reference: event.data.redemptionId,
+        detail: { lots: event.data.lots },
+      };
     case 'PointsClawedBack': {
       const d = event.data;
-      return { type: 'clawback', points: -d.points, reference: d.transactionId, detail: { refundId: d.refundId, lots: d.lots, debtIncurred: d.debtIncurred } };
+      return {
+        type: 'clawback',
+        points: -d.points,
+        reference: d.transactionId,
+        detail: { refundId: d.refundId, lots: d.lots, debtIncurred: d.debtIncurred },
+      };
     }
     case 'PointsAdjusted': {
       const d = event.data;
-      return { type: 'adjustment', points: d.points, reference: d.adjustmentId, detail: { reason: d.reason, actor: d.actor, lots: d.lots } };
+      return {
+        type: 'adjustment',
+        points: d.points,
+        reference: d.adjustmentId,
+        detail: { reason: d.reason, actor: d.actor, lots: d.lots },
+      };
     }
     case 'PointsTransferredOut': {
       const d = event.data;

@@ -5,22 +5,51 @@ import { insertRows, integer, keyOf, loadRows, updateRows } from '../projector/r
 
 /** Column names as in schema.ts: rows load and save whole, as JSON. */
 interface MemberRowJson {
-  member_id: string; member_type: string; name: string | null; email: string | null; birth_date: string | null;
-  referred_by: string | null; tier: string | null; tier_qualified_at: string; enrolled_at: string;
+  member_id: string;
+  member_type: string;
+  name: string | null;
+  email: string | null;
+  birth_date: string | null;
+  referred_by: string | null;
+  tier: string | null;
+  tier_qualified_at: string;
+  enrolled_at: string;
 }
 interface BalanceRowJson {
-  member_id: string; available: number; pending: number; lifetime_earned: number; redeemed: number; expired: number; clawed_back: number;
-  adjusted: number; transferred_in: number; transferred_out: number; debt: number; last_position: number | string;
+  member_id: string;
+  available: number;
+  pending: number;
+  lifetime_earned: number;
+  redeemed: number;
+  expired: number;
+  clawed_back: number;
+  adjusted: number;
+  transferred_in: number;
+  transferred_out: number;
+  debt: number;
+  last_position: number | string;
 }
 interface LotRowJson {
-  member_id: string; lot_id: string; points: number; remaining: number; status: string; source: string;
-  pending_until: string | null; expires_at: string | null;
+  member_id: string;
+  lot_id: string;
+  points: number;
+  remaining: number;
+  status: string;
+  source: string;
+  pending_until: string | null;
+  expires_at: string | null;
 }
 
-export type Counter = 'lifetime_earned' | 'redeemed' | 'expired' | 'clawed_back' | 'adjusted' | 'transferred_in' | 'transferred_out' | 'debt';
+export type Counter =
+  'lifetime_earned' | 'redeemed' | 'expired' | 'clawed_back' | 'adjusted' | 'transferred_in' | 'transferred_out' | 'debt';
 export interface NewMember {
-  readonly memberType: string; readonly name: string | null; readonly email: string | null; readonly birthDate: string | null;
-  readonly referredBy: string | null; readonly tier: string | null; readonly enrolledAt: string;
+  readonly memberType: string;
+  readonly name: string | null;
+  readonly email: string | null;
+  readonly birthDate: string | null;
+  readonly referredBy: string | null;
+  readonly tier: string | null;
+  readonly enrolledAt: string;
 }
 
 /** Remaining points of a member's active and pending lots: what available and pending are recomputed from. */
@@ -48,16 +77,24 @@ export class LedgerRows {
   private readonly insertedLots = new Set<string>();
   private readonly changedLots = new Set<string>();
 
-  private constructor(private readonly manager: EntityManager, private readonly s: string) {}
+  private constructor(
+    private readonly manager: EntityManager,
+    private readonly s: string,
+  ) {}
 
   /** Four queries whatever the batch size: member rows, balances, the lots the events name, and every member's lot sums. */
   static async load(
-    manager: EntityManager, s: string, memberIds: readonly string[], lotKeys: ReadonlyArray<readonly [string, string]>,
+    manager: EntityManager,
+    s: string,
+    memberIds: readonly string[],
+    lotKeys: ReadonlyArray<readonly [string, string]>,
   ): Promise<LedgerRows> {
     const rows = new LedgerRows(manager, s);
     const ids = [memberIds];
-    for (const m of await loadRows<MemberRowJson>(manager, `${s}.members`, 'member_id = any($1::text[])', ids)) rows.members.set(m.member_id, m);
-    for (const b of await loadRows<BalanceRowJson>(manager, `${s}.member_balances`, 'member_id = any($1::text[])', ids)) rows.balances.set(b.member_id, b);
+    for (const m of await loadRows<MemberRowJson>(manager, `${s}.members`, 'member_id = any($1::text[])', ids))
+      rows.members.set(m.member_id, m);
+    for (const b of await loadRows<BalanceRowJson>(manager, `${s}.member_balances`, 'member_id = any($1::text[])', ids))
+      rows.balances.set(b.member_id, b);
     if (lotKeys.length > 0) {
       // One primary-key lookup per named lot (a subquery per key): a join would hash the whole, growing table.
       const found: Array<{ row: LotRowJson | null }> = await manager.query(
@@ -82,13 +119,31 @@ export class LedgerRows {
   /** One statement per table and kind of write; lots changed after they were stored only change remaining and status. */
   async save(): Promise<void> {
     const { manager, s } = this;
-    const changed = <T>(keys: Set<string>, created: Set<string>, rows: Map<string, T>) => [...keys].filter((k) => !created.has(k)).map((k) => rows.get(k)!);
-    await insertRows(manager, `${s}.members`, [...this.newMembers].map((id) => this.members.get(id)!));
+    const changed = <T>(keys: Set<string>, created: Set<string>, rows: Map<string, T>) =>
+      [...keys].filter((k) => !created.has(k)).map((k) => rows.get(k)!);
+    await insertRows(
+      manager,
+      `${s}.members`,
+      [...this.newMembers].map((id) => this.members.get(id)!),
+    );
     await updateRows(manager, `${s}.members`, ['member_id'], changed(this.changedMembers, this.newMembers, this.members));
-    await insertRows(manager, `${s}.member_balances`, [...this.newBalances].map((id) => this.balances.get(id)!));
+    await insertRows(
+      manager,
+      `${s}.member_balances`,
+      [...this.newBalances].map((id) => this.balances.get(id)!),
+    );
     await updateRows(manager, `${s}.member_balances`, ['member_id'], changed(this.changedBalances, this.newBalances, this.balances));
-    await insertRows(manager, `${s}.member_lots`, [...this.insertedLots].map((k) => this.lots.get(k)!));
-    const lots = changed(this.changedLots, this.insertedLots, this.lots).map(({ member_id, lot_id, remaining, status }) => ({ member_id, lot_id, remaining, status }));
+    await insertRows(
+      manager,
+      `${s}.member_lots`,
+      [...this.insertedLots].map((k) => this.lots.get(k)!),
+    );
+    const lots = changed(this.changedLots, this.insertedLots, this.lots).map(({ member_id, lot_id, remaining, status }) => ({
+      member_id,
+      lot_id,
+      remaining,
+      status,
+    }));
     await updateRows(manager, `${s}.member_lots`, ['member_id', 'lot_id'], lots);
   }
 
@@ -100,15 +155,32 @@ export class LedgerRows {
   enrol(memberId: string, m: NewMember, position: string): void {
     if (!this.members.has(memberId)) {
       this.members.set(memberId, {
-        member_id: memberId, member_type: m.memberType, name: m.name, email: m.email, birth_date: m.birthDate,
-        referred_by: m.referredBy, tier: m.tier, tier_qualified_at: m.enrolledAt, enrolled_at: m.enrolledAt,
+        member_id: memberId,
+        member_type: m.memberType,
+        name: m.name,
+        email: m.email,
+        birth_date: m.birthDate,
+        referred_by: m.referredBy,
+        tier: m.tier,
+        tier_qualified_at: m.enrolledAt,
+        enrolled_at: m.enrolledAt,
       });
       this.newMembers.add(memberId);
     }
     if (!this.balances.has(memberId)) {
       this.balances.set(memberId, {
-        member_id: memberId, available: 0, pending: 0, lifetime_earned: 0, redeemed: 0, expired: 0, clawed_back: 0,
-        adjusted: 0, transferred_in: 0, transferred_out: 0, debt: 0, last_position: position,
+        member_id: memberId,
+        available: 0,
+        pending: 0,
+        lifetime_earned: 0,
+        redeemed: 0,
+        expired: 0,
+        clawed_back: 0,
+        adjusted: 0,
+        transferred_in: 0,
+        transferred_out: 0,
+        debt: 0,
+        last_position: position,
       });
       this.newBalances.add(memberId);
     }
@@ -190,7 +262,16 @@ export class MemberRows {
   }
 
   insertLot(lotId: string, points: number, status: string, source: string, pendingUntil: string | null, expiresAt: string | null): void {
-    this.rows.insertLot({ member_id: this.memberId, lot_id: lotId, points, remaining: points, status, source, pending_until: pendingUntil, expires_at: expiresAt });
+    this.rows.insertLot({
+      member_id: this.memberId,
+      lot_id: lotId,
+      points,
+      remaining: points,
+      status,
+      source,
+      pending_until: pendingUntil,
+      expires_at: expiresAt,
+    });
   }
 
   setLotStatus(lotId: string, status: string): void {

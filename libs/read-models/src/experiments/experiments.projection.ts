@@ -1,5 +1,13 @@
 import { EntityManager } from 'typeorm';
-import { asMemberEvent, ExperimentVariant, MEMBER_STREAM_PREFIX, MemberEvent, ProgramConfigured, toMillis, variantOf } from '@loyalty/domain';
+import {
+  asMemberEvent,
+  ExperimentVariant,
+  MEMBER_STREAM_PREFIX,
+  MemberEvent,
+  ProgramConfigured,
+  toMillis,
+  variantOf,
+} from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { Projection } from '../projector/projection';
 import { keyOf } from '../projector/row-sets';
@@ -37,8 +45,14 @@ interface Running {
 
 /** An experiment_members row as the batch adds to it; variant and joined_at are the first event's, as an insert keeps them. */
 interface MemberRow {
-  experiment_id: string; member_id: string; variant: string; joined_at: string;
-  purchases: number; revenue_minor: number; points_issued: number; points_redeemed: number;
+  experiment_id: string;
+  member_id: string;
+  variant: string;
+  joined_at: string;
+  purchases: number;
+  revenue_minor: number;
+  points_issued: number;
+  points_redeemed: number;
 }
 
 /**
@@ -58,7 +72,10 @@ export const experimentsProjectionIn = (schema: string): Projection => ({
         await define(manager, schema, recorded, definitions);
         continue;
       }
-      const event = definitions.size > 0 && recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
+      const event =
+        definitions.size > 0 && recorded.streamId.startsWith(MEMBER_STREAM_PREFIX)
+          ? asMemberEvent(recorded.type, recorded.data)
+          : undefined;
       if (!event) continue;
       const at = toMillis(event.data.occurredAt);
       const d = deltasOf(event);
@@ -66,8 +83,14 @@ export const experimentsProjectionIn = (schema: string): Projection => ({
         if (!(e.startsMs <= at && (e.endsMs === null || e.endsMs > at))) continue;
         const key = keyOf(experimentId, event.data.memberId);
         const row = rows.get(key) ?? {
-          experiment_id: experimentId, member_id: event.data.memberId, variant: variantOf({ experimentId, variants: e.variants }, event.data.memberId).name,
-          joined_at: event.data.occurredAt, purchases: 0, revenue_minor: 0, points_issued: 0, points_redeemed: 0,
+          experiment_id: experimentId,
+          member_id: event.data.memberId,
+          variant: variantOf({ experimentId, variants: e.variants }, event.data.memberId).name,
+          joined_at: event.data.occurredAt,
+          purchases: 0,
+          revenue_minor: 0,
+          points_issued: 0,
+          points_redeemed: 0,
         };
         row.purchases += d.purchases;
         row.revenue_minor += d.revenueMinor;
@@ -92,10 +115,16 @@ export const experimentsProjectionIn = (schema: string): Projection => ({
 export const experimentsProjection = experimentsProjectionIn(READ_MODEL_SCHEMA);
 
 async function loadDefinitions(manager: EntityManager, schema: string): Promise<Map<string, Running>> {
-  const rows: Array<{ experiment_id: string; starts_at: string; ends_at: string | null; variants: ExperimentVariant[] }> = await manager.query(
-    `select experiment_id, to_json(starts_at) #>> '{}' as starts_at, to_json(ends_at) #>> '{}' as ends_at, variants from ${schema}.experiment_definitions`,
+  const rows: Array<{ experiment_id: string; starts_at: string; ends_at: string | null; variants: ExperimentVariant[] }> =
+    await manager.query(
+      `select experiment_id, to_json(starts_at) #>> '{}' as starts_at, to_json(ends_at) #>> '{}' as ends_at, variants from ${schema}.experiment_definitions`,
+    );
+  return new Map(
+    rows.map((r) => [
+      r.experiment_id,
+      { startsMs: toMillis(r.starts_at), endsMs: r.ends_at === null ? null : toMillis(r.ends_at), variants: r.variants },
+    ]),
   );
-  return new Map(rows.map((r) => [r.experiment_id, { startsMs: toMillis(r.starts_at), endsMs: r.ends_at === null ? null : toMillis(r.ends_at), variants: r.variants }]));
 }
 
 async function define(manager: EntityManager, schema: string, recorded: RecordedEvent, definitions: Map<string, Running>): Promise<void> {
@@ -106,6 +135,10 @@ async function define(manager: EntityManager, schema: string, recorded: Recorded
        on conflict (experiment_id) do update set starts_at = excluded.starts_at, ends_at = excluded.ends_at, variants = excluded.variants, position = excluded.position`,
       [e.experimentId, e.startsAt, e.endsAt, JSON.stringify(e.variants), recorded.position.toString()],
     );
-    definitions.set(e.experimentId, { startsMs: toMillis(e.startsAt), endsMs: e.endsAt === null ? null : toMillis(e.endsAt), variants: [...e.variants] });
+    definitions.set(e.experimentId, {
+      startsMs: toMillis(e.startsAt),
+      endsMs: e.endsAt === null ? null : toMillis(e.endsAt),
+      variants: [...e.variants],
+    });
   }
 }

@@ -6,8 +6,17 @@ import { keyOf } from '../projector/row-sets';
 import { READ_MODEL_SCHEMA } from '../schema';
 
 const DAY_COUNTERS = [
-  'enrolments', 'purchases', 'revenue_minor', 'refunds_minor', 'points_issued', 'points_redeemed', 'points_expired',
-  'points_clawed_back', 'points_adjusted', 'points_transferred_in', 'points_transferred_out',
+  'enrolments',
+  'purchases',
+  'revenue_minor',
+  'refunds_minor',
+  'points_issued',
+  'points_redeemed',
+  'points_expired',
+  'points_clawed_back',
+  'points_adjusted',
+  'points_transferred_in',
+  'points_transferred_out',
 ] as const;
 const MEMBER_DAY_COUNTERS = ['purchases', 'revenue_minor', 'redemptions'] as const;
 type DayCounter = (typeof DAY_COUNTERS)[number];
@@ -47,7 +56,12 @@ const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d
 /** Postgres' `(instant at time zone 'UTC')::date`; the log's instants are normalised to UTC, so parsing is the exception. */
 const utcDay = (instant: string) => (UTC_INSTANT.test(instant) ? instant : new Date(toMillis(instant)).toISOString()).slice(0, 10);
 
-function add(buckets: Map<string, Record<string, unknown>>, key: string, bucket: Record<string, unknown>, counts: Record<string, number | undefined>): void {
+function add(
+  buckets: Map<string, Record<string, unknown>>,
+  key: string,
+  bucket: Record<string, unknown>,
+  counts: Record<string, number | undefined>,
+): void {
   const sums = buckets.get(key) ?? bucket;
   for (const counter in counts) sums[counter] = ((sums[counter] as number | undefined) ?? 0) + counts[counter]!;
   buckets.set(key, sums);
@@ -65,7 +79,10 @@ function countsOf(event: MemberEvent): Counts | undefined {
     case 'MemberEnrolled':
       return { day: { enrolments: 1 } };
     case 'PurchaseRecorded':
-      return { day: { purchases: 1, revenue_minor: event.data.amountMinor }, memberDay: { purchases: 1, revenue_minor: event.data.amountMinor } };
+      return {
+        day: { purchases: 1, revenue_minor: event.data.amountMinor },
+        memberDay: { purchases: 1, revenue_minor: event.data.amountMinor },
+      };
     case 'PurchaseRefunded':
       return { day: { refunds_minor: event.data.amountMinor } };
     case 'PointsAccrued':
@@ -102,7 +119,13 @@ async function pointValue(manager: EntityManager, schema: string, recorded: Reco
 }
 
 /** One statement per table: the batch's sums added to the stored counters (a counter absent from a bucket adds 0). */
-async function addUp(manager: EntityManager, table: string, keys: readonly string[], counters: readonly string[], rows: ReadonlyArray<Record<string, unknown>>) {
+async function addUp(
+  manager: EntityManager,
+  table: string,
+  keys: readonly string[],
+  counters: readonly string[],
+  rows: ReadonlyArray<Record<string, unknown>>,
+) {
   if (rows.length === 0) return;
   const types = keys.map((k) => `${k} ${k === 'day' ? 'date' : 'text'}`).concat(counters.map((c) => `${c} bigint`));
   await manager.query(

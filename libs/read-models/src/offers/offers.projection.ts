@@ -16,8 +16,12 @@ export const offersProjectionIn = (schema: string): Projection => ({
       return d.ruleIds
         .filter((r) => r.startsWith(OFFER_RULE_PREFIX))
         .map((rule) => ({
-          offer_id: rule.slice(OFFER_RULE_PREFIX.length), transaction_id: d.reference, member_id: d.memberId, points: d.points,
-          occurred_at: d.occurredAt, position: recorded.position.toString(),
+          offer_id: rule.slice(OFFER_RULE_PREFIX.length),
+          transaction_id: d.reference,
+          member_id: d.memberId,
+          points: d.points,
+          occurred_at: d.occurredAt,
+          position: recorded.position.toString(),
         }));
     });
     await insertRows(manager, `${schema}.offer_awards`, awards);

@@ -14,7 +14,11 @@ export interface Projection {
 }
 
 /** The one place a batch meets the projections: the live projector and the rebuild both call it. */
-export async function projectBatch(manager: EntityManager, projections: readonly Projection[], events: readonly RecordedEvent[]): Promise<void> {
+export async function projectBatch(
+  manager: EntityManager,
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+): Promise<void> {
   // Each projection owns its tables, so applying them one after another equals interleaving them per event.
   for (const projection of projections) await projection.applyBatch(manager, events);
 }

@@ -9,7 +9,11 @@ export const REPLAY_PAGES_AHEAD_MAX = 2;
  * The log from a position on, page by page; the next page is read (and
  * parsed) while the caller projects the current one.
  */
-export async function* logPages(store: EventStore, after: GlobalPosition | undefined, pageSize: number): AsyncGenerator<readonly RecordedEvent[]> {
+export async function* logPages(
+  store: EventStore,
+  after: GlobalPosition | undefined,
+  pageSize: number,
+): AsyncGenerator<readonly RecordedEvent[]> {
   let next = store.readAll({ after, maxCount: pageSize });
   for (;;) {
     const page = await next;

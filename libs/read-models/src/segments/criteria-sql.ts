@@ -68,7 +68,8 @@ export function rfmScoreSql(scoring: RfmScoring, s: string): { recency: string; 
   const elapsed = `floor(extract(epoch from (${T} - ${last})) / 86400)`;
   const count = `(select count(*) ${windowed})`;
   const spend = `(select coalesce(sum(p.amount_minor - p.refunded_minor), 0) ${windowed})`;
-  const reached = (value: string, thresholds: readonly number[]) => thresholds.map((t) => `(case when ${value} >= ${int(t)} then 1 else 0 end)`).join(' + ');
+  const reached = (value: string, thresholds: readonly number[]) =>
+    thresholds.map((t) => `(case when ${value} >= ${int(t)} then 1 else 0 end)`).join(' + ');
   return {
     recency: `(case when ${last} is null then 1 else 5 - (${reached(elapsed, scoring.recencyDays)}) end)`,
     frequency: `(1 + ${reached(count, scoring.frequency)})`,

@@ -36,7 +36,9 @@ export class SegmentDefinitions {
       `insert into ${this.s}.segment_clock (id, as_of, day, position) values (1, $1, ($1::timestamptz at time zone 'UTC')::date, $2)`,
       [occurredAt, position],
     );
-    await this.manager.query(`insert into ${this.s}.segment_settings (id, thresholds) values (1, $1)`, [JSON.stringify(DEFAULT_SEGMENT_THRESHOLDS)]);
+    await this.manager.query(`insert into ${this.s}.segment_settings (id, thresholds) values (1, $1)`, [
+      JSON.stringify(DEFAULT_SEGMENT_THRESHOLDS),
+    ]);
     await this.insertBuiltins(DEFAULT_SEGMENT_THRESHOLDS, occurredAt, position);
   }
 
@@ -54,7 +56,9 @@ export class SegmentDefinitions {
         await this.manager.query(`delete from ${this.s}.segment_definitions where name = $1 and kind = 'custom'`, [event.data.name]);
         return;
       case 'SegmentThresholdsChanged':
-        await this.manager.query(`update ${this.s}.segment_settings set thresholds = $1 where id = 1`, [JSON.stringify(event.data.thresholds)]);
+        await this.manager.query(`update ${this.s}.segment_settings set thresholds = $1 where id = 1`, [
+          JSON.stringify(event.data.thresholds),
+        ]);
         await this.manager.query(`delete from ${this.s}.segment_definitions where kind = 'builtin'`);
         await this.insertBuiltins(event.data.thresholds, d.occurredAt, position);
         return;
@@ -81,7 +85,10 @@ export class SegmentDefinitions {
     const definitions = await this.load();
     const desired = definitions.length
       ? definitions
-          .map((d) => `select '${d.name.replace(/'/g, "''")}'::text as segment, f.member_id from ${this.s}.segment_members f where ${criterionSql(d.criteria, this.s)}`)
+          .map(
+            (d) =>
+              `select '${d.name.replace(/'/g, "''")}'::text as segment, f.member_id from ${this.s}.segment_members f where ${criterionSql(d.criteria, this.s)}`,
+          )
           .join('\nunion all\n')
       : 'select null::text as segment, null::text as member_id where false';
     return this.manager.query(

@@ -6,17 +6,37 @@ import { TimedFacts, TimedPurchase } from './timed-facts';
 
 /** Column names as in segments.ddl.ts. */
 export interface SegmentMemberJson {
-  member_id: string; member_type: string; enrolled_at: string; birth_date: string | null; tier: string | null; last_redemption_at: string | null;
+  member_id: string;
+  member_type: string;
+  enrolled_at: string;
+  birth_date: string | null;
+  tier: string | null;
+  last_redemption_at: string | null;
 }
 export interface PurchaseJson {
-  member_id: string; transaction_id: string; occurred_at: string; amount_minor: number; refunded_minor: number;
-  store_id: string | null; skus: string[]; categories: string[];
+  member_id: string;
+  transaction_id: string;
+  occurred_at: string;
+  amount_minor: number;
+  refunded_minor: number;
+  store_id: string | null;
+  skus: string[];
+  categories: string[];
 }
 interface MembershipJson {
-  segment: string; member_id: string; entered_at: string; entered_position: string; left_at: string | null; left_position: string | null;
+  segment: string;
+  member_id: string;
+  entered_at: string;
+  entered_position: string;
+  left_at: string | null;
+  left_position: string | null;
 }
 interface ChangeJson {
-  position: string; segment: string; member_id: string; change: MembershipChange['change']; occurred_at: string;
+  position: string;
+  segment: string;
+  member_id: string;
+  change: MembershipChange['change'];
+  occurred_at: string;
 }
 
 /** A purchase with the row it saves as; the evaluator reads the parsed instant and the net amount. */
@@ -55,15 +75,20 @@ export class SegmentRows {
   private readonly left: Array<Pick<MembershipJson, 'segment' | 'member_id' | 'left_at' | 'left_position'>> = [];
   private readonly changes: ChangeJson[] = [];
 
-  private constructor(private readonly manager: EntityManager, private readonly s: string) {}
+  private constructor(
+    private readonly manager: EntityManager,
+    private readonly s: string,
+  ) {}
 
   /** Three queries: the members' facts rows, their purchases, their current memberships. */
   static async load(manager: EntityManager, s: string, memberIds: readonly string[]): Promise<SegmentRows> {
     const rows = new SegmentRows(manager, s);
-    for (const id of memberIds) rows.members.set(id, { row: undefined, instants: undefined, purchases: new Map(), purchaseList: [], current: new Set() });
+    for (const id of memberIds)
+      rows.members.set(id, { row: undefined, instants: undefined, purchases: new Map(), purchaseList: [], current: new Set() });
     if (memberIds.length === 0) return rows;
     const where = 'member_id = any($1::text[])';
-    for (const m of await loadRows<SegmentMemberJson>(manager, `${s}.segment_members`, where, [memberIds])) rows.members.get(m.member_id)!.row = m;
+    for (const m of await loadRows<SegmentMemberJson>(manager, `${s}.segment_members`, where, [memberIds]))
+      rows.members.get(m.member_id)!.row = m;
     for (const p of await loadRows<PurchaseJson>(manager, `${s}.segment_purchases`, where, [memberIds])) rows.hold(p);
     const current: Array<{ member_id: string; segment: string }> = await manager.query(
       `select member_id, segment from ${s}.segment_memberships where ${where} and left_at is null`,
@@ -118,7 +143,8 @@ export class SegmentRows {
     if (!held.instants) {
       const enrolledAtMs = toMillis(row.enrolled_at);
       held.instants = {
-        enrolledAt: new Date(enrolledAtMs).toISOString(), enrolledAtMs,
+        enrolledAt: new Date(enrolledAtMs).toISOString(),
+        enrolledAtMs,
         lastRedemptionAtMs: row.last_redemption_at === null ? null : toMillis(row.last_redemption_at),
       };
     }
@@ -133,7 +159,14 @@ export class SegmentRows {
   reconcile(memberId: string, entered: readonly string[], departed: readonly string[], asOf: string, position: string): void {
     const { current } = this.held(memberId);
     for (const segment of entered) {
-      const membership: MembershipJson = { segment, member_id: memberId, entered_at: asOf, entered_position: position, left_at: null, left_position: null };
+      const membership: MembershipJson = {
+        segment,
+        member_id: memberId,
+        entered_at: asOf,
+        entered_position: position,
+        left_at: null,
+        left_position: null,
+      };
       this.entered.push(membership);
       this.open.set(keyOf(segment, memberId), membership);
       current.add(segment);
@@ -146,7 +179,13 @@ export class SegmentRows {
       this.open.delete(key);
       current.delete(segment);
     }
-    const change = (segment: string, kind: ChangeJson['change']) => ({ position, segment, member_id: memberId, change: kind, occurred_at: asOf });
+    const change = (segment: string, kind: ChangeJson['change']) => ({
+      position,
+      segment,
+      member_id: memberId,
+      change: kind,
+      occurred_at: asOf,
+    });
     this.changes.push(...entered.map((s) => change(s, 'SegmentEntered')), ...departed.map((s) => change(s, 'SegmentLeft')));
   }
 
@@ -168,7 +207,12 @@ export class SegmentRows {
     const { manager, s } = this;
     const row = (id: string) => this.members.get(id)!.row!;
     await insertRows(manager, `${s}.segment_members`, [...this.newMembers].map(row));
-    await updateRows(manager, `${s}.segment_members`, ['member_id'], [...this.changedMembers].filter((id) => !this.newMembers.has(id)).map(row));
+    await updateRows(
+      manager,
+      `${s}.segment_members`,
+      ['member_id'],
+      [...this.changedMembers].filter((id) => !this.newMembers.has(id)).map(row),
+    );
     await insertRows(manager, `${s}.segment_purchases`, [...this.newPurchases.values()]);
     await updateRows(manager, `${s}.segment_purchases`, ['member_id', 'transaction_id'], [...this.changedPurchases.values()]);
     if (this.left.length > 0) {
@@ -200,8 +244,12 @@ export class SegmentRows {
   private hold(row: PurchaseJson): void {
     const held = this.held(row.member_id);
     const purchase: HeldPurchase = {
-      atMs: toMillis(row.occurred_at), netMinor: integer(row.amount_minor) - integer(row.refunded_minor), storeId: row.store_id,
-      skus: row.skus, categories: row.categories, row,
+      atMs: toMillis(row.occurred_at),
+      netMinor: integer(row.amount_minor) - integer(row.refunded_minor),
+      storeId: row.store_id,
+      skus: row.skus,
+      categories: row.categories,
+      row,
     };
     held.purchases.set(row.transaction_id, purchase);
     held.purchaseList.push(purchase);

@@ -1,6 +1,12 @@
 import { EntityManager } from 'typeorm';
 import {
-  asMemberEvent, asSegmentDefinitionEvent, MEMBER_STREAM_PREFIX, MemberEvent, SEGMENT_DEFINITIONS_STREAM_ID, SegmentDefinitionEvent, toMillis,
+  asMemberEvent,
+  asSegmentDefinitionEvent,
+  MEMBER_STREAM_PREFIX,
+  MemberEvent,
+  SEGMENT_DEFINITIONS_STREAM_ID,
+  SegmentDefinitionEvent,
+  toMillis,
 } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { Projection } from '../projector/projection';
@@ -24,7 +30,8 @@ export const segmentsProjectionIn = (schema: string, personalData: PersonalDataR
   async applyBatch(manager, events) {
     const relevant = events.flatMap((recorded): Relevant[] => {
       const member = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
-      const definition = recorded.streamId === SEGMENT_DEFINITIONS_STREAM_ID ? asSegmentDefinitionEvent(recorded.type, recorded.data) : undefined;
+      const definition =
+        recorded.streamId === SEGMENT_DEFINITIONS_STREAM_ID ? asSegmentDefinitionEvent(recorded.type, recorded.data) : undefined;
       // Only events that change what criteria read move the clock: the others (accruals, activations, ...) cost nothing here.
       if (definition) return [{ recorded, definition, member: undefined }];
       return member && FACT_EVENTS.has(member.type) ? [{ recorded, definition: undefined, member }] : [];
@@ -35,13 +42,19 @@ export const segmentsProjectionIn = (schema: string, personalData: PersonalDataR
 });
 
 /** The member events whose facts segment criteria read. */
-const FACT_EVENTS: ReadonlySet<MemberEvent['type']> = new Set(['MemberEnrolled', 'PurchaseRecorded', 'PurchaseRefunded', 'PointsRedeemed', 'TierChanged', 'MemberErased']);
+const FACT_EVENTS: ReadonlySet<MemberEvent['type']> = new Set([
+  'MemberEnrolled',
+  'PurchaseRecorded',
+  'PurchaseRefunded',
+  'PointsRedeemed',
+  'TierChanged',
+  'MemberErased',
+]);
 
 export const segmentsProjection = segmentsProjectionIn(READ_MODEL_SCHEMA);
 
 type Relevant = { recorded: RecordedEvent } & (
-  | { definition: SegmentDefinitionEvent; member: undefined }
-  | { definition: undefined; member: MemberEvent }
+  { definition: SegmentDefinitionEvent; member: undefined } | { definition: undefined; member: MemberEvent }
 );
 
 const validDate = (value: string | undefined): string | null => {
@@ -96,7 +109,11 @@ class SegmentBatch {
         // The age band comes from the sealed birth date; an erased member has none.
         const birthDate = sealed === null ? undefined : (await this.personalData(d.memberId, sealed))?.birthDate;
         return rows.enrol({
-          member_id: d.memberId, member_type: event.data.memberType, enrolled_at: d.occurredAt, birth_date: validDate(birthDate), tier: event.data.tier,
+          member_id: d.memberId,
+          member_type: event.data.memberType,
+          enrolled_at: d.occurredAt,
+          birth_date: validDate(birthDate),
+          tier: event.data.tier,
           last_redemption_at: null,
         });
       }
@@ -105,15 +122,22 @@ class SegmentBatch {
       case 'PurchaseRecorded': {
         const p = event.data;
         return rows.recordPurchase({
-          member_id: p.memberId, transaction_id: p.transactionId, occurred_at: p.occurredAt, amount_minor: p.amountMinor, refunded_minor: 0, store_id: p.storeId,
-          skus: [...new Set(p.items.map((i) => i.sku))].sort(), categories: [...new Set(p.items.flatMap((i) => (i.category ? [i.category] : [])))].sort(),
+          member_id: p.memberId,
+          transaction_id: p.transactionId,
+          occurred_at: p.occurredAt,
+          amount_minor: p.amountMinor,
+          refunded_minor: 0,
+          store_id: p.storeId,
+          skus: [...new Set(p.items.map((i) => i.sku))].sort(),
+          categories: [...new Set(p.items.flatMap((i) => (i.category ? [i.category] : [])))].sort(),
         });
       }
       case 'PurchaseRefunded':
         return rows.refund(d.memberId, event.data.transactionId, event.data.amountMinor);
       case 'PointsRedeemed':
         return rows.updateMember(d.memberId, (row) => {
-          if (row.last_redemption_at === null || toMillis(d.occurredAt) > toMillis(row.last_redemption_at)) row.last_redemption_at = d.occurredAt;
+          if (row.last_redemption_at === null || toMillis(d.occurredAt) > toMillis(row.last_redemption_at))
+            row.last_redemption_at = d.occurredAt;
         });
       case 'TierChanged':
         return rows.updateMember(d.memberId, (row) => void (row.tier = event.data.to));

@@ -25,39 +25,77 @@ const purchase = fc.record({ occurredAt: instant, amountMinor: minor, refundShar
 const facts: fc.Arbitrary<MemberFacts> = fc.record({
   memberType: fc.constantFrom('individual' as const, 'business' as const),
   enrolledAt: instant,
-  birthDate: fc.option(fc.integer({ min: Date.parse('1930-01-01'), max: Date.parse('2015-12-31') }).map((ms) => new Date(ms).toISOString().slice(0, 10))),
+  birthDate: fc.option(
+    fc.integer({ min: Date.parse('1930-01-01'), max: Date.parse('2015-12-31') }).map((ms) => new Date(ms).toISOString().slice(0, 10)),
+  ),
   tier: fc.option(fc.constantFrom('silver', 'gold')),
   purchases: fc.array(purchase, { maxLength: 25 }),
   lastRedemptionAt: fc.option(instant),
 });
 
-const ascending = (n: number, max: number) => fc.uniqueArray(fc.integer({ min: 0, max }), { minLength: n, maxLength: n }).map((xs) => [...xs].sort((a, b) => a - b));
+const ascending = (n: number, max: number) =>
+  fc.uniqueArray(fc.integer({ min: 0, max }), { minLength: n, maxLength: n }).map((xs) => [...xs].sort((a, b) => a - b));
 const score = fc.integer({ min: 1, max: 5 });
 
-const leaf: fc.Arbitrary<SegmentCriterion> = fc.oneof(
-  fc.record({ type: fc.constant('purchaseCount' as const), min: optional(fc.nat(10)), max: optional(fc.nat(10)), withinDays: optional(days) }),
-  fc.record({ type: fc.constant('purchaseAmount' as const), minMinor: optional(minor), maxMinor: optional(minor), withinDays: optional(days) }),
-  fc.record({ type: fc.constant('averageBasket' as const), minMinor: optional(minor), maxMinor: optional(minor), withinDays: optional(days) }),
-  fc.record({ type: fc.constant('lastPurchase' as const), minDaysAgo: optional(days), maxDaysAgo: optional(days) }),
-  fc.record({ type: fc.constant('noPurchaseFor' as const), days }),
-  fc.record({ type: fc.constant('bought' as const), skus: optional(fc.subarray(['latte', 'tea'])), categories: optional(fc.subarray(['coffee'])), withinDays: optional(days) }),
-  fc.record({ type: fc.constant('store' as const), storeIds: fc.subarray(['s1', 's2']), withinDays: optional(days) }),
-  fc.record({ type: fc.constant('tier' as const), tiers: fc.subarray(['silver', 'gold']) }),
-  fc.record({ type: fc.constant('memberType' as const), memberType: fc.constantFrom('individual' as const, 'business' as const) }),
-  fc.record({ type: fc.constant('enrolled' as const), minDaysAgo: optional(days), maxDaysAgo: optional(days) }),
-  fc.record({ type: fc.constant('enrolmentAnniversary' as const), withinDays: fc.integer({ min: 1, max: 366 }) }),
-  fc.record({ type: fc.constant('lastRedemption' as const), minDaysAgo: optional(days), maxDaysAgo: optional(days) }),
-  fc.record({ type: fc.constant('age' as const), minYears: optional(fc.nat(90)), maxYears: optional(fc.nat(90)) }),
-  fc.record({
-    type: fc.constant('rfm' as const),
-    scoring: fc.record({ windowDays: fc.integer({ min: 1, max: 730 }), recencyDays: ascending(4, 730), frequency: ascending(4, 20), monetaryMinor: ascending(4, 500_000) }),
-    minRecency: optional(score), maxRecency: optional(score), minFrequency: optional(score), maxFrequency: optional(score), minMonetary: optional(score), maxMonetary: optional(score),
-  }),
-).map(defined);
+const leaf: fc.Arbitrary<SegmentCriterion> = fc
+  .oneof(
+    fc.record({
+      type: fc.constant('purchaseCount' as const),
+      min: optional(fc.nat(10)),
+      max: optional(fc.nat(10)),
+      withinDays: optional(days),
+    }),
+    fc.record({
+      type: fc.constant('purchaseAmount' as const),
+      minMinor: optional(minor),
+      maxMinor: optional(minor),
+      withinDays: optional(days),
+    }),
+    fc.record({
+      type: fc.constant('averageBasket' as const),
+      minMinor: optional(minor),
+      maxMinor: optional(minor),
+      withinDays: optional(days),
+    }),
+    fc.record({ type: fc.constant('lastPurchase' as const), minDaysAgo: optional(days), maxDaysAgo: optional(days) }),
+    fc.record({ type: fc.constant('noPurchaseFor' as const), days }),
+    fc.record({
+      type: fc.constant('bought' as const),
+      skus: optional(fc.subarray(['latte', 'tea'])),
+      categories: optional(fc.subarray(['coffee'])),
+      withinDays: optional(days),
+    }),
+    fc.record({ type: fc.constant('store' as const), storeIds: fc.subarray(['s1', 's2']), withinDays: optional(days) }),
+    fc.record({ type: fc.constant('tier' as const), tiers: fc.subarray(['silver', 'gold']) }),
+    fc.record({ type: fc.constant('memberType' as const), memberType: fc.constantFrom('individual' as const, 'business' as const) }),
+    fc.record({ type: fc.constant('enrolled' as const), minDaysAgo: optional(days), maxDaysAgo: optional(days) }),
+    fc.record({ type: fc.constant('enrolmentAnniversary' as const), withinDays: fc.integer({ min: 1, max: 366 }) }),
+    fc.record({ type: fc.constant('lastRedemption' as const), minDaysAgo: optional(days), maxDaysAgo: optional(days) }),
+    fc.record({ type: fc.constant('age' as const), minYears: optional(fc.nat(90)), maxYears: optional(fc.nat(90)) }),
+    fc.record({
+      type: fc.constant('rfm' as const),
+      scoring: fc.record({
+        windowDays: fc.integer({ min: 1, max: 730 }),
+        recencyDays: ascending(4, 730),
+        frequency: ascending(4, 20),
+        monetaryMinor: ascending(4, 500_000),
+      }),
+      minRecency: optional(score),
+      maxRecency: optional(score),
+      minFrequency: optional(score),
+      maxFrequency: optional(score),
+      minMonetary: optional(score),
+      maxMonetary: optional(score),
+    }),
+  )
+  .map(defined);
 
 const criterion: fc.Arbitrary<SegmentCriterion> = fc.oneof(
   { weight: 3, arbitrary: leaf },
-  { weight: 1, arbitrary: fc.record({ type: fc.constantFrom('all' as const, 'any' as const), of: fc.array(leaf, { minLength: 1, maxLength: 3 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constantFrom('all' as const, 'any' as const), of: fc.array(leaf, { minLength: 1, maxLength: 3 }) }),
+  },
 );
 
 const timed = (f: MemberFacts): TimedFacts => ({
@@ -67,7 +105,13 @@ const timed = (f: MemberFacts): TimedFacts => ({
   birthDate: f.birthDate,
   tier: f.tier,
   lastRedemptionAtMs: f.lastRedemptionAt === null ? null : toMillis(f.lastRedemptionAt),
-  purchases: f.purchases.map((p) => ({ atMs: toMillis(p.occurredAt), netMinor: p.amountMinor - p.refundedMinor, storeId: p.storeId, skus: p.skus, categories: p.categories })),
+  purchases: f.purchases.map((p) => ({
+    atMs: toMillis(p.occurredAt),
+    netMinor: p.amountMinor - p.refundedMinor,
+    storeId: p.storeId,
+    skus: p.skus,
+    categories: p.categories,
+  })),
 });
 
 describe("the segments projection's evaluator", () => {
@@ -85,7 +129,11 @@ describe("the segments projection's evaluator", () => {
     fc.assert(
       fc.property(facts, instant, (f, asOf) => {
         const matches = evaluatorAt(asOf);
-        for (const b of builtins) expect({ segment: b.name, matches: matches(b.criteria, timed(f)) }).toEqual({ segment: b.name, matches: matchesCriterion(b.criteria, f, asOf) });
+        for (const b of builtins)
+          expect({ segment: b.name, matches: matches(b.criteria, timed(f)) }).toEqual({
+            segment: b.name,
+            matches: matchesCriterion(b.criteria, f, asOf),
+          });
       }),
       { numRuns: 300 },
     );

@@ -45,7 +45,11 @@ function matches(c: SegmentCriterion, f: TimedFacts, asOf: Instant, asOfMs: numb
     case 'averageBasket': {
       const { count, netMinor } = windowed(f, asOfMs, c.withinDays);
       // Compared as net >= min * count, so no division rounds the boundary.
-      return count > 0 && (c.minMinor === undefined || netMinor >= c.minMinor * count) && (c.maxMinor === undefined || netMinor <= c.maxMinor * count);
+      return (
+        count > 0 &&
+        (c.minMinor === undefined || netMinor >= c.minMinor * count) &&
+        (c.maxMinor === undefined || netMinor <= c.maxMinor * count)
+      );
     }
     case 'lastPurchase': {
       const last = lastAtMs(f, asOfMs);
@@ -57,7 +61,9 @@ function matches(c: SegmentCriterion, f: TimedFacts, asOf: Instant, asOfMs: numb
     }
     case 'bought': {
       const w = windowOf(asOfMs, c.withinDays);
-      return f.purchases.some((p) => within(p, w) && (p.skus.some((s) => c.skus?.includes(s)) || p.categories.some((k) => c.categories?.includes(k))));
+      return f.purchases.some(
+        (p) => within(p, w) && (p.skus.some((s) => c.skus?.includes(s)) || p.categories.some((k) => c.categories?.includes(k))),
+      );
     }
     case 'store': {
       const w = windowOf(asOfMs, c.withinDays);
@@ -84,7 +90,11 @@ function matches(c: SegmentCriterion, f: TimedFacts, asOf: Instant, asOfMs: numb
       const recency = recentDays === undefined ? 1 : 5 - c.scoring.recencyDays.filter((t) => recentDays >= t).length;
       const frequency = 1 + c.scoring.frequency.filter((t) => count >= t).length;
       const monetary = 1 + c.scoring.monetaryMinor.filter((t) => netMinor >= t).length;
-      return inRange(recency, c.minRecency, c.maxRecency) && inRange(frequency, c.minFrequency, c.maxFrequency) && inRange(monetary, c.minMonetary, c.maxMonetary);
+      return (
+        inRange(recency, c.minRecency, c.maxRecency) &&
+        inRange(frequency, c.minFrequency, c.maxFrequency) &&
+        inRange(monetary, c.minMonetary, c.maxMonetary)
+      );
     }
   }
 }
@@ -124,4 +134,5 @@ function lastAtMs(f: TimedFacts, asOfMs: number): number | null {
   return last;
 }
 
-const inRange = (value: number, min: number | undefined, max: number | undefined) => (min === undefined || value >= min) && (max === undefined || value <= max);
+const inRange = (value: number, min: number | undefined, max: number | undefined) =>
+  (min === undefined || value >= min) && (max === undefined || value <= max);
