@@ -13,6 +13,7 @@ import { experimentsDdl } from './experiments/experiments.ddl';
 import { experimentsProjectionIn } from './experiments/experiments.projection';
 import { offersDdl } from './offers/offers.ddl';
 import { offersProjectionIn } from './offers/offers.projection';
+import { parkingDdl } from './projector/parking';
 
 const MIGRATION_LOCK_KEY = 7_310_002;
 
@@ -23,6 +24,7 @@ export const readModelsDdl = (schema: string): string[] => [
   kpisDdl(schema),
   experimentsDdl(schema),
   offersDdl(schema),
+  parkingDdl(schema),
 ];
 
 /**
