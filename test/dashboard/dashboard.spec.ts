@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Browser, chromium } from 'playwright-core';
+import { Browser, chromium, Page } from 'playwright-core';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -24,11 +24,38 @@ const dayStart = (daysAgo: number) => new Date(Math.floor(Date.now() / DAY_MS) *
 const at = (daysAgo: number) => new Date(dayStart(daysAgo).getTime() + 10 * 3_600_000).toISOString();
 const date = (daysAgo: number) => dayStart(daysAgo).toISOString().slice(0, 10);
 
-/** The dashboard in headless Chromium: the charts must show the API's numbers. */
+// Page-side scripts are strings: the project compiles without the DOM library, so node code never sees browser globals.
+const RECORD_CSP_VIOLATIONS = `
+  window.cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.effectiveDirective + ' ' + e.blockedURI));
+`;
+const COMPUTED_STYLE = (selector: string, property: string) =>
+  `getComputedStyle(document.querySelector(${JSON.stringify(selector)})).getPropertyValue(${JSON.stringify(property)})`;
+const INJECT_INLINE_SCRIPT = `(() => {
+  const script = document.createElement('script');
+  script.textContent = 'window.injectedRan = true';
+  document.body.appendChild(script);
+  return window.injectedRan === true;
+})()`;
+
+/** The dashboard in headless Chromium: the charts must show the API's numbers, under the strict CSP. */
 describeWithBrowser('dashboard', () => {
   let t: TestLedger;
   let browser: Browser;
   let position = -1;
+
+  /** A page on the dashboard that records every CSP violation, from the console and from the DOM event. */
+  async function openDashboard(): Promise<{ page: Page; violations: () => Promise<string[]> }> {
+    const page = await browser.newPage();
+    const logged: string[] = [];
+    page.on('console', (message) => {
+      if (/content security policy/i.test(message.text())) logged.push(message.text());
+    });
+    await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
+    await page.goto(`${t.ledger.url}/dashboard`);
+    const violations = async () => [...logged, ...(await page.evaluate<string[]>('window.cspViolations'))];
+    return { page, violations };
+  }
 
   beforeAll(async () => {
     t = await startTestLedger('dashboard');
@@ -61,6 +88,11 @@ describeWithBrowser('dashboard', () => {
     const page = await fetch(`${t.ledger.url}/dashboard`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
+    const policy = page.headers.get('content-security-policy') ?? '';
+    expect(policy).not.toContain('unsafe-inline');
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("style-src 'self'");
     const html = await page.text();
     for (const key of Object.values(KEYS)) expect(html).not.toContain(key);
     expect((await fetch(`${t.ledger.url}/dashboard/app.js`)).status).toBe(200);
@@ -74,10 +106,9 @@ describeWithBrowser('dashboard', () => {
     ).body;
     const segments = (await t.call('GET', '/v1/segments', undefined, { key: KEYS.analyst })).body;
 
-    const page = await browser.newPage();
+    const { page, violations } = await openDashboard();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
-    await page.goto(`${t.ledger.url}/dashboard`);
     await page.fill('#api-key', KEYS.analyst);
     await page.fill('#from', from);
     await page.fill('#to', to);
@@ -109,6 +140,16 @@ describeWithBrowser('dashboard', () => {
     expect(await card('revenueMinor')).toBe(revenue);
     expect(await page.$eval('[data-chart="segments"]', (n) => n.textContent)).toContain('b2b');
     expect(requests.every((u) => u.startsWith(t.ledger.url))).toBe(true);
+    // The stylesheet applied and the legend colours set through CSSOM held, with nothing refused.
+    expect(await page.evaluate<string>(COMPUTED_STYLE('#load', 'background-color'))).toBe('rgb(36, 81, 183)');
+    expect(await page.evaluate<string>(COMPUTED_STYLE('.legend span', '--c'))).toBe('#2451b7');
+    expect(await violations()).toEqual([]);
+  });
+
+  it('refuses a script injected into the page', async () => {
+    const { page, violations } = await openDashboard();
+    expect(await page.evaluate<boolean>(INJECT_INLINE_SCRIPT)).toBe(false);
+    expect((await violations()).some((v) => /script-src/.test(v))).toBe(true);
   });
 
   it('tells the user when the key is refused', async () => {

@@ -1,10 +1,28 @@
+import { request } from 'node:http';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
+
+/** The status of a GET sent from another loopback address, so the server sees a second client. */
+function statusFrom(localAddress: string, url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const sent = request(url, { localAddress, headers }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    sent.on('error', reject);
+    sent.end();
+  });
+}
 
 describe('HTTP hardening', () => {
   let t: TestLedger;
 
   beforeAll(async () => {
-    t = await startTestLedger('hardening', { RATE_LIMIT_PER_SECOND: '2', RATE_LIMIT_BURST: '5' });
+    t = await startTestLedger('hardening', {
+      RATE_LIMIT_PER_SECOND: '2',
+      RATE_LIMIT_BURST: '5',
+      RATE_LIMIT_UNAUTHENTICATED_PER_SECOND: '1',
+      RATE_LIMIT_UNAUTHENTICATED_BURST: '3',
+    });
   });
   afterAll(async () => t.close());
 
@@ -17,6 +35,21 @@ describe('HTTP hardening', () => {
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(limited.body.error.code).toBe('RATE_LIMITED');
     expect((await t.call('PUT', '/v1/program', PROGRAM, { key: KEYS.admin })).status).toBe(201);
+  });
+
+  it('limits missing and unknown keys per client address, apart from the keys, and leaves health unlimited', async () => {
+    const guesses = [null, 'guessed-key-1', null, 'guessed-key-2', 'guessed-key-3'];
+    const statuses: number[] = [];
+    for (const key of guesses) statuses.push((await t.call('GET', '/v1/program', undefined, { key })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const limited = await t.call('GET', '/v1/program', undefined, { key: 'guessed-key-4' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+
+    expect(await statusFrom('127.0.0.2', `${t.ledger.url}/v1/program`, { 'x-api-key': 'guessed-key-5' })).toBe(401);
+    expect((await t.call('GET', '/v1/program', undefined, { key: KEYS.pos })).status).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await t.call('GET', '/health/live', undefined, { key: null })).status).toBe(200);
   });
 
   it('sends security headers, echoes a well-formed request id and replaces a malformed one', async () => {

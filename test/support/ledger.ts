@@ -30,6 +30,7 @@ export async function startTestLedger(label: string, env: Record<string, string>
       .map(([role, key]) => `${role}:${key}`)
       .join(','),
     RATE_LIMIT_PER_SECOND: '0',
+    RATE_LIMIT_UNAUTHENTICATED_PER_SECOND: '0',
     ...env,
   });
   const ledger = await startLedger(config, { log: () => undefined, jsonLogs: false });

@@ -5,7 +5,7 @@ import { FastifyRequest } from 'fastify';
 import { LedgerConfig, Role } from '@loyalty/platform';
 import { LEDGER_CONFIG } from '../tokens';
 import { ApiError } from './api-error';
-import { RateLimiter } from './rate-limiter';
+import { clientAddressBucket, RateLimiter } from './rate-limiter';
 
 const ROLES_KEY = 'loyalty:roles';
 const PUBLIC_KEY = 'loyalty:public';
@@ -18,21 +18,26 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 const digest = (key: string) => createHash('sha256').update(key).digest();
 
 /**
- * x-api-key -> role, then the key's rate limit. Keys are held as SHA-256
- * digests and compared in constant time against every configured key, so
- * timing tells nothing about which one matched.
+ * x-api-key -> role, then a rate limit: a known key's own bucket, or, for a
+ * missing or unknown key, the client address's bucket, so guessing keys is as
+ * limited as using one. Keys are held as SHA-256 digests and compared in
+ * constant time against every configured key, so timing tells nothing about
+ * which one matched. Public routes (health, metrics, docs, dashboard) stay
+ * unlimited: probes and scrapers poll them from one address without a key.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly keys: Array<{ role: Role; digest: Buffer }>;
-  private readonly limiter: RateLimiter;
+  private readonly keyLimiter: RateLimiter;
+  private readonly addressLimiter: RateLimiter;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(LEDGER_CONFIG) config: LedgerConfig,
   ) {
     this.keys = config.apiKeys.map((k) => ({ role: k.role, digest: Buffer.from(k.sha256Hex, 'hex') }));
-    this.limiter = new RateLimiter(config.rateLimit);
+    this.keyLimiter = new RateLimiter(config.rateLimit);
+    this.addressLimiter = new RateLimiter(config.unauthenticatedRateLimit);
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -40,23 +45,13 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const presented = request.headers['x-api-key'];
-    if (typeof presented !== 'string' || presented.length === 0) {
-      throw new ApiError(401, 'UNAUTHENTICATED', 'send an API key in the x-api-key header');
+    const hasKey = typeof presented === 'string' && presented.length > 0;
+    const match = hasKey ? this.match(presented) : undefined;
+    if (!match) {
+      enforce(this.addressLimiter, clientAddressBucket(request.ip), 'too many requests without a valid API key from this address');
+      throw new ApiError(401, 'UNAUTHENTICATED', hasKey ? 'unknown API key' : 'send an API key in the x-api-key header');
     }
-    const presentedDigest = digest(presented);
-    let match: { role: Role; digest: Buffer } | undefined;
-    for (const key of this.keys) if (timingSafeEqual(key.digest, presentedDigest) && !match) match = key;
-    if (!match) throw new ApiError(401, 'UNAUTHENTICATED', 'unknown API key');
-    const retryAfterSeconds = this.limiter.take(match.digest.toString('hex'), Date.now());
-    if (retryAfterSeconds !== undefined) {
-      throw new ApiError(
-        429,
-        'RATE_LIMITED',
-        'too many requests for this API key',
-        { retryAfterSeconds },
-        { 'retry-after': String(retryAfterSeconds) },
-      );
-    }
+    enforce(this.keyLimiter, match.digest.toString('hex'), 'too many requests for this API key');
     const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? ['admin'];
     if (!allowed.includes(match.role)) {
       throw new ApiError(403, 'FORBIDDEN', `the ${match.role} role may not do this`, { allowed });
@@ -64,6 +59,19 @@ export class ApiKeyGuard implements CanActivate {
     (request as AuthenticatedRequest).principal = { role: match.role, keyId: match.digest.subarray(0, 4).toString('hex') };
     return true;
   }
+
+  private match(presented: string): { role: Role; digest: Buffer } | undefined {
+    const presentedDigest = digest(presented);
+    let match: { role: Role; digest: Buffer } | undefined;
+    for (const key of this.keys) if (timingSafeEqual(key.digest, presentedDigest) && !match) match = key;
+    return match;
+  }
+}
+
+function enforce(limiter: RateLimiter, caller: string, message: string): void {
+  const retryAfterSeconds = limiter.take(caller, Date.now());
+  if (retryAfterSeconds === undefined) return;
+  throw new ApiError(429, 'RATE_LIMITED', message, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
 }
 
 /** Who made a request: the key's role and a short digest that identifies the key without revealing it. */

@@ -39,7 +39,10 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: LedgerMetric
   });
   fastify.addHook('onSend', async (request, reply) => {
     const isPage = request.url.startsWith('/docs') || request.url.startsWith('/dashboard');
+    const routePolicy = reply.getHeader('content-security-policy');
     void reply.headers(isPage ? PAGE_SECURITY_HEADERS : API_SECURITY_HEADERS);
+    // A route that declares its own, stricter policy (the dashboard's) keeps it.
+    if (routePolicy !== undefined) void reply.header('content-security-policy', routePolicy);
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

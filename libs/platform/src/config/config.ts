@@ -23,6 +23,8 @@ export interface LedgerConfig {
   readonly apiKeys: readonly ApiKey[];
   readonly apiKeysAreDevDefaults: boolean;
   readonly rateLimit: RateLimit;
+  /** Requests with no key or an unknown one, per client address. */
+  readonly unauthenticatedRateLimit: RateLimit;
   /** Origins allowed to call the API from a browser; empty: CORS off. */
   readonly corsOrigins: readonly string[];
   readonly port: number;
@@ -37,7 +39,7 @@ export const DEV_API_KEY_SECRETS: ReadonlyArray<{ role: Role; key: string }> = [
 const DEV_API_KEYS: readonly ApiKey[] = DEV_API_KEY_SECRETS.map((k) => ({ role: k.role, sha256Hex: apiKeyDigest(k.key) }));
 
 export interface RateLimit {
-  /** Sustained requests per second per API key; 0 turns limiting off. */
+  /** Sustained requests per second per bucket; 0 turns limiting off. */
   readonly perSecond: number;
   readonly burst: number;
 }
@@ -61,6 +63,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     perSecond: parseCount(env.RATE_LIMIT_PER_SECOND, 'RATE_LIMIT_PER_SECOND', 500, problems),
     burst: parseCount(env.RATE_LIMIT_BURST, 'RATE_LIMIT_BURST', 1000, problems),
   };
+  const unauthenticatedRateLimit = {
+    perSecond: parseCount(env.RATE_LIMIT_UNAUTHENTICATED_PER_SECOND, 'RATE_LIMIT_UNAUTHENTICATED_PER_SECOND', 5, problems),
+    burst: parseCount(env.RATE_LIMIT_UNAUTHENTICATED_BURST, 'RATE_LIMIT_UNAUTHENTICATED_BURST', 20, problems),
+  };
   const kafkaBrokers = env.KAFKA_BROKERS?.split(',')
     .map((b) => b.trim())
     .filter(Boolean);
@@ -74,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     apiKeys: keys ?? DEV_API_KEYS,
     apiKeysAreDevDefaults: !keys,
     rateLimit,
+    unauthenticatedRateLimit,
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())
