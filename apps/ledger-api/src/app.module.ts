@@ -47,6 +47,7 @@ import { OffersController } from './offers/offers.controller';
 import { CLOCK, Clock, EVENT_STORE, LEDGER_CONFIG, METRICS, PROJECTOR, READ_MODELS, RELAY, VAULT } from './tokens';
 import { KafkaRelay } from '@loyalty/messaging';
 import { MetricsController } from './observability/metrics.controller';
+import { ParkedStreamsController } from './operations/parked-streams.controller';
 
 /** What the composition root built before Nest starts; Nest only wires it to HTTP. */
 export interface LedgerRuntime {
@@ -73,6 +74,7 @@ export class LedgerApiModule {
         PointsController,
         JobsController,
         HealthController,
+        ParkedStreamsController,
         MetricsController,
         AuditController,
         SegmentsController,

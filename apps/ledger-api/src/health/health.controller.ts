@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@loyalty/event-store';
-import { eventsBehind, LAG_COUNT_CAP, Projector } from '@loyalty/read-models';
+import { eventsBehind, LAG_COUNT_CAP, parkedStreamCounts, Projector } from '@loyalty/read-models';
 
 /** Not ready while the read models are this many events or more behind the log. */
 const READY_LAG_EVENTS_MAX = 500;
@@ -35,7 +35,8 @@ export class HealthController {
     const lagEvents = projector && store === 'up' ? await eventsBehind(this.store, projector.position).catch(() => LAG_COUNT_CAP) : null;
     const projectorOk = !projector || (projector.status === 'running' && (lagEvents ?? 0) < READY_LAG_EVENTS_MAX);
     const relay = this.relay?.status();
-    // A failing relay or a dead-lettered event needs an operator, but the ledger still serves: reported, not gating.
+    const parked = database === 'up' ? await parkedStreamCounts(this.db.manager).catch(() => undefined) : undefined;
+    // Parked streams, a failing relay or a dead-lettered event needs an operator, but the ledger still serves: reported, not gating.
     const ready = store === 'up' && database === 'up' && projectorOk;
     void reply.status(ready ? 200 : 503);
     return {
@@ -51,6 +52,7 @@ export class HealthController {
               lastError: projector.lastError ?? null,
             }
           : 'not-hosted',
+        parkedStreams: parked ? Object.fromEntries(parked) : null,
         kafkaRelay: relay
           ? {
               status: relay.status,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { memberStreamId } from '@loyalty/domain';
 import { LedgerEntryRow, loadCheckpoint, MemberBalanceRow, MemberRow, READ_MODEL_SCHEMA } from '@loyalty/read-models';
 import { ApiError } from '../http/api-error';
 import { READ_MODELS } from '../tokens';
@@ -18,6 +19,7 @@ export class MemberQueries {
   }
 
   async profile(memberId: string) {
+    await this.assertNotParked(memberId);
     const member = await this.db.getRepository(MemberRow).findOneBy({ memberId });
     if (!member) throw memberNotFound(memberId);
     return {
@@ -33,6 +35,21 @@ export class MemberQueries {
     };
   }
 
+  /** A parked member's rows stopped at the event that parked them: stale figures would be worse than a refusal. */
+  private async assertNotParked(memberId: string): Promise<void> {
+    const [parked]: Array<{ first_position: string; parked_at: Date }> = await this.db.query(
+      `select first_position::text, parked_at from ${READ_MODEL_SCHEMA}.parked_streams where consumer = $1 and stream_id = $2`,
+      [LEDGER_PROJECTION, memberStreamId(memberId)],
+    );
+    if (!parked) return;
+    throw new ApiError(
+      503,
+      'READ_MODEL_PARKED',
+      `the read models of member ${memberId} are parked at an event they could not apply; an operator must retry it (GET /v1/admin/parked-streams)`,
+      { memberId, position: parked.first_position, parkedAt: parked.parked_at.toISOString() },
+    );
+  }
+
   /** The segments the member is in now, from the segments projection's membership history. */
   private async segmentsOf(memberId: string): Promise<string[]> {
     const rows: Array<{ segment: string }> = await this.db.query(
@@ -46,6 +63,7 @@ export class MemberQueries {
     const [balance, member] = await Promise.all([
       this.db.getRepository(MemberBalanceRow).findOneBy({ memberId }),
       this.db.getRepository(MemberRow).findOneBy({ memberId }),
+      this.assertNotParked(memberId),
     ]);
     if (!balance || !member) throw memberNotFound(memberId);
     return {
@@ -66,6 +84,7 @@ export class MemberQueries {
 
   /** Newest first; the cursor is the position of the last entry of the previous page. */
   async ledger(memberId: string, cursor: string | undefined, limit: number) {
+    await this.assertNotParked(memberId);
     if (!(await this.db.getRepository(MemberRow).existsBy({ memberId }))) throw memberNotFound(memberId);
     const before = cursor === undefined ? undefined : decodeCursor(cursor);
     const query = this.db

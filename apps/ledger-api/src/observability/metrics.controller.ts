@@ -2,10 +2,11 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { EventStore } from '@loyalty/event-store';
 import { LedgerMetrics } from '@loyalty/platform';
-import { eventsBehind, Projector } from '@loyalty/read-models';
+import { DataSource } from 'typeorm';
+import { eventsBehind, parkedStreamCounts, Projector } from '@loyalty/read-models';
 import { Public } from '../http/auth';
 import { LedgerReactions, REACTIONS_PROJECTION } from '../reactions/ledger-reactions';
-import { EVENT_STORE, METRICS, PROJECTOR, RELAY } from '../tokens';
+import { EVENT_STORE, METRICS, PROJECTOR, READ_MODELS, RELAY } from '../tokens';
 import { KafkaRelay } from '@loyalty/messaging';
 
 /** Prometheus text format. Public like the health probes: it carries counts and latencies, no ledger data. */
@@ -19,6 +20,7 @@ export class MetricsController {
     @Inject(PROJECTOR) private readonly projector: Projector | null,
     private readonly reactions: LedgerReactions,
     @Inject(RELAY) private readonly relay: KafkaRelay | null,
+    @Inject(READ_MODELS) private readonly db: DataSource,
   ) {}
 
   @Get('metrics')
@@ -28,8 +30,10 @@ export class MetricsController {
       { name: this.projector?.name ?? 'ledger', status: this.projector?.status() },
       { name: REACTIONS_PROJECTION, status: this.reactions.status() },
     ];
+    const parked = await parkedStreamCounts(this.db.manager).catch(() => undefined);
     for (const { name, status } of projections) {
       if (!status) continue;
+      if (parked) this.metrics.parkedStreams.set({ projection: name }, parked.get(name) ?? 0);
       if (status.position !== undefined) this.metrics.projectionPosition.set({ projection: name }, Number(status.position));
       this.metrics.projectionLag.set({ projection: name }, await eventsBehind(this.store, status.position).catch(() => -1));
     }

@@ -45,6 +45,10 @@ export class LedgerReactions implements OnApplicationBootstrap, OnApplicationShu
     return this.projector.status();
   }
 
+  retryParked(streamId: string) {
+    return this.projector.retryParked(streamId);
+  }
+
   private async react(recorded: RecordedEvent): Promise<void> {
     const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
     const command = event && (await this.commandFor(event));

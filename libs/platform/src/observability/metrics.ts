@@ -43,6 +43,13 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
+  readonly parkedStreams = new Gauge({
+    name: 'projection_parked_streams',
+    help: 'Streams (members) a projection parked at an event it could not apply; their reads answer READ_MODEL_PARKED',
+    labelNames: ['projection'] as const,
+    registers: [this.registry],
+  });
+
   readonly relayLag = new Gauge({
     name: 'kafka_relay_lag_events',
     help: 'Events in the log not yet acknowledged by Kafka (capped); absent when the relay is not hosted',

@@ -1,0 +1,51 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { listParkedStreams, Projector, RetryOutcome } from '@loyalty/read-models';
+import { ApiError } from '../http/api-error';
+import { Roles } from '../http/auth';
+import { PageLimitPipe } from '../http/params';
+import { LedgerReactions, REACTIONS_PROJECTION } from '../reactions/ledger-reactions';
+import { PROJECTOR, READ_MODELS } from '../tokens';
+
+export const PARKED_PAGE_SIZE_MAX = 500;
+const PARKED_PAGE_SIZE_DEFAULT = 100;
+
+/**
+ * Streams a consumer parked at an event it could not apply, and their retry
+ * once the cause is fixed (a new release, a repaired row). The events stay
+ * in the log; a retry applies the held-back ones in order, all or none.
+ */
+@ApiTags('admin')
+@ApiSecurity('api-key')
+@Controller('v1/admin/parked-streams')
+export class ParkedStreamsController {
+  constructor(
+    @Inject(READ_MODELS) private readonly db: DataSource,
+    @Inject(PROJECTOR) private readonly projector: Projector | null,
+    private readonly reactions: LedgerReactions,
+  ) {}
+
+  @Get()
+  @Roles('admin')
+  @ApiQuery({ name: 'limit', required: false })
+  async list(@Query('limit', new PageLimitPipe(PARKED_PAGE_SIZE_DEFAULT, PARKED_PAGE_SIZE_MAX)) limit = PARKED_PAGE_SIZE_DEFAULT) {
+    return { parkedStreams: await listParkedStreams(this.db.manager, limit) };
+  }
+
+  @Post(':consumer/:streamId/retry')
+  @HttpCode(200)
+  @Roles('admin')
+  async retry(@Param('consumer') consumer: string, @Param('streamId') streamId: string): Promise<RetryOutcome> {
+    const outcome = await this.consumer(consumer).retryParked(streamId);
+    if (outcome.status === 'not-parked')
+      throw new ApiError(404, 'STREAM_NOT_PARKED', `${consumer} has not parked ${streamId}`, { consumer, streamId });
+    return outcome;
+  }
+
+  private consumer(name: string): { retryParked(streamId: string): Promise<RetryOutcome> } {
+    if (name === REACTIONS_PROJECTION) return this.reactions;
+    if (this.projector && name === this.projector.name) return this.projector;
+    throw new ApiError(404, 'CONSUMER_NOT_FOUND', `no consumer ${name} in this process`, { consumer: name });
+  }
+}
