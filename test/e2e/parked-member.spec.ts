@@ -1,3 +1,4 @@
+import { rebuildReadModels } from '../../apps/cli/src/projections-rebuild';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
 /**
@@ -73,5 +74,17 @@ describe('a poison event parks its member, not the read side', () => {
     const unknown = await t.call('POST', '/v1/admin/parked-streams/ledger/member-m-good/retry');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('STREAM_NOT_PARKED');
+  });
+
+  it('stays parked through a rebuild, which keeps every other member', async () => {
+    const before = await t.call('GET', '/v1/members/m-good/balance');
+    await rebuildReadModels({ databaseUrl: t.databaseUrl, store: t.ledger.store });
+    const written = await purchase('m-good', 'tx-good-3');
+    const good = await t.call('GET', `/v1/members/m-good/balance?minPosition=${written.body.position}`);
+    expect(good.body.available).toBe(before.body.available + 10);
+    expect((await t.call('GET', '/v1/members/m-bad/balance')).body.error.code).toBe('READ_MODEL_PARKED');
+    expect((await t.call('GET', '/v1/admin/parked-streams')).body.parkedStreams).toEqual([
+      expect.objectContaining({ streamId: 'member-m-bad', events: 1 }),
+    ]);
   });
 });

@@ -24,6 +24,8 @@ const ACCESS: Record<string, Access> = {
   'POST /v1/redemptions': ['admin', 'pos'],
   'POST /v1/redemptions/{redemptionId}/reversal': ['admin', 'pos'],
   'POST /v1/admin/jobs/expire': ['admin'],
+  'GET /v1/admin/parked-streams': ['admin'],
+  'POST /v1/admin/parked-streams/{consumer}/{streamId}/retry': ['admin'],
   'GET /v1/audit/liability': ['admin', 'auditor'],
   'GET /v1/audit/roll-forward': ['admin', 'auditor'],
   'GET /v1/audit/reconciliation': ['admin', 'auditor'],

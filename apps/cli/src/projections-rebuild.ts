@@ -5,9 +5,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
 import { ConfigError, loadConfig } from '@loyalty/platform';
 import {
+  applyHoldingBack,
+  applyIsolating,
   holdProjectorBatches,
+  isTransientFailure,
   logPages,
-  projectBatch,
+  ParkingScope,
+  parkedStreamIds,
   READ_MODEL_SCHEMA,
   readModelProjections,
   readModelsDdl,
@@ -98,7 +102,9 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
         [LEDGER_PROJECTION, at.toString()],
       );
 
-    await replayInLanes(db, projections, logPages(options.store, undefined, REBUILD_PAGE_SIZE), applied);
+    // What the live projector parked stays parked: the rebuilt rows must be the live ones, held-back events included.
+    const heldBack = await heldBackPositions(db.manager, READ_MODEL_SCHEMA);
+    await replayInLanes(db, projections, withoutPositions(logPages(options.store, undefined, REBUILD_PAGE_SIZE), heldBack), applied);
     if (position !== undefined) await saveCheckpoint(db.manager, position);
     report(position ?? -1n, true);
     await options.beforeSwap?.();
@@ -122,11 +128,20 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
         const [now] = live
           ? await runner.query(`select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [LEDGER_PROJECTION])
           : [];
+        if (live) await carryParkedOver(runner.manager, heldBack, position ?? -1n, fresh);
+        const scope: ParkingScope = {
+          manager: runner.manager,
+          consumer: LEDGER_PROJECTION,
+          projections,
+          parked: await parkedStreamIds(runner.manager, LEDGER_PROJECTION, fresh),
+          schema: fresh,
+        };
+        const heldNow = live ? await heldBackPositions(runner.manager, READ_MODEL_SCHEMA) : new Set<bigint>();
         // The tail written since the replay, under the lock, in the swap's own transaction (so a retry starts it over).
         let tail = position;
         let tailEvents = 0;
-        for await (const page of logPages(options.store, tail, REBUILD_PAGE_SIZE)) {
-          await projectBatch(runner.manager, projections, page);
+        for await (const page of withoutPositions(logPages(options.store, tail, REBUILD_PAGE_SIZE), heldNow)) {
+          await applyTail(scope, page);
           tail = page[page.length - 1]!.position;
           tailEvents += page.length;
           await saveCheckpoint(runner.manager, tail);
@@ -167,6 +182,47 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     throw error;
   } finally {
     await db.destroy();
+  }
+}
+
+/** Positions the live ledger projector held back behind parked streams. */
+async function heldBackPositions(manager: EntityManager, schema: string): Promise<Set<bigint>> {
+  const rows: Array<{ position: string }> = await manager
+    .query(`select position::text from ${schema}.dead_letters where consumer = $1`, [LEDGER_PROJECTION])
+    .catch(() => []);
+  return new Set(rows.map((r) => BigInt(r.position)));
+}
+
+async function* withoutPositions(pages: AsyncIterable<readonly RecordedEvent[]>, skipped: ReadonlySet<bigint>) {
+  for await (const page of pages) {
+    const kept = skipped.size === 0 ? page : page.filter((e) => !skipped.has(e.position));
+    if (kept.length > 0) yield kept;
+  }
+}
+
+/**
+ * Parked streams and their held-back events move into the fresh schema. An
+ * event the live projector parked after the replay had read past it would
+ * be in the rebuilt rows but not the live ones: the rebuild must start over.
+ */
+async function carryParkedOver(manager: EntityManager, replayedHeldBack: ReadonlySet<bigint>, replayedTo: bigint, fresh: string) {
+  const parkedSince = [...(await heldBackPositions(manager, READ_MODEL_SCHEMA))].filter((p) => p <= replayedTo && !replayedHeldBack.has(p));
+  if (parkedSince.length > 0)
+    throw new Error(`the live projector parked events at positions ${parkedSince.join(', ')} during the rebuild: run it again`);
+  await manager.query(`insert into ${fresh}.parked_streams select * from ${READ_MODEL_SCHEMA}.parked_streams`);
+  await manager.query(`insert into ${fresh}.dead_letters select * from ${READ_MODEL_SCHEMA}.dead_letters`);
+}
+
+/** The tail as the live projector would take it: together, or event by event when one of them parks its stream. */
+async function applyTail(scope: ParkingScope, page: readonly RecordedEvent[]): Promise<void> {
+  await scope.manager.query('savepoint rebuild_tail');
+  try {
+    await applyHoldingBack(scope, page);
+    await scope.manager.query('release savepoint rebuild_tail');
+  } catch (error) {
+    if (isTransientFailure(error)) throw error;
+    await scope.manager.query('rollback to savepoint rebuild_tail');
+    await applyIsolating(scope, page);
   }
 }
 

@@ -87,10 +87,13 @@ export class RelayLeadership {
   }
 
   /**
-   * Records the dead letters and moves the checkpoint in one transaction, only
-   * ever forwards, so a poison event is on record before the relay is past it.
+   * Records the dead letters and moves the checkpoint in one transaction, so a
+   * poison event is on record before the relay is past it. The move is a
+   * compare-and-set from the checkpoint this relay started its chunk from: a
+   * relay that is not the one that moved it last (a second copy, one that was
+   * paused) fails here instead of recording anything.
    */
-  async commit(position: bigint, deadLetters: readonly DeadLetter[]): Promise<void> {
+  async commit(expected: bigint | undefined, position: bigint, deadLetters: readonly DeadLetter[]): Promise<void> {
     await this.client.query('begin');
     try {
       if (deadLetters.length > 0) {
@@ -112,12 +115,17 @@ export class RelayLeadership {
           ],
         );
       }
-      await this.client.query(
-        `insert into ${RELAY_SCHEMA}.checkpoints (name, position) values ($1, $2)
-         on conflict (name) do update set position = excluded.position, updated_at = now()
-         where ${RELAY_SCHEMA}.checkpoints.position < excluded.position`,
-        [this.name, position.toString()],
-      );
+      const { rowCount } =
+        expected === undefined
+          ? await this.client.query(
+              `insert into ${RELAY_SCHEMA}.checkpoints (name, position) values ($1, $2) on conflict (name) do nothing`,
+              [this.name, position.toString()],
+            )
+          : await this.client.query(
+              `update ${RELAY_SCHEMA}.checkpoints set position = $3, updated_at = now() where name = $1 and position = $2`,
+              [this.name, expected.toString(), position.toString()],
+            );
+      if (rowCount !== 1) throw new Error(`relay checkpoint ${this.name} moved past ${String(expected ?? 'none')} by another relay`);
       await this.client.query('commit');
     } catch (error) {
       await this.client.query('rollback').catch(() => undefined);
