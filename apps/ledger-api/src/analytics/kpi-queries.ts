@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { INSTANT_MIN, parseCalendarDate } from '@loyalty/domain';
 import { READ_MODEL_SCHEMA as S } from '@loyalty/read-models';
 import { ApiError } from '../http/api-error';
 import { READ_MODELS } from '../tokens';
@@ -10,7 +11,6 @@ export const KPI_BUCKETS_MAX = 1000;
 export const KPI_DEFAULT_RANGE_DAYS = 30;
 export const TOP_MEMBERS_MAX = 10;
 const MS_PER_DAY = 86_400_000;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A rate from integer counts, rounded to 4 decimals for JSON; null when the denominator is 0. */
 export const rate = (numerator: number, denominator: number): number | null =>
@@ -35,11 +35,12 @@ export function bucketStarts(from: string, to: string, granularity: Granularity)
 
 function parseDay(value: string | undefined, name: string, fallback: string): string {
   if (value === undefined) return fallback;
-  const day = value.slice(0, 10);
-  if (!DATE.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
-    throw new ApiError(400, 'INVALID_DATE', `${name} must be a date YYYY-MM-DD (UTC)`, { [name]: value });
+  if (parseCalendarDate(value) === undefined) {
+    throw new ApiError(400, 'INVALID_DATE', `${name} must be a real date YYYY-MM-DD (UTC) from ${INSTANT_MIN.slice(0, 10)}`, {
+      [name]: value,
+    });
   }
-  return day;
+  return value;
 }
 
 interface DayTotals {

@@ -1,5 +1,6 @@
+import { parseInstant } from '@loyalty/domain';
 import { ApiError } from '../http/api-error';
-import { INSTANT_PATTERN } from '../http/common.dto';
+import { INSTANT_RULE } from '../http/validators';
 
 /** Positions are unsigned 64-bit: at most 20 digits. */
 const POSITION_PATTERN = /^\d{1,20}$/;
@@ -7,10 +8,8 @@ const POSITION_PATTERN = /^\d{1,20}$/;
 /** An instant from a query string, with the codes API clients can rely on. */
 export function instantParam(name: string, raw: string | undefined, nowMs: number): number {
   if (raw === undefined || raw === '') throw new ApiError(400, 'MISSING_PARAMETER', `${name} is required`, { parameter: name });
-  if (!INSTANT_PATTERN.test(raw) || Number.isNaN(Date.parse(raw))) {
-    throw new ApiError(400, 'INVALID_INSTANT', `${name} must be an ISO 8601 timestamp with an offset`, { parameter: name, value: raw });
-  }
-  const ms = Date.parse(raw);
+  const ms = parseInstant(raw);
+  if (ms === undefined) throw new ApiError(400, 'INVALID_INSTANT', `${name} must be ${INSTANT_RULE}`, { parameter: name, value: raw });
   // A future instant would change its answer as events arrive: it could never be reproduced.
   if (ms > nowMs) throw new ApiError(400, 'AS_OF_IN_FUTURE', `${name} may not be in the future`, { parameter: name, value: raw });
   return ms;

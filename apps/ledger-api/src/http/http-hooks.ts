@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { FastifyInstance } from 'fastify';
 import { JsonLogger, LedgerMetrics } from '@loyalty/platform';
+import { ApiError } from './api-error';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * Objects and arrays a request body may nest, the body itself counting as 1.
+ * The deepest valid body (a program's offer criteria) nests about 15; past
+ * the limit, the recursive copies and checks that follow could run out of stack.
+ */
+export const JSON_DEPTH_MAX = 32;
 
 /** A caller's x-request-id is kept when well-formed, so logs correlate across services; otherwise a new one. */
 export function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
@@ -37,6 +44,13 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: LedgerMetric
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  fastify.addHook('preValidation', async (request) => {
+    if (jsonDepth(request.body, JSON_DEPTH_MAX) > JSON_DEPTH_MAX) {
+      throw new ApiError(400, 'BODY_TOO_DEEP', `the request body nests objects and arrays deeper than ${JSON_DEPTH_MAX}`, {
+        depthMax: JSON_DEPTH_MAX,
+      });
+    }
+  });
   fastify.addHook('onSend', async (request, reply) => {
     const isPage = request.url.startsWith('/docs') || request.url.startsWith('/dashboard');
     const routePolicy = reply.getHeader('content-security-policy');
@@ -56,4 +70,18 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: LedgerMetric
       durationMs: Math.round(reply.elapsedTime * 10) / 10,
     });
   });
+}
+
+/** How deep a parsed JSON value nests, walked with a stack of its own (never the call stack); stops once past `limit`. */
+export function jsonDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }

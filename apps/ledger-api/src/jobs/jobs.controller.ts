@@ -1,17 +1,16 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiPropertyOptional, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { Roles } from '../http/auth';
 import { ReadConsistency } from '../http/read-consistency';
-import { INSTANT_PATTERN } from '../http/common.dto';
+import { IsInstant } from '../http/validators';
 import { SettleMembersCommand, SettlementReport } from './settle-members.handler';
 
 export class RunExpiryJobDto {
   @ApiPropertyOptional({ example: '2026-11-23T00:00:00Z', description: 'Default now; never in the future' })
   @IsOptional()
-  @IsString()
-  @Matches(INSTANT_PATTERN, { message: 'asOf must be an ISO 8601 timestamp with an offset' })
+  @IsInstant()
   asOf?: string;
 }
 

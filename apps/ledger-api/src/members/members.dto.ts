@@ -3,6 +3,7 @@ import { IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, M
 import { PROGRAM_LIMITS } from '@loyalty/domain';
 import { OccurredAtDto } from '../http/common.dto';
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
+import { IsBirthDate } from '../http/validators';
 
 export class EnrolMemberDto extends OccurredAtDto {
   @ApiProperty({ example: 'm-1001' }) @IsString() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) memberId!: string;
@@ -11,7 +12,7 @@ export class EnrolMemberDto extends OccurredAtDto {
   @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254) email?: string;
   @ApiPropertyOptional({ example: '1990-04-01' })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'birthDate must be YYYY-MM-DD' })
+  @IsBirthDate()
   birthDate?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) referredBy?: string;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { PROGRAM_LIMITS } from '@loyalty/domain';
 import { OccurredAtDto } from '../http/common.dto';
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
@@ -30,6 +30,7 @@ export class RecordPurchaseDto extends OccurredAtDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(PURCHASE_LIMITS.itemsMax)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => PurchaseItemDto)
   items?: PurchaseItemDto[];

@@ -1,11 +1,4 @@
-import {
-  basisPointsToMultiplier,
-  invalid,
-  multiplierToBasisPoints,
-  normaliseInstant,
-  ProgramPolicy,
-  SegmentCriterion,
-} from '@loyalty/domain';
+import { basisPointsToMultiplier, multiplierToBasisPoints, normaliseInstant, ProgramPolicy, SegmentCriterion } from '@loyalty/domain';
 import { ProgramDto } from './program.dto';
 
 /** The HTTP shape (multipliers as 1.5) to the ledger's (basis points), and back. Validation ran first. */
@@ -35,8 +28,8 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
     ...(dto.offers && {
       offers: dto.offers.map((o) => ({
         offerId: o.offerId,
-        startsAt: instant(o.startsAt),
-        endsAt: instant(o.endsAt),
+        startsAt: normaliseInstant(o.startsAt),
+        endsAt: normaliseInstant(o.endsAt),
         multiplierBp: o.multiplier === undefined ? null : bp(o.multiplier),
         bonusPoints: o.bonusPoints ?? null,
         criteria: (o.criteria as unknown as SegmentCriterion | undefined) ?? null,
@@ -48,8 +41,8 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
     ...(dto.experiments && {
       experiments: dto.experiments.map((e) => ({
         experimentId: e.experimentId,
-        startsAt: instant(e.startsAt),
-        endsAt: e.endsAt === undefined ? null : instant(e.endsAt),
+        startsAt: normaliseInstant(e.startsAt),
+        endsAt: e.endsAt === undefined ? null : normaliseInstant(e.endsAt),
         variants: e.variants.map((v) => ({ name: v.name, weightPercent: v.weightPercent, pointsPerUnit: v.pointsPerUnit })),
       })),
     }),
@@ -73,15 +66,4 @@ export function fromPolicy(policy: ProgramPolicy) {
     offers: policy.offers?.map(({ multiplierBp, ...o }) => ({ ...o, multiplier: multiplierBp === null ? null : m(multiplierBp) })),
     experiments: policy.experiments,
   };
-}
-
-/** The pattern let it through, but it may still not be a date (2026-02-30): refuse it as the program's own error. */
-function instant(value: string): string {
-  try {
-    return normaliseInstant(value);
-  } catch {
-    throw invalid('INVALID_PROGRAM', `invalid program configuration: ${value} is not a valid instant`, {
-      problems: [`${value} is not a valid instant`],
-    });
-  }
 }

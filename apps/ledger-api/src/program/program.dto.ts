@@ -2,9 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { EXPERIMENT_LIMITS, OFFER_LIMITS, PROGRAM_LIMITS } from '@loyalty/domain';
-import { INSTANT_PATTERN } from '../http/common.dto';
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
-import { IsMultiplier, isMultiplier, IsRecordOf, isNonNegativeInt } from '../http/validators';
+import { IsInstant, IsMultiplier, isMultiplier, IsNameMap, isNonNegativeInt } from '../http/validators';
 
 const L = PROGRAM_LIMITS;
 
@@ -18,25 +17,26 @@ export class EarningDto {
   @ApiProperty({ example: 100 }) @IsInt() @Min(1) @Max(L.minorMax) unitMinor!: number;
   @ApiPropertyOptional({ example: { coffee: 2 } })
   @IsOptional()
-  @IsRecordOf((v) => isMultiplier(v, L.multiplierBpMax), 'multipliers', L.categoryMultipliersMax)
+  @IsNameMap((v) => isMultiplier(v, L.multiplierBpMax), 'multipliers', L.categoryMultipliersMax)
   categoryMultipliers?: Record<string, number>;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(L.pointsMax) welcomeBonus?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(L.pointsMax) birthdayBonus?: number;
   @ApiPropertyOptional({ type: ReferralBonusDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ReferralBonusDto)
   referralBonus?: ReferralBonusDto;
   @ApiPropertyOptional({ example: { review: 50 } })
   @IsOptional()
-  @IsRecordOf(isNonNegativeInt(L.pointsMax), 'points', L.actionBonusesMax)
+  @IsNameMap(isNonNegativeInt(L.pointsMax), 'points', L.actionBonusesMax)
   actionBonuses?: Record<string, number>;
   @ApiPropertyOptional({
     example: { review: { maxPerPeriod: 3, periodDays: 30 } },
     description: 'Per action type: at most maxPerPeriod bonuses in any periodDays window',
   })
   @IsOptional()
-  @IsRecordOf(isActionCap, 'caps { maxPerPeriod, periodDays }', L.actionBonusesMax)
+  @IsNameMap(isActionCap, 'caps { maxPerPeriod, periodDays }', L.actionBonusesMax)
   actionCaps?: Record<string, { maxPerPeriod: number; periodDays: number }>;
 }
 
@@ -60,13 +60,11 @@ export class RewardDto {
   @ApiProperty({ example: 250 }) @IsInt() @Min(1) @Max(L.pointsMax) points!: number;
 }
 
-const INSTANT_MESSAGE = '$property must be an ISO 8601 timestamp with an offset';
-
 /** A targeted offer; its criteria use the segment criteria language and are checked by the domain (INVALID_PROGRAM). */
 export class OfferDto {
   @ApiProperty({ example: 'coffee-x2' }) @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) offerId!: string;
-  @ApiProperty({ example: '2026-01-01T00:00:00Z' }) @IsString() @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE }) startsAt!: string;
-  @ApiProperty({ example: '2026-02-01T00:00:00Z' }) @IsString() @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE }) endsAt!: string;
+  @ApiProperty({ example: '2026-01-01T00:00:00Z' }) @IsInstant() startsAt!: string;
+  @ApiProperty({ example: '2026-02-01T00:00:00Z' }) @IsInstant() endsAt!: string;
   @ApiPropertyOptional({
     example: 2,
     description: 'Total multiplier on the purchase points (2 = the purchase points once more as a bonus)',
@@ -105,15 +103,15 @@ export class ExperimentVariantDto {
 
 export class ExperimentDto {
   @ApiProperty({ example: 'earn-rate-2026' }) @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) experimentId!: string;
-  @ApiProperty({ example: '2026-01-01T00:00:00Z' }) @IsString() @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE }) startsAt!: string;
+  @ApiProperty({ example: '2026-01-01T00:00:00Z' }) @IsInstant() startsAt!: string;
   @ApiPropertyOptional({ example: '2026-04-01T00:00:00Z' })
   @IsOptional()
-  @IsString()
-  @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE })
+  @IsInstant()
   endsAt?: string;
   @ApiProperty({ type: [ExperimentVariantDto] })
   @IsArray()
   @ArrayMaxSize(EXPERIMENT_LIMITS.variantsMax)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ExperimentVariantDto)
   variants!: ExperimentVariantDto[];
@@ -129,6 +127,7 @@ export class ProgramDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(L.tiersMax)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => TierDto)
   tiers?: TierDto[];
@@ -136,6 +135,7 @@ export class ProgramDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(L.rewardsMax)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => RewardDto)
   rewards?: RewardDto[];
@@ -143,6 +143,7 @@ export class ProgramDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(OFFER_LIMITS.offersMax)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => OfferDto)
   offers?: OfferDto[];
@@ -150,6 +151,7 @@ export class ProgramDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(EXPERIMENT_LIMITS.experimentsMax)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ExperimentDto)
   experiments?: ExperimentDto[];

@@ -1,5 +1,6 @@
 import { MULTIPLIER_SCALE, toSafeInteger } from '../shared/integers';
 import { EarningPolicy } from '../program/policy';
+import { configuredValue } from '../shared/names';
 
 export interface PurchaseLine {
   readonly sku: string;
@@ -36,7 +37,7 @@ export function pointsForPurchase(
   let weighted = 0n;
   for (const line of lines) {
     const lineMinor = BigInt(line.quantity) * BigInt(line.unitPriceMinor);
-    const categoryBp = line.category === undefined ? undefined : earning.categoryMultipliersBp[line.category];
+    const categoryBp = line.category === undefined ? undefined : configuredValue(earning.categoryMultipliersBp, line.category);
     if (categoryBp !== undefined && !ruleIds.includes(`category:${line.category}`)) ruleIds.push(`category:${line.category}`);
     linesTotal += lineMinor;
     weighted += lineMinor * BigInt(categoryBp ?? MULTIPLIER_SCALE);

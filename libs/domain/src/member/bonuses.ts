@@ -1,4 +1,5 @@
 import { rejected } from '../shared/errors';
+import { configuredValue } from '../shared/names';
 import { addDays, toMillis } from '../shared/time';
 import { AwardReferrerBonus, RecordAction } from './commands';
 import { accrual, base } from './decision-helpers';
@@ -12,7 +13,7 @@ import { MemberState } from './state';
  */
 export function recordAction(command: RecordAction, state: MemberState): MemberEvent[] {
   const { earning } = command.program.policy;
-  const bonus = earning.actionBonuses[command.actionType];
+  const bonus = configuredValue(earning.actionBonuses, command.actionType);
   if (bonus === undefined) {
     throw rejected('UNKNOWN_ACTION', `the program has no bonus for action ${command.actionType}`, {
       actionType: command.actionType,
@@ -29,7 +30,7 @@ export function recordAction(command: RecordAction, state: MemberState): MemberE
 }
 
 function capReached(command: RecordAction, state: MemberState): boolean {
-  const cap = command.program.policy.earning.actionCaps[command.actionType];
+  const cap = configuredValue(command.program.policy.earning.actionCaps, command.actionType);
   if (!cap) return false;
   const windowStart = toMillis(addDays(command.occurredAt, -cap.periodDays));
   const rewardedInWindow = state.rewardedActions.filter(

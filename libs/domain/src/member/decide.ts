@@ -1,4 +1,4 @@
-import { isAfter } from '../shared/time';
+import { OCCURRED_AT_FUTURE_SKEW_MS, toMillis } from '../shared/time';
 import { invalid } from '../shared/errors';
 import { commandKey, MemberCommand } from './commands';
 import { MemberEvent } from './events';
@@ -20,7 +20,7 @@ import { assertLedgerInvariants } from './invariants';
  * so a bug cannot append a history that breaks them.
  */
 export function decideMember(command: MemberCommand, state: MemberState): MemberEvent[] {
-  if (isAfter(command.occurredAt, command.receivedAt)) {
+  if (toMillis(command.occurredAt) > toMillis(command.receivedAt) + OCCURRED_AT_FUTURE_SKEW_MS) {
     throw invalid('OCCURRED_AT_IN_FUTURE', 'occurredAt may not be in the future', {
       occurredAt: command.occurredAt,
       receivedAt: command.receivedAt,

@@ -5,6 +5,8 @@
  * projection's SQL compiler (for every member at once). Both measure time
  * from an explicit `asOf`, never from a clock.
  */
+import { configuredValue } from '../shared/names';
+
 export type MemberTypeName = 'individual' | 'business';
 
 export type SegmentCriterion =
@@ -116,11 +118,11 @@ export function criteriaProblems(value: unknown): string[] {
     if (node === null || typeof node !== 'object' || Array.isArray(node)) return void problems.push(`${path} must be an object`);
     const c = node as Record<string, unknown>;
     const type = c.type as CriterionType;
-    const allowed = typeof type === 'string' ? ALLOWED_KEYS[type] : undefined;
+    const allowed = typeof type === 'string' ? configuredValue(ALLOWED_KEYS, type) : undefined;
     if (!allowed) return void problems.push(`${path}.type must be one of ${Object.keys(ALLOWED_KEYS).join(', ')}`);
     for (const key of Object.keys(c))
       if (key !== 'type' && !allowed.includes(key)) problems.push(`${path}.${key} is not a field of ${type}`);
-    const range = RANGE_KEYS[type];
+    const range = configuredValue(RANGE_KEYS, type);
     if (range) {
       for (const key of range.keys)
         if (c[key] !== undefined && !isInt(c[key], range.max)) problems.push(`${path}.${key} must be an integer from 0 to ${range.max}`);

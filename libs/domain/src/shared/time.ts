@@ -6,6 +6,76 @@ const MS_PER_DAY = 86_400_000;
 
 export type Instant = string;
 
+/**
+ * The range of instants the ledger accepts from outside. Before 1970 a date is
+ * a typo (0000-01-01) that reports and Postgres cannot place; after 9999 ISO
+ * 8601 needs more than four year digits. Both are far inside timestamptz.
+ */
+export const INSTANT_MIN = '1970-01-01T00:00:00.000Z';
+export const INSTANT_MAX = '9999-12-31T23:59:59.999Z';
+/** Birth dates are calendar dates from this day on (and not after the day they are given). */
+export const BIRTH_DATE_MIN = '1900-01-01T00:00:00.000Z';
+/**
+ * How far a command's occurredAt may lie after the moment it was received.
+ * The contract (API.md) says "never in the future", so no skew is tolerated;
+ * a POS whose clock runs ahead sends no occurredAt and gets the receipt time.
+ */
+export const OCCURRED_AT_FUTURE_SKEW_MS = 0;
+
+const INSTANT_MIN_MS = Date.parse(INSTANT_MIN);
+const INSTANT_MAX_MS = Date.parse(INSTANT_MAX);
+const MS_PER_MINUTE = 60_000;
+/** ISO 8601 extended format with a required offset; seconds and up to 9 fraction digits optional. */
+const INSTANT_SYNTAX =
+  /^(?<year>\d{4})-(?<month>\d{2})-(?<day>\d{2})T(?<hour>\d{2}):(?<minute>\d{2})(?::(?<second>\d{2})(?:\.(?<fraction>\d{1,9}))?)?(?:Z|(?<sign>[+-])(?<offsetHours>\d{2}):(?<offsetMinutes>\d{2}))$/;
+const DATE_SYNTAX = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Milliseconds since the epoch of an instant written as ISO 8601 with an
+ * offset (Z or ±hh:mm), or undefined when it is not one: every field must be
+ * a real calendar value (no 2026-02-30, no T24:00, no second 60), nothing is
+ * rolled over into the next day or month, and the instant must lie within
+ * [INSTANT_MIN, INSTANT_MAX]. Digits past milliseconds are dropped.
+ */
+export function parseInstant(text: string): number | undefined {
+  const groups = INSTANT_SYNTAX.exec(text)?.groups;
+  if (!groups) return undefined;
+  const field = (name: string) => Number(groups[name] ?? 0);
+  const dayMs = calendarDayMs(field('year'), field('month'), field('day'));
+  const hour = field('hour');
+  const minute = field('minute');
+  const second = field('second');
+  const offsetMinutes = field('offsetHours') * 60 + field('offsetMinutes');
+  if (dayMs === undefined || hour > 23 || minute > 59 || second > 59 || field('offsetHours') > 23 || field('offsetMinutes') > 59) {
+    return undefined;
+  }
+  const fractionMs = Number((groups.fraction ?? '').padEnd(3, '0').slice(0, 3));
+  const offsetMs = (groups.sign === '-' ? -1 : 1) * offsetMinutes * MS_PER_MINUTE;
+  const ms = dayMs + ((hour * 60 + minute) * 60 + second) * 1000 + fractionMs - offsetMs;
+  return ms >= INSTANT_MIN_MS && ms <= INSTANT_MAX_MS ? ms : undefined;
+}
+
+/**
+ * Midnight UTC of a calendar date written YYYY-MM-DD, or undefined when there
+ * is no such day (2026-02-30) or it lies outside [earliest, INSTANT_MAX].
+ */
+export function parseCalendarDate(text: string, earliest: Instant = INSTANT_MIN): number | undefined {
+  const m = DATE_SYNTAX.exec(text);
+  const ms = m ? calendarDayMs(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
+  return ms !== undefined && ms >= Date.parse(earliest) && ms <= INSTANT_MAX_MS ? ms : undefined;
+}
+
+function calendarDayMs(year: number, month: number, day: number): number | undefined {
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  // setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
+  return new Date(0).setUTCFullYear(year, month - 1, day);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
 export function toMillis(instant: Instant): number {
   const ms = Date.parse(instant);
   if (Number.isNaN(ms)) throw new RangeError(`not an ISO 8601 instant: ${instant}`);
