@@ -3,7 +3,8 @@ import { EventStore } from '@loyalty/event-store';
 import { asOfWindow } from './fold/audit-fold';
 import { foldLog, FoldLogOptions } from './fold/read-log';
 import { LiabilityReport, liabilityReport } from './reports/liability';
-import { readModelSnapshot } from './reports/read-model-balances';
+import { foldReadModelFigures, startReadModelFigures } from './fold/read-model-figures';
+import { readModelSnapshot } from './reports/read-model-snapshot';
 import { ReconciliationReport, reconciliationReport } from './reports/reconciliation';
 import { RollForwardReport, rollForwardReport } from './reports/roll-forward';
 
@@ -40,6 +41,9 @@ export async function auditReconciliation(
   options: FoldLogOptions = {},
 ): Promise<ReconciliationReport> {
   const snapshot = await readModelSnapshot(readModels);
-  const fold = await foldLog(store, asOfWindow(Number.POSITIVE_INFINITY, snapshot.checkpoint ?? -1n), options);
-  return reconciliationReport(fold, snapshot.checkpoint, snapshot.balances);
+  const figures = startReadModelFigures();
+  const fold = await foldLog(store, asOfWindow(Number.POSITIVE_INFINITY, snapshot.checkpoint ?? -1n), options, (event) =>
+    foldReadModelFigures(figures, event),
+  );
+  return reconciliationReport(fold, figures, snapshot);
 }

@@ -27,10 +27,18 @@ function walk(node: Record<string, Value>, prefix: string, rows: string[]): void
   }
 }
 
+/**
+ * A list item names its rows by its memberId (first column) or, without one,
+ * by its `key` and `field` in the metric (`readModels.kpiDays.differences.
+ * 2026-01-05.refunds_minor.eventLog`), so every row stands on its own.
+ */
 function memberRows(item: Record<string, Value>, list: string, rows: string[]): void {
   const memberId = String(item.memberId ?? '');
+  const itemKey = item.memberId === undefined && typeof item.key === 'string' ? item.key : undefined;
+  const path = itemKey === undefined ? list : [list, itemKey, ...(typeof item.field === 'string' ? [item.field] : [])].join('.');
   for (const [key, value] of Object.entries(item)) {
-    if (key !== 'memberId') rows.push(line(memberId, `${list}.${key}`, value as Value));
+    if (key === 'memberId' || (itemKey !== undefined && (key === 'key' || key === 'field'))) continue;
+    rows.push(line(memberId, `${path}.${key}`, value as Value));
   }
 }
 

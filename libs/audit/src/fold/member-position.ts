@@ -1,5 +1,5 @@
 import { MemberEvent } from '@loyalty/domain';
-import { Movements, noMovements } from './movements';
+import { addMovement, Movements, noMovements } from './movements';
 
 /**
  * A lot the fold still has to follow: points remain, or it is still pending.
@@ -53,12 +53,12 @@ export interface LotObserver {
  * keeps nothing else: no purchases, no redemption index, no ids seen.
  */
 export function applyMemberEvent(p: MemberPosition, event: MemberEvent, m: Movements, observer: LotObserver): void {
+  addMovement(m, event);
   switch (event.type) {
     case 'PointsAccrued': {
       const d = event.data;
       const expiresAtMs = d.expiresAt === null ? Number.NaN : Date.parse(d.expiresAt);
       openLot(p, d.lotId, d.points, d.pendingUntil !== null, expiresAtMs);
-      m.issued += d.points;
       observer.issued(d.points, expiresAtMs, d.source);
       return;
     }
@@ -76,22 +76,17 @@ export function applyMemberEvent(p: MemberPosition, event: MemberEvent, m: Movem
       consume(p, [event.data], -1);
       // An expired lot leaves pending too (the domain marks it expired), so nothing stays open for it.
       if (p.lots.get(event.data.lotId)?.remaining === 0) p.lots.delete(event.data.lotId);
-      m.expired += event.data.points;
       observer.expired(event.data.points);
       return;
     case 'PointsRedeemed':
       consume(p, event.data.lots, -1);
-      m.redeemed += event.data.points;
       return;
     case 'RedemptionReversed':
-      // Negative redemption in the period of the reversal: the period that redeemed keeps its figure.
       consume(p, event.data.lots, 1);
-      m.redeemed -= event.data.points;
       return;
     case 'PointsClawedBack':
       consume(p, event.data.lots, -1);
       p.debt += event.data.debtIncurred;
-      m.clawedBack += event.data.points;
       return;
     case 'DebtRepaid':
       // Lots pay the debt off: available (lots minus debt) and every movement stay as they were.
@@ -107,17 +102,14 @@ export function applyMemberEvent(p: MemberPosition, event: MemberEvent, m: Movem
       } else {
         consume(p, d.lots, -1);
       }
-      m.adjusted += d.points;
       return;
     }
     case 'PointsTransferredOut':
       consume(p, event.data.lots, -1);
-      m.transferredOut += event.data.points;
       return;
     case 'PointsTransferredIn':
       for (const lot of event.data.lots)
         openLot(p, lot.lotId, lot.points, false, lot.expiresAt === null ? Number.NaN : Date.parse(lot.expiresAt));
-      m.transferredIn += event.data.points;
       return;
     case 'MemberEnrolled':
     case 'PurchaseRecorded':

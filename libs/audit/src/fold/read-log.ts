@@ -29,9 +29,15 @@ export interface FoldLogOptions {
  * The IO loop around the pure reducer: pages of `readAll` in global order,
  * any adapter, the next page requested while the current one is folded.
  * Claim streams are filtered out by the store; member and program streams
- * are all the audit needs.
+ * are all the audit needs. `alongside` folds the same events into figures
+ * of its own (reconciliation's read-model figures), in one read of the log.
  */
-export async function foldLog(store: EventStore, window: AuditWindow, options: FoldLogOptions = {}): Promise<AuditFold> {
+export async function foldLog(
+  store: EventStore,
+  window: AuditWindow,
+  options: FoldLogOptions = {},
+  alongside?: (event: RecordedEvent) => void,
+): Promise<AuditFold> {
   const fold = startFold(window);
   const pageSize = options.pageSize ?? AUDIT_PAGE_SIZE;
   const filter = { streamNamePrefixes: [MEMBER_STREAM_PREFIX, PROGRAM_STREAM_PREFIX] };
@@ -50,6 +56,7 @@ export async function foldLog(store: EventStore, window: AuditWindow, options: F
     for (const event of page) {
       if (until !== null && event.position > until) break;
       foldEvent(fold, event);
+      alongside?.(event);
     }
     if (options.onProgress && Date.now() - reportedAt >= interval) {
       reportedAt = Date.now();

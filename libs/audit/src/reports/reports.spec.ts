@@ -4,7 +4,9 @@ import { memberEntry, memoryStore, programEntry, recordedLog } from '../testing/
 import { auditLiability, auditRollForward } from '../audit';
 import { reportToCsv } from '../export/csv';
 import { liabilityReport } from './liability';
-import { reconciliationReport } from './reconciliation';
+import { ReadModelBalance, reconciliationReport } from './reconciliation';
+import { noStoredTables } from '../testing/read-models';
+import { startReadModelFigures } from '../fold/read-model-figures';
 import { asOfWindow, foldEvent, startFold } from '../fold/audit-fold';
 
 const at = (days: number) => new Date(Date.parse(T0) + days * 86_400_000).toISOString();
@@ -111,9 +113,11 @@ describe('audit reports', () => {
       transferredIn: 0,
       transferredOut: 0,
     });
-    const healthy = reconciliationReport(fold, 6n, [row('m2', 100, 100), row('m1', 300, 300)]);
-    expect(healthy).toMatchObject({ healthy: true, differences: [], checkpoint: '6' });
-    const broken = reconciliationReport(fold, 6n, [row('m1', 299, 300), row('ghost', 5, 5)]);
+    const snapshot = (balances: ReadModelBalance[]) => ({ checkpoint: 6n, balances, tables: noStoredTables() });
+    const healthy = reconciliationReport(fold, startReadModelFigures(), snapshot([row('m2', 100, 100), row('m1', 300, 300)]));
+    expect(healthy).toMatchObject({ differences: [], checkpoint: '6', readModels: { balances: { healthy: true, differences: [] } } });
+    const broken = reconciliationReport(fold, startReadModelFigures(), snapshot([row('m1', 299, 300), row('ghost', 5, 5)]));
+    expect(broken.readModels.balances).toMatchObject({ healthy: false, differences: broken.differences });
     expect(broken.differences).toEqual([
       { memberId: 'm1', field: 'available', eventLog: 300, readModel: 299 },
       { memberId: 'm2', field: 'member', eventLog: 1, readModel: null },

@@ -54,7 +54,7 @@ export const kpisProjectionIn = (schema: string): Projection => ({
 const UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?Z$/;
 
 /** Postgres' `(instant at time zone 'UTC')::date`; the log's instants are normalised to UTC, so parsing is the exception. */
-const utcDay = (instant: string) => (UTC_INSTANT.test(instant) ? instant : new Date(toMillis(instant)).toISOString()).slice(0, 10);
+export const utcDay = (instant: string) => (UTC_INSTANT.test(instant) ? instant : new Date(toMillis(instant)).toISOString()).slice(0, 10);
 
 function add(
   buckets: Map<string, Record<string, unknown>>,

@@ -1,0 +1,159 @@
+import {
+  asMemberEvent,
+  ExperimentPolicy,
+  isExperimentRunning,
+  MEMBER_STREAM_PREFIX,
+  MemberEvent,
+  offerRuleId,
+  ProgramConfigured,
+  variantOf,
+} from '@loyalty/domain';
+import { RecordedEvent } from '@loyalty/event-store';
+import { utcDay } from '@loyalty/read-models';
+import { PROGRAM_STREAM_PREFIX } from './audit-fold';
+import { addMovement, Movements, noMovements } from './movements';
+
+/** Money and points of a stretch of events (a day, an experiment variant): the movements plus purchases and refunds. */
+export interface MoneyAndPoints {
+  readonly movements: Movements;
+  revenueMinor: number;
+  refundsMinor: number;
+}
+
+export interface LoggedPurchase {
+  readonly amountMinor: number;
+  refundedMinor: number;
+}
+
+/**
+ * What the log says every money- or points-carrying read model should hold,
+ * beyond the member positions of the audit fold: per UTC day, per member,
+ * per purchase, per experiment variant, per offer, per program version.
+ * Memory follows days, members, purchases and experiment participants; no
+ * event is kept.
+ */
+export interface ReadModelFigures {
+  readonly days: Map<string, MoneyAndPoints>;
+  /** Points of the lots each member was given (accruals, positive adjustments, transfers in), spent or not. */
+  readonly lotPointsByMember: Map<string, number>;
+  readonly revenueMinorByMember: Map<string, number>;
+  /** Keyed `memberId/transactionId` (client ids never contain a slash). */
+  readonly purchases: Map<string, LoggedPurchase>;
+  /** Keyed `experimentId/variant`. */
+  readonly variants: Map<string, MoneyAndPoints>;
+  /** Points awarded per offer: its budget spend. */
+  readonly offerPoints: Map<string, number>;
+  /** Point value per ProgramConfigured position. */
+  readonly pointValues: Map<string, number>;
+  /** Every experiment configured so far (the latest definition), and the variant each member joined with. */
+  readonly experiments: Map<string, ExperimentPolicy>;
+  readonly joined: Map<string, string>;
+  /** Offer rule ids (the domain's `offerRuleId`) of every offer configured so far. */
+  readonly offerByRuleId: Map<string, string>;
+}
+
+export const startReadModelFigures = (): ReadModelFigures => ({
+  days: new Map(),
+  lotPointsByMember: new Map(),
+  revenueMinorByMember: new Map(),
+  purchases: new Map(),
+  variants: new Map(),
+  offerPoints: new Map(),
+  pointValues: new Map(),
+  experiments: new Map(),
+  joined: new Map(),
+  offerByRuleId: new Map(),
+});
+
+export const purchaseKey = (memberId: string, transactionId: string) => `${memberId}/${transactionId}`;
+export const variantKey = (experimentId: string, variant: string) => `${experimentId}/${variant}`;
+
+/**
+ * The reducer, in global order and with no time bound: the read models are
+ * projected by position. Figures come from the event payloads; which UTC day
+ * an event counts on is the KPI read model's own definition, imported.
+ */
+export function foldReadModelFigures(figures: ReadModelFigures, recorded: RecordedEvent): void {
+  if (recorded.streamId.startsWith(PROGRAM_STREAM_PREFIX)) {
+    if (recorded.type === 'ProgramConfigured') configure(figures, recorded);
+    return;
+  }
+  const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
+  if (!event) return;
+  addMoneyAndPoints(entry(figures.days, utcDay(event.data.occurredAt), newMoneyAndPoints), event);
+  for (const experiment of figures.experiments.values()) {
+    if (isExperimentRunning(experiment, event.data.occurredAt)) addMoneyAndPoints(variantOfMember(figures, experiment, event), event);
+  }
+  const memberId = event.data.memberId;
+  switch (event.type) {
+    case 'PurchaseRecorded':
+      add(figures.revenueMinorByMember, memberId, event.data.amountMinor);
+      // A purchase is one per member and transaction id: a repeated record of it is the same purchase.
+      entry(figures.purchases, purchaseKey(memberId, event.data.transactionId), () => ({
+        amountMinor: event.data.amountMinor,
+        refundedMinor: 0,
+      }));
+      return;
+    case 'PurchaseRefunded': {
+      const purchase = figures.purchases.get(purchaseKey(memberId, event.data.transactionId));
+      if (purchase) purchase.refundedMinor += event.data.amountMinor;
+      return;
+    }
+    case 'PointsAccrued':
+      add(figures.lotPointsByMember, memberId, event.data.points);
+      if (event.data.source === 'offer') awardOffers(figures, event.data.ruleIds, event.data.points);
+      return;
+    case 'PointsAdjusted':
+      if (event.data.lotId !== null) add(figures.lotPointsByMember, memberId, event.data.points);
+      return;
+    case 'PointsTransferredIn':
+      for (const lot of event.data.lots) add(figures.lotPointsByMember, memberId, lot.points);
+      return;
+    default:
+      return;
+  }
+}
+
+const newMoneyAndPoints = (): MoneyAndPoints => ({ movements: noMovements(), revenueMinor: 0, refundsMinor: 0 });
+
+function addMoneyAndPoints(into: MoneyAndPoints, event: MemberEvent): void {
+  addMovement(into.movements, event);
+  if (event.type === 'PurchaseRecorded') into.revenueMinor += event.data.amountMinor;
+  else if (event.type === 'PurchaseRefunded') into.refundsMinor += event.data.amountMinor;
+}
+
+function configure(figures: ReadModelFigures, recorded: RecordedEvent): void {
+  const { policy } = recorded.data as unknown as ProgramConfigured['data'];
+  figures.pointValues.set(recorded.position.toString(), policy.pointValueMinor);
+  for (const experiment of policy.experiments ?? []) figures.experiments.set(experiment.experimentId, experiment);
+  for (const offer of policy.offers ?? []) figures.offerByRuleId.set(offerRuleId(offer.offerId), offer.offerId);
+}
+
+/** A member is in the variant the domain's hash gave it when it joined, with its first event inside the window. */
+function variantOfMember(figures: ReadModelFigures, experiment: ExperimentPolicy, event: MemberEvent): MoneyAndPoints {
+  const participant = `${experiment.experimentId}/${event.data.memberId}`;
+  let variant = figures.joined.get(participant);
+  if (variant === undefined) {
+    variant = variantOf(experiment, event.data.memberId).name;
+    figures.joined.set(participant, variant);
+  }
+  return entry(figures.variants, variantKey(experiment.experimentId, variant), newMoneyAndPoints);
+}
+
+function awardOffers(figures: ReadModelFigures, ruleIds: readonly string[], points: number): void {
+  for (const ruleId of ruleIds) {
+    const offerId = figures.offerByRuleId.get(ruleId);
+    if (offerId !== undefined) add(figures.offerPoints, offerId, points);
+  }
+}
+
+function entry<V>(map: Map<string, V>, key: string, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+const add = (map: Map<string, number>, key: string, amount: number) => map.set(key, (map.get(key) ?? 0) + amount);
