@@ -11,5 +11,16 @@ export default tseslint.config(
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
   },
+  {
+    // Tests read JSON bodies over HTTP and rows over SQL: untyped by nature, and what the assertions check.
+    files: ['test/**/*.ts', '**/*.spec.ts', '**/*.kafka-spec.ts', '**/*.fault-spec.ts', 'bench/**/*.ts', '**/bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
   prettier,
 );
