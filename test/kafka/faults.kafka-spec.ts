@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { logLevel } from 'kafkajs';
 import { resolve } from 'node:path';
 import { HEADERS, KafkaRelay, listDeadLetters, RELAY_SCHEMA, topicsOf } from '@loyalty/messaging';
+import { PUBLISHABLE_EVENT_TYPES } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { BalanceBook } from '../../examples/balance-consumer/src/balances';
 import { startBalanceConsumer } from '../../examples/balance-consumer/src/consumer';
@@ -15,11 +16,7 @@ const REPO = resolve(__dirname, '../..');
 /** Same-instance fold as the example consumer, straight from the log: the figure Kafka consumers must reach. */
 function balancesFromLog(events: readonly RecordedEvent[], topic: string, map: ReturnType<typeof isolatedTopicMap>): Map<string, number> {
   const book = new BalanceBook();
-  const pointsTypes = new Set(
-    Object.entries(map.categories[0]!.topicsByType)
-      .filter(([, t]) => t === topic)
-      .map(([type]) => type),
-  );
+  const pointsTypes = new Set(PUBLISHABLE_EVENT_TYPES.filter((p) => map.topics[p.concern] === topic).map((p) => p.type));
   for (const e of events) if (pointsTypes.has(e.type)) book.apply({ eventId: e.eventId, type: e.type, data: e.data });
   return new Map(book.all());
 }

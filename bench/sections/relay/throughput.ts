@@ -8,6 +8,7 @@ import {
   chunksOf,
   KafkaRelay,
   LOYALTY_TOPIC_MAP,
+  prefixedTopicMap,
   RELAY_CHUNK_BYTES_MAX,
   RELAY_MESSAGE_BYTES_MAX,
   TopicMapDefinition,
@@ -67,7 +68,8 @@ export async function measureRelayThroughput(options: {
   try {
     const seeded = await seedLog(store, { events: options.events, members: options.members, seed: SEED });
     const stored = await wholeLog(store);
-    const map = benchTopicMap(`bench-relay-${randomUUID().slice(0, 8)}`);
+    // Every topic under this run's prefix, so the real topics of a shared broker are never written.
+    const map = prefixedTopicMap(LOYALTY_TOPIC_MAP, `bench-relay-${randomUUID().slice(0, 8)}`);
     await createTopics(options.brokers, map);
     // Cut from the whole log at once, where the relay cuts per batch it reads: raw gets the fewest requests the limits allow.
     const chunks = chunksOf(stored, map, { chunkBytesMax: RELAY_CHUNK_BYTES_MAX, messageBytesMax: RELAY_MESSAGE_BYTES_MAX });
@@ -120,21 +122,6 @@ async function wholeLog(store: EventStore): Promise<RecordedEvent[]> {
     page = await store.readAll({ after: page.at(-1)!.position, maxCount: READ_PAGE_SIZE_MAX });
   }
   return events;
-}
-
-/** The published map with every topic under this run's prefix, so the real topics of a shared broker are never written. */
-function benchTopicMap(prefix: string): TopicMapDefinition {
-  const rename = (topic: string) => `${prefix}.${topic}`;
-  return {
-    ...LOYALTY_TOPIC_MAP,
-    name: prefix,
-    fallbackTopic: rename(LOYALTY_TOPIC_MAP.fallbackTopic),
-    categories: LOYALTY_TOPIC_MAP.categories.map((c) => ({
-      ...c,
-      defaultTopic: rename(c.defaultTopic),
-      topicsByType: Object.fromEntries(Object.entries(c.topicsByType).map(([type, topic]) => [type, rename(topic)])),
-    })),
-  };
 }
 
 /** Up front, so neither the raw producer nor the relay's first round pays for creating them. */

@@ -19,3 +19,5 @@ export * from './segments/definitions';
 export * from './segments/member-facts';
 export * from './experiments/experiments';
 export * from './offers/offers';
+export * from './streams/catalogue';
+export * from './streams/decode';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import { deterministicEventId, MemberEvent, memberStreamId } from '@loyalty/domain';
+import { deterministicEventId, MemberEvent, memberStreamId, TopicConcern } from '@loyalty/domain';
 import { EventToAppend, PostgresEventStore } from '@loyalty/event-store';
-import { LOYALTY_TOPIC_MAP, TopicMapDefinition, topicsOf } from '@loyalty/messaging';
+import { LOYALTY_TOPIC_MAP, prefixedTopicMap, TopicMapDefinition, topicsOf } from '@loyalty/messaging';
 import { createTestDatabase } from '../../support/postgres';
 
 export const TEST_PARTITIONS = 3;
@@ -33,29 +33,10 @@ export async function openTestLog(label: string): Promise<TestLog> {
 
 /** The real map with topics under a prefix of their own, so suites sharing a broker never read each other's events. */
 export function isolatedTopicMap(label: string): TopicMapDefinition {
-  return prefixedTopicMap(`${label}-${randomUUID().slice(0, 8)}`);
+  return prefixedTopicMap(LOYALTY_TOPIC_MAP, `${label}-${randomUUID().slice(0, 8)}`);
 }
 
-/** The real map under a prefix that also names it (checkpoint and lock), so another process can rebuild it from the name. */
-export function prefixedTopicMap(prefix: string): TopicMapDefinition {
-  const rename = (topic: string) => `${prefix}.${topic}`;
-  return {
-    name: prefix,
-    internalPrefixes: LOYALTY_TOPIC_MAP.internalPrefixes,
-    fallbackTopic: rename(LOYALTY_TOPIC_MAP.fallbackTopic),
-    categories: LOYALTY_TOPIC_MAP.categories.map((c) => ({
-      prefix: c.prefix,
-      defaultTopic: rename(c.defaultTopic),
-      topicsByType: Object.fromEntries(Object.entries(c.topicsByType).map(([type, topic]) => [type, rename(topic)])),
-    })),
-  };
-}
-
-export function topicOf(map: TopicMapDefinition, concern: string): string {
-  const topic = topicsOf(map).find((t) => t.endsWith(`.${concern}`));
-  if (!topic) throw new Error(`no topic for ${concern}`);
-  return topic;
-}
+export const topicOf = (map: TopicMapDefinition, concern: TopicConcern): string => map.topics[concern];
 
 /** Creates the map's topics up front so readers can subscribe before the relay's first send. */
 export async function createTopics(
@@ -76,17 +57,21 @@ export async function createTopics(
 }
 
 /** Member events as the ledger writes them: deterministic ids, one append per command. */
-export async function appendMemberEvents(
+export function appendMemberEvents(log: TestLog, memberId: string, events: readonly MemberEvent[], commandKey: string): Promise<void> {
+  return appendDecided(log, memberStreamId(memberId), events, commandKey);
+}
+
+/** Events a decider returned, appended to their stream as the write path does. */
+export async function appendDecided(
   log: TestLog,
-  memberId: string,
-  events: readonly MemberEvent[],
-  commandKey: string,
+  streamId: string,
+  events: ReadonlyArray<{ readonly type: string; readonly data: object }>,
+  commandKey = 'history',
 ): Promise<void> {
-  const streamId = memberStreamId(memberId);
   const toAppend: EventToAppend[] = events.map((e, i) => ({
     eventId: deterministicEventId(streamId, commandKey, i),
     type: e.type,
-    data: e.data as unknown as Record<string, unknown>,
+    data: { ...e.data },
   }));
   await log.store.append(streamId, toAppend, 'any');
 }

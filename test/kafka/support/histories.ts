@@ -1,4 +1,24 @@
-import { decideProgram, MemberEvent, ProgramConfigured } from '@loyalty/domain';
+import {
+  CLAIM_STREAM_KINDS,
+  ClaimKind,
+  ClientIdClaimed,
+  decideClaim,
+  decideOfferExhaustion,
+  decideProgram,
+  decideSegmentDefinition,
+  DEFAULT_SEGMENT_THRESHOLDS,
+  evolveProgram,
+  evolveSegmentDefinitions,
+  ExperimentPolicy,
+  initialProgramState,
+  initialSegmentDefinitions,
+  MemberEvent,
+  OfferPolicy,
+  ProgramEvent,
+  SegmentCriterion,
+  SegmentDefinitionCommand,
+  SegmentDefinitionEvent,
+} from '@loyalty/domain';
 import {
   adjust,
   enrol,
@@ -13,7 +33,7 @@ import {
   transfer,
   action,
 } from '../../../libs/domain/src/testing/member-commands';
-import { policy, programInForce, T0 } from '../../../libs/domain/src/testing/fixtures';
+import { LATER, policy, programInForce, T0 } from '../../../libs/domain/src/testing/fixtures';
 
 /**
  * Histories written by the real decider, covering as many event types as the
@@ -60,9 +80,76 @@ export function contractHistories(): Array<{ memberId: string; events: MemberEve
   ];
 }
 
-export function programHistory(): ProgramConfigured[] {
-  return decideProgram(
-    { type: 'ConfigureProgram', policy: policy(), occurredAt: T0 },
-    { version: 0, policy: undefined, configuredAt: undefined },
+/** Two program versions, the second with an offer (criteria, budget) and an experiment, then the offer's budget spent. */
+export function programHistory(): ProgramEvent[] {
+  const first = decideProgram({ type: 'ConfigureProgram', policy: policy(), occurredAt: T0 }, initialProgramState());
+  const second = decideProgram(
+    { type: 'ConfigureProgram', policy: policy({ offers: [CONTRACT_OFFER], experiments: [CONTRACT_EXPERIMENT] }), occurredAt: T0 },
+    first.reduce(evolveProgram, initialProgramState()),
   );
+  const configured = [...first, ...second];
+  const exhausted = decideOfferExhaustion(configured.reduce(evolveProgram, initialProgramState()), CONTRACT_OFFER.offerId, 60, LATER);
+  return [...configured, ...exhausted];
 }
+
+/** A custom segment defined, the built-ins' thresholds changed, another segment defined and removed. */
+export function segmentDefinitionHistory(): SegmentDefinitionEvent[] {
+  const commands: SegmentDefinitionCommand[] = [
+    { type: 'DefineSegment', name: 'coffee-lovers', description: 'bought coffee lately', criteria: COFFEE_LOVERS, occurredAt: T0 },
+    { type: 'ChangeSegmentThresholds', thresholds: { ...DEFAULT_SEGMENT_THRESHOLDS, dormantDays: 200 }, occurredAt: T0 },
+    {
+      type: 'DefineSegment',
+      name: 'big-spenders',
+      description: '',
+      criteria: { type: 'purchaseAmount', minMinor: 100_000 },
+      occurredAt: T0,
+    },
+    { type: 'RemoveSegment', name: 'big-spenders', occurredAt: LATER },
+  ];
+  const events: SegmentDefinitionEvent[] = [];
+  let state = initialSegmentDefinitions();
+  for (const command of commands) {
+    const decided = decideSegmentDefinition(command, state);
+    state = decided.reduce(evolveSegmentDefinitions, state);
+    events.push(...decided);
+  }
+  return events;
+}
+
+/** A claim of every kind, as the write path records them before the member's stream. */
+export function claimHistories(): Array<{ kind: ClaimKind; id: string; events: ClientIdClaimed[] }> {
+  return (Object.keys(CLAIM_STREAM_KINDS) as ClaimKind[]).map((kind) => {
+    const id = `${kind}-contract-1`;
+    return { kind, id, events: decideClaim(kind, id, 'c1', `h-${kind}`, undefined) };
+  });
+}
+
+const COFFEE_LOVERS: SegmentCriterion = {
+  type: 'all',
+  of: [
+    { type: 'bought', categories: ['coffee'], withinDays: 90 },
+    { type: 'rfm', scoring: DEFAULT_SEGMENT_THRESHOLDS.rfm, minFrequency: 2 },
+  ],
+};
+
+const CONTRACT_OFFER: OfferPolicy = {
+  offerId: 'coffee-x2',
+  startsAt: T0,
+  endsAt: LATER,
+  multiplierBp: 20_000,
+  bonusPoints: null,
+  criteria: { type: 'purchaseCount', min: 1, withinDays: 365 },
+  boughtSkus: [],
+  boughtCategories: ['coffee'],
+  pointsBudget: 50,
+};
+
+const CONTRACT_EXPERIMENT: ExperimentPolicy = {
+  experimentId: 'rate-2026',
+  startsAt: T0,
+  endsAt: null,
+  variants: [
+    { name: 'control', weightPercent: 50, pointsPerUnit: 1 },
+    { name: 'double', weightPercent: 50, pointsPerUnit: 2 },
+  ],
+};

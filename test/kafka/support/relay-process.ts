@@ -1,7 +1,6 @@
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@loyalty/event-store';
-import { KafkaRelay } from '@loyalty/messaging';
-import { prefixedTopicMap } from './fixtures';
+import { KafkaRelay, LOYALTY_TOPIC_MAP, prefixedTopicMap } from '@loyalty/messaging';
 
 /**
  * apps/kafka-relay/src/main.ts with the suite's prefixed topic map, as a real
@@ -14,7 +13,7 @@ async function main(): Promise<void> {
     store,
     pool,
     brokers: (process.env.KAFKA_BROKERS ?? '').split(','),
-    topicMap: prefixedTopicMap(process.env.RELAY_TEST_TOPIC_MAP ?? ''),
+    topicMap: prefixedTopicMap(LOYALTY_TOPIC_MAP, process.env.RELAY_TEST_TOPIC_MAP ?? ''),
     log: (line) => console.log(line),
   });
   relay.start();

@@ -1,4 +1,5 @@
 import { conflict } from '../shared/errors';
+import { CLAIM_STREAM_KINDS, streamIdOf } from '../streams/catalogue';
 
 /**
  * Client ids that are global, not per member (a transactionId, a
@@ -26,7 +27,7 @@ export interface Claim {
   readonly requestHash: string;
 }
 
-export const claimStreamId = (kind: ClaimKind, id: string) => `${kind}-${id}`;
+export const claimStreamId = (kind: ClaimKind, id: string): string => streamIdOf(CLAIM_STREAM_KINDS[kind], id);
 
 export function claimFromEvents(events: readonly ClientIdClaimed[]): Claim | undefined {
   const first = events[0];

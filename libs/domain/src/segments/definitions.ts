@@ -1,6 +1,7 @@
 import { canonicalJson } from '../shared/canonical-json';
 import { invalid, notFound, rejected } from '../shared/errors';
 import { Instant } from '../shared/time';
+import { streamIdOf } from '../streams/catalogue';
 import { builtinSegments, DEFAULT_SEGMENT_THRESHOLDS, SegmentDefinition, SegmentThresholds, thresholdsProblems } from './builtins';
 import { criteriaProblems, SegmentCriterion } from './criteria';
 
@@ -9,7 +10,7 @@ import { criteriaProblems, SegmentCriterion } from './criteria';
  * kept as events on one stream so every projection (and a rebuild) sees them
  * in log order with the member events they apply to.
  */
-export const SEGMENT_DEFINITIONS_STREAM_ID = 'segments-definitions';
+export const SEGMENT_DEFINITIONS_STREAM_ID = streamIdOf('segment-definitions', 'definitions');
 export const SEGMENT_EVENT_SCHEMA_VERSION = 1;
 export const CUSTOM_SEGMENTS_MAX = 200;
 export const SEGMENT_DESCRIPTION_LENGTH_MAX = 500;

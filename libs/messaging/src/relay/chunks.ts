@@ -1,5 +1,5 @@
 import { RecordedEvent } from '@loyalty/event-store';
-import { routeEvent, TopicMapDefinition } from '../topics/topic-map';
+import { routeEvent, routeLabel, TopicMapDefinition } from '../topics/topic-map';
 import { OutgoingMessage, toOutgoingMessage } from './messages';
 
 export interface DeadLetter {
@@ -14,10 +14,12 @@ export interface Chunk {
   readonly messages: OutgoingMessage[];
   /** Refused before sending (too large for any broker limit we know of). */
   readonly deadLetters: DeadLetter[];
-  /** Claim-stream events: nothing to send, but the checkpoint moves past them. */
+  /** Events of internal streams (claims) or of streams the catalogue does not know: nothing to send, but the checkpoint moves past them. */
   internalEvents: number;
-  /** Mapped by default only: reported so someone maps the type deliberately. */
+  /** Mapped by default only: reported so someone catalogues the type deliberately. */
   readonly unmappedTypes: Set<string>;
+  /** Never published because the catalogue does not know the stream's kind: reported so nothing goes missing unnoticed. */
+  readonly unknownStreamTypes: Set<string>;
   lastPosition: bigint;
 }
 
@@ -37,16 +39,24 @@ export function chunksOf(batch: readonly RecordedEvent[], map: TopicMapDefinitio
     const route = routeEvent(map, event.streamId, event.type);
     const outgoing = route.kind === 'publish' ? toOutgoingMessage(event, route.topic, route.key) : undefined;
     if (!chunk || (outgoing && chunk.messages.length > 0 && chunkBytes + outgoing.bytes > limits.chunkBytesMax)) {
-      chunk = { messages: [], deadLetters: [], internalEvents: 0, unmappedTypes: new Set(), lastPosition: event.position };
+      chunk = {
+        messages: [],
+        deadLetters: [],
+        internalEvents: 0,
+        unmappedTypes: new Set(),
+        unknownStreamTypes: new Set(),
+        lastPosition: event.position,
+      };
       chunkBytes = 0;
       chunks.push(chunk);
     }
     chunk.lastPosition = event.position;
-    if (route.kind === 'internal' || !outgoing) {
+    if (route.kind !== 'publish' || !outgoing) {
       chunk.internalEvents++;
+      if (route.kind === 'unknown-stream') chunk.unknownStreamTypes.add(routeLabel(event.streamId, event.type));
       continue;
     }
-    if (!route.mapped) chunk.unmappedTypes.add(`${event.streamId.split('-')[0]}:${event.type}`);
+    if (!route.mapped) chunk.unmappedTypes.add(routeLabel(event.streamId, event.type));
     if (outgoing.bytes > limits.messageBytesMax) {
       const error = `MESSAGE_TOO_LARGE: ${outgoing.bytes} bytes exceeds messageBytesMax=${limits.messageBytesMax}`;
       chunk.deadLetters.push({ event, topic: route.topic, bytes: outgoing.bytes, error });

@@ -47,8 +47,10 @@ export interface RelayStatus {
   readonly producedEvents: number;
   readonly poisonEvents: number;
   readonly internalEvents: number;
-  /** category:type pairs published to a category's default topic because the map does not name them. */
+  /** kind:type pairs published to their stream kind's default topic because the stream catalogue does not name the type. */
   readonly unmappedTypes: readonly string[];
+  /** prefix:type pairs never published because the stream catalogue does not know the stream's kind. */
+  readonly unknownStreamTypes: readonly string[];
   readonly recentPoison: ReadonlyArray<{
     readonly eventId: string;
     readonly position: bigint;
@@ -100,6 +102,7 @@ export class KafkaRelay {
   private poisonEvents = 0;
   private internalEvents = 0;
   private readonly unmappedTypes = new Set<string>();
+  private readonly unknownStreamTypes = new Set<string>();
   private readonly recentPoison: Array<RelayStatus['recentPoison'][number]> = [];
 
   constructor(private readonly options: KafkaRelayOptions) {
@@ -146,6 +149,7 @@ export class KafkaRelay {
       poisonEvents: this.poisonEvents,
       internalEvents: this.internalEvents,
       unmappedTypes: [...this.unmappedTypes].sort(),
+      unknownStreamTypes: [...this.unknownStreamTypes].sort(),
       recentPoison: [...this.recentPoison],
     };
   }
@@ -202,13 +206,14 @@ export class KafkaRelay {
     for (const chunk of chunks) {
       const deadLetters = [...chunk.deadLetters, ...(await this.send(chunk))];
       // Only now, after the broker acknowledged (or refused for good) every record in the chunk.
-      await leadership.commit(chunk.lastPosition, deadLetters);
+      await leadership.commit(this.checkpoint, chunk.lastPosition, deadLetters);
       this.checkpoint = chunk.lastPosition;
       this.lastAckAt = new Date().toISOString();
       this.lastError = undefined;
       this.producedEvents += chunk.messages.length - (deadLetters.length - chunk.deadLetters.length);
       this.internalEvents += chunk.internalEvents;
       for (const label of chunk.unmappedTypes) this.noteUnmapped(label);
+      for (const label of chunk.unknownStreamTypes) this.noteUnknownStream(label);
       for (const dead of deadLetters) this.notePoison(dead);
     }
   }
@@ -306,7 +311,13 @@ export class KafkaRelay {
   private noteUnmapped(label: string): void {
     if (this.unmappedTypes.has(label)) return;
     this.unmappedTypes.add(label);
-    this.log(`kafka relay ${this.map.name}: ${label} is not in the topic map; published to its category's default topic`);
+    this.log(`kafka relay ${this.map.name}: ${label} is not in the stream catalogue; published to its stream kind's default topic`);
+  }
+
+  private noteUnknownStream(label: string): void {
+    if (this.unknownStreamTypes.has(label)) return;
+    this.unknownStreamTypes.add(label);
+    this.log(`kafka relay ${this.map.name}: ${label} is on a stream of no catalogued kind; not published`);
   }
 
   private notePoison(dead: DeadLetter): void {
