@@ -1,3 +1,4 @@
+import { READ_MODEL_SCHEMA as S } from '@loyalty/read-models';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
 /** The audit endpoints of API.md, over HTTP against the real app, store and projector. */
@@ -77,6 +78,47 @@ describe('audit API (HTTP, end to end)', () => {
       eventLog: { available: 220, members: 2 },
       readModel: { available: 220, members: 2 },
     });
+    const sections = Object.entries(response.body.readModels as Record<string, { healthy: boolean }>);
+    expect(sections.filter(([, section]) => !section.healthy)).toEqual([]);
+    expect(sections.map(([name]) => name)).toEqual(expect.arrayContaining(['balances', 'kpiDays', 'segmentPurchases', 'ledgerEntries']));
+  });
+
+  it('reports a read model that disagrees with the log, naming its table and field, in JSON and CSV', async () => {
+    const refund = await t.call('POST', '/v1/purchases/aud-tx-1/refunds', {
+      refundId: 'aud-rf-1',
+      amountMinor: 1000,
+      occurredAt: '2026-01-07T10:00:00Z',
+    });
+    expect(refund.status).toBe(201);
+    await t.caughtUp(refund.body.position);
+    const reconcile = (headers: Record<string, string> = {}) =>
+      t.call('GET', '/v1/audit/reconciliation', undefined, { key: KEYS.auditor, headers });
+    const clean = await reconcile();
+    expect(clean.body).toMatchObject({ healthy: true, readModels: { kpiDays: { healthy: true, differences: [] } } });
+    expect(clean.body.readModels.kpiDays.totals.eventLog.refunds_minor).toBe(1000);
+
+    const shift = (by: number) =>
+      t.ledger.readModels.query(`update ${S}.kpi_days set refunds_minor = refunds_minor + ${by} where day = '2026-01-07'`);
+    await shift(3);
+    try {
+      const broken = await reconcile();
+      expect(broken.status).toBe(200);
+      expect(broken.body).toMatchObject({ healthy: false, differences: [], readModels: { balances: { healthy: true } } });
+      expect(broken.body.readModels.kpiDays).toMatchObject({
+        table: `${S}.kpi_days`,
+        healthy: false,
+        differences: [{ key: '2026-01-07', field: 'refunds_minor', eventLog: 1000, readModel: 1003 }],
+      });
+      const csv = await reconcile({ accept: 'text/csv' });
+      expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+      const lines = String(csv.body).trim().split('\n');
+      expect(lines).toContain(',healthy,false');
+      expect(lines).toContain(',readModels.kpiDays.table,read_models.kpi_days');
+      expect(lines).toContain(',readModels.kpiDays.differences.2026-01-07.refunds_minor.eventLog,1000');
+      expect(lines).toContain(',readModels.kpiDays.differences.2026-01-07.refunds_minor.readModel,1003');
+    } finally {
+      await shift(-3);
+    }
   });
 
   it('refuses the pos role, and bad or missing parameters with stable codes', async () => {
