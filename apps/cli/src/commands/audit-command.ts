@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { auditLiability, auditReconciliation, auditRollForward, FoldProgress, reportToCsv } from '@loyalty/audit';
+import { INSTANT_MAX, INSTANT_MIN, parseInstant } from '@loyalty/domain';
 import { loadConfig } from '@loyalty/platform';
 import { seedLog } from '../seed/seed-log';
 import { openStorage } from '../storage';
@@ -12,8 +13,6 @@ export const AUDIT_USAGE = `usage: npm run audit -- <command> [options]
   seed         [--events 1000000] [--members 20000] [--seed 1]
 Storage: DATABASE_URL / EVENT_STORE as the app, else the embedded PostgreSQL under DATA_DIR (default ./.data).
 The embedded server serves one process at a time: stop \`npm start\` first, or set DATABASE_URL.`;
-
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class UsageError extends Error {}
 
@@ -27,8 +26,12 @@ function progress(p: FoldProgress): void {
 
 function instant(name: string, raw: string | undefined, nowMs: number): number {
   if (!raw) throw new UsageError(`--${name} is required`);
-  if (!INSTANT.test(raw) || Number.isNaN(Date.parse(raw))) throw new UsageError(`--${name} must be ISO 8601 with an offset, got ${raw}`);
-  const ms = Date.parse(raw);
+  const ms = parseInstant(raw);
+  if (ms === undefined) {
+    throw new UsageError(
+      `--${name} must be ISO 8601 with an offset, a real date and time from ${INSTANT_MIN} to ${INSTANT_MAX}, got ${raw}`,
+    );
+  }
   if (ms > nowMs) throw new UsageError(`--${name} may not be in the future`);
   return ms;
 }
