@@ -17,7 +17,7 @@ import {
   readModelsDdl,
   replayInLanes,
 } from '@loyalty/read-models';
-import { openPersonalDataVault, personalDataReader } from '@loyalty/platform';
+import { openPersonalDataVault, personalDataReader, queryRows } from '@loyalty/platform';
 
 /** Events per rebuild batch: ten times the live projector's, as nobody waits on these rows and round trips add up. */
 const REBUILD_PAGE_SIZE = 5000;
@@ -75,9 +75,11 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
     // The rebuilt rows carry personal data only for members whose key still exists.
     const vault = await openPersonalDataVault({ query: (text, values) => db.query(text, values) });
     const projections = readModelProjections(fresh, personalDataReader(vault));
-    const [live] = await db
-      .query(`select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [LEDGER_PROJECTION])
-      .catch(() => []);
+    const [live] = await queryRows<{ position: string }>(
+      db,
+      `select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`,
+      [LEDGER_PROJECTION],
+    ).catch(() => []);
     const target = live ? BigInt(live.position) : -1n;
     const first = (await options.store.readAll({ maxCount: 1 }))[0]?.position ?? 0n;
     let events = 0;
@@ -118,15 +120,20 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
         await runner.query(`set local lock_timeout = ${SWAP_LOCK_TIMEOUT_MS}`);
         await holdProjectorBatches(runner.manager, LEDGER_PROJECTION);
         // A log never projected in this database (imported, seeded) has no live schema: the rebuilt one simply becomes it.
-        const [live] = await runner.query(`select 1 from information_schema.schemata where schema_name = $1`, [READ_MODEL_SCHEMA]);
-        const tables: Array<{ table_name: string }> = await runner.query(
+        const [live] = await queryRows<object>(runner, `select 1 from information_schema.schemata where schema_name = $1`, [
+          READ_MODEL_SCHEMA,
+        ]);
+        const tables = await queryRows<{ table_name: string }>(
+          runner,
           `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' order by table_name`,
           [READ_MODEL_SCHEMA],
         );
         if (tables.length > 0)
           await runner.query(`lock table ${tables.map((t) => `${READ_MODEL_SCHEMA}.${t.table_name}`).join(', ')} in access exclusive mode`);
         const [now] = live
-          ? await runner.query(`select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [LEDGER_PROJECTION])
+          ? await queryRows<{ position: string }>(runner, `select position from ${READ_MODEL_SCHEMA}.checkpoints where projection = $1`, [
+              LEDGER_PROJECTION,
+            ])
           : [];
         if (live) await carryParkedOver(runner.manager, heldBack, position ?? -1n, fresh);
         const scope: ParkingScope = {
@@ -158,7 +165,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
           await runner.query(`alter schema ${READ_MODEL_SCHEMA} rename to ${old}`);
         }
         await runner.query(`alter schema ${fresh} rename to ${READ_MODEL_SCHEMA}`);
-        const [analytics] = await runner.query(`select 1 from information_schema.schemata where schema_name = 'analytics'`);
+        const [analytics] = await queryRows<object>(runner, `select 1 from information_schema.schemata where schema_name = 'analytics'`);
         if (analytics && options.viewsSql) await runner.query(options.viewsSql.replace(/^\s*(begin|commit);\s*$/gim, ''));
         await runner.commitTransaction();
         replaced = Boolean(live);
@@ -187,9 +194,9 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
 
 /** Positions the live ledger projector held back behind parked streams. */
 async function heldBackPositions(manager: EntityManager, schema: string): Promise<Set<bigint>> {
-  const rows: Array<{ position: string }> = await manager
-    .query(`select position::text from ${schema}.dead_letters where consumer = $1`, [LEDGER_PROJECTION])
-    .catch(() => []);
+  const rows = await queryRows<{ position: string }>(manager, `select position::text from ${schema}.dead_letters where consumer = $1`, [
+    LEDGER_PROJECTION,
+  ]).catch(() => []);
   return new Set(rows.map((r) => BigInt(r.position)));
 }
 

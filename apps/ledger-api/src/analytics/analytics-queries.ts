@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { queryRows } from '@loyalty/platform';
 import { loadCheckpoint, READ_MODEL_SCHEMA as S } from '@loyalty/read-models';
 import { ApiError } from '../http/api-error';
 import { READ_MODELS } from '../tokens';
@@ -18,8 +19,8 @@ export class AnalyticsQueries {
   }
 
   async evaluatedAsOf(): Promise<string | null> {
-    const [clock] = await this.db.query(`select as_of from ${S}.segment_clock where id = 1`);
-    return clock ? (clock.as_of as Date).toISOString() : null;
+    const [clock] = await queryRows<{ as_of: Date }>(this.db, `select as_of from ${S}.segment_clock where id = 1`);
+    return clock ? clock.as_of.toISOString() : null;
   }
 
   async segments() {
@@ -28,7 +29,7 @@ export class AnalyticsQueries {
               (select count(*) from ${S}.segment_memberships m where m.segment = d.name and m.left_at is null) as members
        from ${S}.segment_definitions d order by d.kind, d.name`,
     );
-    const [settings] = await this.db.query(`select thresholds from ${S}.segment_settings where id = 1`);
+    const [settings] = await queryRows<{ thresholds: unknown }>(this.db, `select thresholds from ${S}.segment_settings where id = 1`);
     return {
       segments: rows.map((r) => ({
         name: r.name,
@@ -43,7 +44,7 @@ export class AnalyticsQueries {
 
   /** Ordered by member id; the cursor is the last member id of the previous page. */
   async members(segment: string, cursor: string | undefined, limit: number) {
-    const [exists] = await this.db.query(`select 1 from ${S}.segment_definitions where name = $1`, [segment]);
+    const [exists] = await queryRows<object>(this.db, `select 1 from ${S}.segment_definitions where name = $1`, [segment]);
     if (!exists) throw new ApiError(404, 'SEGMENT_NOT_FOUND', `no segment ${segment}`, { segment });
     const after = cursor === undefined ? '' : decodeCursor(cursor);
     const rows: Array<{ member_id: string; entered_at: Date }> = await this.db.query(

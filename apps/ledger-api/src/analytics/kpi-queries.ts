@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { INSTANT_MIN, parseCalendarDate } from '@loyalty/domain';
+import { queryRows } from '@loyalty/platform';
 import { READ_MODEL_SCHEMA as S } from '@loyalty/read-models';
 import { ApiError } from '../http/api-error';
 import { READ_MODELS } from '../tokens';
@@ -90,7 +91,8 @@ export class KpiQueries {
        group by bucket`,
       [rangeStart, to],
     );
-    const [opening] = await this.db.query(
+    const [opening] = await queryRows<{ points: string }>(
+      this.db,
       `select coalesce(sum(points_issued - points_redeemed - points_expired - points_clawed_back + points_adjusted + points_transferred_in - points_transferred_out), 0) as points
        from ${S}.kpi_days where day < $1::date`,
       [rangeStart],
@@ -106,7 +108,7 @@ export class KpiQueries {
 
     const byBucket = new Map(totals.map((t) => [t.bucket, t]));
     const buyersByBucket = new Map(buyers.map((b) => [b.bucket, b]));
-    let outstanding = Number(opening.points);
+    let outstanding = Number(opening!.points);
     const buckets = starts.map((start, i) => {
       const end = starts[i + 1] ?? nextStart(start, granularity);
       const t = byBucket.get(start);

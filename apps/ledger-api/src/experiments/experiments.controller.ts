@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
+import { queryRows } from '@loyalty/platform';
 import { READ_MODEL_SCHEMA as S } from '@loyalty/read-models';
 import { rate } from '../analytics/kpi-queries';
 import { AnalyticsQueries } from '../analytics/analytics-queries';
@@ -19,6 +20,12 @@ interface VariantRow {
   revenue_minor: string;
   points_issued: string;
   points_redeemed: string;
+}
+
+interface DefinitionRow {
+  starts_at: Date;
+  ends_at: Date | null;
+  variants: Array<{ name: string; weightPercent: number; pointsPerUnit: number }>;
 }
 
 @ApiTags('analytics')
@@ -42,7 +49,8 @@ export class ExperimentsController {
   async results(@Param('experimentId', ClientIdPipe) experimentId: string, @Query('minPosition') minPosition?: string) {
     await this.consistency.atLeast(minPosition);
     const asOfPosition = await this.analytics.asOfPosition();
-    const [definition] = await this.db.query(
+    const [definition] = await queryRows<DefinitionRow>(
+      this.db,
       `select starts_at, ends_at, variants from ${S}.experiment_definitions where experiment_id = $1`,
       [experimentId],
     );
@@ -53,12 +61,13 @@ export class ExperimentsController {
        from ${S}.experiment_members where experiment_id = $1 group by variant`,
       [experimentId],
     );
-    const [value] = await this.db.query(
+    const [value] = await queryRows<{ point_value_minor: string }>(
+      this.db,
       `select point_value_minor from ${S}.kpi_point_values order by effective_at desc, position desc limit 1`,
     );
     const pointValueMinor = Number(value?.point_value_minor ?? 0);
     const byName = new Map(rows.map((r) => [r.variant, r]));
-    const variants = (definition.variants as Array<{ name: string; weightPercent: number; pointsPerUnit: number }>).map((v) => {
+    const variants = definition.variants.map((v) => {
       const r = byName.get(v.name);
       const n = (x: string | undefined) => Number(x ?? 0);
       const members = n(r?.members);
@@ -85,8 +94,8 @@ export class ExperimentsController {
     });
     return {
       experimentId,
-      startsAt: (definition.starts_at as Date).toISOString(),
-      endsAt: definition.ends_at ? (definition.ends_at as Date).toISOString() : null,
+      startsAt: definition.starts_at.toISOString(),
+      endsAt: definition.ends_at ? definition.ends_at.toISOString() : null,
       pointValueMinor,
       variants,
       asOfPosition,

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { queryRows, RowsQuery } from '../sql/query-rows';
 
 /** What the ledger knows about a person; everything else in the log is pseudonymous ids and numbers. */
 export interface PersonalData {
@@ -10,9 +11,7 @@ export interface PersonalData {
 /** `v1.<iv>.<tag>.<ciphertext>` in base64url: AES-256-GCM under the member's own key, bound to the member id. */
 export type SealedPersonalData = string;
 
-export interface SqlRunner {
-  query(text: string, values?: unknown[]): Promise<any>;
-}
+export type SqlRunner = RowsQuery;
 
 export const PERSONAL_DATA_SCHEMA = 'personal_data';
 const FORMAT = 'v1';
@@ -71,7 +70,8 @@ export class PersonalDataVault {
   /** Deletes the key; true when there was one. Idempotent. */
   async erase(memberId: string): Promise<boolean> {
     this.cache.delete(memberId);
-    const rows: unknown[] = await this.db.query(
+    const rows = await queryRows<{ member_id: string }>(
+      this.db,
       `delete from ${PERSONAL_DATA_SCHEMA}.member_keys where member_id = $1 returning member_id`,
       [memberId],
     );
@@ -87,7 +87,7 @@ export class PersonalDataVault {
         [memberId, randomBytes(KEY_BYTES)],
       );
     }
-    const rows: Array<{ key: Buffer }> = await this.db.query(`select key from ${PERSONAL_DATA_SCHEMA}.member_keys where member_id = $1`, [
+    const rows = await queryRows<{ key: Buffer }>(this.db, `select key from ${PERSONAL_DATA_SCHEMA}.member_keys where member_id = $1`, [
       memberId,
     ]);
     const key = rows[0]?.key;

@@ -1,5 +1,6 @@
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { EventStore, RecordedEvent, Subscription } from '@loyalty/event-store';
+import { queryRows } from '@loyalty/platform';
 import { advanceCheckpoint, CheckpointMovedError, loadCheckpoint } from '../checkpoints/checkpoints';
 import { batches } from './batches';
 import { applyHoldingBack, applyIsolating, ParkingScope } from './isolation';
@@ -125,7 +126,8 @@ export class Projector {
     if (this.leadership) return true;
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
-    const rows: Array<{ locked: boolean }> = await runner.query(
+    const rows = await queryRows<{ locked: boolean }>(
+      runner,
       `select pg_try_advisory_lock(hashtext('projector'), hashtext($1)) as locked`,
       [this.name],
     );
