@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { SettleMembersCommand } from './settle-members.handler';
+import { SettleMembersCommand, SettlementReport } from './settle-members.handler';
 
 const DAY_MS = 86_400_000;
 /** Minutes past midnight UTC: after the day's last sales are in. */
@@ -32,7 +32,7 @@ export class DailyScheduler implements OnApplicationBootstrap, OnApplicationShut
 
   private async run(): Promise<void> {
     try {
-      const report = await this.commands.execute(new SettleMembersCommand(undefined));
+      const report: SettlementReport = await this.commands.execute(new SettleMembersCommand(undefined));
       this.logger.log(`daily settlement: ${JSON.stringify(report)}`);
     } catch (error) {
       this.logger.error(`daily settlement failed, retried tomorrow: ${error instanceof Error ? error.message : String(error)}`);

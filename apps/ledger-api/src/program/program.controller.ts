@@ -5,7 +5,7 @@ import { FastifyReply } from 'fastify';
 import { Roles } from '../http/auth';
 import { ApiError } from '../http/api-error';
 import { ProgramStore } from '../ledger/program-store';
-import { ConfigureProgramCommand } from './configure-program.handler';
+import { ConfigureProgramCommand, ProgramConfiguredReply } from './configure-program.handler';
 import { ProgramDto } from './program.dto';
 import { fromPolicy, toPolicy } from './program-mapping';
 import { ClockService } from '../ledger/clock.service';
@@ -24,7 +24,7 @@ export class ProgramController {
   @Put()
   @Roles('admin')
   async configure(@Body() body: ProgramDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const result = await this.commands.execute(new ConfigureProgramCommand(toPolicy(body), this.clock.nowIso()));
+    const result: ProgramConfiguredReply = await this.commands.execute(new ConfigureProgramCommand(toPolicy(body), this.clock.nowIso()));
     void reply.status(result.changed ? 201 : 200);
     return { version: result.version, position: result.position };
   }
