@@ -15,7 +15,7 @@ import {
 import { EventStore, PostgresEventStore } from '@loyalty/event-store';
 import { openReadModels, Projector, READ_MODEL_SCHEMA as S, readModelProjections, waitForCheckpoint } from '@loyalty/read-models';
 import { auditLiability, auditReconciliation, auditRollForward, ReadModelTableName, ReconciliationReport } from '@loyalty/audit';
-import { commandsOf, memberPlan, RECEIVED_AT } from '../../libs/domain/src/testing/arbitrary-history';
+import { memberPlan, RECEIVED_AT } from '../../libs/domain/src/testing/arbitrary-history';
 import { programInForce } from '../../libs/domain/src/testing/fixtures';
 import { enrol, purchase, refund } from '../../libs/domain/src/testing/member-commands';
 import { appendGeneratedMember } from '../support/generated-history';
@@ -154,9 +154,9 @@ describe('audit against the read models (Postgres, fast-check)', () => {
       }),
       { numRuns: RUNS },
     );
-    const [counted] = (await db.query(
+    const [counted] = await db.query<Array<{ participants: number; purchases: number }>>(
       `select (select count(*) from ${S}.experiment_members)::int as participants, (select count(*) from ${S}.segment_purchases)::int as purchases`,
-    )) as Array<{ participants: number; purchases: number }>;
+    );
     expect(counted!.participants).toBeGreaterThan(0);
     expect(counted!.purchases).toBeGreaterThan(0);
   });

@@ -62,7 +62,7 @@ export interface ReconciliationReport {
   readonly checkpoint: string | null;
   /** Every read model reconciles: member balances and every table in `readModels`. */
   readonly healthy: boolean;
-  /** Member balances, as before the other read models were reconciled; they are also `readModels.balances`. */
+  /** The member balances' totals and differences on each side, as clients have read them; also `readModels.balances`. */
   readonly eventLog: MemberFigures & { readonly members: number };
   readonly readModel: MemberFigures & { readonly members: number };
   readonly differences: readonly MemberDifference[];
