@@ -27,26 +27,29 @@ const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty
 /** `depth` levels of the same container around an empty one, built as text so no recursion is needed to make it. */
 const nested = (open: string, close: string, depth: number, inner = '') => open.repeat(depth) + inner + close.repeat(depth);
 
+/** Configured names that every plain object also has as inherited members. */
+const EDGE_PROGRAM = {
+  ...PROGRAM,
+  earning: {
+    ...PROGRAM.earning,
+    welcomeBonus: 0,
+    categoryMultipliers: { coffee: 2, constructor: 3, toString: 4, prototype: 5 },
+    actionBonuses: { review: 50, hasOwnProperty: 7, constructor: 9 },
+    actionCaps: { constructor: { maxPerPeriod: 1, periodDays: 30 } },
+  },
+  rewards: [
+    { rewardId: 'free-coffee', points: 250 },
+    { rewardId: 'valueOf', points: 10 },
+  ],
+};
+
 describe('input at the edges: instants, names and shapes', () => {
   let t: TestLedger;
   const pos = { key: KEYS.pos };
 
   beforeAll(async () => {
     t = await startTestLedger('input-edge');
-    await t.call('PUT', '/v1/program', {
-      ...PROGRAM,
-      earning: {
-        ...PROGRAM.earning,
-        welcomeBonus: 0,
-        categoryMultipliers: { coffee: 2, constructor: 3, toString: 4, prototype: 5 },
-        actionBonuses: { review: 50, hasOwnProperty: 7, constructor: 9 },
-        actionCaps: { constructor: { maxPerPeriod: 1, periodDays: 30 } },
-      },
-      rewards: [
-        { rewardId: 'free-coffee', points: 250 },
-        { rewardId: 'valueOf', points: 10 },
-      ],
-    });
+    await t.call('PUT', '/v1/program', EDGE_PROGRAM);
     await t.call('POST', '/v1/members', { memberId: 'edge-1', type: 'individual' }, pos);
   });
   afterAll(async () => t.close());
@@ -120,6 +123,25 @@ describe('input at the edges: instants, names and shapes', () => {
         const events = await t.ledger.store.readStream('member-edge-1');
         expect(events.find((e) => e.type === 'PurchaseRecorded' && e.data.transactionId === id)?.data.occurredAt).toBe(recorded);
       }
+    });
+
+    it('takes a null occurredAt, asOf or experiment end as absent', async () => {
+      const purchase = { transactionId: 'edge-null', memberId: 'edge-1', amountMinor: 100, currency: 'EUR', occurredAt: null };
+      expect((await t.call('POST', '/v1/purchases', purchase, pos)).status).toBe(201);
+      expect((await t.call('POST', '/v1/admin/jobs/expire', { asOf: null })).status).toBe(200);
+      const experiment = {
+        experimentId: 'e-open',
+        startsAt: '2020-01-01T00:00:00Z',
+        endsAt: null,
+        variants: [
+          { name: 'a', weightPercent: 50, pointsPerUnit: 1 },
+          { name: 'b', weightPercent: 50, pointsPerUnit: 2 },
+        ],
+      };
+      const configured = await t.call('PUT', '/v1/program', { ...EDGE_PROGRAM, experiments: [experiment] });
+      expect(configured.status).toBe(201);
+      expect((await t.call('GET', '/v1/program')).body.experiments).toMatchObject([{ experimentId: 'e-open', endsAt: null }]);
+      expect((await t.call('PUT', '/v1/program', EDGE_PROGRAM)).status).toBe(201);
     });
 
     it('refuses a future occurredAt as before (OCCURRED_AT_IN_FUTURE)', async () => {

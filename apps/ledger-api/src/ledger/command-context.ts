@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { invalid, normaliseInstant, ProgramInForce } from '@loyalty/domain';
+import { normaliseInstant, ProgramInForce } from '@loyalty/domain';
 import { ClockService } from './clock.service';
 import { ProgramStore } from './program-store';
 
@@ -19,14 +19,8 @@ export class CommandContextFactory {
 
   async create(occurredAt: string | undefined): Promise<CommandContext> {
     const receivedAt = this.clock.nowIso();
-    let occurred = receivedAt;
-    if (occurredAt !== undefined) {
-      try {
-        occurred = normaliseInstant(occurredAt);
-      } catch {
-        throw invalid('INVALID_OCCURRED_AT', 'occurredAt is not a valid instant', { occurredAt });
-      }
-    }
+    // The DTO's IsInstant refused anything parseInstant does not read; null, like absent, means now.
+    const occurred = occurredAt ? normaliseInstant(occurredAt) : receivedAt;
     return { occurredAt: occurred, receivedAt, program: await this.programs.inForce() };
   }
 }

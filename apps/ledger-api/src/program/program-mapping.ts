@@ -42,7 +42,7 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
       experiments: dto.experiments.map((e) => ({
         experimentId: e.experimentId,
         startsAt: normaliseInstant(e.startsAt),
-        endsAt: e.endsAt === undefined ? null : normaliseInstant(e.endsAt),
+        endsAt: e.endsAt ? normaliseInstant(e.endsAt) : null,
         variants: e.variants.map((v) => ({ name: v.name, weightPercent: v.weightPercent, pointsPerUnit: v.pointsPerUnit })),
       })),
     }),
