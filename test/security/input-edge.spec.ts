@@ -65,10 +65,13 @@ describe('input at the edges: instants, names and shapes', () => {
     }
   }
 
-  function expectFieldRefused(response: { status: number; body: any }, field: string) {
+  function expectFieldRefused(
+    response: { status: number; body: { error: { code: string; details: { fields: Array<{ field: string }> } } } },
+    field: string,
+  ) {
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('VALIDATION_FAILED');
-    expect(response.body.error.details.fields.map((f: { field: string }) => f.field)).toContain(field);
+    expect(response.body.error.details.fields.map((f) => f.field)).toContain(field);
   }
 
   describe('instants', () => {

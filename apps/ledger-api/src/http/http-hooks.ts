@@ -44,12 +44,13 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: LedgerMetric
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  fastify.addHook('preValidation', async (request) => {
-    if (jsonDepth(request.body, JSON_DEPTH_MAX) > JSON_DEPTH_MAX) {
-      throw new ApiError(400, 'BODY_TOO_DEEP', `the request body nests objects and arrays deeper than ${JSON_DEPTH_MAX}`, {
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    if (jsonDepth(request.body, JSON_DEPTH_MAX) <= JSON_DEPTH_MAX) return done();
+    done(
+      new ApiError(400, 'BODY_TOO_DEEP', `the request body nests objects and arrays deeper than ${JSON_DEPTH_MAX}`, {
         depthMax: JSON_DEPTH_MAX,
-      });
-    }
+      }),
+    );
   });
   fastify.addHook('onSend', async (request, reply) => {
     const isPage = request.url.startsWith('/docs') || request.url.startsWith('/dashboard');

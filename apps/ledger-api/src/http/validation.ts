@@ -22,7 +22,7 @@ class LedgerValidationPipe extends ValidationPipe {
       const value = pending.pop();
       if (value === null || typeof value !== 'object') continue;
       if (!Array.isArray(value)) removePrototypeKeys(value);
-      pending.push(...Object.values(value));
+      pending.push(...Object.values(value as Record<string, unknown>));
     }
   }
 }
