@@ -30,9 +30,9 @@ create table if not exists ${schema}.dead_letters (
   revision bigint not null,
   event_id uuid not null,
   event_type text not null,
-  -- json, not jsonb: an event jsonb cannot hold (a NUL character) must still be kept.
-  data json not null,
-  metadata json not null,
+  -- The event's JSON as text: jsonb cannot hold every event (a NUL character), and text still sorts and compares.
+  data text not null,
+  metadata text not null,
   -- The projection and error that parked the stream; null for the stream's later events, held back behind it.
   projection text,
   error text,
@@ -110,7 +110,7 @@ export async function holdBack(
   if (events.length === 0) return;
   await manager.query(
     `insert into ${schema}.dead_letters (consumer, position, stream_id, revision, event_id, event_type, data, metadata, projection, error)
-     select $1, * from unnest($2::bigint[], $3::text[], $4::bigint[], $5::uuid[], $6::text[], $7::json[], $8::json[], $9::text[], $10::text[])`,
+     select $1, * from unnest($2::bigint[], $3::text[], $4::bigint[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
     [
       consumer,
       events.map((e) => e.position.toString()),
