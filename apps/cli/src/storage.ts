@@ -33,7 +33,7 @@ export async function openStorage(config: LedgerConfig, log: (line: string) => v
       databaseUrl = embedded.url;
     }
     let store: EventStore;
-    let analyze = async () => undefined;
+    let analyze = (): Promise<void> => Promise.resolve();
     if (config.eventStore.kind === 'eventstoredb') {
       store = new EventStoreDbEventStore(config.eventStore.url);
       closers.push(() => store.close());

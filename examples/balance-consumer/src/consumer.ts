@@ -31,11 +31,12 @@ export async function startBalanceConsumer(options: BalanceConsumerOptions): Pro
   await consumer.connect();
   await consumer.subscribe({ topic: options.topic ?? 'loyalty.points', fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
-    eachMessage: async ({ message }) => {
+    eachMessage: ({ message }) => {
       const eventId = message.headers?.['event-id']?.toString();
       const type = message.headers?.['event-type']?.toString();
-      if (!eventId || !type || !message.value) throw new Error('message without event-id/event-type headers or value');
+      if (!eventId || !type || !message.value) return Promise.reject(new Error('message without event-id/event-type headers or value'));
       book.apply({ eventId, type, data: JSON.parse(message.value.toString('utf8')) as Record<string, unknown> });
+      return Promise.resolve();
     },
   });
   return { book, stop: () => consumer.disconnect() };

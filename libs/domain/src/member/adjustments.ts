@@ -54,7 +54,7 @@ export function transferPoints(command: TransferPoints, state: MemberState): Mem
   ];
 }
 
-export function receiveTransfer(command: ReceiveTransfer, _state: MemberState): MemberEvent[] {
+export function receiveTransfer(command: ReceiveTransfer): MemberEvent[] {
   const lots = command.lots.map((l, i) => ({ lotId: `transfer:${command.transferId}:${i}`, points: l.points, expiresAt: l.expiresAt }));
   return [
     {

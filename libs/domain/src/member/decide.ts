@@ -67,7 +67,7 @@ function decideFresh(command: MemberCommand, state: MemberState): MemberEvent[] 
     case 'TransferPoints':
       return transferPoints(command, member);
     case 'ReceiveTransfer':
-      return receiveTransfer(command, member);
+      return receiveTransfer(command);
     case 'ErasePersonalData':
       return [{ type: 'MemberErased', data: { ...base(command), requestHash: command.requestHash } }];
   }

@@ -11,7 +11,7 @@ export interface Decider<Command, Event, State> {
 export function deciderSpecification<Command, Event, State>(decider: Decider<Command, Event, State>) {
   return {
     given(history: readonly Event[]) {
-      const state = history.reduce(decider.evolve, decider.initialState());
+      const state = history.reduce((s, event) => decider.evolve(s, event), decider.initialState());
       return {
         when(command: Command) {
           const run = () => decider.decide(command, state);
@@ -32,7 +32,8 @@ export function deciderSpecification<Command, Event, State>(decider: Decider<Com
               } catch (error) {
                 caught = error;
               }
-              expect(caught).toMatchObject(details ? { code, details: expect.objectContaining(details) } : { code });
+              // @types/jest types asymmetric matchers `any`.
+              expect(caught).toMatchObject(details ? { code, details: expect.objectContaining(details) as unknown } : { code });
             },
           };
         },

@@ -159,7 +159,7 @@ function cancel(read: StreamingRead<unknown>): Promise<void> {
 }
 
 async function drain(read: AsyncIterable<unknown>): Promise<void> {
-  for await (const _ of read) {
-    // Only reachability matters.
-  }
+  const iterator = read[Symbol.asyncIterator]();
+  // Only reachability matters.
+  while (!(await iterator.next()).done);
 }

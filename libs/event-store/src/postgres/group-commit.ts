@@ -3,8 +3,9 @@ import { AppendResult } from '../port';
 export interface QueuedAppend<Item> {
   readonly item: Item;
   readonly events: number;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
+  // The pending promise's own resolve and reject: free functions, called unbound.
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /** Appends per transaction: below the 64 subtransactions Postgres caches per backend. */

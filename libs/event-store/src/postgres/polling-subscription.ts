@@ -19,9 +19,10 @@ export class PollingSubscription implements Subscription {
     private after: GlobalPosition | undefined,
   ) {}
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
     for (const fn of this.abortListeners.splice(0)) fn();
+    return Promise.resolve();
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {

@@ -168,7 +168,7 @@ export class PostgresEventStore implements EventStore {
     const pgError = error as { code?: string; message?: string };
     if (pgError.code === WRONG_EXPECTED_REVISION_SQLSTATE && streamId !== undefined && expected !== undefined) {
       const actual = pgError.message === 'no_stream' || pgError.message === 'unknown' ? pgError.message : BigInt(pgError.message ?? '0');
-      return new WrongExpectedRevisionError(streamId, expected, actual as bigint | 'no_stream' | 'unknown');
+      return new WrongExpectedRevisionError(streamId, expected, actual);
     }
     if (isConnectionError(pgError.code, pgError.message)) {
       return new EventStoreUnavailableError(`postgres event store unavailable: ${pgError.message}`, { cause: error });

@@ -9,4 +9,4 @@ export type PersonalDataReader = (
 ) => Promise<{ readonly name?: string; readonly email?: string; readonly birthDate?: string } | undefined>;
 
 /** For tools that replay the log without access to the keys: every member reads as erased. */
-export const NO_PERSONAL_DATA: PersonalDataReader = async () => undefined;
+export const NO_PERSONAL_DATA: PersonalDataReader = () => Promise.resolve(undefined);
