@@ -43,7 +43,7 @@ async function main(): Promise<number> {
   const embedded = await startEmbeddedPostgres(dir, progress);
   const outcomes: Array<{ id: string; title: string; seconds: number; result?: SectionResult; error?: string }> = [];
   try {
-    const ctx = benchContext(embedded.url, values.quick!);
+    const ctx = benchContext(embedded.url, values.quick);
     for (const section of selected) {
       progress(`${section.title}...`);
       const sectionStarted = performance.now();
@@ -63,7 +63,7 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`\n${renderTargets(outcomes)}\n`);
   const totalSeconds = (Date.now() - started) / 1000;
-  writeFileSync(values.out!, `${JSON.stringify(results(outcomes, values.quick!, totalSeconds), null, 2)}\n`);
+  writeFileSync(values.out, `${JSON.stringify(results(outcomes, values.quick, totalSeconds), null, 2)}\n`);
   progress(`done in ${totalSeconds.toFixed(0)} s; figures in ${values.out}`);
   return outcomes.some((o) => o.error) ? 1 : 0;
 }

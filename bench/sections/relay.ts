@@ -29,7 +29,7 @@ export const relaySection: BenchSection = {
         databaseUrl: await ctx.createDatabase('bench_relay'),
         brokers: kafka.brokers,
         ...(ctx.quick ? LOG_SIZE.quick : LOG_SIZE.full),
-        progress: ctx.progress,
+        progress: (line) => ctx.progress(line),
       });
       return relayReport(measured, kafka.description);
     } finally {
