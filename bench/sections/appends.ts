@@ -1,3 +1,4 @@
+import { memberStreamId } from '@loyalty/domain';
 import { BenchContext, BenchSection, BenchTable, Cell, SectionResult, TargetCheck } from '../support/harness';
 import { closedLoop, LoadFigures, ratio } from '../support/load';
 import { Contender, emmettStore, ourStore, rawInserts } from './appends/contenders';
@@ -72,7 +73,7 @@ export const appendsSection: BenchSection = {
               async (writer, sequence) => {
                 const memberId = `${tag}-${writer}-${Math.floor(sequence / APPENDS_PER_STREAM)}`;
                 await open.append(
-                  `member-${memberId}`,
+                  memberStreamId(memberId),
                   purchaseEvents(memberId, sequence * eventsPerAppend, eventsPerAppend),
                   sequence % APPENDS_PER_STREAM,
                 );

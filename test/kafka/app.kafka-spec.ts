@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { memberStreamId } from '@loyalty/domain';
 import { HEADERS, LOYALTY_TOPICS } from '@loyalty/messaging';
 import { describeKafka, KAFKA_JARS_DIR, testBrokers } from './support/kafka-env';
 import { eventually, openTestLog, TopicReader } from './support/fixtures';
@@ -18,7 +19,7 @@ describeKafka('apps/kafka-relay', () => {
   localIt('boots from the environment, publishes to the real topics, and stops cleanly on SIGTERM', async () => {
     const log = await openTestLog('app');
     const memberId = `app-${randomUUID().slice(0, 8)}`;
-    await log.store.append(`member-${memberId}`, [enrolment(memberId)], 'no_stream');
+    await log.store.append(memberStreamId(memberId), [enrolment(memberId)], 'no_stream');
     const output: string[] = [];
     const child = spawn(process.execPath, [resolve(REPO, 'test/kafka/support/run-ts.js'), 'apps/kafka-relay/src/main.ts'], {
       cwd: REPO,

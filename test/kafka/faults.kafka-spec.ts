@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { logLevel } from 'kafkajs';
 import { resolve } from 'node:path';
 import { HEADERS, KafkaRelay, listDeadLetters, RELAY_SCHEMA, topicsOf } from '@loyalty/messaging';
-import { PUBLISHABLE_EVENT_TYPES } from '@loyalty/domain';
+import { memberStreamId, PUBLISHABLE_EVENT_TYPES } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { BalanceBook } from '../../examples/balance-consumer/src/balances';
 import { startBalanceConsumer } from '../../examples/balance-consumer/src/consumer';
@@ -26,7 +26,7 @@ async function appendTraffic(log: TestLog, members: number, rounds: number, star
     await Promise.all(
       Array.from({ length: members }, (_, m) =>
         log.store.append(
-          `member-f${m}`,
+          memberStreamId(`f${m}`),
           [round % 5 === 4 ? redemption(`f${m}`, `r${round}`, 2) : accrual(`f${m}`, `l${round}`, (round % 7) + 1)],
           'any',
         ),
@@ -104,7 +104,7 @@ describeKafka('Kafka relay faults', () => {
     const map = isolatedTopicMap('kill');
     await createTopics(testBrokers(), map);
     const pointsTopic = topicOf(map, 'points');
-    for (let m = 0; m < 5; m++) await log.store.append(`member-f${m}`, [enrolment(`f${m}`)], 'no_stream');
+    for (let m = 0; m < 5; m++) await log.store.append(memberStreamId(`f${m}`), [enrolment(`f${m}`)], 'no_stream');
     await appendTraffic(log, 5, 8);
     // Hold the next checkpoint write open, so the kill lands after the broker acknowledged and before the commit.
     await log.pool.query(`create schema if not exists ${RELAY_SCHEMA}`);
@@ -175,10 +175,10 @@ describeKafka('Kafka relay faults', () => {
     const lines: string[] = [];
     const relay = new KafkaRelay({ store: log.store, pool: log.pool, brokers: testBrokers(), topicMap: map, log: (l) => lines.push(l) });
     try {
-      await log.store.append('member-p', [enrolment('p'), accrual('p', 'l1', 5)], 'no_stream');
-      await log.store.append('member-p', [paddedAdjustment('p', 'big-for-broker', 100 * 1024)], 'any');
-      await log.store.append('member-p', [paddedAdjustment('p', 'big-for-relay', 1_100_000)], 'any');
-      await log.store.append('member-p', [accrual('p', 'l2', 7), redemption('p', 'r1', 3)], 'any');
+      await log.store.append(memberStreamId('p'), [enrolment('p'), accrual('p', 'l1', 5)], 'no_stream');
+      await log.store.append(memberStreamId('p'), [paddedAdjustment('p', 'big-for-broker', 100 * 1024)], 'any');
+      await log.store.append(memberStreamId('p'), [paddedAdjustment('p', 'big-for-relay', 1_100_000)], 'any');
+      await log.store.append(memberStreamId('p'), [accrual('p', 'l2', 7), redemption('p', 'r1', 3)], 'any');
       relay.start();
       await reader.waitFor((messages) => messages.length >= 4);
       const stored = await log.store.readAll();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CLAIM_STREAM_KINDS, ClaimKind, claimStreamId, deterministicEventId } from '@loyalty/domain';
+import { CLAIM_STREAM_KINDS, ClaimKind, claimStreamId, deterministicEventId, isStreamOf, memberStreamId } from '@loyalty/domain';
 import { HEADERS, KafkaRelay, RELAY_SCHEMA, topicsOf } from '@loyalty/messaging';
 import { describeKafka, testBrokers } from './support/kafka-env';
 import { createTopics, eventually, isolatedTopicMap, openTestLog, TestLog, TopicReader, topicOf } from './support/fixtures';
@@ -34,7 +34,7 @@ describeKafka('Kafka relay on a real broker', () => {
     await createTopics(testBrokers(), map);
     const reader = await TopicReader.start(testBrokers(), topicsOf(map));
     readers.push(reader);
-    for (let m = 0; m < MEMBERS; m++) await log.store.append(`member-m${m}`, [enrolment(`m${m}`)], 'no_stream');
+    for (let m = 0; m < MEMBERS; m++) await log.store.append(memberStreamId(`m${m}`), [enrolment(`m${m}`)], 'no_stream');
     // Claim streams of every kind are the ledger's bookkeeping (member id, request hash): they must not reach Kafka.
     for (const kind of CLAIM_KINDS) {
       const claim = {
@@ -51,7 +51,7 @@ describeKafka('Kafka relay on a real broker', () => {
       await Promise.all(
         Array.from({ length: MEMBERS }, (_, m) =>
           log.store.append(
-            `member-m${m}`,
+            memberStreamId(`m${m}`),
             [round % 4 === 3 ? redemption(`m${m}`, `r${round}`, 1) : accrual(`m${m}`, `l${round}`, round + 1)],
             'any',
           ),
@@ -61,7 +61,7 @@ describeKafka('Kafka relay on a real broker', () => {
     const expected = MEMBERS * (ROUNDS + 1);
     await reader.waitFor((messages) => messages.length >= expected);
 
-    const stored = (await log.store.readAll({ maxCount: 10_000 })).filter((e) => e.streamId.startsWith('member-'));
+    const stored = (await log.store.readAll({ maxCount: 10_000 })).filter((e) => isStreamOf('member', e.streamId));
     expect(new Set(reader.messages.map((m) => m.headers[HEADERS.eventId]))).toEqual(new Set(stored.map((e) => e.eventId)));
     for (let m = 0; m < MEMBERS; m++) {
       const ofMember = reader.messages.filter((msg) => msg.key === `m${m}`);
@@ -107,7 +107,7 @@ describeKafka('Kafka relay on a real broker', () => {
     readers.push(reader);
     const lines: string[] = [];
     await log.store.append(
-      'member-m1',
+      memberStreamId('m1'),
       [{ eventId: randomUUID(), type: 'PointsGifted', data: { memberId: 'm1', points: 5 } }],
       'no_stream',
     );
@@ -134,16 +134,16 @@ describeKafka('Kafka relay on a real broker', () => {
     active.start();
     await eventually(() => active.status().status === 'running', 20_000);
     standby.start();
-    await log.store.append('member-a', [enrolment('a'), accrual('a', 'l1', 10)], 'no_stream');
+    await log.store.append(memberStreamId('a'), [enrolment('a'), accrual('a', 'l1', 10)], 'no_stream');
     await reader.waitFor((messages) => messages.length >= 2);
     expect(standby.status().status).toBe('standby');
 
     await active.stop();
-    await log.store.append('member-a', [accrual('a', 'l2', 20), redemption('a', 'r1', 5)], 1n);
+    await log.store.append(memberStreamId('a'), [accrual('a', 'l2', 20), redemption('a', 'r1', 5)], 1n);
     await eventually(() => standby.status().status === 'running', 20_000);
     await reader.waitFor((messages) => messages.length >= 4);
     const stored = await log.store.readAll();
     expect(reader.messages.map((m) => m.headers[HEADERS.eventId]).sort()).toEqual(stored.map((e) => e.eventId).sort());
-    expect(stored[0]!.eventId).toBe(deterministicEventId('member-a', 'enrolment:a', 0));
+    expect(stored[0]!.eventId).toBe(deterministicEventId(memberStreamId('a'), 'enrolment:a', 0));
   });
 });

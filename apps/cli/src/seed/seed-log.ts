@@ -1,9 +1,17 @@
-import { decideProgram, initialProgramState, evolveProgram, ProgramInForce, ProgramPolicy, ProgramState } from '@loyalty/domain';
+import {
+  decideProgram,
+  initialProgramState,
+  evolveProgram,
+  memberStreamId,
+  PROGRAM_STREAM_ID,
+  ProgramInForce,
+  ProgramPolicy,
+  ProgramState,
+} from '@loyalty/domain';
 import { APPEND_EVENTS_MAX, EventStore } from '@loyalty/event-store';
 import { memberHistory, SeedTimeline } from './member-history';
 import { between, seededRandom } from './random';
 
-export const PROGRAM_STREAM = 'program-default';
 /** Appends in flight at once: enough to hide round trips, few enough for a 20-connection pool. */
 export const SEED_APPENDS_IN_FLIGHT_MAX = 16;
 
@@ -47,8 +55,8 @@ const REPRICE_MS = Date.parse('2025-01-01T00:00:00.000Z');
  * batches of up to APPEND_EVENTS_MAX events with several streams in flight.
  */
 export async function seedLog(store: EventStore, options: SeedOptions): Promise<{ events: number; members: number; lastPosition: bigint }> {
-  if ((await store.readStream(PROGRAM_STREAM, { maxCount: 1 })).length > 0) {
-    throw new Error(`${PROGRAM_STREAM} already exists: seed an empty store (a fresh DATA_DIR or database)`);
+  if ((await store.readStream(PROGRAM_STREAM_ID, { maxCount: 1 })).length > 0) {
+    throw new Error(`${PROGRAM_STREAM_ID} already exists: seed an empty store (a fresh DATA_DIR or database)`);
   }
   const versions = await configureProgram(store);
   const programAt = (ms: number): ProgramInForce => (ms >= REPRICE_MS ? versions[1]! : versions[0]!);
@@ -67,7 +75,7 @@ export async function seedLog(store: EventStore, options: SeedOptions): Promise<
     const job = (async () => {
       for (let from = 0; from < events.length; from += APPEND_EVENTS_MAX) {
         const result = await store.append(
-          `member-${memberId}`,
+          memberStreamId(memberId),
           events.slice(from, from + APPEND_EVENTS_MAX),
           from === 0 ? 'no_stream' : BigInt(from - 1),
         );
@@ -93,7 +101,7 @@ async function configureProgram(store: EventStore): Promise<ProgramInForce[]> {
   for (const [i, c] of configure.entries()) {
     const events = decideProgram({ type: 'ConfigureProgram', ...c }, state);
     await store.append(
-      PROGRAM_STREAM,
+      PROGRAM_STREAM_ID,
       events.map((e) => ({ eventId: seedProgramEventId(i), type: e.type, data: e.data as unknown as Record<string, unknown> })),
       i === 0 ? 'no_stream' : BigInt(i - 1),
     );

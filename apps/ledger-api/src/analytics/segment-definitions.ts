@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  asSegmentDefinitionEvent,
   decideSegmentDefinition,
+  decodeSegmentDefinitionEvent,
   deterministicEventId,
   evolveSegmentDefinitions,
   initialSegmentDefinitions,
@@ -16,7 +16,7 @@ import { EVENT_STORE } from '../tokens';
 export function segmentDefinitionsOf(history: readonly RecordedEvent[]): SegmentDefinitionsState {
   let state = initialSegmentDefinitions();
   for (const e of history) {
-    const event = asSegmentDefinitionEvent(e.type, e.data);
+    const event = decodeSegmentDefinitionEvent(e);
     if (event) state = evolveSegmentDefinitions(state, event);
   }
   return state;

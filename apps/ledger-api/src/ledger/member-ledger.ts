@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  asMemberEvent,
   ClaimKind,
   claimFromEvents,
   claimStreamId,
@@ -8,6 +7,8 @@ import {
   commandKey,
   decideClaim,
   decideMember,
+  decodeClaimEvent,
+  decodeMemberEvent,
   deterministicEventId,
   foldMember,
   MemberCommand,
@@ -68,7 +69,7 @@ export class MemberLedger {
   /** The member that holds a purchase or redemption id, from its claim stream. */
   async claimant(kind: ClaimKind, id: string): Promise<string | undefined> {
     const events = await this.store.readStream(claimStreamId(kind, id));
-    return claimFromEvents(events as unknown as ClientIdClaimed[])?.memberId;
+    return claimFromEvents(claimEvents(events))?.memberId;
   }
 
   /** Most ids are new: the claim is appended as if its stream did not exist, and read only when it does. */
@@ -79,8 +80,7 @@ export class MemberLedger {
       {
         streamId,
         eventId: (index) => deterministicEventId(streamId, `claim:${memberId}`, index),
-        decide: (history) =>
-          decideClaim(claim.kind, claim.id, memberId, requestHash, claimFromEvents(history as unknown as ClientIdClaimed[])),
+        decide: (history) => decideClaim(claim.kind, claim.id, memberId, requestHash, claimFromEvents(claimEvents(history))),
       },
       [],
     );
@@ -90,8 +90,11 @@ export class MemberLedger {
 function memberEvents(history: readonly RecordedEvent[]): MemberEvent[] {
   const events: MemberEvent[] = [];
   for (const recorded of history) {
-    const event = asMemberEvent(recorded.type, recorded.data);
+    const event = decodeMemberEvent(recorded);
     if (event) events.push(event);
   }
   return events;
 }
+
+const claimEvents = (history: readonly RecordedEvent[]): ClientIdClaimed[] =>
+  history.flatMap((recorded) => decodeClaimEvent(recorded) ?? []);

@@ -1,9 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { evolveProgram, initialProgramState, ProgramEvent, ProgramInForce, ProgramState, requireProgram } from '@loyalty/domain';
+import {
+  decodeProgramEvent,
+  evolveProgram,
+  initialProgramState,
+  PROGRAM_STREAM_ID,
+  ProgramInForce,
+  ProgramState,
+  requireProgram,
+} from '@loyalty/domain';
 import { EventStore, RecordedEvent } from '@loyalty/event-store';
 import { EVENT_STORE } from '../tokens';
-
-export const PROGRAM_STREAM_ID = 'program-default';
 
 /**
  * Loads the program's current version: the rules in force when a command is
@@ -35,5 +41,8 @@ export class ProgramStore {
 }
 
 export function programStateOf(history: readonly RecordedEvent[], from: ProgramState = initialProgramState()): ProgramState {
-  return history.reduce((state, e) => evolveProgram(state, { type: e.type, data: e.data } as unknown as ProgramEvent), from);
+  return history.reduce((state, recorded) => {
+    const event = decodeProgramEvent(recorded);
+    return event ? evolveProgram(state, event) : state;
+  }, from);
 }

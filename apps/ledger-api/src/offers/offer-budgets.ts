@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decideOfferExhaustion, deterministicEventId, ProgramEvent } from '@loyalty/domain';
+import { decideOfferExhaustion, deterministicEventId, PROGRAM_STREAM_ID, ProgramEvent } from '@loyalty/domain';
 import { EventStore, runCommand } from '@loyalty/event-store';
 import { READ_MODEL_SCHEMA as S } from '@loyalty/read-models';
 import { ClockService } from '../ledger/clock.service';
-import { PROGRAM_STREAM_ID, programStateOf } from '../ledger/program-store';
+import { programStateOf } from '../ledger/program-store';
 import { EVENT_STORE, READ_MODELS } from '../tokens';
 
 /** How often budgets are compared with the points awarded; with the projector's lag, this bounds the overspend window. */

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { decideProgram, deterministicEventId, ProgramEvent, ProgramPolicy } from '@loyalty/domain';
+import { decideProgram, deterministicEventId, PROGRAM_STREAM_ID, ProgramEvent, ProgramPolicy } from '@loyalty/domain';
 import { EventStore, runCommand } from '@loyalty/event-store';
-import { PROGRAM_STREAM_ID, programStateOf } from '../ledger/program-store';
+import { programStateOf } from '../ledger/program-store';
 import { EVENT_STORE } from '../tokens';
 
 export class ConfigureProgramCommand {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { asMemberEvent, DomainError, MemberCommand, MEMBER_STREAM_PREFIX, MemberEvent } from '@loyalty/domain';
+import { decodeMemberEvent, DomainError, MemberCommand, MemberEvent } from '@loyalty/domain';
 import { EventStore, RecordedEvent } from '@loyalty/event-store';
 import { perEvent, Projector } from '@loyalty/read-models';
 import { ClockService } from '../ledger/clock.service';
@@ -50,7 +50,7 @@ export class LedgerReactions implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async react(recorded: RecordedEvent): Promise<void> {
-    const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
+    const event = decodeMemberEvent(recorded);
     const command = event && (await this.commandFor(event));
     if (!command) return;
     try {

@@ -1,10 +1,8 @@
-import { ACCRUAL_SOURCES, AccrualSource, asMemberEvent, MEMBER_STREAM_PREFIX } from '@loyalty/domain';
+import { ACCRUAL_SOURCES, AccrualSource, decodeMemberEvent, isStreamOf } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { ProgramVersion } from '../valuation/program-versions';
 import { applyMemberEvent, availableOf, LotObserver, MemberPosition, newMemberPosition } from './member-position';
 import { netOf } from './movements';
-
-export const PROGRAM_STREAM_PREFIX = 'program-';
 
 /**
  * Which events count, by EVENT time (`data.occurredAt`), never by position:
@@ -73,13 +71,13 @@ export function foldEvent(fold: AuditFold, recorded: RecordedEvent): void {
   const occurredAtMs = Date.parse(String(recorded.data.occurredAt));
   if (Number.isNaN(occurredAtMs)) throw new RangeError(`event ${recorded.eventId} at ${recorded.position} has no valid occurredAt`);
 
-  if (recorded.streamId.startsWith(PROGRAM_STREAM_PREFIX)) {
+  if (isStreamOf('program', recorded.streamId)) {
     // Program versions are kept whatever their date: the valuation picks the one in force at the instant it needs.
     if (recorded.type === 'ProgramConfigured') fold.programVersions.push(programVersionOf(recorded, occurredAtMs));
     return;
   }
-  if (occurredAtMs > fold.window.asOfMs || !recorded.streamId.startsWith(MEMBER_STREAM_PREFIX)) return;
-  const event = asMemberEvent(recorded.type, recorded.data);
+  if (occurredAtMs > fold.window.asOfMs) return;
+  const event = decodeMemberEvent(recorded);
   if (!event) return;
   fold.eventsCounted += 1;
   const memberId = event.data.memberId;

@@ -1,6 +1,6 @@
 import { EventStore, RecordedEvent } from '@loyalty/event-store';
-import { MEMBER_STREAM_PREFIX } from '@loyalty/domain';
-import { AuditFold, AuditWindow, foldEvent, PROGRAM_STREAM_PREFIX, startFold } from './audit-fold';
+import { streamPrefixOf } from '@loyalty/domain';
+import { AuditFold, AuditWindow, foldEvent, startFold } from './audit-fold';
 
 /**
  * Events per page, sized for V8's young generation (16 MB semi-spaces): the
@@ -40,7 +40,7 @@ export async function foldLog(
 ): Promise<AuditFold> {
   const fold = startFold(window);
   const pageSize = options.pageSize ?? AUDIT_PAGE_SIZE;
-  const filter = { streamNamePrefixes: [MEMBER_STREAM_PREFIX, PROGRAM_STREAM_PREFIX] };
+  const filter = { streamNamePrefixes: [streamPrefixOf('member'), streamPrefixOf('program')] };
   const started = Date.now();
   let reportedAt = started;
   const interval = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS_DEFAULT;

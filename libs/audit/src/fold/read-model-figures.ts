@@ -1,8 +1,8 @@
 import {
-  asMemberEvent,
+  decodeMemberEvent,
+  decodeProgramEvent,
   ExperimentPolicy,
   isExperimentRunning,
-  MEMBER_STREAM_PREFIX,
   MemberEvent,
   offerRuleId,
   ProgramConfigured,
@@ -10,7 +10,6 @@ import {
 } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { utcDay } from '@loyalty/read-models';
-import { PROGRAM_STREAM_PREFIX } from './audit-fold';
 import { addMovement, Movements, noMovements } from './movements';
 
 /** Money and points of a stretch of events (a day, an experiment variant): the movements plus purchases and refunds. */
@@ -74,11 +73,9 @@ export const variantKey = (experimentId: string, variant: string) => `${experime
  * an event counts on is the KPI read model's own definition, imported.
  */
 export function foldReadModelFigures(figures: ReadModelFigures, recorded: RecordedEvent): void {
-  if (recorded.streamId.startsWith(PROGRAM_STREAM_PREFIX)) {
-    if (recorded.type === 'ProgramConfigured') configure(figures, recorded);
-    return;
-  }
-  const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
+  const program = decodeProgramEvent(recorded);
+  if (program?.type === 'ProgramConfigured') configure(figures, recorded.position, program);
+  const event = decodeMemberEvent(recorded);
   if (!event) return;
   addMoneyAndPoints(entry(figures.days, utcDay(event.data.occurredAt), newMoneyAndPoints), event);
   for (const experiment of figures.experiments.values()) {
@@ -122,9 +119,8 @@ function addMoneyAndPoints(into: MoneyAndPoints, event: MemberEvent): void {
   else if (event.type === 'PurchaseRefunded') into.refundsMinor += event.data.amountMinor;
 }
 
-function configure(figures: ReadModelFigures, recorded: RecordedEvent): void {
-  const { policy } = recorded.data as unknown as ProgramConfigured['data'];
-  figures.pointValues.set(recorded.position.toString(), policy.pointValueMinor);
+function configure(figures: ReadModelFigures, position: bigint, { data: { policy } }: ProgramConfigured): void {
+  figures.pointValues.set(position.toString(), policy.pointValueMinor);
   for (const experiment of policy.experiments ?? []) figures.experiments.set(experiment.experimentId, experiment);
   for (const offer of policy.offers ?? []) figures.offerByRuleId.set(offerRuleId(offer.offerId), offer.offerId);
 }

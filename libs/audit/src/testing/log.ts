@@ -1,4 +1,4 @@
-import { MemberEvent, memberStreamId, ProgramPolicy } from '@loyalty/domain';
+import { MemberEvent, memberStreamId, PROGRAM_STREAM_ID, ProgramPolicy } from '@loyalty/domain';
 import { EventStore, matchesFilter, pageSize, ReadAllOptions, RecordedEvent } from '@loyalty/event-store';
 
 /** Recorded events in the order given, as a store would return them; positions count from 1. */
@@ -18,7 +18,7 @@ export const memberEntry = (event: MemberEvent) => ({
 });
 
 export const programEntry = (version: number, occurredAt: string, policy: Pick<ProgramPolicy, 'pointValueMinor' | 'currency'>) => ({
-  streamId: 'program-default',
+  streamId: PROGRAM_STREAM_ID,
   type: 'ProgramConfigured',
   data: { schemaVersion: 1, version, occurredAt, policy } as Record<string, unknown>,
 });

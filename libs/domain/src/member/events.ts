@@ -225,8 +225,3 @@ const EVERY_MEMBER_EVENT_TYPE: Record<MemberEventType, true> = {
 
 /** Derived from a record keyed by the union, so a new event type cannot be forgotten here. */
 export const MEMBER_EVENT_TYPES = Object.keys(EVERY_MEMBER_EVENT_TYPE) as readonly MemberEventType[];
-
-/** Narrows a stored event to a member event by its type; unknown types are not ours to fold. */
-export function asMemberEvent(type: string, data: Record<string, unknown>): MemberEvent | undefined {
-  return (MEMBER_EVENT_TYPES as readonly string[]).includes(type) ? ({ type, data } as unknown as MemberEvent) : undefined;
-}

@@ -28,8 +28,6 @@ export type SegmentDefinitionEvent =
   | { readonly type: 'SegmentRemoved'; readonly data: Base & { readonly name: string } }
   | { readonly type: 'SegmentThresholdsChanged'; readonly data: Base & { readonly thresholds: SegmentThresholds } };
 
-export const SEGMENT_DEFINITION_EVENT_TYPES: readonly string[] = ['SegmentDefined', 'SegmentRemoved', 'SegmentThresholdsChanged'];
-
 export type SegmentDefinitionCommand =
   | {
       readonly type: 'DefineSegment';
@@ -63,10 +61,6 @@ export function evolveSegmentDefinitions(state: SegmentDefinitionsState, event: 
     case 'SegmentThresholdsChanged':
       return { ...state, thresholds: event.data.thresholds };
   }
-}
-
-export function asSegmentDefinitionEvent(type: string, data: Record<string, unknown>): SegmentDefinitionEvent | undefined {
-  return SEGMENT_DEFINITION_EVENT_TYPES.includes(type) ? ({ type, data } as unknown as SegmentDefinitionEvent) : undefined;
 }
 
 /** Every segment in force: built-ins from the thresholds, then custom ones by name. */

@@ -1,4 +1,4 @@
-import { asMemberEvent, MEMBER_STREAM_PREFIX, MemberEvent } from '@loyalty/domain';
+import { decodeMemberEvent, MemberEvent } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { READ_MODEL_SCHEMA } from '../schema';
 import { composite, Projection } from '../projector/projection';
@@ -17,7 +17,7 @@ export const memberBalancesProjectionIn = (schema: string, personalData: Persona
   name: 'member-balances',
   async applyBatch(manager, events) {
     const member = events.flatMap((recorded) => {
-      const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
+      const event = decodeMemberEvent(recorded);
       return event ? [{ recorded, event }] : [];
     });
     if (member.length === 0) return;

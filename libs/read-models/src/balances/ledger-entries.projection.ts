@@ -1,4 +1,4 @@
-import { asMemberEvent, MEMBER_STREAM_PREFIX, MemberEvent } from '@loyalty/domain';
+import { decodeMemberEvent, MemberEvent } from '@loyalty/domain';
 import { Projection } from '../projector/projection';
 import { insertRows } from '../projector/row-sets';
 
@@ -18,7 +18,7 @@ export const ledgerEntriesProjectionIn = (schema: string): Projection => ({
   name: 'ledger-entries',
   async applyBatch(manager, events) {
     const rows = events.flatMap((recorded) => {
-      const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
+      const event = decodeMemberEvent(recorded);
       const entry = event && entryOf(event);
       if (!entry) return [];
       return [

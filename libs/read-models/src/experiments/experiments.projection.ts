@@ -1,14 +1,13 @@
 import { EntityManager } from 'typeorm';
 import {
-  asMemberEvent,
+  decodeMemberEvent,
+  decodeProgramEvent,
   ExperimentVariant,
-  MEMBER_STREAM_PREFIX,
   MemberEvent,
   ProgramConfigured,
   toMillis,
   variantOf,
 } from '@loyalty/domain';
-import { RecordedEvent } from '@loyalty/event-store';
 import { Projection } from '../projector/projection';
 import { keyOf } from '../projector/row-sets';
 import { READ_MODEL_SCHEMA } from '../schema';
@@ -68,14 +67,12 @@ export const experimentsProjectionIn = (schema: string): Projection => ({
     const definitions = await loadDefinitions(manager, schema);
     const rows = new Map<string, MemberRow>();
     for (const recorded of events) {
-      if (recorded.type === 'ProgramConfigured' && recorded.streamId.startsWith('program-')) {
-        await define(manager, schema, recorded, definitions);
+      const program = decodeProgramEvent(recorded);
+      if (program?.type === 'ProgramConfigured') {
+        await define(manager, schema, recorded.position, program, definitions);
         continue;
       }
-      const event =
-        definitions.size > 0 && recorded.streamId.startsWith(MEMBER_STREAM_PREFIX)
-          ? asMemberEvent(recorded.type, recorded.data)
-          : undefined;
+      const event = definitions.size > 0 ? decodeMemberEvent(recorded) : undefined;
       if (!event) continue;
       const at = toMillis(event.data.occurredAt);
       const d = deltasOf(event);
@@ -127,13 +124,18 @@ async function loadDefinitions(manager: EntityManager, schema: string): Promise<
   );
 }
 
-async function define(manager: EntityManager, schema: string, recorded: RecordedEvent, definitions: Map<string, Running>): Promise<void> {
-  const { policy } = recorded.data as unknown as ProgramConfigured['data'];
+async function define(
+  manager: EntityManager,
+  schema: string,
+  position: bigint,
+  { data: { policy } }: ProgramConfigured,
+  definitions: Map<string, Running>,
+): Promise<void> {
   for (const e of policy.experiments ?? []) {
     await manager.query(
       `insert into ${schema}.experiment_definitions (experiment_id, starts_at, ends_at, variants, position) values ($1, $2, $3, $4, $5)
        on conflict (experiment_id) do update set starts_at = excluded.starts_at, ends_at = excluded.ends_at, variants = excluded.variants, position = excluded.position`,
-      [e.experimentId, e.startsAt, e.endsAt, JSON.stringify(e.variants), recorded.position.toString()],
+      [e.experimentId, e.startsAt, e.endsAt, JSON.stringify(e.variants), position.toString()],
     );
     definitions.set(e.experimentId, {
       startsMs: toMillis(e.startsAt),

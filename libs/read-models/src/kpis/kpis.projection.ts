@@ -1,6 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { asMemberEvent, MEMBER_STREAM_PREFIX, MemberEvent, ProgramConfigured, toMillis } from '@loyalty/domain';
-import { RecordedEvent } from '@loyalty/event-store';
+import { decodeMemberEvent, decodeProgramEvent, MemberEvent, ProgramConfigured, toMillis } from '@loyalty/domain';
 import { Projection } from '../projector/projection';
 import { keyOf } from '../projector/row-sets';
 import { READ_MODEL_SCHEMA } from '../schema';
@@ -34,11 +33,12 @@ export const kpisProjectionIn = (schema: string): Projection => ({
     const days = new Map<string, Record<string, unknown>>();
     const memberDays = new Map<string, Record<string, unknown>>();
     for (const recorded of events) {
-      if (recorded.type === 'ProgramConfigured' && recorded.streamId.startsWith('program-')) {
-        await pointValue(manager, schema, recorded);
+      const program = decodeProgramEvent(recorded);
+      if (program?.type === 'ProgramConfigured') {
+        await pointValue(manager, schema, recorded.position, program);
         continue;
       }
-      const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
+      const event = decodeMemberEvent(recorded);
       const counted = event && countsOf(event);
       if (!counted) continue;
       const day = utcDay(event.data.occurredAt);
@@ -110,11 +110,10 @@ function countsOf(event: MemberEvent): Counts | undefined {
   }
 }
 
-async function pointValue(manager: EntityManager, schema: string, recorded: RecordedEvent): Promise<void> {
-  const d = recorded.data as unknown as ProgramConfigured['data'];
+async function pointValue(manager: EntityManager, schema: string, position: bigint, { data: d }: ProgramConfigured): Promise<void> {
   await manager.query(
     `insert into ${schema}.kpi_point_values (position, effective_at, point_value_minor, currency) values ($1, $2, $3, $4) on conflict do nothing`,
-    [recorded.position.toString(), d.occurredAt, d.policy.pointValueMinor, d.policy.currency],
+    [position.toString(), d.occurredAt, d.policy.pointValueMinor, d.policy.currency],
   );
 }
 

@@ -1,4 +1,4 @@
-import { asMemberEvent, MEMBER_STREAM_PREFIX } from '@loyalty/domain';
+import { decodeMemberEvent } from '@loyalty/domain';
 import { Projection } from '../projector/projection';
 import { insertRows } from '../projector/row-sets';
 import { READ_MODEL_SCHEMA } from '../schema';
@@ -10,7 +10,7 @@ export const offersProjectionIn = (schema: string): Projection => ({
   name: 'offers',
   async applyBatch(manager, events) {
     const awards = events.flatMap((recorded) => {
-      const event = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
+      const event = decodeMemberEvent(recorded);
       if (event?.type !== 'PointsAccrued' || event.data.source !== 'offer') return [];
       const d = event.data;
       return d.ruleIds

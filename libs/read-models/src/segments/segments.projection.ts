@@ -1,13 +1,5 @@
 import { EntityManager } from 'typeorm';
-import {
-  asMemberEvent,
-  asSegmentDefinitionEvent,
-  MEMBER_STREAM_PREFIX,
-  MemberEvent,
-  SEGMENT_DEFINITIONS_STREAM_ID,
-  SegmentDefinitionEvent,
-  toMillis,
-} from '@loyalty/domain';
+import { decodeMemberEvent, decodeSegmentDefinitionEvent, MemberEvent, SegmentDefinitionEvent, toMillis } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { Projection } from '../projector/projection';
 import { NO_PERSONAL_DATA, PersonalDataReader } from '../projector/personal-data-reader';
@@ -29,9 +21,8 @@ export const segmentsProjectionIn = (schema: string, personalData: PersonalDataR
   name: 'segments',
   async applyBatch(manager, events) {
     const relevant = events.flatMap((recorded): Relevant[] => {
-      const member = recorded.streamId.startsWith(MEMBER_STREAM_PREFIX) ? asMemberEvent(recorded.type, recorded.data) : undefined;
-      const definition =
-        recorded.streamId === SEGMENT_DEFINITIONS_STREAM_ID ? asSegmentDefinitionEvent(recorded.type, recorded.data) : undefined;
+      const member = decodeMemberEvent(recorded);
+      const definition = decodeSegmentDefinitionEvent(recorded);
       // Only events that change what criteria read move the clock: the others (accruals, activations, ...) cost nothing here.
       if (definition) return [{ recorded, definition, member: undefined }];
       return member && FACT_EVENTS.has(member.type) ? [{ recorded, definition: undefined, member }] : [];
