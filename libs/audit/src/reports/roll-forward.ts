@@ -90,8 +90,10 @@ export function rollForwardReport(fold: AuditFold, from: string, to: string, opt
   const openingValuation = valuationAt(fold.programVersions, fold.window.fromMs);
   const value = valuation.pointValueMinor;
   const openingAtOpeningValue = pointsToMinor(points.opening, openingValuation.pointValueMinor);
+  // As a record, so Object.entries knows every line is a number.
+  const pointLines: Readonly<Record<keyof RollForwardLines<number>, number>> = points;
   const minor = Object.fromEntries(
-    Object.entries(points).map(([k, v]) => [k, minorOf(pointsToMinor(v, value))]),
+    Object.entries(pointLines).map(([k, v]) => [k, minorOf(pointsToMinor(v, value))]),
   ) as unknown as RollForwardLines<MinorAmount>;
   return {
     from,

@@ -1,6 +1,7 @@
 import { decideOfferExhaustion, evolveProgram, initialProgramState, requireProgram } from '../program/program';
 import { member, policy, programInForce } from '../testing/fixtures';
 import { enrol, purchase, redeem, settle } from '../testing/member-commands';
+import { MemberCommand } from '../member/commands';
 import { MemberEvent, PointsAccrued } from '../member/events';
 import { OfferPolicy, offerProblems } from './offers';
 
@@ -33,7 +34,7 @@ describe('targeted offers', () => {
   });
   const at = (day: number) => `2026-01-${String(day).padStart(2, '0')}T10:00:00.000Z`;
   let history: MemberEvent[] = [];
-  const run = (command: Parameters<typeof member.given>[0] extends unknown ? any : never) => {
+  const run = (command: MemberCommand) => {
     let out: MemberEvent[] = [];
     member
       .given(history)
