@@ -2,7 +2,8 @@ import { PurchaseLine } from '../earning/earning';
 import { MULTIPLIER_SCALE, toSafeInteger } from '../shared/integers';
 import { Instant, isAfter, toMillis } from '../shared/time';
 import { criteriaProblems, SegmentCriterion } from '../segments/criteria';
-import { matchesCriterion, MemberFacts } from '../segments/evaluate';
+import { matchesCriterion } from '../segments/evaluate';
+import { MemberFacts } from '../segments/member-facts';
 
 /**
  * A targeted offer: extra points on purchases, for members matching a

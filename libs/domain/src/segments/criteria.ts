@@ -1,9 +1,10 @@
 /**
  * The criteria language of segments (built-in and custom) and of offer
- * targeting. One JSON shape, two evaluators: `evaluate.ts` (pure, from a
- * member's own state, for offers decided in the domain) and the segments
- * projection's SQL compiler (for every member at once). Both measure time
- * from an explicit `asOf`, never from a clock.
+ * targeting, judged by one evaluator (`evaluate.ts`) for offers and for the
+ * segments projection alike. Time is measured from an explicit `asOf`, never
+ * from a clock. The projection also compiles criteria to SQL for the one
+ * query that judges every member at once; a property test holds that query
+ * to the evaluator's answers.
  */
 import { configuredValue } from '../shared/names';
 

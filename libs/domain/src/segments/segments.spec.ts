@@ -1,11 +1,12 @@
 import { builtinSegments, DEFAULT_SEGMENT_THRESHOLDS, thresholdsProblems } from './builtins';
 import { criteriaProblems, SegmentCriterion } from './criteria';
 import { decideSegmentDefinition, evolveSegmentDefinitions, initialSegmentDefinitions, segmentsInForce } from './definitions';
-import { daysSinceAnniversary, fullYears, matchesCriterion, MemberFacts, PurchaseFact, rfmScores } from './evaluate';
+import { matchesCriterion, rfmScores } from './evaluate';
+import { MemberFacts, memberFacts, MemberInput, purchaseFact, PurchaseInput } from './member-facts';
 
 const AS_OF = '2026-06-30T12:00:00.000Z';
 const daysAgo = (days: number) => new Date(Date.parse(AS_OF) - days * 86_400_000).toISOString();
-const buy = (days: number, amountMinor: number, extra: Partial<PurchaseFact> = {}): PurchaseFact => ({
+const buy = (days: number, amountMinor: number, extra: Partial<PurchaseInput> = {}): PurchaseInput => ({
   occurredAt: daysAgo(days),
   amountMinor,
   refundedMinor: 0,
@@ -14,15 +15,11 @@ const buy = (days: number, amountMinor: number, extra: Partial<PurchaseFact> = {
   categories: [],
   ...extra,
 });
-const facts = (o: Partial<MemberFacts> = {}): MemberFacts => ({
-  memberType: 'individual',
-  enrolledAt: daysAgo(400),
-  birthDate: null,
-  tier: 'silver',
-  purchases: [],
-  lastRedemptionAt: null,
-  ...o,
-});
+const facts = ({ purchases = [], ...o }: Partial<MemberInput> & { purchases?: PurchaseInput[] } = {}): MemberFacts =>
+  memberFacts(
+    { memberType: 'individual', enrolledAt: daysAgo(400), birthDate: null, tier: 'silver', lastRedemptionAt: null, ...o },
+    purchases.map(purchaseFact),
+  );
 const inSegment = (name: string, f: MemberFacts) => {
   const segment = builtinSegments(DEFAULT_SEGMENT_THRESHOLDS).find((s) => s.name === name)!;
   return matchesCriterion(segment.criteria, f, AS_OF);
@@ -109,8 +106,24 @@ describe('custom criteria', () => {
     expect(matchesCriterion(c, facts({ enrolledAt: '2025-06-25T08:00:00Z' }), AS_OF)).toBe(true);
     expect(matchesCriterion(c, facts({ enrolledAt: '2025-06-23T08:00:00Z' }), AS_OF)).toBe(false);
     expect(matchesCriterion(c, facts({ enrolledAt: '2026-06-25T08:00:00Z' }), AS_OF)).toBe(false);
-    expect(daysSinceAnniversary('2024-02-29T00:00:00Z', '2025-03-01T00:00:00Z')).toEqual({ years: 1, days: 1 });
-    expect(fullYears('2000-02-29', '2025-02-28T00:00:00Z')).toBe(24);
+  });
+
+  it('a 29 February date completes its years on 1 March in other years, its anniversary counted from 28 February', () => {
+    const leapling = facts({ enrolledAt: '2024-02-29T00:00:00Z', birthDate: '2000-02-29' });
+    const anniversary = (withinDays: number, asOf: string) =>
+      matchesCriterion({ type: 'enrolmentAnniversary', withinDays }, leapling, asOf);
+    expect(anniversary(2, '2025-03-01T00:00:00Z')).toBe(true);
+    expect(anniversary(1, '2025-03-01T00:00:00Z')).toBe(false);
+    expect(anniversary(366, '2025-02-28T23:59:59Z')).toBe(false);
+    expect(matchesCriterion({ type: 'age', maxYears: 24 }, leapling, '2025-02-28T23:59:59Z')).toBe(true);
+    expect(matchesCriterion({ type: 'age', minYears: 25 }, leapling, '2025-03-01T00:00:00Z')).toBe(true);
+  });
+
+  it('reads instants with offsets as the same instants in UTC', () => {
+    const paris = facts({ enrolledAt: '2026-06-01T01:30:00+02:00', purchases: [buy(0, 500, { occurredAt: '2026-06-30T14:00:00+02:00' })] });
+    expect(paris.enrolledOn).toEqual({ year: 2026, month: 5, day: 31 });
+    expect(matchesCriterion({ type: 'purchaseCount', min: 1, withinDays: 1 }, paris, AS_OF)).toBe(true);
+    expect(matchesCriterion({ type: 'purchaseCount', min: 1, withinDays: 1 }, paris, '2026-06-30T11:59:59.999Z')).toBe(false);
   });
 
   it('reports every problem of a malformed tree with its path', () => {

@@ -1,13 +1,12 @@
 import { EntityManager } from 'typeorm';
-import { toMillis } from '@loyalty/domain';
+import { MemberFacts, memberFacts, MemberTypeName, purchaseFact, PurchaseFact } from '@loyalty/domain';
 import { insertRows, integer, keyOf, loadRows, updateRows } from '../projector/row-sets';
 import { MembershipChange } from './segment-definitions';
-import { TimedFacts, TimedPurchase } from './timed-facts';
 
 /** Column names as in segments.ddl.ts. */
 export interface SegmentMemberJson {
   member_id: string;
-  member_type: string;
+  member_type: MemberTypeName;
   enrolled_at: string;
   birth_date: string | null;
   tier: string | null;
@@ -39,20 +38,20 @@ interface ChangeJson {
   occurred_at: string;
 }
 
-/** A purchase with the row it saves as; the evaluator reads the parsed instant and the net amount. */
-interface HeldPurchase extends TimedPurchase {
-  netMinor: number;
+/** A purchase's row and where its fact sits in the member's list of facts. */
+interface HeldPurchase {
   readonly row: PurchaseJson;
+  readonly index: number;
 }
 
 /** One member's facts and current memberships, as the batch has folded them so far. */
 interface HeldMember {
   row: SegmentMemberJson | undefined;
-  /** The row's instants as the evaluator reads them, derived again when the row changes. */
-  instants: { readonly enrolledAt: string; readonly enrolledAtMs: number; readonly lastRedemptionAtMs: number | null } | undefined;
+  /** The facts the evaluator reads, built again when the row changes; they hold purchaseFacts itself, not a copy. */
+  facts: MemberFacts | undefined;
   readonly purchases: Map<string, HeldPurchase>;
-  /** The same purchases as a list, what the evaluator iterates at every event. */
-  readonly purchaseList: HeldPurchase[];
+  /** The purchases' facts, each parsed once when it is loaded, recorded or refunded. */
+  readonly purchaseFacts: PurchaseFact[];
   readonly current: Set<string>;
 }
 
@@ -84,7 +83,7 @@ export class SegmentRows {
   static async load(manager: EntityManager, s: string, memberIds: readonly string[]): Promise<SegmentRows> {
     const rows = new SegmentRows(manager, s);
     for (const id of memberIds)
-      rows.members.set(id, { row: undefined, instants: undefined, purchases: new Map(), purchaseList: [], current: new Set() });
+      rows.members.set(id, { row: undefined, facts: undefined, purchases: new Map(), purchaseFacts: [], current: new Set() });
     if (memberIds.length === 0) return rows;
     const where = 'member_id = any($1::text[])';
     for (const m of await loadRows<SegmentMemberJson>(manager, `${s}.segment_members`, where, [memberIds]))
@@ -115,7 +114,7 @@ export class SegmentRows {
     const held = this.held(memberId);
     if (!held.row) return;
     change(held.row);
-    held.instants = undefined;
+    held.facts = undefined;
     this.changedMembers.add(memberId);
   }
 
@@ -127,28 +126,31 @@ export class SegmentRows {
   }
 
   refund(memberId: string, transactionId: string, amountMinor: number): void {
-    const purchase = this.held(memberId).purchases.get(transactionId);
+    const held = this.held(memberId);
+    const purchase = held.purchases.get(transactionId);
     if (!purchase) return;
     purchase.row.refunded_minor = integer(purchase.row.refunded_minor) + amountMinor;
-    purchase.netMinor -= amountMinor;
+    held.purchaseFacts[purchase.index] = factOf(purchase.row);
     const key = keyOf(memberId, transactionId);
     if (!this.newPurchases.has(key)) this.changedPurchases.set(key, purchase.row);
   }
 
   /** What the evaluator reads; undefined for a member without a facts row (never enrolled). */
-  facts(memberId: string): TimedFacts | undefined {
+  facts(memberId: string): MemberFacts | undefined {
     const held = this.held(memberId);
     const { row } = held;
     if (!row) return undefined;
-    if (!held.instants) {
-      const enrolledAtMs = toMillis(row.enrolled_at);
-      held.instants = {
-        enrolledAt: new Date(enrolledAtMs).toISOString(),
-        enrolledAtMs,
-        lastRedemptionAtMs: row.last_redemption_at === null ? null : toMillis(row.last_redemption_at),
-      };
-    }
-    return { memberType: row.member_type, birthDate: row.birth_date, tier: row.tier, ...held.instants, purchases: held.purchaseList };
+    held.facts ??= memberFacts(
+      {
+        memberType: row.member_type,
+        enrolledAt: row.enrolled_at,
+        birthDate: row.birth_date,
+        tier: row.tier,
+        lastRedemptionAt: row.last_redemption_at,
+      },
+      held.purchaseFacts,
+    );
+    return held.facts;
   }
 
   current(memberId: string): ReadonlySet<string> {
@@ -243,15 +245,17 @@ export class SegmentRows {
 
   private hold(row: PurchaseJson): void {
     const held = this.held(row.member_id);
-    const purchase: HeldPurchase = {
-      atMs: toMillis(row.occurred_at),
-      netMinor: integer(row.amount_minor) - integer(row.refunded_minor),
-      storeId: row.store_id,
-      skus: row.skus,
-      categories: row.categories,
-      row,
-    };
-    held.purchases.set(row.transaction_id, purchase);
-    held.purchaseList.push(purchase);
+    held.purchases.set(row.transaction_id, { row, index: held.purchaseFacts.length });
+    held.purchaseFacts.push(factOf(row));
   }
 }
+
+const factOf = (row: PurchaseJson): PurchaseFact =>
+  purchaseFact({
+    occurredAt: row.occurred_at,
+    amountMinor: integer(row.amount_minor),
+    refundedMinor: integer(row.refunded_minor),
+    storeId: row.store_id,
+    skus: row.skus,
+    categories: row.categories,
+  });

@@ -1,5 +1,12 @@
 import { EntityManager } from 'typeorm';
-import { decodeMemberEvent, decodeSegmentDefinitionEvent, MemberEvent, SegmentDefinitionEvent, toMillis } from '@loyalty/domain';
+import {
+  criteriaEvaluatorAt,
+  decodeMemberEvent,
+  decodeSegmentDefinitionEvent,
+  MemberEvent,
+  SegmentDefinitionEvent,
+  toMillis,
+} from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { Projection } from '../projector/projection';
 import { NO_PERSONAL_DATA, PersonalDataReader } from '../projector/personal-data-reader';
@@ -7,7 +14,6 @@ import { READ_MODEL_SCHEMA } from '../schema';
 import { DefinitionRow, SegmentDefinitions } from './segment-definitions';
 import { SegmentClock } from './segment-clock';
 import { SegmentRows } from './segment-rows';
-import { evaluatorAt } from './timed-facts';
 
 /**
  * Segment membership with history. Time-based segments (new, at risk,
@@ -142,7 +148,7 @@ class SegmentBatch {
 function reconcileMember(rows: SegmentRows, definitions: readonly DefinitionRow[], memberId: string, asOf: string, position: string): void {
   const facts = rows.facts(memberId);
   if (!facts) return;
-  const matches = evaluatorAt(asOf);
+  const matches = criteriaEvaluatorAt(asOf);
   const desired = new Set(definitions.filter((d) => matches(d.criteria, facts)).map((d) => d.name));
   const current = rows.current(memberId);
   const entered = [...desired].filter((name) => !current.has(name)).sort();
