@@ -16,6 +16,9 @@ The embedded server serves one process at a time: stop \`npm start\` first, or s
 
 export class UsageError extends Error {}
 
+/** The command ran and wrote its report, and the report is a failure (reconciliation found differences): exit 1, no stack. */
+export class FailedReport extends Error {}
+
 const stderr = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Progress on stderr, so stdout stays the report alone. */
@@ -108,6 +111,8 @@ export async function auditCommand(argv: string[]): Promise<void> {
     } else {
       process.stdout.write(body);
     }
+    if ('healthy' in report && report.healthy === false)
+      throw new FailedReport('audit: reconciliation found differences between the log and the read models (see the report)');
   } finally {
     await storage.close();
   }
