@@ -83,7 +83,7 @@ describe('projections rebuild', () => {
     expect(reads).toEqual([200, 200, 200, 200, 200]);
     expect(result.events).toBeGreaterThan(100);
     expect(progress[progress.length - 1]).toMatchObject({ fraction: 1, events: result.events });
-    expect(progressBar(progress[progress.length - 1]!)).toMatch(/\[#+\] 100%  \d+ events  \d+ events\/s/);
+    expect(progressBar(progress[progress.length - 1]!)).toMatch(/\[#+\] 100% {2}\d+ events {2}\d+ events\/s/);
 
     // The live projector resumes on the swapped-in tables from their checkpoint.
     await write('/v1/purchases', { transactionId: 'after-swap', memberId: 'rb-2', amountMinor: 3_000, currency: 'EUR' });

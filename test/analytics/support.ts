@@ -23,7 +23,8 @@ import {
 
 /** Tests seal personal data as plain JSON (`sealForTest`); production seals it with the member's key. */
 export const sealForTest = (data: { name?: string; email?: string; birthDate?: string }) => JSON.stringify(data);
-const TEST_PERSONAL_DATA: PersonalDataReader = async (_memberId, sealed) => (sealed.startsWith('{') ? JSON.parse(sealed) : undefined);
+const TEST_PERSONAL_DATA: PersonalDataReader = (_memberId, sealed) =>
+  Promise.resolve(sealed.startsWith('{') ? JSON.parse(sealed) : undefined);
 import { createTestDatabase } from '../support/postgres';
 
 /** An event store and live read models on a fresh database, and a writer that decides commands with the pure domain. */

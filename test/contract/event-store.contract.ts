@@ -9,7 +9,7 @@ import { EventStore, EventToAppend, RecordedEvent, Subscription, WrongExpectedRe
 export interface ContractSubject {
   store: EventStore;
   /** Called once after the suite. */
-  dispose(): Promise<void>;
+  dispose: () => Promise<void>;
 }
 
 function event(type: string, data: Record<string, unknown> = {}): EventToAppend {

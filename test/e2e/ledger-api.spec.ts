@@ -95,12 +95,12 @@ describe('ledger API (HTTP, end to end)', () => {
       expect(balance.body.asOfPosition).toBeGreaterThanOrEqual(redemption.body.position);
 
       const ledger = await t.call('GET', '/v1/members/walk-1/ledger?limit=2');
-      expect(ledger.body.entries.map((e: any) => [e.type, e.points, e.reference])).toEqual([
+      expect(ledger.body.entries.map((e: { type: string; points: number; reference: string }) => [e.type, e.points, e.reference])).toEqual([
         ['redemption', -120, 'walk-r-1'],
         ['accrual:purchase', 47, 'walk-tx-1'],
       ]);
       const next = await t.call('GET', `/v1/members/walk-1/ledger?limit=2&cursor=${ledger.body.nextCursor}`);
-      expect(next.body.entries.map((e: any) => e.type)).toEqual(['accrual:welcome']);
+      expect(next.body.entries.map((e: { type: string }) => e.type)).toEqual(['accrual:welcome']);
       expect(next.body.nextCursor).toBeNull();
 
       const profile = await t.call('GET', '/v1/members/walk-1');

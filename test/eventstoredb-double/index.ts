@@ -44,7 +44,9 @@ function getSupportedMethods(_call: ServerUnaryCall<Empty, SupportedMethods>, ca
 
 export async function startEventStoreDbDouble(): Promise<EventStoreDbDouble> {
   const log = new InMemoryLog();
-  let { server, port } = await listen(log, 0);
+  const listening = await listen(log, 0);
+  const port = listening.port;
+  let server = listening.server;
   return {
     connectionString: `esdb://127.0.0.1:${port}?tls=false`,
     restart: async () => {
@@ -52,7 +54,10 @@ export async function startEventStoreDbDouble(): Promise<EventStoreDbDouble> {
       ({ server } = await listen(log, port));
     },
     // Forced: live subscriptions never finish on their own.
-    stop: async () => server.forceShutdown(),
+    stop: () => {
+      server.forceShutdown();
+      return Promise.resolve();
+    },
   };
 }
 

@@ -10,7 +10,6 @@ import {
   evolveMember,
   initialMemberState,
   MemberCommand,
-  MemberState,
   memberStreamId,
   ProgramPolicy,
   SEGMENT_DEFINITIONS_STREAM_ID,
@@ -26,7 +25,7 @@ const RUNS = Number(process.env.BATCH_PROPERTY_RUNS ?? 4);
 /** One event at a time (the reference), a size that cuts through every member's history, and the live projector's maximum. */
 const BATCH_SIZES = [1, 7, 500];
 /** Personal data sealed as plain JSON, as the analytics tests do; production opens it with the member's key. */
-const READER: PersonalDataReader = async (_memberId, sealed) => (sealed.startsWith('{') ? JSON.parse(sealed) : undefined);
+const READER: PersonalDataReader = (_memberId, sealed) => Promise.resolve(sealed.startsWith('{') ? JSON.parse(sealed) : undefined);
 
 const window = { startsAt: '2025-02-01T00:00:00.000Z', endsAt: '2026-01-01T00:00:00.000Z' };
 const PROGRAM: ProgramPolicy = policy({
@@ -159,7 +158,7 @@ async function writeHistory(store: PostgresEventStore, h: HistoryValue): Promise
         erase({ memberId, occurredAt: commands[erasedAt]!.occurredAt, receivedAt: RECEIVED_AT, requestHash: `erase-${memberId}` }),
       );
     }
-    return { memberId, commands, state: initialMemberState() as MemberState };
+    return { memberId, commands, state: initialMemberState() };
   });
   let written = 0;
   let definitions = 0;
