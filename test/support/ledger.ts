@@ -13,7 +13,7 @@ export interface TestLedger {
     path: string,
     body?: unknown,
     options?: { key?: string | null; raw?: string; headers?: Record<string, string> },
-  ): Promise<{ status: number; body: any; headers: Headers }>;
+  ): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON over HTTP, untyped by nature: the assertions check its shape
   /** Waits (bounded) until the read models reflect a write; a loaded CI machine can take longer than one `minPosition` wait. */
   caughtUp(position: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
