@@ -12,6 +12,7 @@ export * from './member/events';
 export * from './member/commands';
 export * from './member/state';
 export * from './member/decide';
+export * from './member/results';
 export * from './segments/criteria';
 export * from './segments/evaluate';
 export * from './segments/builtins';

@@ -1,0 +1,103 @@
+import { Instant } from '../shared/time';
+import { MemberCommand } from './commands';
+import { MemberEvent, MemberEventType } from './events';
+
+export type MemberCommandType = MemberCommand['type'];
+
+/** One command type's command, written as an indexed map so code generic in the type can look its type up in a table. */
+export type MemberCommandOf<T extends MemberCommandType> = { [K in T]: Extract<MemberCommand, { readonly type: K }> }[T];
+
+type NothingToTell = Record<never, never>;
+
+/** What each command did, in the terms its reply gives. */
+interface ResultFields {
+  readonly EnrolMember: NothingToTell;
+  /** The first points the purchase accrued: its own when it earned any, else an offer's or the referee bonus. */
+  readonly RecordPurchase: { readonly pointsAccrued: number; readonly pendingUntil: Instant | null };
+  readonly RedeemPoints: { readonly pointsRedeemed: number };
+  readonly RefundPurchase: { readonly pointsClawedBack: number; readonly debtIncurred: number };
+  readonly ReverseRedemption: { readonly pointsRestored: number };
+  readonly SettleMember: {
+    readonly activated: number;
+    readonly expired: number;
+    readonly birthdayBonuses: number;
+    readonly tierChanges: number;
+    readonly debtRepayments: number;
+  };
+  readonly RecordAction: { readonly pointsAwarded: number; readonly capReached: boolean };
+  readonly AdjustPoints: { readonly points: number; readonly actor: string };
+  readonly TransferPoints: { readonly points: number };
+  readonly ReceiveTransfer: NothingToTell;
+  readonly AwardReferrerBonus: NothingToTell;
+  readonly ErasePersonalData: NothingToTell;
+}
+
+/** A command's result, keyed by the command's type. */
+export type MemberResult<T extends MemberCommandType = MemberCommandType> = { [K in T]: { readonly type: K } & ResultFields[K] }[T];
+
+type EventOf<T extends MemberEventType> = Extract<MemberEvent, { readonly type: T }>;
+
+function firstOf<T extends MemberEventType, E extends MemberEvent = EventOf<T>>(
+  events: readonly MemberEvent[],
+  type: T,
+): E['data'] | undefined {
+  return events.find((event): event is E => event.type === type)?.data;
+}
+
+function settlementOf(events: readonly MemberEvent[]): ResultFields['SettleMember'] {
+  const counts = { activated: 0, expired: 0, birthdayBonuses: 0, tierChanges: 0, debtRepayments: 0 };
+  for (const event of events) {
+    if (event.type === 'PointsActivated') counts.activated += 1;
+    else if (event.type === 'PointsExpired') counts.expired += 1;
+    else if (event.type === 'PointsAccrued' && event.data.source === 'birthday') counts.birthdayBonuses += 1;
+    else if (event.type === 'TierChanged') counts.tierChanges += 1;
+    else if (event.type === 'DebtRepaid') counts.debtRepayments += 1;
+  }
+  return counts;
+}
+
+type Derivation<T extends MemberCommandType> = (command: MemberCommandOf<T>, events: readonly MemberEvent[]) => MemberResult<T>;
+
+const DERIVATIONS: { readonly [T in MemberCommandType]: Derivation<T> } = {
+  EnrolMember: () => ({ type: 'EnrolMember' }),
+  RecordPurchase: (_, events) => {
+    const accrual = firstOf(events, 'PointsAccrued');
+    return { type: 'RecordPurchase', pointsAccrued: accrual?.points ?? 0, pendingUntil: accrual?.pendingUntil ?? null };
+  },
+  RedeemPoints: (_, events) => ({ type: 'RedeemPoints', pointsRedeemed: firstOf(events, 'PointsRedeemed')?.points ?? 0 }),
+  RefundPurchase: (_, events) => {
+    const clawback = firstOf(events, 'PointsClawedBack');
+    return { type: 'RefundPurchase', pointsClawedBack: clawback?.points ?? 0, debtIncurred: clawback?.debtIncurred ?? 0 };
+  },
+  ReverseRedemption: (_, events) => ({ type: 'ReverseRedemption', pointsRestored: firstOf(events, 'RedemptionReversed')?.points ?? 0 }),
+  SettleMember: (_, events) => ({ type: 'SettleMember', ...settlementOf(events) }),
+  RecordAction: (_, events) => {
+    const recorded = firstOf(events, 'ActionRecorded');
+    return {
+      type: 'RecordAction',
+      pointsAwarded: firstOf(events, 'PointsAccrued')?.points ?? 0,
+      capReached: recorded ? !recorded.rewarded : false,
+    };
+  },
+  AdjustPoints: (command, events) => {
+    const adjusted = firstOf(events, 'PointsAdjusted');
+    return { type: 'AdjustPoints', points: adjusted?.points ?? command.points, actor: adjusted?.actor ?? command.actor };
+  },
+  TransferPoints: (command, events) => ({
+    type: 'TransferPoints',
+    points: firstOf(events, 'PointsTransferredOut')?.points ?? command.points,
+  }),
+  ReceiveTransfer: () => ({ type: 'ReceiveTransfer' }),
+  AwardReferrerBonus: () => ({ type: 'AwardReferrerBonus' }),
+  ErasePersonalData: () => ({ type: 'ErasePersonalData' }),
+};
+
+/**
+ * What a command did, read from its events: the ones just decided, or on a
+ * repeat the ones its first run recorded, so a retry answers what the first
+ * request was answered.
+ */
+export function resultOf<T extends MemberCommandType>(command: MemberCommandOf<T>, events: readonly MemberEvent[]): MemberResult<T> {
+  const derive: Derivation<T> = DERIVATIONS[command.type];
+  return derive(command, events);
+}
