@@ -82,8 +82,11 @@ export const appendsSection: BenchSection = {
               warmupMs,
             ).finally(() => open.close());
             acknowledgedEvents.set(contender.id, acknowledgedEvents.get(contender.id)! + acknowledged);
-            if (figures.firstError !== undefined) ctx.progress(`appends: ${contender.name} failed: ${String(figures.firstError)}`);
-            const { firstError: _, ...load } = figures;
+            const { firstError, ...load } = figures;
+            if (firstError !== undefined)
+              ctx.progress(
+                `appends: ${contender.name} failed: ${firstError instanceof Error ? String(firstError) : JSON.stringify(firstError)}`,
+              );
             runs[contender.id]!.push(load);
             ctx.progress(
               `appends: ${label(configuration)}, ${contender.name} run ${round + 1}/${RUNS}: ${load.perSecond} appends/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms`,

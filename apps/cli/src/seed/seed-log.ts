@@ -102,7 +102,7 @@ async function configureProgram(store: EventStore): Promise<ProgramInForce[]> {
     const events = decideProgram({ type: 'ConfigureProgram', ...c }, state);
     await store.append(
       PROGRAM_STREAM_ID,
-      events.map((e) => ({ eventId: seedProgramEventId(i), type: e.type, data: e.data as unknown as Record<string, unknown> })),
+      events.map((e) => ({ eventId: seedProgramEventId(i), type: e.type, data: e.data })),
       i === 0 ? 'no_stream' : BigInt(i - 1),
     );
     state = events.reduce(evolveProgram, state);

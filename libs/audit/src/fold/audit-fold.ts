@@ -111,7 +111,7 @@ function observersOf(fold: Omit<AuditFold, 'observers'>): AuditFold['observers']
 }
 
 function programVersionOf(recorded: RecordedEvent, occurredAtMs: number): ProgramVersion {
-  const data = recorded.data as { version?: unknown; policy?: { pointValueMinor?: unknown; currency?: unknown } };
+  const data = recorded.data as { version?: unknown; policy?: { pointValueMinor?: unknown; currency?: string } };
   return {
     version: Number(data.version),
     occurredAtMs,

@@ -25,7 +25,7 @@ export const programEntry = (version: number, occurredAt: string, policy: Pick<P
 
 /** Only `readAll`: enough for the audit's IO loop over a log held in memory (tests and benchmarks). */
 export function memoryStore(log: readonly RecordedEvent[]): EventStore {
-  const readAll = async (options: ReadAllOptions = {}) => {
+  const pageOf = (options: ReadAllOptions): RecordedEvent[] => {
     const after = options.after ?? -1n;
     const size = pageSize(options.maxCount);
     const page: RecordedEvent[] = [];
@@ -40,11 +40,12 @@ export function memoryStore(log: readonly RecordedEvent[]): EventStore {
     throw new Error('memoryStore only reads');
   };
   return {
-    readAll,
+    // In a promise's executor, so that a bad maxCount rejects as a real store's read does.
+    readAll: (options = {}) => new Promise((resolve) => resolve(pageOf(options))),
     append: unsupported,
     readStream: unsupported,
     subscribeToAll: unsupported,
-    ping: async () => undefined,
-    close: async () => undefined,
+    ping: () => Promise.resolve(),
+    close: () => Promise.resolve(),
   };
 }
