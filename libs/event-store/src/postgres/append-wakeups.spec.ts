@@ -44,7 +44,12 @@ describe('Append wake-ups', () => {
 
 describe('Which appends notify', () => {
   const notifications: string[] = [];
-  const pool = { query: async (text: string) => void notifications.push(text) } as unknown as Pool;
+  const pool = {
+    query: (text: string) => {
+      notifications.push(text);
+      return Promise.resolve();
+    },
+  } as unknown as Pool;
   let wakeups: AppendWakeups;
 
   beforeEach(() => {
