@@ -14,7 +14,6 @@ export * from './balances/ledger-entries.projection';
 export * from './data-source';
 export * from './projector/lag';
 export * from './segments/segments.projection';
-export * from './segments/criteria-sql';
 export * from './kpis/kpis.projection';
 export * from './experiments/experiments.projection';
 export * from './offers/offers.projection';

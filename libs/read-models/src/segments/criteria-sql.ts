@@ -2,10 +2,13 @@ import { RfmScoring, SegmentCriterion } from '@loyalty/domain';
 
 /**
  * Compiles a (validated) criteria tree to a SQL boolean over the member row
- * `f`, with `$1` the evaluation instant. It mirrors the domain's
- * `matchesCriterion` rule for rule; the projection test checks both agree.
- * Values are integers and names validated against [A-Za-z0-9._:-], quoted
- * anyway so a bug cannot become an injection.
+ * `f`, with `$1` the evaluation instant, for the one statement that judges
+ * every member at once (a definition changed, the clock entered a new day),
+ * where loading everyone's facts into the evaluator would cost more than the
+ * query. criteria-sql.spec.ts holds its selections to the domain's
+ * evaluator on random members, criteria and instants. Values are integers
+ * and names validated against [A-Za-z0-9._:-], quoted anyway so a bug cannot
+ * become an injection.
  */
 export function criterionSql(c: SegmentCriterion, s: string): string {
   const purchases = (withinDays: number | undefined, extra = 'true') =>
@@ -61,8 +64,7 @@ export function criterionSql(c: SegmentCriterion, s: string): string {
   }
 }
 
-/** The scores as SQL expressions over `f` and `$1`; the analytics view of RFM uses the same. */
-export function rfmScoreSql(scoring: RfmScoring, s: string): { recency: string; frequency: string; monetary: string } {
+function rfmScoreSql(scoring: RfmScoring, s: string): { recency: string; frequency: string; monetary: string } {
   const last = `(select max(p.occurred_at) from ${s}.segment_purchases p where p.member_id = f.member_id and p.occurred_at <= ${T})`;
   const windowed = `from ${s}.segment_purchases p where p.member_id = f.member_id and p.occurred_at <= ${T} and p.occurred_at > ${T} - ${days(scoring.windowDays)}`;
   const elapsed = `floor(extract(epoch from (${T} - ${last})) / 86400)`;
@@ -84,7 +86,7 @@ function range(value: string, min: number | undefined, max: number | undefined):
   return conds.length === 0 ? 'true' : `(${conds.join(' and ')})`;
 }
 
-/** Whole days ago in [min, max], as the domain's floor((asOf - at) / day); null never matches. */
+/** Whole days ago, floored, in [min, max]; null never matches. */
 function daysAgoRange(at: string, min: number | undefined, max: number | undefined): string {
   const conds = [`${at} is not null`];
   if (min !== undefined) conds.push(`${at} <= ${T} - ${days(min)}`);
@@ -99,7 +101,7 @@ const int = (n: number) => {
   if (!Number.isSafeInteger(n)) throw new RangeError(`not an integer: ${n}`);
   return String(n);
 };
-/** Days of 24 hours whatever the session's time zone, like the domain's arithmetic in milliseconds. */
+/** Days of 24 hours whatever the session's time zone: an interval of days would shift across a DST change. */
 const days = (n: number) => `interval '${int(n * 24)} hours'`;
 const text = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const textArray = (values: readonly string[]) => `array[${values.map(text).join(', ')}]::text[]`;
