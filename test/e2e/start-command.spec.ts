@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -44,12 +44,16 @@ describe('npm start on embedded defaults', () => {
     });
   }
 
-  function stop(child: ChildProcess): Promise<number | null> {
-    return new Promise((resolve) => {
-      child.removeAllListeners('exit');
-      child.on('exit', (code) => resolve(code));
-      child.kill('SIGTERM');
+  /** SIGTERM, and the exit code; anything but 0 fails with what the app printed, which says why. */
+  async function stopCleanly(app: { child: ChildProcess; output: () => string }): Promise<void> {
+    const code = await new Promise<number | null>((resolve) => {
+      app.child.removeAllListeners('exit');
+      app.child.on('exit', (exitCode) => resolve(exitCode));
+      app.child.kill('SIGTERM');
     });
+    if (code !== 0) throw new Error(`exit code ${code} after SIGTERM; the app printed:\n${app.output()}`);
+    // Stopped cleanly, PostgreSQL removes its lock file: nothing is left running on the data dir.
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   }
 
   async function call(url: string, method: string, path: string, body?: unknown) {
@@ -82,12 +86,12 @@ describe('npm start on embedded defaults', () => {
     });
     expect(buy.status).toBe(201);
     expect((await call(first.url, 'GET', `/v1/members/boot-1/balance?minPosition=${buy.body.position}`)).body.available).toBe(22);
-    expect(await stop(first.child)).toBe(0);
+    await stopCleanly(first);
 
     const second = await start();
     const balance = await call(second.url, 'GET', '/v1/members/boot-1/balance');
     expect(balance.body).toMatchObject({ available: 22, lifetimeEarned: 22 });
     expect((await call(second.url, 'GET', '/health/ready')).status).toBe(200);
-    expect(await stop(second.child)).toBe(0);
+    await stopCleanly(second);
   }, 180_000);
 });

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
 import { KafkaRelay } from '@loyalty/messaging';
-import { ConfigError, loadConfig, runProcess } from '@loyalty/platform';
+import { ConfigError, loadConfig, RunningProcess, runProcess, stopSteps } from '@loyalty/platform';
 
 /** Connections: the relay's leadership session, the store's LISTEN connection, and reads. */
 const POOL_CONNECTIONS_MAX = 5;
@@ -12,7 +12,7 @@ const POOL_CONNECTIONS_MAX = 5;
  * unless EVENT_STORE points at EventStoreDB). A second replica is a hot
  * standby behind the topic map's advisory lock.
  */
-async function main(): Promise<() => Promise<void>> {
+async function main(): Promise<RunningProcess> {
   const config = loadConfig();
   const problems: string[] = [];
   if (!config.kafkaBrokers) problems.push('KAFKA_BROKERS is required for the standalone Kafka relay (host:port,host:port)');
@@ -25,11 +25,11 @@ async function main(): Promise<() => Promise<void>> {
   relay.start();
   console.log(`kafka relay started for ${config.kafkaBrokers.join(',')} (active or standby, see the advisory lock)`);
 
-  return async () => {
-    await relay.stop();
-    await store.close();
-    await pool.end();
-  };
+  return stopSteps([
+    ['kafka relay', () => relay.stop()],
+    ['event-store subscriptions', () => store.close()],
+    ['connections', () => pool.end()],
+  ]);
 }
 
-runProcess(main);
+runProcess(main, { name: 'the kafka relay', stopping: 'stopping after the last acknowledged batch' });

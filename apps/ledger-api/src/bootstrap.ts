@@ -7,6 +7,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { EventStore, EventStoreDbEventStore, InstrumentedEventStore, PostgresEventStore } from '@loyalty/event-store';
 import {
+  describeFailure,
   EmbeddedDatabase,
   JsonLogger,
   LedgerConfig,
@@ -38,6 +39,8 @@ export interface RunningLedger {
   readonly readModels: DataSource;
   readonly projector: Projector;
   close(): Promise<void>;
+  /** The shutdown steps of a close() under way that have not finished, the one in progress first. */
+  closing(): readonly string[];
 }
 
 export interface StartOptions {
@@ -58,10 +61,14 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
   const log = options.log ?? ((line: string) => logger.log(line));
   const metrics = new LedgerMetrics();
   const closers: Closers = [];
+  const unfinished: string[] = [];
   const close = async () => {
-    for (const [name, closeOne] of closers.splice(0).reverse()) {
+    const steps = closers.splice(0).reverse();
+    unfinished.push(...steps.map(([name]) => name));
+    for (const [name, closeOne] of steps) {
       log(`shutdown: ${name}`);
-      await closeOne().catch((e) => log(`shutdown of ${name} failed: ${String(e)}`));
+      await closeOne().catch((e) => log(`shutdown of ${name} failed: ${describeFailure(e)}`));
+      unfinished.shift();
     }
   };
   try {
@@ -108,7 +115,7 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     mountDocs(app);
     await app.listen(config.port, config.host);
     closers.push(['HTTP server and reactions', () => app.close()]);
-    return { url: await app.getUrl(), app, store, readModels, projector, close };
+    return { url: await app.getUrl(), app, store, readModels, projector, close, closing: () => [...unfinished] };
   } catch (error) {
     await close();
     throw error;

@@ -1,13 +1,21 @@
 import { Pool } from 'pg';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
-import { ConfigError, loadConfig, openPersonalDataVault, personalDataReader, runProcess } from '@loyalty/platform';
+import {
+  ConfigError,
+  loadConfig,
+  openPersonalDataVault,
+  personalDataReader,
+  RunningProcess,
+  runProcess,
+  stopSteps,
+} from '@loyalty/platform';
 import { openReadModels, Projector, READ_MODEL_SCHEMA, readModelProjections } from '@loyalty/read-models';
 
 /**
  * The projector as its own process (production layout). Needs DATABASE_URL;
  * a second replica is a hot standby behind the projection's advisory lock.
  */
-async function main(): Promise<() => Promise<void>> {
+async function main(): Promise<RunningProcess> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required for the standalone projector']);
   const pool = new Pool({ connectionString: config.databaseUrl, max: 5 });
@@ -21,12 +29,12 @@ async function main(): Promise<() => Promise<void>> {
   projector.start();
   console.log('projector started (active or standby, see the advisory lock)');
 
-  return async () => {
-    await projector.stop();
-    await store.close();
-    await readModels.destroy();
-    await pool.end();
-  };
+  return stopSteps([
+    ['projector', () => projector.stop()],
+    ['event-store subscriptions', () => store.close()],
+    ['read-model connections', () => readModels.destroy()],
+    ['event-store connections', () => pool.end()],
+  ]);
 }
 
-runProcess(main);
+runProcess(main, { name: 'the projector', stopping: 'stopping at a checkpoint' });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { createTestDatabase } from '../../../../test/support/postgres';
 import { AppendWakeups } from './append-wakeups';
 import { PostgresEventStore } from './postgres-event-store';
@@ -89,5 +89,38 @@ describe('Which appends notify', () => {
     wakeups.appendFinished(second);
     await settled();
     expect(notifications).toHaveLength(1);
+  });
+});
+
+describe('Closing the wake-ups', () => {
+  let url: string;
+  const signal = { aborted: false, onAbort: () => undefined };
+  const settledWithin = (promise: Promise<unknown>, ms: number) =>
+    Promise.race([promise.then(() => 'settled'), new Promise((resolve) => setTimeout(() => resolve('still pending'), ms).unref())]);
+
+  beforeAll(async () => {
+    url = await createTestDatabase('pg_wakeups_close');
+  });
+
+  it('survives the server ending the listening connection while it is still closing', async () => {
+    const pool = new Pool({ connectionString: url, max: 2 });
+    pool.on('error', () => undefined); // what the app does for idle connections
+    const acquired: PoolClient[] = [];
+    pool.on('acquire', (client) => acquired.push(client));
+    const wakeups = new AppendWakeups(pool);
+    await wakeups.wait(0, signal);
+    await wakeups.close();
+    // The embedded server's fast shutdown says goodbye to a connection whose end is still in flight.
+    expect(() => acquired[0]!.emit('error', new Error('terminating connection due to administrator command'))).not.toThrow();
+    await pool.end();
+  });
+
+  it('opens no connection for a subscriber that waits after close, so the pool can end', async () => {
+    const pool = new Pool({ connectionString: url, max: 2 });
+    const wakeups = new AppendWakeups(pool);
+    await wakeups.close();
+    await wakeups.wait(10, signal);
+    expect(pool.totalCount).toBe(0);
+    expect(await settledWithin(pool.end(), 5000)).toBe('settled');
   });
 });

@@ -17,6 +17,7 @@ import { NOTIFY_CHANNEL } from './schema';
  */
 export class AppendWakeups {
   private listener: Promise<PoolClient> | undefined;
+  private readonly released = new WeakSet<PoolClient>();
   private waiters = new Set<() => void>();
   private closed = false;
   private appendNotifying = false;
@@ -30,6 +31,7 @@ export class AppendWakeups {
 
   /** Resolves on the next append notification or after `timeoutMs`, whichever is first. */
   async wait(timeoutMs: number, signal: { aborted: boolean; onAbort(fn: () => void): void }): Promise<void> {
+    if (signal.aborted || this.closed) return;
     await this.listen().catch(() => undefined); // polling still works without notifications
     if (signal.aborted || this.closed) return;
     await new Promise<void>((resolve) => {
@@ -97,28 +99,51 @@ export class AppendWakeups {
     this.listener = undefined;
     if (listener) {
       const client = await listener.catch(() => undefined);
-      client?.release(true);
+      if (client) this.drop(client);
     }
   }
 
+  /**
+   * Once closed it never connects again: a connection opened after close
+   * would stay checked out, and the owner's pool.end() would wait for it forever.
+   */
   private listen(): Promise<PoolClient> {
+    if (this.closed) return Promise.reject(new Error('append wake-ups closed'));
     if (!this.listener) {
-      this.listener = this.pool.connect().then(async (client) => {
+      const listener = this.pool.connect().then(async (client) => {
         client.on('notification', () => {
           for (const wake of [...this.waiters]) wake();
         });
+        // Stays attached after release: the server's goodbye to a connection still closing must not crash the process.
         client.on('error', () => {
           // The connection is gone: forget it so the next wait listens again.
-          this.listener = undefined;
-          client.release(true);
+          if (this.listener === listener) this.listener = undefined;
+          this.drop(client);
         });
-        await client.query(`listen ${NOTIFY_CHANNEL}`);
+        try {
+          await client.query(`listen ${NOTIFY_CHANNEL}`);
+        } catch (error) {
+          this.drop(client);
+          throw error;
+        }
+        if (this.closed) {
+          this.drop(client);
+          throw new Error('append wake-ups closed');
+        }
         return client;
       });
-      this.listener.catch(() => {
-        this.listener = undefined;
+      this.listener = listener;
+      listener.catch(() => {
+        if (this.listener === listener) this.listener = undefined;
       });
     }
     return this.listener;
+  }
+
+  /** Releases the listening connection once: an error event after close would otherwise release it twice, which pg-pool throws on. */
+  private drop(client: PoolClient): void {
+    if (this.released.has(client)) return;
+    this.released.add(client);
+    client.release(true);
   }
 }
