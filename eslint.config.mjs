@@ -5,7 +5,8 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  // Git's ignores too (.tmp/ holds scratch copies of the sources), which ESLint, unlike Prettier, does not read.
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', '.data/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
