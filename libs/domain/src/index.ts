@@ -7,6 +7,7 @@ export * from './program/policy';
 export * from './program/program';
 export * from './earning/earning';
 export * from './lots/lots';
+export * from './lots/lot-effects';
 export * from './claims/claims';
 export * from './member/events';
 export * from './member/commands';

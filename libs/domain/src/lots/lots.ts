@@ -1,11 +1,13 @@
 import { Instant, isAtOrBefore, toMillis } from '../shared/time';
 
+export type LotStatus = 'pending' | 'active' | 'expired';
+
 /** One issuance: points that become available, are consumed FIFO by expiry, and may expire. */
 export interface Lot {
   readonly lotId: string;
   readonly points: number;
   readonly remaining: number;
-  readonly status: 'pending' | 'active' | 'expired';
+  readonly status: LotStatus;
   readonly pendingUntil: Instant | null;
   readonly expiresAt: Instant | null;
   /** Issuance order breaks ties between equal expiries, so consumption is deterministic. */
@@ -58,15 +60,6 @@ export const activeLotsInConsumptionOrder = (lots: readonly Lot[]) =>
 export function planConsumption(lots: readonly Lot[], points: number): LotConsumption[] | undefined {
   const { taken, owed } = takeFrom(activeLotsInConsumptionOrder(lots), points);
   return owed === 0 ? taken : undefined;
-}
-
-export function adjustLots(lots: readonly Lot[], changes: readonly LotConsumption[], sign: 1 | -1): Lot[] {
-  const byLot = new Map<string, number>();
-  for (const c of changes) byLot.set(c.lotId, (byLot.get(c.lotId) ?? 0) + c.points);
-  return lots.map((lot) => {
-    const delta = byLot.get(lot.lotId);
-    return delta === undefined ? lot : { ...lot, remaining: lot.remaining + sign * delta };
-  });
 }
 
 export function isDueForActivation(lot: Lot, asOf: Instant): boolean {

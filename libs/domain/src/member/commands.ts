@@ -1,6 +1,7 @@
 import { PurchaseLine } from '../earning/earning';
 import { ProgramPolicy } from '../program/policy';
 import { Instant } from '../shared/time';
+import { commandKeys } from './command-keys';
 import { MemberType, TransferredLot } from './events';
 
 /** The program version in force when the command is processed, loaded by the handler. */
@@ -129,29 +130,29 @@ export type MemberCommand =
 export function commandKey(command: MemberCommand): string {
   switch (command.type) {
     case 'EnrolMember':
-      return `enrolment:${command.memberId}`;
+      return commandKeys.enrolment(command.memberId);
     case 'RecordPurchase':
-      return `purchase:${command.transactionId}`;
+      return commandKeys.purchase(command.transactionId);
     case 'RedeemPoints':
-      return `redemption:${command.redemptionId}`;
+      return commandKeys.redemption(command.redemptionId);
     case 'RefundPurchase':
-      return `refund:${command.refundId}`;
+      return commandKeys.refund(command.refundId);
     case 'ReverseRedemption':
-      return `reversal:${command.redemptionId}`;
+      return commandKeys.reversal(command.redemptionId);
     case 'SettleMember':
       // Not the asOf alone: a later run at the same asOf can find new work (a reversal restored expired points).
-      return `settlement:${command.asOf}:${command.receivedAt}`;
+      return commandKeys.settlement(command.asOf, command.receivedAt);
     case 'RecordAction':
-      return `action:${command.actionId}`;
+      return commandKeys.action(command.actionId);
     case 'AdjustPoints':
-      return `adjustment:${command.adjustmentId}`;
+      return commandKeys.adjustment(command.adjustmentId);
     case 'TransferPoints':
-      return `transfer:${command.transferId}`;
+      return commandKeys.transfer(command.transferId);
     case 'ReceiveTransfer':
-      return `transfer-in:${command.transferId}`;
+      return commandKeys.transferIn(command.transferId);
     case 'AwardReferrerBonus':
-      return `referral:${command.refereeId}`;
+      return commandKeys.referral(command.refereeId);
     case 'ErasePersonalData':
-      return `erasure:${command.memberId}`;
+      return commandKeys.erasure(command.memberId);
   }
 }

@@ -1,6 +1,7 @@
 import { expiryDate, isDueForActivation, isDueForExpiry, Lot } from '../lots/lots';
 import { rejected } from '../shared/errors';
 import { addMonths, Instant, isAfter, isAtOrBefore, toMillis } from '../shared/time';
+import { birthdayYearOf } from './birthday-year';
 import { SettleMember } from './commands';
 import { accrual, base } from './decision-helpers';
 import { highestTier, qualifyingSpend } from './purchases';
@@ -67,7 +68,7 @@ const expiry = (command: SettleMember, lot: Lot): MemberEvent => ({
 function birthdayBonus(command: SettleMember, state: MemberState): MemberEvent | undefined {
   const bonus = command.program.policy.earning.birthdayBonus;
   if (bonus <= 0 || !command.birthDate) return undefined;
-  const year = new Date(toMillis(command.asOf)).getUTCFullYear();
+  const year = birthdayYearOf(command.asOf);
   if (state.birthdayYears.has(year)) return undefined;
   const [, month, day] = command.birthDate.split('-').map(Number) as [number, number, number];
   const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();

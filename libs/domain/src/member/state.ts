@@ -1,5 +1,8 @@
-import { adjustLots, availableInLots, Lot, LotConsumption, pendingPoints } from '../lots/lots';
+import { applyLotEffects, lotEffects, Movements, NO_MOVEMENTS } from '../lots/lot-effects';
+import { availableInLots, Lot, LotConsumption, pendingPoints } from '../lots/lots';
 import { Instant } from '../shared/time';
+import { birthdayYearOf } from './birthday-year';
+import { commandKeys } from './command-keys';
 import { MemberEvent, MemberType } from './events';
 
 export interface PurchaseRecord {
@@ -23,17 +26,6 @@ export interface RedemptionRecord {
   readonly points: number;
   readonly lots: readonly LotConsumption[];
   readonly reversed: boolean;
-}
-
-/** Signed totals by movement; the balance identity is checked against them. */
-export interface Movements {
-  readonly issued: number;
-  readonly redeemed: number;
-  readonly expired: number;
-  readonly clawedBack: number;
-  readonly adjusted: number;
-  readonly transferredIn: number;
-  readonly transferredOut: number;
 }
 
 export interface MemberState {
@@ -61,8 +53,6 @@ export interface MemberState {
   readonly eventCount: number;
 }
 
-const NO_MOVEMENTS: Movements = { issued: 0, redeemed: 0, expired: 0, clawedBack: 0, adjusted: 0, transferredIn: 0, transferredOut: 0 };
-
 export const initialMemberState = (): MemberState => ({
   enrolled: false,
   memberId: null,
@@ -89,8 +79,30 @@ export const availablePoints = (state: MemberState) => availableInLots(state.lot
 export const pendingOf = (state: MemberState) => pendingPoints(state.lots);
 
 export function evolveMember(state: MemberState, event: MemberEvent): MemberState {
-  const s = { ...state, eventCount: state.eventCount + 1 };
-  const m = state.movements;
+  return evolve(state, event, COPY_ON_WRITE);
+}
+
+/**
+ * How evolve writes an entry into the state's maps: copy-on-write, or in
+ * place into maps a running fold made for itself and nobody else holds.
+ */
+interface MapWriter {
+  set<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V>;
+}
+
+const COPY_ON_WRITE: MapWriter = { set: (map, key, value) => new Map(map).set(key, value) };
+
+const inPlaceInto = (owned: ReadonlySet<ReadonlyMap<unknown, unknown>>): MapWriter => ({
+  set: (map, key, value) => (owned.has(map) ? (map as Map<typeof key, typeof value>).set(key, value) : COPY_ON_WRITE.set(map, key, value)),
+});
+
+function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberState {
+  const { lots, debt, movements } = applyLotEffects(state, lotEffects(event));
+  const s: MemberState = { ...state, lots, debt, movements, eventCount: state.eventCount + 1 };
+  const update = <K, V>(map: ReadonlyMap<K, V>, key: K, change: (value: V) => V): ReadonlyMap<K, V> => {
+    const current = map.get(key);
+    return current === undefined ? map : w.set(map, key, change(current));
+  };
   switch (event.type) {
     case 'MemberEnrolled': {
       const d = event.data;
@@ -103,7 +115,7 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
         referredBy: d.referredBy,
         tier: d.tier,
         tierQualifiedAt: d.occurredAt,
-        processed: withEntry(state.processed, `enrolment:${d.memberId}`, d.requestHash),
+        processed: w.set(state.processed, commandKeys.enrolment(d.memberId), d.requestHash),
       };
     }
     case 'PurchaseRecorded': {
@@ -122,118 +134,60 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
       };
       return {
         ...s,
-        purchases: withEntry(state.purchases, d.transactionId, record),
-        processed: withEntry(state.processed, `purchase:${d.transactionId}`, d.requestHash),
+        purchases: w.set(state.purchases, d.transactionId, record),
+        processed: w.set(state.processed, commandKeys.purchase(d.transactionId), d.requestHash),
       };
     }
     case 'PointsAccrued': {
       const d = event.data;
       const purchases =
         d.source === 'purchase' || d.source === 'offer'
-          ? updateEntry(state.purchases, d.reference, (p) => ({
+          ? update(state.purchases, d.reference, (p) => ({
               ...p,
               pointsAccrued: p.pointsAccrued + d.points,
               lotIds: [...p.lotIds, d.lotId],
             }))
           : state.purchases;
-      const birthdayYears =
-        d.source === 'birthday' ? new Set([...state.birthdayYears, Number(d.reference.slice(-4))]) : state.birthdayYears;
-      return {
-        ...s,
-        lots: [...state.lots, newLot(state, d.lotId, d.points, d.pendingUntil, d.expiresAt, d.occurredAt)],
-        purchases,
-        birthdayYears,
-        movements: { ...m, issued: m.issued + d.points },
-      };
-    }
-    case 'PointsActivated':
-      return { ...s, lots: state.lots.map((l) => (l.lotId === event.data.lotId ? { ...l, status: 'active' } : l)) };
-    case 'PointsExpired': {
-      const d = event.data;
-      const lots = state.lots.map((l) =>
-        l.lotId === d.lotId ? { ...l, remaining: l.remaining - d.points, status: 'expired' as const } : l,
-      );
-      return { ...s, lots, movements: { ...m, expired: m.expired + d.points } };
+      const birthdayYears = d.source === 'birthday' ? new Set([...state.birthdayYears, birthdayYearOf(d.occurredAt)]) : state.birthdayYears;
+      return { ...s, purchases, birthdayYears };
     }
     case 'PointsRedeemed': {
       const d = event.data;
       return {
         ...s,
-        lots: adjustLots(state.lots, d.lots, -1),
-        redemptions: withEntry(state.redemptions, d.redemptionId, {
+        redemptions: w.set(state.redemptions, d.redemptionId, {
           occurredAt: d.occurredAt,
           points: d.points,
           lots: d.lots,
           reversed: false,
         }),
-        processed: withEntry(state.processed, `redemption:${d.redemptionId}`, d.requestHash),
-        movements: { ...m, redeemed: m.redeemed + d.points },
+        processed: w.set(state.processed, commandKeys.redemption(d.redemptionId), d.requestHash),
       };
     }
-    case 'RedemptionReversed': {
-      const d = event.data;
-      // A lot restored after its expiry is active again until the next expiry run takes it.
-      const restored = new Set(d.lots.map((l) => l.lotId));
-      const lots = adjustLots(state.lots, d.lots, 1).map((l) => {
-        if (!restored.has(l.lotId)) return l;
-        return { ...l, addedAt: d.occurredAt, status: l.status === 'expired' && l.remaining > 0 ? ('active' as const) : l.status };
-      });
-      return {
-        ...s,
-        lots,
-        redemptions: updateEntry(state.redemptions, d.redemptionId, (r) => ({ ...r, reversed: true })),
-        movements: { ...m, redeemed: m.redeemed - d.points },
-      };
-    }
+    case 'RedemptionReversed':
+      return { ...s, redemptions: update(state.redemptions, event.data.redemptionId, (r) => ({ ...r, reversed: true })) };
     case 'PurchaseRefunded': {
       const d = event.data;
       return {
         ...s,
-        purchases: updateEntry(state.purchases, d.transactionId, (p) => ({ ...p, refundedMinor: p.refundedMinor + d.amountMinor })),
-        processed: withEntry(state.processed, `refund:${d.refundId}`, d.requestHash),
+        purchases: update(state.purchases, d.transactionId, (p) => ({ ...p, refundedMinor: p.refundedMinor + d.amountMinor })),
+        processed: w.set(state.processed, commandKeys.refund(d.refundId), d.requestHash),
       };
     }
     case 'PointsClawedBack': {
       const d = event.data;
       return {
         ...s,
-        lots: adjustLots(state.lots, d.lots, -1),
-        debt: state.debt + d.debtIncurred,
-        purchases: updateEntry(state.purchases, d.transactionId, (p) => ({ ...p, pointsClawedBack: p.pointsClawedBack + d.points })),
-        movements: { ...m, clawedBack: m.clawedBack + d.points },
+        purchases: update(state.purchases, d.transactionId, (p) => ({ ...p, pointsClawedBack: p.pointsClawedBack + d.points })),
       };
     }
-    case 'DebtRepaid':
-      return { ...s, lots: adjustLots(state.lots, event.data.lots, -1), debt: state.debt - event.data.points };
-    case 'PointsAdjusted': {
-      const d = event.data;
-      const lots =
-        d.lotId === null
-          ? adjustLots(state.lots, d.lots, -1)
-          : [...state.lots, newLot(state, d.lotId, d.points, null, d.expiresAt, d.occurredAt)];
-      return {
-        ...s,
-        lots,
-        processed: withEntry(state.processed, `adjustment:${d.adjustmentId}`, d.requestHash),
-        movements: { ...m, adjusted: m.adjusted + d.points },
-      };
-    }
-    case 'PointsTransferredOut': {
-      const d = event.data;
-      return {
-        ...s,
-        lots: adjustLots(state.lots, d.lots, -1),
-        processed: withEntry(state.processed, `transfer:${d.transferId}`, d.requestHash),
-        movements: { ...m, transferredOut: m.transferredOut + d.points },
-      };
-    }
-    case 'PointsTransferredIn': {
-      const d = event.data;
-      let next: MemberState = { ...s, processed: withEntry(state.processed, `transfer-in:${d.transferId}`, d.transferId) };
-      for (const lot of d.lots)
-        next = { ...next, lots: [...next.lots, newLot(next, lot.lotId, lot.points, null, lot.expiresAt, d.occurredAt)] };
-      return { ...next, movements: { ...m, transferredIn: m.transferredIn + d.points } };
-    }
+    case 'PointsAdjusted':
+      return { ...s, processed: w.set(state.processed, commandKeys.adjustment(event.data.adjustmentId), event.data.requestHash) };
+    case 'PointsTransferredOut':
+      return { ...s, processed: w.set(state.processed, commandKeys.transfer(event.data.transferId), event.data.requestHash) };
+    case 'PointsTransferredIn':
+      // Issued by the transfer reactor, not a client: the transfer id is its own request.
+      return { ...s, processed: w.set(state.processed, commandKeys.transferIn(event.data.transferId), event.data.transferId) };
     case 'ReferralQualified':
       return { ...s, referralQualified: true };
     case 'ActionRecorded': {
@@ -243,7 +197,7 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
         rewardedActions: d.rewarded
           ? [...state.rewardedActions, { actionType: d.actionType, occurredAt: d.occurredAt }]
           : state.rewardedActions,
-        processed: withEntry(state.processed, `action:${d.actionId}`, d.requestHash),
+        processed: w.set(state.processed, commandKeys.action(d.actionId), d.requestHash),
       };
     }
     case 'TierChanged':
@@ -253,64 +207,29 @@ export function evolveMember(state: MemberState, event: MemberEvent): MemberStat
         tierQualifiedAt: event.data.reason === 'requalification' ? event.data.occurredAt : state.tierQualifiedAt,
       };
     case 'MemberErased':
-      return { ...s, erased: true, processed: withEntry(state.processed, `erasure:${event.data.memberId}`, event.data.requestHash) };
+      return { ...s, erased: true, processed: w.set(state.processed, commandKeys.erasure(event.data.memberId), event.data.requestHash) };
+    case 'PointsActivated':
+    case 'PointsExpired':
+    case 'DebtRepaid':
+      return s;
   }
 }
 
 /**
  * Folding a stream with evolveMember alone copies the command maps on every
- * event: quadratic in the stream's length. The fold works on copies of its
- * own, which evolveMember may then update in place; they are released (back
- * to copy-on-write) before the state is returned, so no caller ever sees a
+ * event: quadratic in the stream's length. The fold makes copies of its own,
+ * which it then updates in place; they never leave the fold while it runs,
+ * and once it returns nothing writes to them again, so no caller ever sees a
  * state change under it.
  */
 export function foldMember(events: readonly MemberEvent[], from: MemberState = initialMemberState()): MemberState {
   if (events.length < FOLD_IN_PLACE_MIN_EVENTS) return events.reduce(evolveMember, from);
-  const owned = [new Map(from.processed), new Map(from.purchases), new Map(from.redemptions)] as const;
-  for (const map of owned) OWNED_MAPS.add(map);
-  try {
-    return events.reduce(evolveMember, { ...from, processed: owned[0], purchases: owned[1], redemptions: owned[2] });
-  } finally {
-    for (const map of owned) OWNED_MAPS.delete(map);
-  }
+  const processed = new Map(from.processed);
+  const purchases = new Map(from.purchases);
+  const redemptions = new Map(from.redemptions);
+  const w = inPlaceInto(new Set<ReadonlyMap<unknown, unknown>>([processed, purchases, redemptions]));
+  return events.reduce<MemberState>((state, event) => evolve(state, event, w), { ...from, processed, purchases, redemptions });
 }
 
 /** Below this, copying is cheaper than taking ownership. */
 const FOLD_IN_PLACE_MIN_EVENTS = 8;
-/** Maps a running fold owns: nobody else holds them until the fold returns. */
-const OWNED_MAPS = new WeakSet<ReadonlyMap<unknown, unknown>>();
-
-function newLot(
-  state: MemberState,
-  lotId: string,
-  points: number,
-  pendingUntil: Instant | null,
-  expiresAt: Instant | null,
-  addedAt: Instant,
-): Lot {
-  return {
-    lotId,
-    points,
-    remaining: points,
-    status: pendingUntil === null ? 'active' : 'pending',
-    pendingUntil,
-    expiresAt,
-    sequence: state.lots.length,
-    addedAt,
-  };
-}
-
-function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
-  if (OWNED_MAPS.has(map)) {
-    (map as Map<K, V>).set(key, value);
-    return map;
-  }
-  const next = new Map(map);
-  next.set(key, value);
-  return next;
-}
-
-function updateEntry<K, V>(map: ReadonlyMap<K, V>, key: K, update: (value: V) => V): ReadonlyMap<K, V> {
-  const current = map.get(key);
-  return current === undefined ? map : withEntry(map, key, update(current));
-}

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { LotConsumption } from '@loyalty/domain';
+import { LotEffect, lotAfter, LotStatus, MovementName, OpenedLot } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { insertRows, integer, keyOf, loadRows, updateRows } from '../projector/row-sets';
 
@@ -34,14 +34,23 @@ interface LotRowJson {
   lot_id: string;
   points: number;
   remaining: number;
-  status: string;
+  status: LotStatus;
   source: string;
   pending_until: string | null;
   expires_at: string | null;
 }
 
-export type Counter =
-  'lifetime_earned' | 'redeemed' | 'expired' | 'clawed_back' | 'adjusted' | 'transferred_in' | 'transferred_out' | 'debt';
+type Counter = 'lifetime_earned' | 'redeemed' | 'expired' | 'clawed_back' | 'adjusted' | 'transferred_in' | 'transferred_out' | 'debt';
+/** The balance column that counts each of the domain's movements. */
+const COUNTER_OF: Record<MovementName, Counter> = {
+  issued: 'lifetime_earned',
+  redeemed: 'redeemed',
+  expired: 'expired',
+  clawedBack: 'clawed_back',
+  adjusted: 'adjusted',
+  transferredIn: 'transferred_in',
+  transferredOut: 'transferred_out',
+};
 export interface NewMember {
   readonly memberType: string;
   readonly name: string | null;
@@ -223,7 +232,7 @@ export class LedgerRows {
     this.refresh(memberId, position);
   }
 
-  refresh(memberId: string, position: string): void {
+  private refresh(memberId: string, position: string): void {
     const balance = this.balances.get(memberId);
     if (!balance) return;
     const sums = this.sums.get(memberId)!;
@@ -261,40 +270,39 @@ export class MemberRows {
     this.rows.enrol(this.memberId, m, this.position);
   }
 
-  insertLot(lotId: string, points: number, status: string, source: string, pendingUntil: string | null, expiresAt: string | null): void {
+  /** An event's lot effects on the rows, then its counters, with available and pending recomputed even when none moved. */
+  apply(effects: readonly LotEffect[]): void {
+    const counts: Partial<Record<Counter, number>> = {};
+    const add = (counter: Counter, delta: number) => void (counts[counter] = (counts[counter] ?? 0) + delta);
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case 'open':
+          this.insertLot(effect.lot);
+          break;
+        case 'debt':
+          add('debt', effect.delta);
+          break;
+        case 'movement':
+          add(COUNTER_OF[effect.movement], effect.delta);
+          break;
+        default:
+          this.rows.updateLot(this.memberId, effect.lotId, (lot) => Object.assign(lot, lotAfter(lot, effect)));
+      }
+    }
+    this.rows.count(this.memberId, counts, this.position);
+  }
+
+  private insertLot(lot: OpenedLot): void {
     this.rows.insertLot({
       member_id: this.memberId,
-      lot_id: lotId,
-      points,
-      remaining: points,
-      status,
-      source,
-      pending_until: pendingUntil,
-      expires_at: expiresAt,
+      lot_id: lot.lotId,
+      points: lot.points,
+      remaining: lot.points,
+      status: lot.status,
+      source: lot.source,
+      pending_until: lot.pendingUntil,
+      expires_at: lot.expiresAt,
     });
-  }
-
-  setLotStatus(lotId: string, status: string): void {
-    this.rows.updateLot(this.memberId, lotId, (lot) => void (lot.status = status));
-  }
-
-  /** `restore` re-activates an expired lot that gets points back, as the domain does. */
-  changeLots(lots: readonly LotConsumption[], sign: 1 | -1, mode: 'keep' | 'expired' | 'restore' = 'keep'): void {
-    for (const consumed of lots) {
-      this.rows.updateLot(this.memberId, consumed.lotId, (lot) => {
-        lot.remaining += sign * consumed.points;
-        if (mode === 'expired') lot.status = 'expired';
-        else if (mode === 'restore' && lot.status === 'expired') lot.status = 'active';
-      });
-    }
-  }
-
-  count(deltas: Partial<Record<Counter, number>>): void {
-    this.rows.count(this.memberId, deltas, this.position);
-  }
-
-  refresh(): void {
-    this.rows.refresh(this.memberId, this.position);
   }
 
   /** Crypto-shredding reaches the read models: the personal columns are scrubbed, the numbers stay. */

@@ -1,0 +1,21 @@
+import { Instant } from '../shared/time';
+
+/**
+ * The idempotency key of each kind of member command, in one place: the
+ * decision looks a command up by it, the fold records it from the command's
+ * events, and event ids derive from it, so the formats must never drift apart.
+ */
+export const commandKeys = {
+  enrolment: (memberId: string) => `enrolment:${memberId}`,
+  purchase: (transactionId: string) => `purchase:${transactionId}`,
+  redemption: (redemptionId: string) => `redemption:${redemptionId}`,
+  refund: (refundId: string) => `refund:${refundId}`,
+  reversal: (redemptionId: string) => `reversal:${redemptionId}`,
+  settlement: (asOf: Instant, receivedAt: Instant) => `settlement:${asOf}:${receivedAt}`,
+  action: (actionId: string) => `action:${actionId}`,
+  adjustment: (adjustmentId: string) => `adjustment:${adjustmentId}`,
+  transfer: (transferId: string) => `transfer:${transferId}`,
+  transferIn: (transferId: string) => `transfer-in:${transferId}`,
+  referral: (refereeId: string) => `referral:${refereeId}`,
+  erasure: (memberId: string) => `erasure:${memberId}`,
+} as const;
