@@ -1,8 +1,10 @@
 import { variantOf } from '@loyalty/domain';
+import { TestClock } from '../support/clock';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
-const DAY_MS = 86_400_000;
-const dayStart = (daysAgo: number) => new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - daysAgo * DAY_MS);
+/** Built before the ledger so the program's windows below are fixed relative to its "now". */
+const clock = new TestClock();
+const dayStart = (daysAgo: number) => clock.dayStart(daysAgo);
 const at = (daysAgo: number, hour = 10) => new Date(dayStart(daysAgo).getTime() + hour * 3_600_000).toISOString();
 const date = (daysAgo: number) => dayStart(daysAgo).toISOString().slice(0, 10);
 
@@ -22,7 +24,7 @@ describe('analytics over HTTP', () => {
   const analyst = { key: KEYS.analyst };
 
   beforeAll(async () => {
-    t = await startTestLedger('analytics_http');
+    t = await startTestLedger('analytics_http', {}, clock);
     const program = {
       ...PROGRAM,
       offers: [

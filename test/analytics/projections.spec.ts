@@ -4,6 +4,7 @@ import {
   DEFAULT_SEGMENT_THRESHOLDS,
   matchesCriterion,
   memberFactsOf,
+  memberStreamId,
   ProgramPolicy,
   SEGMENT_DEFINITIONS_STREAM_ID,
   SegmentCriterion,
@@ -146,10 +147,6 @@ describe('analytics projections', () => {
   it('agrees with the domain evaluator on random histories, custom segments included, and rebuilds to the same rows', async () => {
     const plans = fc.sample(memberPlan, { numRuns: 10, seed: 7 });
     for (const [i, plan] of plans.entries()) for (const command of commandsOf(plan, `r-${i}`)) await log.execute(command);
-    const clock = [...log.states.values()]
-      .flatMap((s) => [...s.purchases.values()].map((p) => p.occurredAt))
-      .sort()
-      .pop()!;
     const custom: SegmentCriterion = {
       type: 'any',
       of: [
@@ -179,7 +176,11 @@ describe('analytics projections', () => {
     await log.caughtUp(live.db);
     const [{ as_of: asOfDate }] = await live.db.query(`select as_of from ${S}.segment_clock`);
     const asOf = (asOfDate as Date).toISOString();
-    expect(Date.parse(asOf)).toBeGreaterThanOrEqual(Date.parse(clock));
+    // The segment clock is the latest instant of any member or segment-definition event in the log.
+    const facts = (await log.store.readAll({ maxCount: 100_000 })).filter(
+      (e) => e.streamId.startsWith(memberStreamId('')) || e.streamId === SEGMENT_DEFINITIONS_STREAM_ID,
+    );
+    expect(asOf).toBe(new Date(Math.max(...facts.map((e) => Date.parse(String(e.data.occurredAt))))).toISOString());
 
     const definitions = [...builtinSegments(DEFAULT_SEGMENT_THRESHOLDS), { name: 'mixed', criteria: custom }];
     const expected: string[] = [];
@@ -192,6 +193,7 @@ describe('analytics projections', () => {
       await live.db.query(`select member_id, segment from ${S}.segment_memberships where left_at is null and member_id like 'r-%'`)
     ).map((r: { member_id: string; segment: string }) => `${r.member_id}:${r.segment}`);
     expect(actual.sort()).toEqual(expected.sort());
+    // A bound: the seeded histories decide how many match; the test needs only that the custom segment is not vacuous.
     expect(expected.filter((e) => e.endsWith(':mixed')).length).toBeGreaterThan(0);
 
     const rebuilt = await log.project(await log.newDatabase());

@@ -157,6 +157,7 @@ describe('audit against the read models (Postgres, fast-check)', () => {
     const [counted] = await db.query<Array<{ participants: number; purchases: number }>>(
       `select (select count(*) from ${S}.experiment_members)::int as participants, (select count(*) from ${S}.segment_purchases)::int as purchases`,
     );
+    // Bounds, not figures: the histories are random, and these only show the experiment and segment tables were exercised.
     expect(counted!.participants).toBeGreaterThan(0);
     expect(counted!.purchases).toBeGreaterThan(0);
   });
@@ -261,13 +262,12 @@ describe('audit against the read models (Postgres, fast-check)', () => {
       try {
         const report = await auditReconciliation(store, db);
         expect(unhealthy(report)).toEqual(['balances']);
+        // 100 welcome + floor(271.70 x the variant's points per unit) + the 40-point offer; the 12 refunded claw back less than a point.
+        const available = 100 + Math.floor((27_170 * (variant === 'double' ? 2 : 1)) / 100) + 40;
         expect(report.differences).toEqual([
-          { memberId: 'corrupt-1', field: 'available', eventLog: expect.any(Number), readModel: expect.any(Number) },
-          { memberId: 'corrupt-1', field: 'redeemed', eventLog: expect.any(Number), readModel: expect.any(Number) },
+          { memberId: 'corrupt-1', field: 'available', eventLog: available, readModel: available + 7 },
+          { memberId: 'corrupt-1', field: 'redeemed', eventLog: 0, readModel: -7 },
         ]);
-        const [available, redeemed] = report.differences;
-        expect(available!.readModel! - available!.eventLog!).toBe(7);
-        expect(redeemed!.eventLog! - redeemed!.readModel!).toBe(7);
         expect(report.readModels.balances.differences).toEqual(report.differences);
       } finally {
         await db.query(`update ${S}.member_balances set available = available - 7, redeemed = redeemed + 7 where member_id = 'corrupt-1'`);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
+import { TestClock } from '../support/clock';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -19,8 +20,8 @@ if (!available)
   console.log(`dashboard test skipped: ${CHROMIUM} is missing (apt-get install -y chromium; set REQUIRE_BROWSER=1 to fail instead)`);
 const describeWithBrowser = available ? describe : describe.skip;
 
-const DAY_MS = 86_400_000;
-const dayStart = (daysAgo: number) => new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - daysAgo * DAY_MS);
+const clock = new TestClock();
+const dayStart = (daysAgo: number) => clock.dayStart(daysAgo);
 const at = (daysAgo: number) => new Date(dayStart(daysAgo).getTime() + 10 * 3_600_000).toISOString();
 const date = (daysAgo: number) => dayStart(daysAgo).toISOString().slice(0, 10);
 
@@ -58,7 +59,7 @@ describeWithBrowser('dashboard', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestLedger('dashboard');
+    t = await startTestLedger('dashboard', {}, clock);
     expect((await t.call('PUT', '/v1/program', { ...PROGRAM, pointValueMinor: 2 })).status).toBe(201);
     const write = async (path: string, body: unknown) => {
       const r = await t.call('POST', path, body);

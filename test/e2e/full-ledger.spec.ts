@@ -1,9 +1,25 @@
+import { SettlementReport } from '../../apps/ledger-api/src/jobs/settle-members.handler';
+import { TEST_NOW } from '../support/clock';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
 /** Every rule of the full ledger through HTTP: pending and expiry, refunds, reversals, bonuses, tiers, adjustments, transfers. */
 describe('full ledger over HTTP', () => {
   let t: TestLedger;
-  const past = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+  const past = (daysAgo: number) => t.clock.daysAgo(daysAgo);
+  /** A settlement report that changed one member; only the counts the test names are non-zero. */
+  const settledOne = (counts: Partial<SettlementReport>) => ({
+    asOf: TEST_NOW,
+    membersChecked: 1,
+    membersChanged: 1,
+    activated: 0,
+    expired: 0,
+    birthdayBonuses: 0,
+    tierChanges: 0,
+    debtRepayments: 0,
+    // The log position the run wrote at depends on every earlier test's writes, so it is not pinned here.
+    position: expect.any(Number) as unknown,
+    ...counts,
+  });
 
   beforeAll(async () => {
     t = await startTestLedger('full');
@@ -46,34 +62,32 @@ describe('full ledger over HTTP', () => {
       currency: 'EUR',
       occurredAt: past(20),
     });
-    expect(buy.body.pendingUntil).toBe(
-      new Date(Date.parse(past(20)) + 14 * 86_400_000).toISOString().slice(0, 16) + buy.body.pendingUntil.slice(16),
-    );
+    // Bought 20 days ago with a 14-day window: pending until 6 days ago, to the millisecond.
+    expect(buy.body.pendingUntil).toBe('2026-05-26T12:00:00.000Z');
     expect(await balance('p-1', buy.body.position)).toMatchObject({ available: 100, pending: 50 });
 
     const job = await t.call('POST', `/v1/admin/jobs/expire?minPosition=${buy.body.position}`, {});
     expect(job.status).toBe(200);
-    expect(job.body).toMatchObject({ activated: expect.any(Number) });
-    expect(job.body.activated).toBeGreaterThanOrEqual(1);
+    // p-1 is the only member so far, and its only due transition is the purchase lot's activation.
+    expect(job.body).toEqual(settledOne({ activated: 1 }));
     expect(await balance('p-1', job.body.position)).toMatchObject({ available: 150, pending: 0 });
     const ledger = await t.call('GET', '/v1/members/p-1/ledger');
     expect(ledger.body.entries[0]).toMatchObject({ type: 'accrual:purchase', points: 50 });
 
     const again = await t.call('POST', '/v1/admin/jobs/expire', { asOf: job.body.asOf });
-    expect(again.body).toMatchObject({ activated: 0, expired: 0, membersChanged: 0 });
-    expect((await t.call('POST', '/v1/admin/jobs/expire', { asOf: '2999-01-01T00:00:00Z' })).body.error.code).toBe('AS_OF_IN_FUTURE');
+    expect(again.body).toEqual({ ...settledOne({}), membersChecked: 0, membersChanged: 0, position: -1 });
+    const justAhead = new Date(t.clock.now().getTime() + 1).toISOString();
+    expect((await t.call('POST', '/v1/admin/jobs/expire', { asOf: justAhead })).body.error.code).toBe('AS_OF_IN_FUTURE');
   });
 
   it('expires lots past their expiry, dated at expiresAt', async () => {
     const enrolled = await enrol('x-1', { occurredAt: past(400) });
     const job = await t.call('POST', `/v1/admin/jobs/expire?minPosition=${enrolled}`, {});
-    expect(job.body.expired).toBeGreaterThanOrEqual(1);
-    expect(await balance('x-1', job.body.position)).toMatchObject({ available: 0, expired: 100 });
+    // Enrolled 400 days ago (2025-04-27T12:00Z): the welcome lot expired and the tier came up for requalification on 2026-04-27.
+    expect(job.body).toEqual(settledOne({ expired: 1, tierChanges: 1 }));
+    expect(await balance('x-1', job.body.position)).toMatchObject({ available: 0, expired: 100, tier: 'silver' });
     const ledger = await t.call('GET', '/v1/members/x-1/ledger');
-    const enrolledAt = (await t.call('GET', '/v1/members/x-1')).body.enrolledAt as string;
-    const expiresAt = new Date(enrolledAt);
-    expiresAt.setUTCMonth(expiresAt.getUTCMonth() + 12);
-    expect(ledger.body.entries[0]).toMatchObject({ type: 'expiry', points: -100, occurredAt: expiresAt.toISOString() });
+    expect(ledger.body.entries[0]).toMatchObject({ type: 'expiry', points: -100, occurredAt: '2026-04-27T12:00:00.000Z' });
   });
 
   it('claws back refunded points in proportion, pending first, and refuses refunds beyond the purchase', async () => {
@@ -101,7 +115,8 @@ describe('full ledger over HTTP', () => {
       currency: 'EUR',
       occurredAt: past(50),
     });
-    await t.call('POST', `/v1/admin/jobs/expire?minPosition=${buy.body.position}`, {});
+    const job = await t.call('POST', `/v1/admin/jobs/expire?minPosition=${buy.body.position}`, {});
+    expect(job.body).toEqual(settledOne({ activated: 1 }));
     await t.call('POST', '/v1/redemptions', { redemptionId: 'd-rd', memberId: 'd-1', points: 180 });
     const refund = await t.call('POST', '/v1/purchases/d-tx/refunds', { refundId: 'd-rf', amountMinor: 10_000 });
     expect(refund.body).toMatchObject({ pointsClawedBack: 100, debtIncurred: 80 });
@@ -202,7 +217,7 @@ describe('full ledger over HTTP', () => {
   });
 
   it('runs the job again at the same asOf when a reversal restored expired points, without reusing event ids', async () => {
-    const enrolled = await enrol('again-1', { occurredAt: past(400) });
+    await enrol('again-1', { occurredAt: past(400) });
     const redemption = await t.call('POST', '/v1/redemptions', {
       redemptionId: 'again-rd',
       memberId: 'again-1',
@@ -210,15 +225,21 @@ describe('full ledger over HTTP', () => {
       occurredAt: past(390),
     });
     expect(redemption.status).toBe(201);
-    const asOf = new Date().toISOString();
+    const asOf = TEST_NOW;
     const first = await t.call('POST', `/v1/admin/jobs/expire?minPosition=${redemption.body.position}`, { asOf });
-    expect(first.body.expired).toBeGreaterThanOrEqual(1);
+    // The 40 points left of the welcome lot expire; the tier anniversary (2026-04-27) is due as well.
+    expect(first.body).toEqual(settledOne({ expired: 1, tierChanges: 1 }));
+    // The second run is a minute later: a settlement's event ids are keyed by its asOf and the instant it ran.
+    t.clock.advance(60_000);
     const reversal = await t.call('POST', '/v1/redemptions/again-rd/reversal', {});
     expect(reversal.status).toBe(201);
     const second = await t.call('POST', `/v1/admin/jobs/expire?minPosition=${reversal.body.position}`, { asOf });
     expect(second.status).toBe(200);
-    expect(second.body.expired).toBeGreaterThanOrEqual(1);
+    // The 60 restored points, past their expiry, expire at once.
+    expect(second.body).toEqual(settledOne({ expired: 1 }));
     expect(await balance('again-1', second.body.position)).toMatchObject({ available: 0, expired: 100 });
-    expect(enrolled).toBeGreaterThan(0);
+    const expiries = (await t.ledger.store.readStream('member-again-1')).filter((e) => e.type === 'PointsExpired');
+    expect(expiries.map((e) => e.data.points)).toEqual([40, 60]);
+    expect(new Set(expiries.map((e) => e.eventId)).size).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 import { loadConfig } from '@loyalty/platform';
 import { waitForCheckpoint } from '@loyalty/read-models';
 import { RunningLedger, startLedger } from '../../apps/ledger-api/src/bootstrap';
+import { TestClock } from './clock';
 import { createTestDatabase } from './postgres';
 
 export const KEYS = { admin: 'test-admin-key', pos: 'test-pos-key', analyst: 'test-analyst-key', auditor: 'test-auditor-key' };
@@ -8,6 +9,8 @@ export const KEYS = { admin: 'test-admin-key', pos: 'test-pos-key', analyst: 'te
 export interface TestLedger {
   readonly ledger: RunningLedger;
   readonly databaseUrl: string;
+  /** The app's only clock: it stays where the test puts it (TEST_NOW at start). */
+  readonly clock: TestClock;
   call(
     method: string,
     path: string,
@@ -19,8 +22,8 @@ export interface TestLedger {
   close(): Promise<void>;
 }
 
-/** The real app (HTTP, event store, projector) on a fresh database and a free port. */
-export async function startTestLedger(label: string, env: Record<string, string> = {}): Promise<TestLedger> {
+/** The real app (HTTP, event store, projector) on a fresh database and a free port, on a clock the test controls. */
+export async function startTestLedger(label: string, env: Record<string, string> = {}, clock = new TestClock()): Promise<TestLedger> {
   const databaseUrl = await createTestDatabase(label);
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
@@ -33,10 +36,11 @@ export async function startTestLedger(label: string, env: Record<string, string>
     RATE_LIMIT_UNAUTHENTICATED_PER_SECOND: '0',
     ...env,
   });
-  const ledger = await startLedger(config, { log: () => undefined, jsonLogs: false });
+  const ledger = await startLedger(config, { clock, log: () => undefined, jsonLogs: false });
   return {
     ledger,
     databaseUrl,
+    clock,
     async call(method, path, body, options = {}) {
       const headers: Record<string, string> = { ...(options.headers ?? {}) };
       const key = options.key === undefined ? KEYS.admin : options.key;
