@@ -6,6 +6,7 @@ export * from './shared/canonical-json';
 export * from './program/policy';
 export * from './program/program';
 export * from './earning/earning';
+export * from './earning/purchase-line';
 export * from './lots/lots';
 export * from './lots/lot-effects';
 export * from './claims/claims';

@@ -1,13 +1,7 @@
 import { MULTIPLIER_SCALE, toSafeInteger } from '../shared/integers';
 import { EarningPolicy } from '../program/policy';
 import { configuredValue } from '../shared/names';
-
-export interface PurchaseLine {
-  readonly sku: string;
-  readonly category?: string;
-  readonly quantity: number;
-  readonly unitPriceMinor: number;
-}
+import { PurchaseLine } from './purchase-line';
 
 export interface EarningResult {
   readonly points: number;

@@ -1,4 +1,4 @@
-import { PurchaseLine } from '../earning/earning';
+import { PurchaseLine } from '../earning/purchase-line';
 import { ProgramPolicy } from '../program/policy';
 import { Instant } from '../shared/time';
 import { commandKeys } from './command-keys';

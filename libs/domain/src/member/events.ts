@@ -1,4 +1,4 @@
-import { PurchaseLine } from '../earning/earning';
+import { PurchaseLine } from '../earning/purchase-line';
 import { LotConsumption } from '../lots/lots';
 import { Instant } from '../shared/time';
 

@@ -1,4 +1,4 @@
-import { PurchaseLine } from '../earning/earning';
+import { PurchaseLine } from '../earning/purchase-line';
 import { MULTIPLIER_SCALE, toSafeInteger } from '../shared/integers';
 import { Instant, isAfter, toMillis } from '../shared/time';
 import { criteriaProblems, SegmentCriterion } from '../segments/criteria';
