@@ -56,35 +56,40 @@ describe('a poison event parks its member, not the read side', () => {
     const listed = await t.call('GET', '/v1/admin/parked-streams');
     expect(listed.status).toBe(200);
     expect(listed.body.parkedStreams).toEqual([
-      expect.objectContaining({
+      {
         consumer: 'ledger',
         streamId: 'member-m-bad',
         firstPosition: String(poisonPosition),
         eventType: 'PurchaseRecorded',
+        // Projections run in order; balances and ledger entries keep no purchase instant, the segments' facts do.
+        projection: 'segments',
         events: 1,
+        // PostgreSQL's own wording follows; the stable part is what failed.
         error: expect.stringContaining('out of range'),
-      }),
+        // Stamped by the database when the projector parked the stream: not the ledger's clock, so not pinned.
+        parkedAt: expect.any(String),
+        retriedAt: null,
+      },
     ]);
     expect((await t.call('GET', '/v1/admin/parked-streams', undefined, { key: KEYS.pos })).status).toBe(403);
 
     // The event is in the log for good and still cannot be stored: a retry says so and changes nothing.
     const retried = await t.call('POST', '/v1/admin/parked-streams/ledger/member-m-bad/retry');
     expect(retried.status).toBe(200);
-    expect(retried.body).toMatchObject({ status: 'still-parked', events: 1, error: expect.stringContaining('out of range') });
+    expect(retried.body).toEqual({ status: 'still-parked', events: 1, error: expect.stringContaining('out of range') });
     const unknown = await t.call('POST', '/v1/admin/parked-streams/ledger/member-m-good/retry');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('STREAM_NOT_PARKED');
   });
 
   it('stays parked through a rebuild, which keeps every other member', async () => {
-    const before = await t.call('GET', '/v1/members/m-good/balance');
+    const before = (await t.call('GET', '/v1/admin/parked-streams')).body.parkedStreams;
     await rebuildReadModels({ databaseUrl: t.databaseUrl, store: t.ledger.store });
     const written = await purchase('m-good', 'tx-good-3');
     const good = await t.call('GET', `/v1/members/m-good/balance?minPosition=${written.body.position}`);
-    expect(good.body.available).toBe(before.body.available + 10);
+    // 100 welcome + 10 for each of three purchases of 10.00
+    expect(good.body).toMatchObject({ available: 130, lifetimeEarned: 130 });
     expect((await t.call('GET', '/v1/members/m-bad/balance')).body.error.code).toBe('READ_MODEL_PARKED');
-    expect((await t.call('GET', '/v1/admin/parked-streams')).body.parkedStreams).toEqual([
-      expect.objectContaining({ streamId: 'member-m-bad', events: 1 }),
-    ]);
+    expect((await t.call('GET', '/v1/admin/parked-streams')).body.parkedStreams).toEqual(before);
   });
 });

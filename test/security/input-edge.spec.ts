@@ -235,8 +235,8 @@ describe('input at the edges: instants, names and shapes', () => {
       expect(redeemed.status).toBe(201);
       expect(redeemed.body.pointsRedeemed).toBe(10);
       const unknown = await t.call('POST', '/v1/redemptions', { redemptionId: 'edge-rd-2', memberId: 'edge-1', rewardId: 'toString' }, pos);
-      expect(unknown.status).toBeGreaterThanOrEqual(400);
-      expect(unknown.status).toBeLessThan(500);
+      expect(unknown.status).toBe(422);
+      expect(unknown.body.error).toMatchObject({ code: 'UNKNOWN_REWARD', details: { rewardId: 'toString' } });
     });
   });
 
@@ -283,7 +283,7 @@ describe('input at the edges: instants, names and shapes', () => {
       let criteria: Record<string, unknown> = leaf;
       for (let i = 0; i < 5; i++) criteria = { type: 'all', of: [criteria] };
       const response = await t.call('PUT', '/v1/segments/edge-deep', { criteria });
-      expect(response.status).toBeLessThan(300);
+      expect(response.status).toBe(201);
     });
   });
 });
