@@ -48,9 +48,10 @@ export interface LotObserver {
 }
 
 /**
- * Applies one member event, in the member's stream order, to the position.
- * It mirrors `evolveMember` of the domain for the figures an audit needs and
- * keeps nothing else: no purchases, no redemption index, no ids seen.
+ * Applies one member event, in the member's stream order, to the position,
+ * in place. Kept apart from the domain's lot effects on purpose: it is the
+ * audit's own computation of the figures (docs/audit.md, "What the fold
+ * keeps"), and member-position.spec.ts holds the two to the same answer.
  */
 export function applyMemberEvent(p: MemberPosition, event: MemberEvent, m: Movements, observer: LotObserver): void {
   addMovement(m, event);
