@@ -11,14 +11,6 @@ import { DailyScheduler } from './jobs/daily-scheduler';
 import { JobsController } from './jobs/jobs.controller';
 import { SettleMembersHandler } from './jobs/settle-members.handler';
 import { MemberPointsController } from './members/member-points.controller';
-import {
-  AdjustPointsHandler,
-  ErasePersonalDataHandler,
-  RecordActionHandler,
-  TransferPointsHandler,
-} from './members/member-points.handlers';
-import { RefundPurchaseHandler } from './points/refund-purchase.handler';
-import { ReverseRedemptionHandler } from './points/reverse-redemption.handler';
 import { LedgerReactions } from './reactions/ledger-reactions';
 import { ApiKeyGuard } from './http/auth';
 import { ErrorFilter } from './http/error-filter';
@@ -27,12 +19,12 @@ import { ClockService } from './ledger/clock.service';
 import { CommandContextFactory } from './ledger/command-context';
 import { MemberLedger } from './ledger/member-ledger';
 import { ProgramStore } from './ledger/program-store';
-import { EnrolMemberHandler } from './members/enrol-member.handler';
 import { MemberQueries } from './members/member-queries';
 import { MembersController } from './members/members.controller';
 import { PointsController } from './points/points.controller';
-import { RecordPurchaseHandler } from './points/record-purchase.handler';
-import { RedeemPointsHandler } from './points/redeem-points.handler';
+import { PointsRequests } from './points/points.requests';
+import { MemberRequests } from './members/members.requests';
+import { ErasePersonalDataHandler } from './members/erase-personal-data.handler';
 import { ConfigureProgramHandler } from './program/configure-program.handler';
 import { ProgramController } from './program/program.controller';
 import { AnalyticsQueries } from './analytics/analytics-queries';
@@ -101,14 +93,8 @@ export class LedgerApiModule {
         ReadConsistency,
         MemberQueries,
         ConfigureProgramHandler,
-        EnrolMemberHandler,
-        RecordPurchaseHandler,
-        RedeemPointsHandler,
-        RefundPurchaseHandler,
-        ReverseRedemptionHandler,
-        RecordActionHandler,
-        AdjustPointsHandler,
-        TransferPointsHandler,
+        PointsRequests,
+        MemberRequests,
         ErasePersonalDataHandler,
         SettleMembersHandler,
         DailyScheduler,

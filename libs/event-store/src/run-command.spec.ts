@@ -54,6 +54,27 @@ describe('runCommand with a known history', () => {
     ]);
   });
 
+  it('appends a decision already made on the known history without reading or deciding again', async () => {
+    const counting = countTo('decided-once', 1);
+    let decisions = 0;
+    const command = { ...counting, decide: (history: readonly RecordedEvent[]) => ((decisions += 1), counting.decide(history)) };
+    const outcome = await runCommand(store, command, [], [{ type: 'Counted', data: { seen: 0 } }]);
+    expect(outcome.appended).toBe(true);
+    expect([reads, decisions]).toEqual([0, 0]);
+    expect((await store.readStream('decided-once')).map((e) => e.data)).toEqual([{ seen: 0 }]);
+  });
+
+  it('decides again on the real history when the known decision was made on a stale one', async () => {
+    await store.append(
+      'decided-late',
+      [{ eventId: '00000000-0000-4000-8000-00000000bbbb', type: 'Counted', data: { seen: 0 } }],
+      'no_stream',
+    );
+    const outcome = await runCommand(store, countTo('decided-late', 2), [], [{ type: 'Counted', data: { seen: 0 } }]);
+    expect(outcome.appended).toBe(true);
+    expect((await store.readStream('decided-late')).map((e) => e.data)).toEqual([{ seen: 0 }, { seen: 1 }]);
+  });
+
   it('reports a repeat when the real history shows the command already done', async () => {
     await runCommand(store, countTo('known-repeat', 1), []);
     const again = await runCommand(store, countTo('known-repeat', 1), []);

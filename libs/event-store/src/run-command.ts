@@ -42,16 +42,18 @@ export interface StreamCommand<Event extends DomainEventShape> {
  * `knownHistory` saves the first read when the caller has just read the
  * stream (or expects it not to exist: `[]`). It is only a guess: the append
  * still checks the revision it implies, and a wrong guess costs one retry on
- * the real history.
+ * the real history. `knownDecision` is what the caller already decided on
+ * `knownHistory`, so the first attempt does not decide twice.
  */
 export async function runCommand<Event extends DomainEventShape>(
   store: EventStore,
   command: StreamCommand<Event>,
   knownHistory?: readonly RecordedEvent[],
+  knownDecision?: readonly Event[],
 ): Promise<CommandOutcome> {
   for (let attempt = 1; attempt <= COMMAND_ATTEMPTS_MAX; attempt++) {
     const history = attempt === 1 && knownHistory ? knownHistory : await store.readStream(command.streamId);
-    const events = command.decide(history);
+    const events = attempt === 1 && knownHistory && knownDecision ? knownDecision : command.decide(history);
     if (events.length === 0) return repeated(command, history);
     const expected = history.length === 0 ? 'no_stream' : history[history.length - 1]!.revision;
     const toAppend: EventToAppend[] = events.map((e, index) => ({

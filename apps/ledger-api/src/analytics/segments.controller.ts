@@ -4,6 +4,7 @@ import { FastifyReply } from 'fastify';
 import { Roles } from '../http/auth';
 import { ClientIdPipe, PageLimitPipe } from '../http/params';
 import { ReadConsistency } from '../http/read-consistency';
+import { written } from '../http/written';
 import { ClockService } from '../ledger/clock.service';
 import { AnalyticsQueries, SEGMENT_PAGE_SIZE_DEFAULT, SEGMENT_PAGE_SIZE_MAX } from './analytics-queries';
 import { SegmentDefinitions } from './segment-definitions';
@@ -38,8 +39,7 @@ export class SegmentsController {
       thresholds: body.thresholds,
       occurredAt: this.clock.nowIso(),
     });
-    void reply.status(result.changed ? 201 : 200);
-    return { position: result.position };
+    return written(reply, result.changed, { position: result.position });
   }
 
   @Get(':name/members')
@@ -69,8 +69,7 @@ export class SegmentsController {
       criteria: body.criteria,
       occurredAt: this.clock.nowIso(),
     });
-    void reply.status(result.changed ? 201 : 200);
-    return { name, position: result.position };
+    return written(reply, result.changed, { name, position: result.position });
   }
 
   @Delete(':name')

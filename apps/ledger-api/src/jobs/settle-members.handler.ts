@@ -1,8 +1,9 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { invalid, isAfter, normaliseInstant } from '@loyalty/domain';
+import { Instant, invalid, isAfter, normaliseInstant, ProgramInForce, SettleMember } from '@loyalty/domain';
 import { ClockService } from '../ledger/clock.service';
+import { ExecuteMemberCommand, MemberReply } from '../ledger/execute-member.command';
 import { MemberLedger } from '../ledger/member-ledger';
 import { ProgramStore } from '../ledger/program-store';
 import { READ_MODELS, VAULT } from '../tokens';
@@ -64,31 +65,34 @@ export class SettleMembersHandler implements ICommandHandler<SettleMembersComman
       const page = await settlementCandidates(this.db, asOf, after, CANDIDATES_PAGE_SIZE);
       if (page.length === 0) break;
       for (let i = 0; i < page.length; i += SETTLEMENT_CONCURRENCY) {
-        const outcomes = await Promise.all(
-          page
-            .slice(i, i + SETTLEMENT_CONCURRENCY)
-            .map((memberId) =>
-              this.birthDateOf(memberId).then((birthDate) =>
-                this.ledger.execute({
-                  type: 'SettleMember',
-                  memberId,
-                  asOf,
-                  birthDate,
-                  occurredAt: receivedAt,
-                  receivedAt,
-                  requestHash: `settlement:${asOf}`,
-                  program,
-                }),
-              ),
-            ),
-        );
-        for (const outcome of outcomes) tally(report, outcome);
+        const batch = page.slice(i, i + SETTLEMENT_CONCURRENCY);
+        const settled = await Promise.all(batch.map((memberId) => this.settle(memberId, asOf, receivedAt, program)));
+        for (const one of settled) tally(report, one);
       }
       report.membersChecked += page.length;
       after = page[page.length - 1]!;
       this.logger.log(`settled ${report.membersChecked} members as of ${asOf}`);
     }
     return report;
+  }
+
+  private async settle(
+    memberId: string,
+    asOf: Instant,
+    receivedAt: Instant,
+    program: ProgramInForce,
+  ): Promise<MemberReply<'SettleMember'>> {
+    const command: SettleMember = {
+      type: 'SettleMember',
+      memberId,
+      asOf,
+      birthDate: await this.birthDateOf(memberId),
+      occurredAt: receivedAt,
+      receivedAt,
+      requestHash: `settlement:${asOf}`,
+      program,
+    };
+    return this.ledger.execute(new ExecuteMemberCommand(command));
   }
 
   /** The birthday bonus needs the birth date, which only the vault can open (none once erased). */
@@ -98,18 +102,13 @@ export class SettleMembersHandler implements ICommandHandler<SettleMembersComman
   }
 }
 
-function tally(
-  report: { -readonly [K in keyof SettlementReport]: SettlementReport[K] },
-  outcome: { appended: boolean; events: readonly { type: string; data: Record<string, unknown> }[]; position: bigint },
-) {
-  if (!outcome.appended) return;
+function tally(report: { -readonly [K in keyof SettlementReport]: SettlementReport[K] }, settled: MemberReply<'SettleMember'>) {
+  if (!settled.created) return;
   report.membersChanged += 1;
-  report.position = Math.max(report.position, Number(outcome.position));
-  for (const event of outcome.events) {
-    if (event.type === 'PointsActivated') report.activated += 1;
-    else if (event.type === 'PointsExpired') report.expired += 1;
-    else if (event.type === 'PointsAccrued' && event.data.source === 'birthday') report.birthdayBonuses += 1;
-    else if (event.type === 'TierChanged') report.tierChanges += 1;
-    else if (event.type === 'DebtRepaid') report.debtRepayments += 1;
-  }
+  report.position = Math.max(report.position, settled.position);
+  report.activated += settled.result.activated;
+  report.expired += settled.result.expired;
+  report.birthdayBonuses += settled.result.birthdayBonuses;
+  report.tierChanges += settled.result.tierChanges;
+  report.debtRepayments += settled.result.debtRepayments;
 }

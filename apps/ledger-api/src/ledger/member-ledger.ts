@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   ClaimKind,
   claimFromEvents,
@@ -12,45 +13,59 @@ import {
   deterministicEventId,
   foldMember,
   MemberCommand,
+  MemberCommandOf,
+  MemberCommandType,
   MemberEvent,
   memberStreamId,
+  resultOf,
 } from '@loyalty/domain';
-import { CommandOutcome, EventStore, RecordedEvent, runCommand, StreamLocks } from '@loyalty/event-store';
+import { EventStore, RecordedEvent, runCommand, StreamCommand, StreamLocks } from '@loyalty/event-store';
 import { EVENT_STORE } from '../tokens';
-
-export interface GlobalIdClaim {
-  readonly kind: ClaimKind;
-  readonly id: string;
-}
+import { ExecuteMemberCommand, GlobalIdClaim, MemberReply } from './execute-member.command';
 
 /**
- * The write path for member commands: decide on the member's stream, claim a
- * global client id when the command has one, append with optimistic
- * concurrency. Nothing is written when the domain refuses.
+ * The write path for member commands, in three steps: decide on the member's
+ * stream, claim the command's global id, append at the revision decided on.
+ * A refusal throws at the first step, so it claims and writes nothing; a
+ * repeat decides nothing new, so it claims nothing and answers what its first
+ * run recorded.
  */
-@Injectable()
-export class MemberLedger {
+@CommandHandler(ExecuteMemberCommand)
+export class MemberLedger implements ICommandHandler<ExecuteMemberCommand> {
   private readonly locks = new StreamLocks();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  execute(command: MemberCommand, claim?: GlobalIdClaim): Promise<CommandOutcome> {
-    return this.locks.run(memberStreamId(command.memberId), () => this.decideAndAppend(command, claim));
+  /** Commands for one member run one at a time in this process: concurrent requests queue instead of racing to a conflict. */
+  execute<T extends MemberCommandType>({ command, claim }: ExecuteMemberCommand<T>): Promise<MemberReply<T>> {
+    return this.locks.run(memberStreamId(command.memberId), () => this.write(command, claim));
   }
 
-  private async decideAndAppend(command: MemberCommand, claim?: GlobalIdClaim): Promise<CommandOutcome> {
-    const streamId = memberStreamId(command.memberId);
-    const key = commandKey(command);
-    const history = await this.store.readStream(streamId);
-    const decideOn = (h: readonly RecordedEvent[]) => decideMember(command, foldMember(memberEvents(h)));
-    // Refusals surface before the id is claimed, so a refused request claims nothing.
-    const first = claim ? decideOn(history) : undefined;
-    if (claim && first?.length) await this.claim(claim, command.memberId, command.requestHash);
-    const decide = (h: readonly RecordedEvent[]) => (h === history && first ? first : decideOn(h));
-    return runCommand<MemberEvent>(
+  private async write<T extends MemberCommandType>(command: MemberCommandOf<T>, claim?: GlobalIdClaim): Promise<MemberReply<T>> {
+    const stream = memberStream(command);
+    const history = await this.store.readStream(stream.streamId);
+    const decision = stream.decide(history);
+    if (claim && decision.length > 0) await this.claim(claim, command);
+    // Appended at the revision it was decided on; should the stream have moved meanwhile, runCommand decides again.
+    const outcome = await runCommand(this.store, stream, history, decision);
+    return {
+      created: outcome.appended,
+      position: Number(outcome.position),
+      result: resultOf(command, memberEvents(outcome.events)),
+    };
+  }
+
+  /** Most ids are new: the claim is appended as if its stream did not exist, and read only when it does. */
+  private async claim(claim: GlobalIdClaim, { memberId, requestHash }: MemberCommand): Promise<void> {
+    const streamId = claimStreamId(claim.kind, claim.id);
+    await runCommand<ClientIdClaimed>(
       this.store,
-      { streamId, eventId: (index) => deterministicEventId(streamId, key, index), decide },
-      history,
+      {
+        streamId,
+        eventId: (index) => deterministicEventId(streamId, `claim:${memberId}`, index),
+        decide: (history) => decideClaim(claim.kind, claim.id, memberId, requestHash, claimFromEvents(claimEvents(history))),
+      },
+      [],
     );
   }
 
@@ -71,30 +86,19 @@ export class MemberLedger {
     const events = await this.store.readStream(claimStreamId(kind, id));
     return claimFromEvents(claimEvents(events))?.memberId;
   }
-
-  /** Most ids are new: the claim is appended as if its stream did not exist, and read only when it does. */
-  private async claim(claim: GlobalIdClaim, memberId: string, requestHash: string): Promise<void> {
-    const streamId = claimStreamId(claim.kind, claim.id);
-    await runCommand<ClientIdClaimed>(
-      this.store,
-      {
-        streamId,
-        eventId: (index) => deterministicEventId(streamId, `claim:${memberId}`, index),
-        decide: (history) => decideClaim(claim.kind, claim.id, memberId, requestHash, claimFromEvents(claimEvents(history))),
-      },
-      [],
-    );
-  }
 }
 
-function memberEvents(history: readonly RecordedEvent[]): MemberEvent[] {
-  const events: MemberEvent[] = [];
-  for (const recorded of history) {
-    const event = decodeMemberEvent(recorded);
-    if (event) events.push(event);
-  }
-  return events;
+function memberStream(command: MemberCommand): StreamCommand<MemberEvent> {
+  const streamId = memberStreamId(command.memberId);
+  const key = commandKey(command);
+  return {
+    streamId,
+    eventId: (index) => deterministicEventId(streamId, key, index),
+    decide: (history) => decideMember(command, foldMember(memberEvents(history))),
+  };
 }
+
+const memberEvents = (history: readonly RecordedEvent[]): MemberEvent[] => history.flatMap((recorded) => decodeMemberEvent(recorded) ?? []);
 
 const claimEvents = (history: readonly RecordedEvent[]): ClientIdClaimed[] =>
   history.flatMap((recorded) => decodeClaimEvent(recorded) ?? []);

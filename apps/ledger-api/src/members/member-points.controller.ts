@@ -4,16 +4,19 @@ import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Actor, Roles } from '../http/auth';
 import { ClientIdPipe } from '../http/params';
-import { requestHash } from '../http/request-hash';
-import { AdjustPointsCommand, ErasePersonalDataCommand, RecordActionCommand, TransferPointsCommand } from './member-points.handlers';
+import { written } from '../http/written';
 import { AdjustPointsDto, RecordActionDto, TransferPointsDto } from './members.dto';
+import { MemberRequests } from './members.requests';
 
 /** Bonus actions, manual adjustments and transfers on one member's points. */
 @ApiTags('members')
 @ApiSecurity('api-key')
 @Controller('v1/members/:memberId')
 export class MemberPointsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly requests: MemberRequests,
+  ) {}
 
   @Post('actions')
   @Roles('admin', 'pos')
@@ -22,7 +25,9 @@ export class MemberPointsController {
     @Body() body: RecordActionDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.reply(reply, await this.commands.execute(new RecordActionCommand(memberId, body, requestHash('action', body))));
+    const { created, result, position } = await this.commands.execute(await this.requests.action(memberId, body));
+    const { pointsAwarded, capReached } = result;
+    return written(reply, created, { actionId: body.actionId, type: body.type, pointsAwarded, capReached, position });
   }
 
   @Post('adjustments')
@@ -33,7 +38,8 @@ export class MemberPointsController {
     @Actor() actor: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.reply(reply, await this.commands.execute(new AdjustPointsCommand(memberId, body, actor, requestHash('adjustment', body))));
+    const { created, result, position } = await this.commands.execute(await this.requests.adjustment(memberId, body, actor));
+    return written(reply, created, { adjustmentId: body.adjustmentId, points: result.points, actor: result.actor, position });
   }
 
   @Post('transfers')
@@ -43,18 +49,16 @@ export class MemberPointsController {
     @Body() body: TransferPointsDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.reply(reply, await this.commands.execute(new TransferPointsCommand(memberId, body, requestHash('transfer', body))));
+    const { created, result, position } = await this.commands.execute(await this.requests.transfer(memberId, body));
+    const { transferId, toMemberId } = body;
+    return written(reply, created, { transferId, fromMemberId: memberId, toMemberId, points: result.points, position });
   }
 
   /** Crypto-shredding: the member's personal data becomes unreadable; balances, ledger and audit stay intact. */
   @Delete('personal-data')
   @Roles('admin')
   async erase(@Param('memberId', ClientIdPipe) memberId: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.reply(reply, await this.commands.execute(new ErasePersonalDataCommand(memberId)));
-  }
-
-  private reply<T extends { created: boolean }>(reply: FastifyReply, { created, ...result }: T) {
-    void reply.status(created ? 201 : 200);
-    return result;
+    const { created, position } = await this.commands.execute(await this.requests.erasure(memberId));
+    return written(reply, created, { memberId, erased: true, position });
   }
 }

@@ -5,10 +5,10 @@ import { FastifyReply } from 'fastify';
 import { Roles } from '../http/auth';
 import { ClientIdPipe, PageLimitPipe } from '../http/params';
 import { ReadConsistency } from '../http/read-consistency';
-import { requestHash } from '../http/request-hash';
-import { EnrolMemberCommand, EnrolMemberReply } from './enrol-member.handler';
+import { written } from '../http/written';
 import { LEDGER_PAGE_SIZE_DEFAULT, LEDGER_PAGE_SIZE_MAX, MemberQueries } from './member-queries';
 import { EnrolMemberDto } from './members.dto';
+import { MemberRequests } from './members.requests';
 
 @ApiTags('members')
 @ApiSecurity('api-key')
@@ -16,6 +16,7 @@ import { EnrolMemberDto } from './members.dto';
 export class MembersController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly requests: MemberRequests,
     private readonly queries: MemberQueries,
     private readonly consistency: ReadConsistency,
   ) {}
@@ -23,9 +24,8 @@ export class MembersController {
   @Post()
   @Roles('admin', 'pos')
   async enrol(@Body() body: EnrolMemberDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const result: EnrolMemberReply = await this.commands.execute(new EnrolMemberCommand(body, requestHash('enrol', body)));
-    void reply.status(result.created ? 201 : 200);
-    return { memberId: result.memberId, position: result.position };
+    const { created, position } = await this.commands.execute(await this.requests.enrolment(body));
+    return written(reply, created, { memberId: body.memberId, position });
   }
 
   @Get(':memberId')

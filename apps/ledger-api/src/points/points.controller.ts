@@ -3,39 +3,33 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Roles } from '../http/auth';
-import { requestHash } from '../http/request-hash';
 import { ClientIdPipe } from '../http/params';
+import { written } from '../http/written';
 import { RecordPurchaseDto, RedeemPointsDto, RefundPurchaseDto, ReverseRedemptionDto } from './points.dto';
-import { RefundPurchaseCommand, RefundPurchaseReply } from './refund-purchase.handler';
-import { ReverseRedemptionCommand, ReverseRedemptionReply } from './reverse-redemption.handler';
-import { RecordPurchaseCommand, RecordPurchaseReply } from './record-purchase.handler';
-import { RedeemPointsCommand, RedeemPointsReply } from './redeem-points.handler';
+import { PointsRequests } from './points.requests';
 
-/** First write of an id: 201. The same id and body again: 200 with the original result. */
 @ApiTags('points')
 @ApiSecurity('api-key')
 @Controller('v1')
 export class PointsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly requests: PointsRequests,
+  ) {}
 
   @Post('purchases')
   @Roles('admin', 'pos')
   async purchase(@Body() body: RecordPurchaseDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { created, ...result }: RecordPurchaseReply = await this.commands.execute(
-      new RecordPurchaseCommand(body, requestHash('purchase', body)),
-    );
-    void reply.status(created ? 201 : 200);
-    return result;
+    const { created, result, position } = await this.commands.execute(await this.requests.purchase(body));
+    const { pointsAccrued, pendingUntil } = result;
+    return written(reply, created, { transactionId: body.transactionId, pointsAccrued, pendingUntil, position });
   }
 
   @Post('redemptions')
   @Roles('admin', 'pos')
   async redeem(@Body() body: RedeemPointsDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { created, ...result }: RedeemPointsReply = await this.commands.execute(
-      new RedeemPointsCommand(body, requestHash('redemption', body)),
-    );
-    void reply.status(created ? 201 : 200);
-    return result;
+    const { created, result, position } = await this.commands.execute(await this.requests.redemption(body));
+    return written(reply, created, { redemptionId: body.redemptionId, pointsRedeemed: result.pointsRedeemed, position });
   }
 
   @Post('purchases/:transactionId/refunds')
@@ -45,24 +39,19 @@ export class PointsController {
     @Body() body: RefundPurchaseDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { created, ...result }: RefundPurchaseReply = await this.commands.execute(
-      new RefundPurchaseCommand(transactionId, body, requestHash(`refund:${transactionId}`, body)),
-    );
-    void reply.status(created ? 201 : 200);
-    return result;
+    const { created, result, position } = await this.commands.execute(await this.requests.refund(transactionId, body));
+    const { pointsClawedBack, debtIncurred } = result;
+    return written(reply, created, { refundId: body.refundId, transactionId, pointsClawedBack, debtIncurred, position });
   }
 
   @Post('redemptions/:redemptionId/reversal')
   @Roles('admin', 'pos')
   async reverse(
     @Param('redemptionId', ClientIdPipe) redemptionId: string,
-    @Body() body: ReverseRedemptionDto,
+    @Body() body: ReverseRedemptionDto | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { created, ...result }: ReverseRedemptionReply = await this.commands.execute(
-      new ReverseRedemptionCommand(redemptionId, body ?? {}, requestHash('reversal', { redemptionId })),
-    );
-    void reply.status(created ? 201 : 200);
-    return result;
+    const { created, result, position } = await this.commands.execute(await this.requests.reversal(redemptionId, body ?? {}));
+    return written(reply, created, { redemptionId, pointsRestored: result.pointsRestored, position });
   }
 }

@@ -1,16 +1,9 @@
 import { Inject } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { decideProgram, deterministicEventId, PROGRAM_STREAM_ID, ProgramEvent, ProgramPolicy } from '@loyalty/domain';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ConfigureProgram, decideProgram, deterministicEventId, PROGRAM_STREAM_ID, ProgramEvent } from '@loyalty/domain';
 import { EventStore, runCommand } from '@loyalty/event-store';
 import { programStateOf } from '../ledger/program-store';
 import { EVENT_STORE } from '../tokens';
-
-export class ConfigureProgramCommand {
-  constructor(
-    readonly policy: ProgramPolicy,
-    readonly occurredAt: string,
-  ) {}
-}
 
 export interface ProgramConfiguredReply {
   readonly version: number;
@@ -18,11 +11,17 @@ export interface ProgramConfiguredReply {
   readonly changed: boolean;
 }
 
+export class ConfigureProgramCommand extends Command<ProgramConfiguredReply> {
+  constructor(readonly command: ConfigureProgram) {
+    super();
+  }
+}
+
 @CommandHandler(ConfigureProgramCommand)
 export class ConfigureProgramHandler implements ICommandHandler<ConfigureProgramCommand, ProgramConfiguredReply> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute({ policy, occurredAt }: ConfigureProgramCommand): Promise<ProgramConfiguredReply> {
+  async execute({ command }: ConfigureProgramCommand): Promise<ProgramConfiguredReply> {
     let currentVersion = 0;
     const outcome = await runCommand<ProgramEvent>(this.store, {
       streamId: PROGRAM_STREAM_ID,
@@ -31,7 +30,7 @@ export class ConfigureProgramHandler implements ICommandHandler<ConfigureProgram
       decide: (history) => {
         const state = programStateOf(history);
         currentVersion = state.version;
-        return decideProgram({ type: 'ConfigureProgram', policy, occurredAt }, state);
+        return decideProgram(command, state);
       },
     });
     return {

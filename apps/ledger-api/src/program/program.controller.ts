@@ -4,8 +4,9 @@ import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Roles } from '../http/auth';
 import { ApiError } from '../http/api-error';
+import { written } from '../http/written';
 import { ProgramStore } from '../ledger/program-store';
-import { ConfigureProgramCommand, ProgramConfiguredReply } from './configure-program.handler';
+import { ConfigureProgramCommand } from './configure-program.handler';
 import { ProgramDto } from './program.dto';
 import { fromPolicy, toPolicy } from './program-mapping';
 import { ClockService } from '../ledger/clock.service';
@@ -24,9 +25,9 @@ export class ProgramController {
   @Put()
   @Roles('admin')
   async configure(@Body() body: ProgramDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const result: ProgramConfiguredReply = await this.commands.execute(new ConfigureProgramCommand(toPolicy(body), this.clock.nowIso()));
-    void reply.status(result.changed ? 201 : 200);
-    return { version: result.version, position: result.position };
+    const command = new ConfigureProgramCommand({ type: 'ConfigureProgram', policy: toPolicy(body), occurredAt: this.clock.nowIso() });
+    const { changed, version, position } = await this.commands.execute(command);
+    return written(reply, changed, { version, position });
   }
 
   @Get()

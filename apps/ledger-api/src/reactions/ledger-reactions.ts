@@ -4,6 +4,7 @@ import { decodeMemberEvent, DomainError, MemberCommand, MemberEvent } from '@loy
 import { EventStore, RecordedEvent } from '@loyalty/event-store';
 import { perEvent, Projector } from '@loyalty/read-models';
 import { ClockService } from '../ledger/clock.service';
+import { ExecuteMemberCommand } from '../ledger/execute-member.command';
 import { MemberLedger } from '../ledger/member-ledger';
 import { ProgramStore } from '../ledger/program-store';
 import { EVENT_STORE, READ_MODELS } from '../tokens';
@@ -54,7 +55,7 @@ export class LedgerReactions implements OnApplicationBootstrap, OnApplicationShu
     const command = event && (await this.commandFor(event));
     if (!command) return;
     try {
-      await this.ledger.execute(command);
+      await this.ledger.execute(new ExecuteMemberCommand(command));
     } catch (error) {
       // A refusal will not change on retry: report it and move on rather than stall every later reaction.
       if (!(error instanceof DomainError)) throw error;
