@@ -1,5 +1,5 @@
 import { variantOf } from '@loyalty/domain';
-import { TestClock } from '../support/clock';
+import { TEST_NOW, TestClock } from '../support/clock';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
 /** Built before the ledger so the program's windows below are fixed relative to its "now". */
@@ -126,7 +126,8 @@ describe('analytics over HTTP', () => {
       undefined,
       analyst,
     );
-    expect(first.body.members).toEqual([{ memberId: 'ana', enteredAt: expect.any(String) }]);
+    // The definition is dated now and moves the segment clock there: every member matching it enters at that instant.
+    expect(first.body.members).toEqual([{ memberId: 'ana', enteredAt: TEST_NOW }]);
     const second = await t.call('GET', `/v1/segments/coffee-or-b2b/members?limit=1&cursor=${first.body.nextCursor}`, undefined, analyst);
     expect(second.body).toMatchObject({ members: [{ memberId: 'bob' }], nextCursor: null });
     expect((await t.call('GET', '/v1/segments/nope/members', undefined, analyst)).body.error.code).toBe('SEGMENT_NOT_FOUND');
