@@ -55,7 +55,7 @@ function play(commands: ReturnType<typeof commandsOf>): MemberEvent[] {
 }
 
 describe('audit fold', () => {
-  it('counts every movement type as the domain does', () => {
+  it('agrees with the domain fold on every movement type', () => {
     const history = historyOf(
       enrol(), // welcome 100
       purchase({ transactionId: 'tx1', amountMinor: 10_000, occurredAt: at(1) }), // 100
