@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ErasePersonalDataHandler } from './erase-personal-data.handler';
+import { MemberPointsController } from './member-points.controller';
+import { MemberQueries } from './member-queries';
+import { MembersController } from './members.controller';
+import { MemberRequests } from './members.requests';
+
+@Module({
+  controllers: [MembersController, MemberPointsController],
+  providers: [MemberRequests, MemberQueries, ErasePersonalDataHandler],
+})
+export class MembersModule {}

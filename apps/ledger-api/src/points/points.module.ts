@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { PointsController } from './points.controller';
+import { PointsRequests } from './points.requests';
+
+@Module({ controllers: [PointsController], providers: [PointsRequests] })
+export class PointsModule {}
