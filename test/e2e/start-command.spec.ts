@@ -29,11 +29,11 @@ describe('npm start on embedded defaults', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout!.on('data', (chunk) => (output += chunk));
-    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no URL within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
-      child.stdout!.on('data', () => {
+      child.stdout.on('data', () => {
         const match = /listening on (http:\/\/\S+)/.exec(output);
         if (match && /dev-pos-key/.test(output)) {
           clearTimeout(timer);

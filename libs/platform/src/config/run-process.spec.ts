@@ -35,9 +35,9 @@ describe('stopSteps', () => {
   it('runs every step in order even after one fails, then rejects naming the failed one', async () => {
     const ran: string[] = [];
     const stop = stopSteps([
-      ['first', async () => void ran.push('first')],
-      ['second', async () => Promise.reject(new Error('pool already ended'))],
-      ['third', async () => void ran.push('third')],
+      ['first', () => Promise.resolve(ran.push('first'))],
+      ['second', () => Promise.reject(new Error('pool already ended'))],
+      ['third', () => Promise.resolve(ran.push('third'))],
     ]);
     await expect(stop.stop()).rejects.toThrow('second: pool already ended');
     expect(ran).toEqual(['first', 'third']);
@@ -46,9 +46,9 @@ describe('stopSteps', () => {
   it('reports the step in progress and those after it, for the deadline report', async () => {
     let release = () => undefined as void;
     const stop = stopSteps([
-      ['projector', async () => undefined],
+      ['projector', () => Promise.resolve()],
       ['connections', () => new Promise<void>((resolve) => (release = resolve))],
-      ['server', async () => undefined],
+      ['server', () => Promise.resolve()],
     ]);
     const stopping = stop.stop();
     await new Promise((resolve) => setImmediate(resolve));

