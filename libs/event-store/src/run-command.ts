@@ -1,4 +1,4 @@
-import { EventStore, EventToAppend, RecordedEvent, WrongExpectedRevisionError } from './port';
+import { EventStore, EventToAppend, StreamRevision, RecordedEvent, WrongExpectedRevisionError } from './port';
 
 /** Attempts of load-decide-append before a contended stream is reported as a conflict. */
 export const COMMAND_ATTEMPTS_MAX = 10;
@@ -28,8 +28,13 @@ export class ConcurrencyExhaustedError extends Error {
 
 export interface StreamCommand<Event extends DomainEventShape> {
   readonly streamId: string;
-  /** Deterministic event id for the command's n-th event. */
-  eventId(index: number): string;
+  /**
+   * Deterministic event id for the command's n-th event, given the revision
+   * the decision was made at: a command with a client id ignores it (a retry
+   * must find its own events), one without (a settlement) needs it so that a
+   * later decision never reuses an earlier one's ids.
+   */
+  eventId(index: number, decidedAt: StreamRevision | 'no_stream'): string;
   /** Folds the stream and decides; [] means already processed. May throw a domain error. */
   decide(history: readonly RecordedEvent[]): Event[];
 }
@@ -54,10 +59,10 @@ export async function runCommand<Event extends DomainEventShape>(
   for (let attempt = 1; attempt <= COMMAND_ATTEMPTS_MAX; attempt++) {
     const history = attempt === 1 && knownHistory ? knownHistory : await store.readStream(command.streamId);
     const events = attempt === 1 && knownHistory && knownDecision ? knownDecision : command.decide(history);
-    if (events.length === 0) return repeated(command, history);
     const expected = history.length === 0 ? 'no_stream' : history[history.length - 1]!.revision;
+    if (events.length === 0) return repeated(command, history, expected);
     const toAppend: EventToAppend[] = events.map((e, index) => ({
-      eventId: command.eventId(index),
+      eventId: command.eventId(index, expected),
       type: e.type,
       data: e.data as Record<string, unknown>,
     }));
@@ -73,11 +78,15 @@ export async function runCommand<Event extends DomainEventShape>(
   throw new ConcurrencyExhaustedError(command.streamId);
 }
 
-function repeated(command: StreamCommand<DomainEventShape>, history: readonly RecordedEvent[]): CommandOutcome {
+function repeated(
+  command: StreamCommand<DomainEventShape>,
+  history: readonly RecordedEvent[],
+  decidedAt: StreamRevision | 'no_stream',
+): CommandOutcome {
   const byId = new Map(history.map((e) => [e.eventId, e]));
   const own: RecordedEvent[] = [];
   for (let index = 0; ; index++) {
-    const event = byId.get(command.eventId(index));
+    const event = byId.get(command.eventId(index, decidedAt));
     if (!event) break;
     own.push(event);
   }

@@ -5,7 +5,7 @@ import {
   claimFromEvents,
   claimStreamId,
   ClientIdClaimed,
-  commandKey,
+  decisionKey,
   decideClaim,
   decideMember,
   decodeClaimEvent,
@@ -90,10 +90,9 @@ export class MemberLedger implements ICommandHandler<ExecuteMemberCommand> {
 
 function memberStream(command: MemberCommand): StreamCommand<MemberEvent> {
   const streamId = memberStreamId(command.memberId);
-  const key = commandKey(command);
   return {
     streamId,
-    eventId: (index) => deterministicEventId(streamId, key, index),
+    eventId: (index, decidedAt) => deterministicEventId(streamId, decisionKey(command, decidedAt), index),
     decide: (history) => decideMember(command, foldMember(memberEvents(history))),
   };
 }

@@ -127,6 +127,16 @@ export type MemberCommand =
  * A settlement run is keyed by its asOf and when it ran: its idempotency
  * comes from the state (a second run finds nothing due), not from the key.
  */
+/**
+ * The key a decision's event ids derive from. A settlement has no client id
+ * and a later run at the same asOf can find new work (a reversal restored
+ * expired points), so its key is the revision it decided at: two runs never
+ * share ids, while two copies of one decision (a race) do, and one of them wins.
+ */
+export function decisionKey(command: MemberCommand, decidedAtRevision: bigint | 'no_stream'): string {
+  return command.type === 'SettleMember' ? commandKeys.settlement(command.asOf, decidedAtRevision) : commandKey(command);
+}
+
 export function commandKey(command: MemberCommand): string {
   switch (command.type) {
     case 'EnrolMember':
@@ -140,8 +150,7 @@ export function commandKey(command: MemberCommand): string {
     case 'ReverseRedemption':
       return commandKeys.reversal(command.redemptionId);
     case 'SettleMember':
-      // Not the asOf alone: a later run at the same asOf can find new work (a reversal restored expired points).
-      return commandKeys.settlement(command.asOf, command.receivedAt);
+      return commandKeys.settlement(command.asOf, 'no_stream');
     case 'RecordAction':
       return commandKeys.action(command.actionId);
     case 'AdjustPoints':
