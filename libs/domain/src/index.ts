@@ -1,5 +1,6 @@
 export * from './shared/errors';
 export * from './shared/time';
+export * from './shared/zoned-time';
 export * from './shared/ids';
 export * from './shared/integers';
 export * from './shared/canonical-json';
