@@ -1,4 +1,12 @@
-import { basisPointsToMultiplier, multiplierToBasisPoints, normaliseInstant, ProgramPolicy, SegmentCriterion } from '@loyalty/domain';
+import {
+  basisPointsToMultiplier,
+  DEFAULT_TIME_ZONE,
+  multiplierToBasisPoints,
+  normaliseInstant,
+  ProgramPolicy,
+  programTimeZone,
+  SegmentCriterion,
+} from '@loyalty/domain';
 import { ProgramDto } from './program.dto';
 
 /** The HTTP shape (multipliers as 1.5) to the ledger's (basis points), and back. Validation ran first. */
@@ -46,6 +54,8 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
         variants: e.variants.map((v) => ({ name: v.name, weightPercent: v.weightPercent, pointsPerUnit: v.pointsPerUnit })),
       })),
     }),
+    // UTC is the default: naming it keeps the configuration equal to one that does not.
+    ...(dto.timeZone !== undefined && dto.timeZone !== DEFAULT_TIME_ZONE && { timeZone: dto.timeZone }),
   };
 }
 
@@ -65,5 +75,6 @@ export function fromPolicy(policy: ProgramPolicy) {
     rewards: policy.rewards,
     offers: policy.offers?.map(({ multiplierBp, ...o }) => ({ ...o, multiplier: multiplierBp === null ? null : m(multiplierBp) })),
     experiments: policy.experiments,
+    timeZone: programTimeZone(policy),
   };
 }

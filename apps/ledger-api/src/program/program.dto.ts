@@ -1,11 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { EXPERIMENT_LIMITS, OFFER_LIMITS, PROGRAM_LIMITS } from '@loyalty/domain';
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
 import { IsInstant, IsMultiplier, isMultiplier, IsNameMap, isNonNegativeInt } from '../http/validators';
 
 const L = PROGRAM_LIMITS;
+/** The longest IANA zone name is about 30 characters. */
+const TIME_ZONE_NAME_MAX_CHARS = 64;
 
 export class ReferralBonusDto {
   @ApiProperty() @IsInt() @Min(0) @Max(L.pointsMax) referrer!: number;
@@ -155,4 +169,9 @@ export class ProgramDto {
   @ValidateNested({ each: true })
   @Type(() => ExperimentDto)
   experiments?: ExperimentDto[];
+  @ApiPropertyOptional({ example: 'America/Los_Angeles', description: 'IANA time zone of the program; default UTC' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(TIME_ZONE_NAME_MAX_CHARS)
+  timeZone?: string;
 }

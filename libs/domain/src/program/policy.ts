@@ -45,7 +45,14 @@ export interface ProgramPolicy {
   readonly offers?: readonly OfferPolicy[];
   /** Earning-rate experiments; at most one runs at any instant. */
   readonly experiments?: readonly ExperimentPolicy[];
+  /** The program's local time (IANA name) for calendar days, months and years; absent: UTC. */
+  readonly timeZone?: string;
 }
+
+export const DEFAULT_TIME_ZONE = 'UTC';
+
+/** The zone a program's calendar rules read local time in. */
+export const programTimeZone = (policy: ProgramPolicy): string => policy.timeZone ?? DEFAULT_TIME_ZONE;
 
 /** Limits on a configuration, so one PUT cannot create an unbounded rule set. */
 export const PROGRAM_LIMITS = {

@@ -3,6 +3,7 @@ import { invalid, rejected } from '../shared/errors';
 import { Instant } from '../shared/time';
 import { experimentProblems } from '../experiments/experiments';
 import { offerProblems } from '../offers/offers';
+import { isTimeZone } from '../shared/zoned-time';
 import { PROGRAM_LIMITS, ProgramPolicy } from './policy';
 
 export const PROGRAM_EVENT_SCHEMA_VERSION = 1;
@@ -112,6 +113,7 @@ export function policyProblems(policy: ProgramPolicy): string[] {
   const problems: string[] = [];
   const { tiers, rewards, earning } = policy;
   if (!/^[A-Z]{3}$/.test(policy.currency)) problems.push('currency must be an ISO 4217 code');
+  if (policy.timeZone !== undefined && !isTimeZone(policy.timeZone)) problems.push(`timeZone ${policy.timeZone} is not an IANA time zone`);
   if (earning.unitMinor < 1) problems.push('earning.unitMinor must be at least 1');
   if (policy.pendingDays > PROGRAM_LIMITS.pendingDaysMax) problems.push(`pendingDays exceeds ${PROGRAM_LIMITS.pendingDaysMax}`);
   if (policy.expiryMonths > PROGRAM_LIMITS.expiryMonthsMax) problems.push(`expiryMonths exceeds ${PROGRAM_LIMITS.expiryMonthsMax}`);
