@@ -62,6 +62,7 @@ describe('npm start on embedded defaults', () => {
       headers: { 'x-api-key': 'dev-admin-key', ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are untyped; the assertions check them
     return { status: response.status, body: (await response.json()) as any };
   }
 

@@ -83,7 +83,9 @@ describe('parking poison events', () => {
       error: 'RangeError: cannot apply b2-poison',
       events: 2,
     });
-    const held = await db.query(`select data::json->>'label' as label, projection from ${READ_MODEL_SCHEMA}.dead_letters order by position`);
+    const held = await db.query(
+      `select data::json->>'label' as label, projection from ${READ_MODEL_SCHEMA}.dead_letters order by position`,
+    );
     expect(held).toEqual([
       { label: 'b2-poison', projection: 'recording' },
       { label: 'b3', projection: null },

@@ -61,6 +61,7 @@ export async function http(url: string, method: string, path: string, body?: unk
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are untyped; the assertions check them
   let parsed: any = text;
   try {
     parsed = JSON.parse(text);

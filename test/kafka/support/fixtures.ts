@@ -98,7 +98,10 @@ export class TopicReader {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => void reader.messages.push(received(topic, partition, message)),
+      eachMessage: ({ topic, partition, message }) => {
+        reader.messages.push(received(topic, partition, message));
+        return Promise.resolve();
+      },
     });
     return reader;
   }

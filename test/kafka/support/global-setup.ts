@@ -7,7 +7,7 @@ import { kafkaForRun, LocalBroker } from './broker';
  * with the reason printed; with it, the run fails.
  */
 export default async function kafkaGlobalSetup(): Promise<void> {
-  const { default: postgresSetup } = (await import('../../support/global-setup.mjs' as string)) as { default: () => Promise<void> };
+  const { default: postgresSetup } = await import('../../support/global-setup.mjs');
   await postgresSetup();
   try {
     const kafka = await kafkaForRun();
@@ -21,7 +21,8 @@ export default async function kafkaGlobalSetup(): Promise<void> {
     process.stdout.write(`\nKafka suites use ${kafka.description}\n`);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    if (process.env.REQUIRE_KAFKA === '1') throw new Error(`REQUIRE_KAFKA=1 but no Kafka broker could be started: ${reason}`);
+    if (process.env.REQUIRE_KAFKA === '1')
+      throw new Error(`REQUIRE_KAFKA=1 but no Kafka broker could be started: ${reason}`, { cause: error });
     process.env.KAFKA_TEST_SKIP_REASON = reason;
     process.stdout.write(`\nSKIPPING Kafka suites (set REQUIRE_KAFKA=1 to make this a failure): ${reason}\n`);
   }

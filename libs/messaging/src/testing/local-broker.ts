@@ -143,7 +143,9 @@ export class LocalBroker {
       await waitForBroker(this.brokers, BROKER_READY_TIMEOUT_MS, () => this.process === child);
     } catch (error) {
       await this.stop();
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- broker log tail ---\n${this.logTail()}`);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- broker log tail ---\n${this.logTail()}`, {
+        cause: error,
+      });
     }
   }
 

@@ -1,0 +1,2 @@
+/** Stops the global setup's PostgreSQL. */
+export default function globalTeardown(): Promise<void>;
