@@ -4,7 +4,7 @@ import { StopMode } from './cluster';
 
 /** Concurrent HTTP clients; each owns a slice of the members, so its writes to one member are sequential. */
 export const WORKERS = 3;
-export const OPERATIONS_PER_WORKER = 700;
+export const OPERATIONS_PER_WORKER = 1000;
 export const INITIAL_MEMBERS = 12;
 export const PROGRAM_CHANGES = 4;
 const PAUSE_MS = { min: 800, max: 1200 };
@@ -30,11 +30,11 @@ const SHARE = { enrol: 0.06, purchase: 0.4, refund: 0.35 };
  * more of them; they are also the cheapest.
  */
 export const FAULT_COUNTS = {
-  'app-sigkill': 3,
-  'projector-sigkill': 3,
-  'projector-pause': 10,
-  'second-projector': 3,
-  'postgres-restart': 3,
+  'app-sigkill': 4,
+  'projector-sigkill': 4,
+  'projector-pause': 12,
+  'second-projector': 4,
+  'postgres-restart': 4,
 } as const;
 export type FaultKind = keyof typeof FAULT_COUNTS;
 export type Fault =

@@ -13,14 +13,14 @@ const LEADER_WAIT_MS = 5000;
 /** How long a fault aimed at a batch waits for the leader to be inside one; under load that is soon. */
 const BATCH_WAIT_MS = 3000;
 const POLL_MS = 2;
-const CRASH_EXCERPT_CHARS = 1500;
+/** Enough of a crash report for its error and where it was thrown, not the objects Node prints after it. */
+const CRASH_EXCERPT_LINES = 14;
 /**
  * What PostgreSQL says when a projector inserts a read-model row another one
  * already inserted for the same event: it applied a batch that was applied
  * before, and only a unique key stopped it (a counter has none).
  */
-const REAPPLIED = /^.*duplicate key value violates unique constraint.*$/gm;
-const REAPPLIED_LINES_MAX = 3;
+const REAPPLIED = /duplicate key value violates unique constraint \\?"(\w+)/g;
 
 interface Target {
   readonly name: string;
@@ -123,11 +123,10 @@ export class Services {
 
   /** Projectors that applied an event again (see REAPPLIED), found in what every process printed. */
   reapplied(): string[] {
-    return this.everStarted.flatMap((started) =>
-      [...new Set(started.output().match(REAPPLIED) ?? [])]
-        .slice(0, REAPPLIED_LINES_MAX)
-        .map((line) => `${started.name} applied events again: ${line.trim()}`),
-    );
+    return this.everStarted.flatMap((started) => {
+      const keys = new Set([...started.output().matchAll(REAPPLIED)].map((match) => match[1]));
+      return keys.size === 0 ? [] : [`${started.name} applied events again (stopped by the unique keys ${[...keys].join(', ')})`];
+    });
   }
 
   /** The last lines every process printed, for a failure message. */
@@ -163,7 +162,8 @@ export class Services {
       if (this.signalled.has(running.child)) return;
       const output = running.output();
       const crash = output.search(/^(node:|\w*Error\b|error:)/m);
-      const excerpt = crash >= 0 ? output.slice(crash, crash + CRASH_EXCERPT_CHARS) : output.slice(-CRASH_EXCERPT_CHARS);
+      const lines = (crash >= 0 ? output.slice(crash) : output).split('\n');
+      const excerpt = (crash >= 0 ? lines.slice(0, CRASH_EXCERPT_LINES) : lines.slice(-CRASH_EXCERPT_LINES)).join('\n');
       this.crashes.push(`${name} exited on its own (code ${code}, signal ${signal}):\n${excerpt}`);
       const standalone = this.projectors.findIndex((p) => p.child === running.child);
       if (standalone >= 0) this.projectors.splice(standalone, 1);
