@@ -14,6 +14,8 @@ export * from './claims/claims';
 export * from './member/events';
 export * from './member/commands';
 export * from './member/state';
+export * from './member/due';
+export * from './member/birthday-year';
 export * from './member/decide';
 export * from './member/results';
 export * from './segments/criteria';

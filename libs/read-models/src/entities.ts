@@ -18,6 +18,10 @@ export class MemberRow {
   @Column({ type: 'text', nullable: true }) tier!: string | null;
   @Column({ name: 'tier_qualified_at', type: 'timestamptz' }) tierQualifiedAt!: Date;
   @Column({ name: 'enrolled_at', type: 'timestamptz' }) enrolledAt!: Date;
+  @Column({ name: 'last_birthday_year', type: 'int', nullable: true }) lastBirthdayYear!: number | null;
+  /** The member's own due instants for the daily settlement (null until a rebuild in a schema made before them). */
+  @Column({ name: 'requalification_due_at', type: 'timestamptz', nullable: true }) requalificationDueAt!: Date | null;
+  @Column({ name: 'birthday_due_at', type: 'timestamptz', nullable: true }) birthdayDueAt!: Date | null;
 }
 
 @Entity({ schema: READ_MODEL_SCHEMA, name: 'member_balances' })
@@ -46,6 +50,8 @@ export class MemberLotRow {
   @Column({ type: 'text' }) source!: string;
   @Column({ name: 'pending_until', type: 'timestamptz', nullable: true }) pendingUntil!: Date | null;
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true }) expiresAt!: Date | null;
+  /** When the daily settlement next has something to do with the lot; null when never. */
+  @Column({ name: 'due_at', type: 'timestamptz', nullable: true }) dueAt!: Date | null;
 }
 
 @Entity({ schema: READ_MODEL_SCHEMA, name: 'ledger_entries' })

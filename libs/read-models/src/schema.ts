@@ -22,7 +22,10 @@ create table if not exists ${schema}.members (
   referred_by text,
   tier text,
   tier_qualified_at timestamptz not null,
-  enrolled_at timestamptz not null
+  enrolled_at timestamptz not null,
+  last_birthday_year int,
+  requalification_due_at timestamptz,
+  birthday_due_at timestamptz
 );
 
 create table if not exists ${schema}.member_balances (
@@ -49,8 +52,19 @@ create table if not exists ${schema}.member_lots (
   source text not null,
   pending_until timestamptz,
   expires_at timestamptz,
+  due_at timestamptz,
   primary key (member_id, lot_id)
 );
+
+-- When the daily settlement has something to do, as the domain computes it (member/due.ts): the job selects by
+-- these alone. Schemas made before them gain the columns empty, and a projections rebuild fills them.
+alter table ${schema}.members add column if not exists last_birthday_year int,
+  add column if not exists requalification_due_at timestamptz, add column if not exists birthday_due_at timestamptz;
+alter table ${schema}.member_lots add column if not exists due_at timestamptz;
+create index if not exists members_requalification_due on ${schema}.members (requalification_due_at);
+create index if not exists members_birthday_due on ${schema}.members (birthday_due_at) where birthday_due_at is not null;
+create index if not exists member_lots_due on ${schema}.member_lots (due_at) where due_at is not null;
+drop function if exists ${schema}.birthday_in(int, text);
 
 create table if not exists ${schema}.ledger_entries (
   entry_id uuid primary key,
@@ -63,13 +77,6 @@ create table if not exists ${schema}.ledger_entries (
   detail jsonb not null
 );
 create index if not exists ledger_entries_member_position on ${schema}.ledger_entries (member_id, position desc);
-
--- A birthday in a given year; 29 February falls on 28 February outside leap years, as in the domain.
-create or replace function ${schema}.birthday_in(year int, birth_date text) returns date language sql immutable as $$
-  select make_date(year, substr(birth_date, 6, 2)::int,
-    least(substr(birth_date, 9, 2)::int,
-          extract(day from (make_date(year, substr(birth_date, 6, 2)::int, 1) + interval '1 month - 1 day'))::int))
-$$;
 `;
 
 export const READ_MODEL_DDL = readModelDdl(READ_MODEL_SCHEMA);

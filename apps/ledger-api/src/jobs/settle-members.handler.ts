@@ -62,7 +62,7 @@ export class SettleMembersHandler implements ICommandHandler<SettleMembersComman
     };
     let after = '';
     for (;;) {
-      const page = await settlementCandidates(this.db, asOf, after, CANDIDATES_PAGE_SIZE);
+      const page = await settlementCandidates(this.db, program.policy, asOf, after, CANDIDATES_PAGE_SIZE);
       if (page.length === 0) break;
       for (let i = 0; i < page.length; i += SETTLEMENT_CONCURRENCY) {
         const batch = page.slice(i, i + SETTLEMENT_CONCURRENCY);

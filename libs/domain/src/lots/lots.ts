@@ -62,11 +62,17 @@ export function planConsumption(lots: readonly Lot[], points: number): LotConsum
   return owed === 0 ? taken : undefined;
 }
 
-export function isDueForActivation(lot: Lot, asOf: Instant): boolean {
-  return lot.status === 'pending' && lot.pendingUntil !== null && isAtOrBefore(lot.pendingUntil, asOf);
-}
+/** The part of a lot that says when settlement has something to do with it: all a read model needs to keep. */
+export type LotSchedule = Pick<Lot, 'status' | 'remaining' | 'pendingUntil' | 'expiresAt'>;
 
-/** Points restored to a lot after its expiry (a reversed redemption) expire again at the next run. */
-export function isDueForExpiry(lot: Lot, asOf: Instant): boolean {
-  return lot.remaining > 0 && lot.expiresAt !== null && isAtOrBefore(lot.expiresAt, asOf);
-}
+/** From when a lot is due for activation: its pendingUntil, while it is pending. */
+export const activationDueAt = (lot: LotSchedule): Instant | null => (lot.status === 'pending' ? lot.pendingUntil : null);
+
+/** From when a lot is due for expiry: its expiresAt, while points remain in it (restored ones too, which expire at the next run). */
+export const expiryDueAt = (lot: LotSchedule): Instant | null => (lot.remaining > 0 ? lot.expiresAt : null);
+
+const isDueAt = (dueAt: Instant | null, asOf: Instant): boolean => dueAt !== null && isAtOrBefore(dueAt, asOf);
+
+export const isDueForActivation = (lot: LotSchedule, asOf: Instant): boolean => isDueAt(activationDueAt(lot), asOf);
+
+export const isDueForExpiry = (lot: LotSchedule, asOf: Instant): boolean => isDueAt(expiryDueAt(lot), asOf);

@@ -1,9 +1,10 @@
 import { expiryDate, isDueForActivation, isDueForExpiry, Lot } from '../lots/lots';
 import { rejected } from '../shared/errors';
-import { addMonths, Instant, isAfter, isAtOrBefore, toMillis } from '../shared/time';
-import { birthdayYearOf } from './birthday-year';
+import { Instant, isAfter, toMillis } from '../shared/time';
+import { birthdayBonusAt, birthdayYearOf } from './birthday-year';
 import { SettleMember } from './commands';
 import { accrual, base } from './decision-helpers';
+import { awardsBirthdayBonus, requalificationDueAt, requalifiesTiers } from './due';
 import { highestTier, qualifyingSpend } from './purchases';
 import { MemberEvent } from './events';
 import { foldMember, MemberState } from './state';
@@ -37,9 +38,7 @@ function lotTransitions(command: SettleMember, state: MemberState): MemberEvent[
   const due: Array<{ lot: Lot } & DueTransition> = [];
   for (const lot of state.lots) {
     if (isDueForActivation(lot, command.asOf)) due.push({ lot, at: lot.pendingUntil!, order: 0, event: activation });
-    if (lot.expiresAt !== null && isAtOrBefore(lot.expiresAt, command.asOf) && (lot.remaining > 0 || lot.status === 'pending')) {
-      due.push({ lot, at: expiryDate(lot), order: 1, event: expiry });
-    }
+    if (isDueForExpiry(lot, command.asOf)) due.push({ lot, at: expiryDate(lot), order: 1, event: expiry });
   }
   due.sort((a, b) => toMillis(a.at) - toMillis(b.at) || a.order - b.order || a.lot.sequence - b.lot.sequence);
   const events: MemberEvent[] = [];
@@ -66,23 +65,28 @@ const expiry = (command: SettleMember, lot: Lot): MemberEvent => ({
 
 /** Once per member per calendar year, on or after the birthday (29 February counts on 28 February in other years). */
 function birthdayBonus(command: SettleMember, state: MemberState): MemberEvent | undefined {
-  const bonus = command.program.policy.earning.birthdayBonus;
-  if (bonus <= 0 || !command.birthDate) return undefined;
+  const { policy } = command.program;
+  if (!awardsBirthdayBonus(policy) || !command.birthDate) return undefined;
   const year = birthdayYearOf(command.asOf);
   if (state.birthdayYears.has(year)) return undefined;
-  const [, month, day] = command.birthDate.split('-').map(Number) as [number, number, number];
-  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  const birthday = new Date(Date.UTC(year, month - 1, Math.min(day, lastDay))).toISOString();
-  if (isAfter(birthday, command.asOf) || (state.enrolledAt && isAfter(state.enrolledAt, command.asOf))) return undefined;
-  const dated = { ...command, occurredAt: isAfter(birthday, state.enrolledAt ?? birthday) ? birthday : state.enrolledAt! };
-  return accrual(dated, `birthday:${year}`, bonus, 'birthday', `birthday:${year}`, ['birthday']);
+  const at = birthdayBonusAt(year, command.birthDate, state.enrolledAt);
+  if (isAfter(at, command.asOf)) return undefined;
+  return accrual(
+    { ...command, occurredAt: at },
+    `birthday:${year}`,
+    policy.earning.birthdayBonus,
+    'birthday',
+    `birthday:${year}`,
+    ['birthday'],
+    state.tier,
+  );
 }
 
 /** Yearly, on the anniversary of the last qualification: the tier follows the last 12 months' spend, down as well as up. */
 function requalification(command: SettleMember, state: MemberState): MemberEvent | undefined {
   const { policy, version } = command.program;
-  if (policy.tiers.length === 0 || !state.tierQualifiedAt) return undefined;
-  const anniversary = addMonths(state.tierQualifiedAt, 12);
+  if (!requalifiesTiers(policy) || !state.tierQualifiedAt) return undefined;
+  const anniversary = requalificationDueAt(state.tierQualifiedAt);
   if (isAfter(anniversary, command.asOf)) return undefined;
   const spend = qualifyingSpend(state, anniversary);
   const tier = highestTier(policy.tiers, spend)?.name ?? policy.tiers[0]!.name;

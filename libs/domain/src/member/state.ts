@@ -1,7 +1,7 @@
 import { applyLotEffects, lotEffects, Movements, NO_MOVEMENTS } from '../lots/lot-effects';
 import { availableInLots, Lot, LotConsumption, pendingPoints } from '../lots/lots';
 import { Instant } from '../shared/time';
-import { birthdayYearOf } from './birthday-year';
+import { birthdayBonusYearOf } from './birthday-year';
 import { commandKeys } from './command-keys';
 import { MemberEvent, MemberType } from './events';
 
@@ -148,7 +148,8 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
               lotIds: [...p.lotIds, d.lotId],
             }))
           : state.purchases;
-      const birthdayYears = d.source === 'birthday' ? new Set([...state.birthdayYears, birthdayYearOf(d.occurredAt)]) : state.birthdayYears;
+      const awarded = birthdayBonusYearOf(event);
+      const birthdayYears = awarded === undefined ? state.birthdayYears : new Set([...state.birthdayYears, awarded]);
       return { ...s, purchases, birthdayYears };
     }
     case 'PointsRedeemed': {

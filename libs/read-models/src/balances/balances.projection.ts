@@ -1,4 +1,4 @@
-import { decodeMemberEvent, isLotChange, LotEffect, lotEffects, MemberEvent } from '@loyalty/domain';
+import { birthdayBonusYearOf, decodeMemberEvent, isLotChange, LotEffect, lotEffects, MemberEvent } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { READ_MODEL_SCHEMA } from '../schema';
 import { composite, Projection } from '../projector/projection';
@@ -60,6 +60,8 @@ async function project(
   effects: readonly LotEffect[],
   personalData: PersonalDataReader,
 ): Promise<void> {
+  const birthdayYear = birthdayBonusYearOf(event);
+  if (birthdayYear !== undefined) rows.awardBirthday(birthdayYear);
   if (effects.length > 0) return rows.apply(effects);
   switch (event.type) {
     case 'MemberEnrolled': {

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { LotEffect, lotAfter, LotStatus, MovementName, OpenedLot } from '@loyalty/domain';
+import { LotEffect, lotAfter, lotDueAt, LotStatus, memberDue, MovementName, OpenedLot } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { insertRows, integer, keyOf, loadRows, updateRows } from '../projector/row-sets';
 
@@ -14,6 +14,9 @@ interface MemberRowJson {
   tier: string | null;
   tier_qualified_at: string;
   enrolled_at: string;
+  last_birthday_year: number | null;
+  requalification_due_at: string | null;
+  birthday_due_at: string | null;
 }
 interface BalanceRowJson {
   member_id: string;
@@ -38,6 +41,7 @@ interface LotRowJson {
   source: string;
   pending_until: string | null;
   expires_at: string | null;
+  due_at: string | null;
 }
 
 type Counter = 'lifetime_earned' | 'redeemed' | 'expired' | 'clawed_back' | 'adjusted' | 'transferred_in' | 'transferred_out' | 'debt';
@@ -72,6 +76,13 @@ interface LotSums {
  * in memory with the same rules the per-event SQL had: an update of a row
  * that does not exist changes nothing, lot inserts are plain inserts (a
  * duplicate lot fails the batch, as it always did).
+ *
+ * Due instants for the daily settlement are kept where the batch can compute
+ * them from the rows it holds: each lot's own (the domain's lotDueAt) on the
+ * lot, and the member's requalification and birthday bonus (memberDue) on
+ * the member. A member-wide minimum would need every lot of the member, not
+ * only those the batch touches; the job asks "any lot due, or the member
+ * due" instead, which the indexes on these columns answer.
  */
 export class LedgerRows {
   private readonly members = new Map<string, MemberRowJson>();
@@ -125,7 +136,7 @@ export class LedgerRows {
     return rows;
   }
 
-  /** One statement per table and kind of write; lots changed after they were stored only change remaining and status. */
+  /** One statement per table and kind of write; lots changed after they were stored only change remaining, status and due_at. */
   async save(): Promise<void> {
     const { manager, s } = this;
     const changed = <T>(keys: Set<string>, created: Set<string>, rows: Map<string, T>) =>
@@ -147,11 +158,12 @@ export class LedgerRows {
       `${s}.member_lots`,
       [...this.insertedLots].map((k) => this.lots.get(k)!),
     );
-    const lots = changed(this.changedLots, this.insertedLots, this.lots).map(({ member_id, lot_id, remaining, status }) => ({
+    const lots = changed(this.changedLots, this.insertedLots, this.lots).map(({ member_id, lot_id, remaining, status, due_at }) => ({
       member_id,
       lot_id,
       remaining,
       status,
+      due_at,
     }));
     await updateRows(manager, `${s}.member_lots`, ['member_id', 'lot_id'], lots);
   }
@@ -163,7 +175,7 @@ export class LedgerRows {
 
   enrol(memberId: string, m: NewMember, position: string): void {
     if (!this.members.has(memberId)) {
-      this.members.set(memberId, {
+      const row: MemberRowJson = {
         member_id: memberId,
         member_type: m.memberType,
         name: m.name,
@@ -173,7 +185,11 @@ export class LedgerRows {
         tier: m.tier,
         tier_qualified_at: m.enrolledAt,
         enrolled_at: m.enrolledAt,
-      });
+        last_birthday_year: null,
+        requalification_due_at: null,
+        birthday_due_at: null,
+      };
+      this.members.set(memberId, withMemberDue(row));
       this.newMembers.add(memberId);
     }
     if (!this.balances.has(memberId)) {
@@ -203,13 +219,14 @@ export class LedgerRows {
     const row = this.members.get(memberId);
     if (!row) return;
     change(row);
+    withMemberDue(row);
     this.changedMembers.add(memberId);
   }
 
   insertLot(lot: LotRowJson): void {
     const key = keyOf(lot.member_id, lot.lot_id);
     if (this.lots.has(key)) throw new Error(`lot ${lot.lot_id} of member ${lot.member_id} already exists`);
-    this.lots.set(key, lot);
+    this.lots.set(key, withLotDue(lot));
     this.insertedLots.add(key);
     this.account(lot, 1);
   }
@@ -220,6 +237,7 @@ export class LedgerRows {
     if (!lot) return;
     this.account(lot, -1);
     change(lot);
+    withLotDue(lot);
     this.account(lot, 1);
     this.changedLots.add(key);
   }
@@ -248,6 +266,23 @@ export class LedgerRows {
     if (lot.status === 'active') sums.active += sign * lot.remaining;
     else if (lot.status === 'pending') sums.pending += sign * lot.remaining;
   }
+}
+
+/** The member's own due instants as the row now stands: every write of a member row goes through here. */
+function withMemberDue(row: MemberRowJson): MemberRowJson {
+  const due = memberDue({
+    enrolledAt: row.enrolled_at,
+    tierQualifiedAt: row.tier_qualified_at,
+    birthDate: row.birth_date,
+    lastBirthdayYear: row.last_birthday_year,
+  });
+  return Object.assign(row, { requalification_due_at: due.requalificationAt, birthday_due_at: due.birthdayBonusAt });
+}
+
+/** The lot's due instant as the row now stands: every write of a lot row goes through here. */
+function withLotDue(lot: LotRowJson): LotRowJson {
+  lot.due_at = lotDueAt({ status: lot.status, remaining: lot.remaining, pendingUntil: lot.pending_until, expiresAt: lot.expires_at });
+  return lot;
 }
 
 /** One event's view of the batch's rows: the member and position every operation needs. */
@@ -302,6 +337,14 @@ export class MemberRows {
       source: lot.source,
       pending_until: lot.pendingUntil,
       expires_at: lot.expiresAt,
+      due_at: null,
+    });
+  }
+
+  /** Awarded years only move on: a backdated run's bonus for an earlier year leaves the next one where it was. */
+  awardBirthday(year: number): void {
+    this.rows.updateMember(this.memberId, (row) => {
+      row.last_birthday_year = Math.max(row.last_birthday_year ?? year, year);
     });
   }
 
