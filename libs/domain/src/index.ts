@@ -10,6 +10,7 @@ export * from './earning/earning';
 export * from './earning/purchase-line';
 export * from './lots/lots';
 export * from './lots/lot-effects';
+export * from './expiry/expiry';
 export * from './claims/claims';
 export * from './member/events';
 export * from './member/commands';

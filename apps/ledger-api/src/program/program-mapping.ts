@@ -7,6 +7,7 @@ import {
   programTimeZone,
   SegmentCriterion,
 } from '@loyalty/domain';
+import { toExpiryPolicy } from './expiry.dto';
 import { ProgramDto } from './program.dto';
 
 /** The HTTP shape (multipliers as 1.5) to the ledger's (basis points), and back. Validation ran first. */
@@ -30,7 +31,13 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
     },
     pendingDays: dto.pendingDays,
     expiryMonths: dto.expiryMonths,
-    tiers: (dto.tiers ?? []).map((t) => ({ name: t.name, minSpendMinor: t.minSpendMinor, multiplierBp: bp(t.multiplier) })),
+    ...(dto.expiry && { expiry: toExpiryPolicy(dto.expiry) }),
+    tiers: (dto.tiers ?? []).map((t) => ({
+      name: t.name,
+      minSpendMinor: t.minSpendMinor,
+      multiplierBp: bp(t.multiplier),
+      ...(t.expiry && { expiry: toExpiryPolicy(t.expiry) }),
+    })),
     rewards: (dto.rewards ?? []).map((r) => ({ rewardId: r.rewardId, points: r.points })),
     // Absent lists stay absent, so a configuration written before offers existed compares equal (PUT stays idempotent).
     ...(dto.offers && {
@@ -71,7 +78,8 @@ export function fromPolicy(policy: ProgramPolicy) {
     },
     pendingDays: policy.pendingDays,
     expiryMonths: policy.expiryMonths,
-    tiers: policy.tiers.map((t) => ({ name: t.name, minSpendMinor: t.minSpendMinor, multiplier: m(t.multiplierBp) })),
+    expiry: policy.expiry,
+    tiers: policy.tiers.map((t) => ({ name: t.name, minSpendMinor: t.minSpendMinor, multiplier: m(t.multiplierBp), expiry: t.expiry })),
     rewards: policy.rewards,
     offers: policy.offers?.map(({ multiplierBp, ...o }) => ({ ...o, multiplier: multiplierBp === null ? null : m(multiplierBp) })),
     experiments: policy.experiments,

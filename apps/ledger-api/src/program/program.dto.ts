@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { EXPERIMENT_LIMITS, OFFER_LIMITS, PROGRAM_LIMITS } from '@loyalty/domain';
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
+import { ExpiryDto } from './expiry.dto';
 import { IsInstant, IsMultiplier, isMultiplier, IsNameMap, isNonNegativeInt } from '../http/validators';
 
 const L = PROGRAM_LIMITS;
@@ -67,6 +68,12 @@ export class TierDto {
   @ApiProperty({ example: 'gold' }) @IsString() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) name!: string;
   @ApiProperty({ example: 100000 }) @IsInt() @Min(0) @Max(L.minorMax) minSpendMinor!: number;
   @ApiProperty({ example: 1.5 }) @IsMultiplier(L.multiplierBpMax) multiplier!: number;
+  @ApiPropertyOptional({ type: ExpiryDto, description: "replaces the program's expiry for points earned in this tier" })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ExpiryDto)
+  expiry?: ExpiryDto;
 }
 
 export class RewardDto {
@@ -137,6 +144,12 @@ export class ProgramDto {
   @ApiProperty({ type: EarningDto }) @IsObject() @ValidateNested() @Type(() => EarningDto) earning!: EarningDto;
   @ApiProperty({ example: 14 }) @IsInt() @Min(0) @Max(L.pendingDaysMax) pendingDays!: number;
   @ApiProperty({ example: 12 }) @IsInt() @Min(0) @Max(L.expiryMonthsMax) expiryMonths!: number;
+  @ApiPropertyOptional({ type: ExpiryDto, description: 'how points expire; absent: as expiryMonths says' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ExpiryDto)
+  expiry?: ExpiryDto;
   @ApiPropertyOptional({ type: [TierDto] })
   @IsOptional()
   @IsArray()

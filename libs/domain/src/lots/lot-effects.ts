@@ -1,3 +1,4 @@
+import { activitiesOf, deadlineAfterActivity, InactivityRule } from '../expiry/expiry';
 import { AccrualSource, MemberEvent } from '../member/events';
 import { Instant } from '../shared/time';
 import { Lot, LotConsumption, LotStatus } from './lots';
@@ -36,6 +37,7 @@ export interface OpenedLot {
   readonly expiresAt: Instant | null;
   readonly addedAt: Instant;
   readonly source: LotSource;
+  readonly inactivity?: InactivityRule;
 }
 
 /** What an event does to one lot the member already holds. */
@@ -83,6 +85,7 @@ export function lotEffects(event: MemberEvent): readonly LotEffect[] {
             expiresAt: d.expiresAt,
             addedAt: d.occurredAt,
             source: d.source,
+            ...(d.inactivity && { inactivity: d.inactivity }),
           },
         },
         movement('issued', d.points),
@@ -114,7 +117,8 @@ export function lotEffects(event: MemberEvent): readonly LotEffect[] {
       return [...taken(event.data.lots), { kind: 'debt', delta: -event.data.points }];
     case 'PointsAdjusted': {
       const d = event.data;
-      const lots = d.lotId === null ? taken(d.lots) : [openActive(d.lotId, d.points, d.expiresAt, d.occurredAt, 'adjustment')];
+      const lots =
+        d.lotId === null ? taken(d.lots) : [openActive(d.lotId, d.points, d.expiresAt, d.occurredAt, 'adjustment', d.inactivity)];
       return [...lots, movement('adjusted', d.points)];
     }
     case 'PointsTransferredOut':
@@ -197,15 +201,41 @@ function changedLots(lots: readonly Lot[], changes: ReadonlyMap<string, readonly
 }
 
 function lotOf(opened: OpenedLot, sequence: number): Lot {
-  const { lotId, points, status, pendingUntil, expiresAt, addedAt } = opened;
-  return { lotId, points, remaining: points, status, pendingUntil, expiresAt, sequence, addedAt };
+  const { lotId, points, status, pendingUntil, expiresAt, addedAt, inactivity } = opened;
+  return { lotId, points, remaining: points, status, pendingUntil, expiresAt, sequence, addedAt, ...(inactivity && { inactivity }) };
+}
+
+/**
+ * A member's lots after an event that counts as activity: the deadline of
+ * every lot earned under an inactivity rule counting it moves on. Not a lot
+ * effect, because it reaches lots the event does not name.
+ */
+export function lotsAfterActivity(lots: readonly Lot[], event: MemberEvent): readonly Lot[] {
+  const activities = activitiesOf(event);
+  if (activities.length === 0) return lots;
+  let moved = false;
+  const after = lots.map((lot) => {
+    if (lot.inactivity === undefined) return lot;
+    const expiresAt = activities.reduce((at, a) => deadlineAfterActivity(at, lot.inactivity, a, event.data.occurredAt), lot.expiresAt);
+    if (expiresAt === lot.expiresAt) return lot;
+    moved = true;
+    return { ...lot, expiresAt };
+  });
+  return moved ? after : lots;
 }
 
 const movement = (name: MovementName, delta: number): LotEffect => ({ kind: 'movement', movement: name, delta });
 
 const taken = (lots: readonly LotConsumption[]): LotEffect[] => lots.map((l) => ({ kind: 'remaining', lotId: l.lotId, delta: -l.points }));
 
-const openActive = (lotId: string, points: number, expiresAt: Instant | null, addedAt: Instant, source: LotSource): LotEffect => ({
+const openActive = (
+  lotId: string,
+  points: number,
+  expiresAt: Instant | null,
+  addedAt: Instant,
+  source: LotSource,
+  inactivity?: InactivityRule,
+): LotEffect => ({
   kind: 'open',
-  lot: { lotId, points, status: 'active', pendingUntil: null, expiresAt, addedAt, source },
+  lot: { lotId, points, status: 'active', pendingUntil: null, expiresAt, addedAt, source, ...(inactivity && { inactivity }) },
 });

@@ -1,3 +1,4 @@
+import type { InactivityRule } from '../expiry/expiry';
 import { Instant, isAtOrBefore, toMillis } from '../shared/time';
 
 export type LotStatus = 'pending' | 'active' | 'expired';
@@ -14,6 +15,8 @@ export interface Lot {
   readonly sequence: number;
   /** When points were last put into the lot (issued, received, restored): an expiry is never dated before it. */
   readonly addedAt: Instant;
+  /** Earned under an inactivity policy: expiresAt moves on with the member's activity. */
+  readonly inactivity?: InactivityRule;
 }
 
 /** The instant an expiry of this lot is dated at: its expiresAt, or later if points were put back after it. */

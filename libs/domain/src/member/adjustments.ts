@@ -1,6 +1,6 @@
 import { planConsumption } from '../lots/lots';
 import { invalid, rejected } from '../shared/errors';
-import { addMonths } from '../shared/time';
+import { lotExpiry } from '../expiry/expiry';
 import { AdjustPoints, ReceiveTransfer, TransferPoints } from './commands';
 import { base } from './decision-helpers';
 import { MemberEvent, TransferredLot } from './events';
@@ -20,9 +20,8 @@ export function adjustPoints(command: AdjustPoints, state: MemberState): MemberE
     requestHash: command.requestHash,
   };
   if (command.points > 0) {
-    const { expiryMonths } = command.program.policy;
-    const expiresAt = expiryMonths > 0 ? addMonths(command.occurredAt, expiryMonths) : null;
-    return [{ type: 'PointsAdjusted', data: { ...data, lotId: `adjustment:${command.adjustmentId}`, expiresAt, lots: [] } }];
+    const expiry = lotExpiry(command.program.policy, state.tier, command.occurredAt);
+    return [{ type: 'PointsAdjusted', data: { ...data, lotId: `adjustment:${command.adjustmentId}`, ...expiry, lots: [] } }];
   }
   const lots = consume(state, -command.points);
   return [{ type: 'PointsAdjusted', data: { ...data, lotId: null, expiresAt: null, lots } }];

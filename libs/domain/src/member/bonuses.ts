@@ -26,7 +26,7 @@ export function recordAction(command: RecordAction, state: MemberState): MemberE
     data: { ...base(command), actionId: command.actionId, actionType: command.actionType, rewarded, requestHash: command.requestHash },
   };
   if (!rewarded) return [recorded];
-  return [recorded, accrual(command, `action:${command.actionId}`, bonus, 'action', command.actionId, [`action:${command.actionType}`])];
+  return [recorded, accrual(command, `action:${command.actionId}`, bonus, 'action', command.actionId, [`action:${command.actionType}`], state.tier)];
 }
 
 function capReached(command: RecordAction, state: MemberState): boolean {
@@ -45,5 +45,5 @@ export function awardReferrerBonus(command: AwardReferrerBonus, state: MemberSta
   const bonus = command.program.policy.earning.referralBonus.referrer;
   const lotId = `referral:referrer:${command.refereeId}`;
   if (bonus <= 0 || state.lots.some((l) => l.lotId === lotId)) return [];
-  return [accrual(command, lotId, bonus, 'referral', command.refereeId, ['referral:referrer'])];
+  return [accrual(command, lotId, bonus, 'referral', command.refereeId, ['referral:referrer'], state.tier)];
 }

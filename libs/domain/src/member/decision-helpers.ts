@@ -1,6 +1,7 @@
 import { availableInLots, Lot, LotConsumption, takeFrom, activeLotsInConsumptionOrder } from '../lots/lots';
 import { conflict, DomainError, notFound } from '../shared/errors';
-import { addDays, addMonths, Instant } from '../shared/time';
+import { lotExpiry } from '../expiry/expiry';
+import { addDays, Instant } from '../shared/time';
 import { commandKey, MemberCommand } from './commands';
 import { AccrualSource, DebtRepaid, MEMBER_EVENT_SCHEMA_VERSION, PointsAccrued } from './events';
 import { MemberState } from './state';
@@ -9,7 +10,10 @@ export function base(command: MemberCommand, occurredAt: Instant = command.occur
   return { schemaVersion: MEMBER_EVENT_SCHEMA_VERSION, memberId: command.memberId, occurredAt };
 }
 
-/** A new lot under the policy in force: pending for the return window, expiring after expiryMonths. */
+/**
+ * A new lot under the policy in force: pending for the return window,
+ * expiring as the expiry policy of the member's tier at earning says.
+ */
 export function accrual(
   command: MemberCommand,
   lotId: string,
@@ -17,6 +21,7 @@ export function accrual(
   source: AccrualSource,
   reference: string,
   ruleIds: readonly string[],
+  tier: string | null,
 ): PointsAccrued {
   const { policy, version } = command.program;
   const earnedAt = command.occurredAt;
@@ -31,7 +36,7 @@ export function accrual(
       programVersion: version,
       ruleIds,
       pendingUntil: source === 'purchase' && policy.pendingDays > 0 ? addDays(earnedAt, policy.pendingDays) : null,
-      expiresAt: policy.expiryMonths > 0 ? addMonths(earnedAt, policy.expiryMonths) : null,
+      ...lotExpiry(policy, tier, earnedAt),
     },
   };
 }

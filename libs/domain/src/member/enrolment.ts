@@ -6,6 +6,7 @@ import { MemberState } from './state';
 export function enrol(command: EnrolMember, state: MemberState): MemberEvent[] {
   if (state.enrolled) throw idConflict(command);
   const { memberId, program } = command;
+  const tier = program.policy.tiers[0]?.name ?? null;
   const events: MemberEvent[] = [
     {
       type: 'MemberEnrolled',
@@ -14,12 +15,12 @@ export function enrol(command: EnrolMember, state: MemberState): MemberEvent[] {
         memberType: command.memberType,
         personalData: command.personalData,
         referredBy: command.referredBy,
-        tier: program.policy.tiers[0]?.name ?? null,
+        tier,
         requestHash: command.requestHash,
       },
     },
   ];
   const welcome = program.policy.earning.welcomeBonus;
-  if (welcome > 0) events.push(accrual(command, `welcome:${memberId}`, welcome, 'welcome', memberId, ['welcome']));
+  if (welcome > 0) events.push(accrual(command, `welcome:${memberId}`, welcome, 'welcome', memberId, ['welcome'], tier));
   return events;
 }

@@ -1,3 +1,4 @@
+import type { InactivityRule } from '../expiry/expiry';
 import { PurchaseLine } from '../earning/purchase-line';
 import { LotConsumption } from '../lots/lots';
 import { Instant } from '../shared/time';
@@ -57,6 +58,8 @@ export type PointsAccrued = Event<
     readonly ruleIds: readonly string[];
     readonly pendingUntil: Instant | null;
     readonly expiresAt: Instant | null;
+    /** Under an inactivity policy: expiresAt moves with the member's activity (absent in accruals written before). */
+    readonly inactivity?: InactivityRule;
   }
 >;
 
@@ -138,6 +141,8 @@ export type PointsAdjusted = Event<
     readonly actor: string;
     readonly lotId: string | null;
     readonly expiresAt: Instant | null;
+    /** As on an accrual: a positive adjustment's lot under an inactivity policy. */
+    readonly inactivity?: InactivityRule;
     readonly lots: readonly LotConsumption[];
     readonly requestHash: string;
   }

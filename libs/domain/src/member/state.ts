@@ -1,4 +1,4 @@
-import { applyLotEffects, lotEffects, Movements, NO_MOVEMENTS } from '../lots/lot-effects';
+import { applyLotEffects, lotEffects, lotsAfterActivity, Movements, NO_MOVEMENTS } from '../lots/lot-effects';
 import { availableInLots, Lot, LotConsumption, pendingPoints } from '../lots/lots';
 import { Instant } from '../shared/time';
 import { birthdayBonusYearOf } from './birthday-year';
@@ -97,7 +97,9 @@ const inPlaceInto = (owned: ReadonlySet<ReadonlyMap<unknown, unknown>>): MapWrit
 });
 
 function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberState {
-  const { lots, debt, movements } = applyLotEffects(state, lotEffects(event));
+  const book = applyLotEffects(state, lotEffects(event));
+  const { debt, movements } = book;
+  const lots = lotsAfterActivity(book.lots, event);
   const s: MemberState = { ...state, lots, debt, movements, eventCount: state.eventCount + 1 };
   const update = <K, V>(map: ReadonlyMap<K, V>, key: K, change: (value: V) => V): ReadonlyMap<K, V> => {
     const current = map.get(key);

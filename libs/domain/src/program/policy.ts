@@ -1,8 +1,9 @@
 import type { ExperimentPolicy } from '../experiments/experiments';
 import type { OfferPolicy } from '../offers/offers';
+import type { ExpiryPolicy, TierExpiry } from '../expiry/expiry';
 
 /** A program's rules as the ledger stores them: integers only, multipliers in basis points. */
-export interface TierPolicy {
+export interface TierPolicy extends TierExpiry {
   readonly name: string;
   readonly minSpendMinor: number;
   readonly multiplierBp: number;
@@ -38,6 +39,8 @@ export interface ProgramPolicy {
   readonly pendingDays: number;
   /** 0: points never expire. */
   readonly expiryMonths: number;
+  /** How points expire (docs/programs/expiry.md); absent: as expiryMonths says. Tiers may override it. */
+  readonly expiry?: ExpiryPolicy;
   /** Sorted by minSpendMinor ascending; the first has minSpendMinor 0 when any exist. */
   readonly tiers: readonly TierPolicy[];
   readonly rewards: readonly RewardPolicy[];
