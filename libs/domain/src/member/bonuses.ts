@@ -26,7 +26,10 @@ export function recordAction(command: RecordAction, state: MemberState): MemberE
     data: { ...base(command), actionId: command.actionId, actionType: command.actionType, rewarded, requestHash: command.requestHash },
   };
   if (!rewarded) return [recorded];
-  return [recorded, accrual(command, `action:${command.actionId}`, bonus, 'action', command.actionId, [`action:${command.actionType}`], state.tier)];
+  return [
+    recorded,
+    accrual(command, `action:${command.actionId}`, bonus, 'action', command.actionId, [`action:${command.actionType}`], state.tier),
+  ];
 }
 
 function capReached(command: RecordAction, state: MemberState): boolean {

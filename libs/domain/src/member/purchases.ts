@@ -39,7 +39,9 @@ export function recordPurchase(command: RecordPurchase, state: MemberState): Mem
     },
   ];
   if (earned.points > 0) {
-    events.push(accrual(command, `purchase:${command.transactionId}`, earned.points, 'purchase', command.transactionId, earned.ruleIds, state.tier));
+    events.push(
+      accrual(command, `purchase:${command.transactionId}`, earned.points, 'purchase', command.transactionId, earned.ruleIds, state.tier),
+    );
   }
   events.push(...offerAccruals(command, state, earned.points));
   events.push(...referralOnFirstPurchase(command, state));
@@ -68,9 +70,15 @@ function offerAccruals(command: RecordPurchase, state: MemberState, basePoints: 
   const awards = offerAwards(command.program.policy.offers, facts, { occurredAt: command.occurredAt, basePoints, items: command.items });
   const { pendingDays } = command.program.policy;
   return awards.map((award) => {
-    const event = accrual(command, `offer:${award.offerId}:${command.transactionId}`, award.points, 'offer', command.transactionId, [
-      offerRuleId(award.offerId),
-    ], state.tier);
+    const event = accrual(
+      command,
+      `offer:${award.offerId}:${command.transactionId}`,
+      award.points,
+      'offer',
+      command.transactionId,
+      [offerRuleId(award.offerId)],
+      state.tier,
+    );
     return { ...event, data: { ...event.data, pendingUntil: pendingDays > 0 ? addDays(command.occurredAt, pendingDays) : null } };
   });
 }
@@ -83,7 +91,17 @@ function referralOnFirstPurchase(command: RecordPurchase, state: MemberState): M
   ];
   const refereeBonus = command.program.policy.earning.referralBonus.referee;
   if (refereeBonus > 0) {
-    events.push(accrual(command, `referral:referee:${command.memberId}`, refereeBonus, 'referral', state.referredBy, ['referral:referee'], state.tier));
+    events.push(
+      accrual(
+        command,
+        `referral:referee:${command.memberId}`,
+        refereeBonus,
+        'referral',
+        state.referredBy,
+        ['referral:referee'],
+        state.tier,
+      ),
+    );
   }
   return events;
 }
