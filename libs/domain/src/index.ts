@@ -8,6 +8,8 @@ export * from './program/policy';
 export * from './program/program';
 export * from './earning/earning';
 export * from './earning/purchase-line';
+export * from './earning/rules';
+export * from './budgets/budgets';
 export * from './lots/lots';
 export * from './lots/lot-effects';
 export * from './expiry/expiry';

@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
-import { claimStreamId, MemberCommandOf, MemberCommandType, memberStreamId } from '@loyalty/domain';
+import { budgetStreamId, claimStreamId, MemberCommandOf, MemberCommandType, memberStreamId } from '@loyalty/domain';
 import { PostgresEventStore } from '@loyalty/event-store';
+import { programInForce } from '../../../../libs/domain/src/testing/fixtures';
 import { enrol, purchase, redeem } from '../../../../libs/domain/src/testing/member-commands';
 import { createTestDatabase } from '../../../../test/support/postgres';
 import { ExecuteMemberCommand, GlobalIdClaim } from './execute-member.command';
@@ -45,6 +46,26 @@ describe('the member write path: decide, claim, append', () => {
     const reply = await run(purchase({ memberId: 'once', transactionId: 'tx-once' }), { kind: 'purchase', id: 'tx-once' });
     expect(reply).toMatchObject({ created: true, result: { type: 'RecordPurchase', pointsAccrued: 19, pendingUntil: null } });
     expect(calls).toEqual(['read member-once', `append ${claimStreamId('purchase', 'tx-once')}`, 'append member-once']);
+  });
+
+  it('reserves a budgeted award on its budget stream between the claim and the member append', async () => {
+    const base = programInForce();
+    const rule = { ruleId: 'pinned', when: {}, effect: { bonusPoints: 5 }, cap: { totalPoints: 100 } };
+    const program = programInForce({ earning: { ...base.policy.earning, rules: [rule] } });
+    await run(enrol({ memberId: 'budgeted', program }));
+    calls = [];
+    const reply = await run(purchase({ memberId: 'budgeted', transactionId: 'tx-budgeted', program }), {
+      kind: 'purchase',
+      id: 'tx-budgeted',
+    });
+    expect(reply.result).toMatchObject({ pointsAccrued: 24 });
+    expect(calls).toEqual([
+      'read member-budgeted',
+      `append ${claimStreamId('purchase', 'tx-budgeted')}`,
+      `read ${budgetStreamId('rule:pinned')}`,
+      `append ${budgetStreamId('rule:pinned')}`,
+      'append member-budgeted',
+    ]);
   });
 
   it('claims nothing for a request the domain refuses', async () => {

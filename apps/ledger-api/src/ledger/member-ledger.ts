@@ -1,31 +1,41 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
+  BudgetReserved,
+  budgetStreamId,
   ClaimKind,
   claimFromEvents,
   claimStreamId,
   ClientIdClaimed,
   decisionKey,
   decideClaim,
+  decideReservation,
+  decodeBudgetEvent,
   decideMember,
   decodeClaimEvent,
   decodeMemberEvent,
   deterministicEventId,
+  foldBudget,
   foldMember,
   MemberCommand,
   MemberCommandOf,
   MemberCommandType,
   MemberEvent,
   memberStreamId,
+  ReservationRequest,
+  reservationsFor,
   resultOf,
+  ruleBudgets,
 } from '@loyalty/domain';
 import { EventStore, RecordedEvent, runCommand, StreamCommand, StreamLocks } from '@loyalty/event-store';
 import { EVENT_STORE } from '../tokens';
 import { ExecuteMemberCommand, GlobalIdClaim, MemberReply } from './execute-member.command';
 
 /**
- * The write path for member commands, in three steps: decide on the member's
- * stream, claim the command's global id, append at the revision decided on.
+ * The write path for member commands, in steps: decide on the member's
+ * stream, claim the command's global id, reserve a purchase's budgeted
+ * awards on their budget streams (none for most purchases), append at the
+ * revision decided on.
  * A refusal throws at the first step, so it claims and writes nothing; a
  * repeat decides nothing new, so it claims nothing and answers what its first
  * run recorded.
@@ -44,15 +54,50 @@ export class MemberLedger implements ICommandHandler<ExecuteMemberCommand> {
   private async write<T extends MemberCommandType>(command: MemberCommandOf<T>, claim?: GlobalIdClaim): Promise<MemberReply<T>> {
     const stream = memberStream(command);
     const history = await this.store.readStream(stream.streamId);
-    const decision = stream.decide(history);
-    if (claim && decision.length > 0) await this.claim(claim, command);
+    const decided = stream.decide(history);
+    if (claim && decided.length > 0) await this.claim(claim, command);
+    const budgeted = await this.withBudgets(command, history, decided);
     // Appended at the revision it was decided on; should the stream have moved meanwhile, runCommand decides again.
-    const outcome = await runCommand(this.store, stream, history, decision);
+    const outcome = await runCommand(this.store, budgeted.stream, history, budgeted.decision);
     return {
       created: outcome.appended,
       position: Number(outcome.position),
       result: resultOf(command, memberEvents(outcome.events)),
     };
+  }
+
+  /**
+   * Budgets are exact: every budgeted award is first reserved on its rule's
+   * budget stream at the revision read (see budgets.ts), then the purchase
+   * is decided again with what was reserved, so no accrual exceeds its
+   * reservation. A purchase without budgeted awards costs nothing more.
+   */
+  private async withBudgets(
+    command: MemberCommand,
+    history: readonly RecordedEvent[],
+    decision: MemberEvent[],
+  ): Promise<{ stream: StreamCommand<MemberEvent>; decision: MemberEvent[] }> {
+    const stream = memberStream(command);
+    if (command.type !== 'RecordPurchase' || decision.length === 0) return { stream, decision };
+    const requests = reservationsFor(command, decision, ruleBudgets(command.program.policy));
+    if (requests.length === 0) return { stream, decision };
+    const budgetGrants: Record<string, number> = {};
+    for (const request of requests) budgetGrants[request.ruleKey] = await this.reserve(request);
+    const granted = memberStream({ ...command, budgetGrants });
+    return { stream: granted, decision: granted.decide(history) };
+  }
+
+  /** The points reserved for this purchase: a new reservation, the one a previous attempt made, or 0 when the budget is spent. */
+  private reserve(request: ReservationRequest): Promise<number> {
+    const streamId = budgetStreamId(request.ruleKey);
+    return this.locks.run(streamId, async () => {
+      const outcome = await runCommand<BudgetReserved>(this.store, {
+        streamId,
+        eventId: (index) => deterministicEventId(streamId, `reserve:${request.transactionId}`, index),
+        decide: (events) => decideReservation(foldBudget(budgetEvents(events)), request),
+      });
+      return budgetEvents(outcome.events)[0]?.data.points ?? 0;
+    });
   }
 
   /** Most ids are new: the claim is appended as if its stream did not exist, and read only when it does. */
@@ -98,6 +143,9 @@ function memberStream(command: MemberCommand): StreamCommand<MemberEvent> {
 }
 
 const memberEvents = (history: readonly RecordedEvent[]): MemberEvent[] => history.flatMap((recorded) => decodeMemberEvent(recorded) ?? []);
+
+const budgetEvents = (history: readonly RecordedEvent[]): BudgetReserved[] =>
+  history.flatMap((recorded) => decodeBudgetEvent(recorded) ?? []);
 
 const claimEvents = (history: readonly RecordedEvent[]): ClientIdClaimed[] =>
   history.flatMap((recorded) => decodeClaimEvent(recorded) ?? []);

@@ -9,6 +9,7 @@ import {
 } from '@loyalty/domain';
 import { toExpiryPolicy } from './expiry.dto';
 import { ProgramDto } from './program.dto';
+import { fromEarningRule, toEarningRule } from './earning-rules.dto';
 
 /** The HTTP shape (multipliers as 1.5) to the ledger's (basis points), and back. Validation ran first. */
 export function toPolicy(dto: ProgramDto): ProgramPolicy {
@@ -28,6 +29,7 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
       actionCaps: Object.fromEntries(
         Object.entries(e.actionCaps ?? {}).map(([k, c]) => [k, { maxPerPeriod: c.maxPerPeriod, periodDays: c.periodDays }]),
       ),
+      ...(e.rules && { rules: e.rules.map(toEarningRule) }),
     },
     pendingDays: dto.pendingDays,
     expiryMonths: dto.expiryMonths,
@@ -75,6 +77,7 @@ export function fromPolicy(policy: ProgramPolicy) {
       ...policy.earning,
       categoryMultipliersBp: undefined,
       categoryMultipliers: Object.fromEntries(Object.entries(policy.earning.categoryMultipliersBp).map(([k, v]) => [k, m(v)])),
+      rules: policy.earning.rules?.map(fromEarningRule),
     },
     pendingDays: policy.pendingDays,
     expiryMonths: policy.expiryMonths,

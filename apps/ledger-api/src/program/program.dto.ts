@@ -13,8 +13,9 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { EXPERIMENT_LIMITS, OFFER_LIMITS, PROGRAM_LIMITS } from '@loyalty/domain';
+import { EARNING_RULE_LIMITS, EXPERIMENT_LIMITS, OFFER_LIMITS, PROGRAM_LIMITS } from '@loyalty/domain';
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
+import { EarningRuleDto } from './earning-rules.dto';
 import { ExpiryDto } from './expiry.dto';
 import { IsInstant, IsMultiplier, isMultiplier, IsNameMap, isNonNegativeInt } from '../http/validators';
 
@@ -53,6 +54,14 @@ export class EarningDto {
   @IsOptional()
   @IsNameMap(isActionCap, 'caps { maxPerPeriod, periodDays }', L.actionBonusesMax)
   actionCaps?: Record<string, { maxPerPeriod: number; periodDays: number }>;
+  @ApiPropertyOptional({ type: [EarningRuleDto], description: 'Earning rules: docs/programs/earning-rules.md' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(EARNING_RULE_LIMITS.rulesMax)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => EarningRuleDto)
+  rules?: EarningRuleDto[];
 }
 
 function isActionCap(value: unknown): boolean {

@@ -38,6 +38,8 @@ export interface RecordPurchase extends CommandBase {
   readonly currency: string;
   readonly items: readonly PurchaseLine[];
   readonly storeId: string | null;
+  /** Points the budget streams reserved for this purchase, by rule key; set by the write path once reserved. */
+  readonly budgetGrants?: Readonly<Record<string, number>>;
 }
 
 export interface RedeemPoints extends CommandBase {

@@ -1,6 +1,6 @@
 import { pointsForPurchase } from '../earning/earning';
 import { Lot, activeLotsInConsumptionOrder, takeFrom } from '../lots/lots';
-import { TierPolicy } from '../program/policy';
+import { ProgramPolicy, programTimeZone, TierPolicy } from '../program/policy';
 import { notFound, rejected } from '../shared/errors';
 import { addDays, addMonths, isAfter, toMillis } from '../shared/time';
 import { RecordPurchase, RefundPurchase } from './commands';
@@ -8,7 +8,8 @@ import { accrual, base } from './decision-helpers';
 import { MemberEvent, TierChanged } from './events';
 import { MemberState, PurchaseRecord } from './state';
 import { experimentRuleId, runningExperiment, variantOf } from '../experiments/experiments';
-import { offerAwards, offerRuleId } from '../offers/offers';
+import { offerAsRule } from '../offers/offers';
+import { earningRuleKey, KeyedRule, ruleAwards } from '../earning/rules';
 import { memberFactsOf } from '../segments/member-facts';
 
 /** Tier qualification looks back this far from each purchase. */
@@ -43,7 +44,7 @@ export function recordPurchase(command: RecordPurchase, state: MemberState): Mem
       accrual(command, `purchase:${command.transactionId}`, earned.points, 'purchase', command.transactionId, earned.ruleIds, state.tier),
     );
   }
-  events.push(...offerAccruals(command, state, earned.points));
+  events.push(...ruleAccruals(command, state, earned.points));
   events.push(...referralOnFirstPurchase(command, state));
   const upgrade = tierUpgrade(command, state);
   if (upgrade) events.push(upgrade);
@@ -61,26 +62,58 @@ function earnedWithExperiment(command: RecordPurchase, tier: TierPolicy | undefi
 }
 
 /**
- * One accrual per offer earned, judged on the member's history before this
- * purchase. Offer points wait out the same return window as the purchase's.
+ * One accrual per rule earned (offers first, then earning rules, each in
+ * configuration order), judged on the member's history before this purchase.
+ * Rule points wait out the same return window as the purchase's.
  */
-function offerAccruals(command: RecordPurchase, state: MemberState, basePoints: number): MemberEvent[] {
+function ruleAccruals(command: RecordPurchase, state: MemberState, basePoints: number): MemberEvent[] {
+  const { policy } = command.program;
+  const rules = rulesOf(policy);
   const facts = memberFactsOf(state);
-  if (!facts || !command.program.policy.offers?.length) return [];
-  const awards = offerAwards(command.program.policy.offers, facts, { occurredAt: command.occurredAt, basePoints, items: command.items });
-  const { pendingDays } = command.program.policy;
+  if (!facts || rules.length === 0) return [];
+  const purchase = {
+    occurredAt: command.occurredAt,
+    amountMinor: command.amountMinor,
+    items: command.items,
+    storeId: command.storeId,
+    basePoints,
+  };
+  const member = { facts, tier: state.tier, awardedSince: (key: string, sinceMs: number) => awardedSince(state, key, sinceMs) };
+  const awards = ruleAwards(rules, purchase, member, programTimeZone(policy), command.budgetGrants);
   return awards.map((award) => {
     const event = accrual(
       command,
-      `offer:${award.offerId}:${command.transactionId}`,
+      ruleLotId(award.key, command.transactionId),
       award.points,
       'offer',
       command.transactionId,
-      [offerRuleId(award.offerId)],
+      [award.key],
       state.tier,
     );
-    return { ...event, data: { ...event.data, pendingUntil: pendingDays > 0 ? addDays(command.occurredAt, pendingDays) : null } };
+    return {
+      ...event,
+      data: { ...event.data, pendingUntil: policy.pendingDays > 0 ? addDays(command.occurredAt, policy.pendingDays) : null },
+    };
   });
+}
+
+/** Every earning rule of a program, the offers among them: what the budget step reads too. */
+export const rulesOf = (policy: ProgramPolicy): KeyedRule[] => [
+  ...(policy.offers ?? []).map(offerAsRule),
+  ...(policy.earning.rules ?? []).map((rule) => ({ key: earningRuleKey(rule.ruleId), rule })),
+];
+
+const ruleLotId = (key: string, transactionId: string) => `${key}:${transactionId}`;
+
+/** Points a rule awarded the member on purchases after `sinceMs`, as first accrued (refunds do not give cap room back). */
+function awardedSince(state: MemberState, key: string, sinceMs: number): number {
+  let points = 0;
+  for (const p of state.purchases.values()) {
+    if (toMillis(p.occurredAt) <= sinceMs) continue;
+    const lotId = ruleLotId(key, p.transactionId);
+    if (p.lotIds.includes(lotId)) points += state.lots.find((l) => l.lotId === lotId)?.points ?? 0;
+  }
+  return points;
 }
 
 /** The referee's bonus comes with the first purchase; the referrer's follows on the referrer's stream. */

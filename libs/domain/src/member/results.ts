@@ -12,7 +12,7 @@ type NothingToTell = Record<never, never>;
 /** What each command did, in the terms its reply gives. */
 interface ResultFields {
   readonly EnrolMember: NothingToTell;
-  /** The first points the purchase accrued: its own when it earned any, else an offer's or the referee bonus. */
+  /** Every point the purchase accrued, all rules together (base, tier, category, offers, earning rules, referee bonus); pendingUntil is the first accrual's. */
   readonly RecordPurchase: { readonly pointsAccrued: number; readonly pendingUntil: Instant | null };
   readonly RedeemPoints: { readonly pointsRedeemed: number };
   readonly RefundPurchase: { readonly pointsClawedBack: number; readonly debtIncurred: number };
@@ -61,8 +61,9 @@ type Derivation<T extends MemberCommandType> = (command: MemberCommandOf<T>, eve
 const DERIVATIONS: { readonly [T in MemberCommandType]: Derivation<T> } = {
   EnrolMember: () => ({ type: 'EnrolMember' }),
   RecordPurchase: (_, events) => {
-    const accrual = firstOf(events, 'PointsAccrued');
-    return { type: 'RecordPurchase', pointsAccrued: accrual?.points ?? 0, pendingUntil: accrual?.pendingUntil ?? null };
+    const accruals = events.filter((event): event is EventOf<'PointsAccrued'> => event.type === 'PointsAccrued');
+    const pointsAccrued = accruals.reduce((sum, accrual) => sum + accrual.data.points, 0);
+    return { type: 'RecordPurchase', pointsAccrued, pendingUntil: accruals[0]?.data.pendingUntil ?? null };
   },
   RedeemPoints: (_, events) => ({ type: 'RedeemPoints', pointsRedeemed: firstOf(events, 'PointsRedeemed')?.points ?? 0 }),
   RefundPurchase: (_, events) => {

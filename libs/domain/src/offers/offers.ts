@@ -1,9 +1,7 @@
-import { PurchaseLine } from '../earning/purchase-line';
-import { MULTIPLIER_SCALE, toSafeInteger } from '../shared/integers';
-import { Instant, isAfter, toMillis } from '../shared/time';
+import { KeyedRule } from '../earning/rules';
+import { MULTIPLIER_SCALE } from '../shared/integers';
+import { Instant, isAfter } from '../shared/time';
 import { criteriaProblems, SegmentCriterion } from '../segments/criteria';
-import { matchesCriterion } from '../segments/evaluate';
-import { MemberFacts } from '../segments/member-facts';
 
 /**
  * A targeted offer: extra points on purchases, for members matching a
@@ -23,53 +21,36 @@ export interface OfferPolicy {
   /** Members must have bought one of these before this purchase (empty: no condition). */
   readonly boughtSkus: readonly string[];
   readonly boughtCategories: readonly string[];
-  /** Total points the offer may award across members; null = unlimited (see docs/analytics.md for the overspend bound). */
+  /** Total points the offer may award across members, never exceeded (see docs/programs/earning-rules.md); null = unlimited. */
   readonly pointsBudget: number | null;
 }
 
 export const OFFER_LIMITS = { offersMax: 100, bonusPointsMax: 1_000_000, multiplierBpMax: 1_000_000 } as const;
 
-export interface OfferAward {
-  readonly offerId: string;
-  readonly points: number;
-}
-
 export const offerRuleId = (offerId: string) => `offer:${offerId}`;
 
-const isRunning = (o: OfferPolicy, at: Instant) => !isAfter(o.startsAt, at) && toMillis(at) < toMillis(o.endsAt);
-
-function boughtBefore(o: OfferPolicy, facts: MemberFacts): boolean {
-  if (o.boughtSkus.length === 0 && o.boughtCategories.length === 0) return true;
-  return facts.purchases.some(
-    (p) => p.skus.some((s) => o.boughtSkus.includes(s)) || p.categories.some((c) => o.boughtCategories.includes(c)),
-  );
-}
-
 /**
- * The offers a purchase earns, given the member's facts before the purchase.
- * Pure: the purchase time decides which offers run, the member's own history
- * decides eligibility. Exhausted offers never reach here (the program state
- * drops them), and a multiplier offer on a purchase that earned nothing awards nothing.
+ * An offer is an earning rule written in an older shape: its date window,
+ * criteria and "bought before" become the rule's conditions, its multiplier or
+ * bonus the effect, its budget the rule's total budget. Its rule keeps the id
+ * `offer:<offerId>`, so its accruals, lots and read models are named as before.
  */
-export function offerAwards(
-  offers: readonly OfferPolicy[] | undefined,
-  facts: MemberFacts,
-  purchase: { readonly occurredAt: Instant; readonly basePoints: number; readonly items: readonly PurchaseLine[] },
-): OfferAward[] {
-  const awards: OfferAward[] = [];
-  for (const offer of offers ?? []) {
-    if (!isRunning(offer, purchase.occurredAt) || !boughtBefore(offer, facts)) continue;
-    if (offer.criteria && !matchesCriterion(offer.criteria, facts, purchase.occurredAt)) continue;
-    const points =
-      offer.bonusPoints ??
-      toSafeInteger(
-        (BigInt(purchase.basePoints) * BigInt(Math.max(0, (offer.multiplierBp ?? MULTIPLIER_SCALE) - MULTIPLIER_SCALE))) /
-          BigInt(MULTIPLIER_SCALE),
-        'offer points',
-      );
-    if (points > 0) awards.push({ offerId: offer.offerId, points });
-  }
-  return awards;
+export function offerAsRule(offer: OfferPolicy): KeyedRule {
+  return {
+    key: offerRuleId(offer.offerId),
+    rule: {
+      ruleId: offer.offerId,
+      when: {
+        startsAt: offer.startsAt,
+        endsAt: offer.endsAt,
+        boughtSkus: offer.boughtSkus,
+        boughtCategories: offer.boughtCategories,
+        ...(offer.criteria && { criteria: offer.criteria }),
+      },
+      effect: offer.bonusPoints === null ? { multiplierBp: offer.multiplierBp ?? MULTIPLIER_SCALE } : { bonusPoints: offer.bonusPoints },
+      cap: offer.pointsBudget === null ? {} : { totalPoints: offer.pointsBudget },
+    },
+  };
 }
 
 export function offerProblems(offers: readonly OfferPolicy[]): string[] {

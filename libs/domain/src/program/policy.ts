@@ -1,5 +1,6 @@
 import type { ExperimentPolicy } from '../experiments/experiments';
 import type { OfferPolicy } from '../offers/offers';
+import type { EarningRule } from '../earning/rules';
 import type { ExpiryPolicy, TierExpiry } from '../expiry/expiry';
 
 /** A program's rules as the ledger stores them: integers only, multipliers in basis points. */
@@ -24,6 +25,8 @@ export interface EarningPolicy {
   readonly actionBonuses: Readonly<Record<string, number>>;
   /** Optional cap per action type: at most maxPerPeriod bonuses in any periodDays window. */
   readonly actionCaps: Readonly<Record<string, ActionCap>>;
+  /** Earning rules (docs/programs/earning-rules.md); absent in configurations written before they existed. */
+  readonly rules?: readonly EarningRule[];
 }
 
 export interface ActionCap {

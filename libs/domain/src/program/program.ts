@@ -3,6 +3,7 @@ import { invalid, rejected } from '../shared/errors';
 import { Instant } from '../shared/time';
 import { experimentProblems } from '../experiments/experiments';
 import { offerProblems } from '../offers/offers';
+import { earningRuleProblems } from '../earning/rules';
 import { isTimeZone } from '../shared/zoned-time';
 import { expiryProblems } from '../expiry/expiry';
 import { PROGRAM_LIMITS, ProgramPolicy } from './policy';
@@ -129,6 +130,7 @@ export function policyProblems(policy: ProgramPolicy): string[] {
   if (new Set(rewards.map((r) => r.rewardId)).size !== rewards.length) problems.push('rewardIds must be unique');
   if (rewards.some((r) => r.points < 1)) problems.push('a reward must cost at least 1 point');
   problems.push(...offerProblems(policy.offers ?? []), ...experimentProblems(policy.experiments ?? []));
+  problems.push(...earningRuleProblems(earning.rules ?? []));
   problems.push(...expiryProblems(policy));
   return problems;
 }

@@ -1,3 +1,4 @@
+import type { BudgetEvent } from '../budgets/budgets';
 import type { ClaimKind, ClientIdClaimed } from '../claims/claims';
 import type { MemberEventType } from '../member/events';
 import type { ProgramEvent } from '../program/program';
@@ -84,6 +85,8 @@ export const STREAM_KINDS = {
   'redemption-claim': claimStream('redemption-'),
   'refund-claim': claimStream('refund-'),
   'transfer-claim': claimStream('transfer-'),
+  /** A budgeted earning rule's reservations (budgets/budgets.ts): what makes budgets exact under concurrency. */
+  'rule-budget': { prefix: 'budget-', visibility: 'internal', eventTypes: ['BudgetReserved'] as BudgetEvent['type'][] },
 } as const satisfies Record<string, PublicStreamKind<string> | InternalStreamKind<string>>;
 
 export type StreamKind = keyof typeof STREAM_KINDS;

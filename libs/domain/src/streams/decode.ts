@@ -1,3 +1,4 @@
+import type { BudgetEvent } from '../budgets/budgets';
 import type { ClientIdClaimed } from '../claims/claims';
 import type { MemberEvent } from '../member/events';
 import type { ProgramEvent } from '../program/program';
@@ -58,6 +59,12 @@ export const decodeProgramEvent: (recorded: StoredEvent) => ProgramEvent | undef
 
 export const decodeSegmentDefinitionEvent: (recorded: StoredEvent) => SegmentDefinitionEvent | undefined =
   decoderOf<SegmentDefinitionEvent>('segment-definitions', ['occurredAt']);
+
+export const decodeBudgetEvent: (recorded: StoredEvent) => BudgetEvent | undefined = decoderOf<BudgetEvent>('rule-budget', [
+  'ruleKey',
+  'transactionId',
+  'occurredAt',
+]);
 
 const CLAIM_DECODERS = Object.values(CLAIM_STREAM_KINDS).map((kind) => decoderOf<ClientIdClaimed>(kind, ['memberId', 'requestHash']));
 
