@@ -53,7 +53,7 @@ describe('embedded PostgreSQL stopped and restarted under the app', () => {
 
     pgCtl('start', '-D', pgData, '-o', `-p ${port}`, '-w', '-l', join(pgData, 'restart.log'));
 
-    let retried = { status: 0, body: undefined as any };
+    let retried: Awaited<ReturnType<typeof http>> = { status: 0, body: undefined };
     for (let attempt = 0; attempt < 50 && retried.status !== 201; attempt++) {
       retried = await http(app.url, 'POST', '/v1/purchases', {
         transactionId: 'down-tx',

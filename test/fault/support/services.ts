@@ -53,9 +53,10 @@ export class Services {
     this.admin.on('error', () => undefined);
   }
 
+  /** The app prints localhost; it listens on 127.0.0.1 only, which is where the campaign's requests go. */
   get url(): string {
     if (!this.app) throw new Error('the app is not running');
-    return this.app.url;
+    return this.app.url.replace('//localhost:', '//127.0.0.1:');
   }
 
   get pool(): Pool {
