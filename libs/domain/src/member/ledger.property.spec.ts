@@ -1,6 +1,8 @@
 import fc from 'fast-check';
+import { expiryDate } from '../lots/lots';
 import { DomainError } from '../shared/errors';
-import { commandsOf, memberPlan } from '../testing/arbitrary-history';
+import { toMillis } from '../shared/time';
+import { commandsOf, memberPlan, memberPlanUnderExpiry } from '../testing/arbitrary-history';
 import { decideMember } from './decide';
 import { MemberEvent } from './events';
 import { ledgerProblems } from './invariants';
@@ -38,6 +40,31 @@ describe('ledger invariants over random command sequences (fast-check)', () => {
           expect(availablePoints(state)).toBeGreaterThanOrEqual(-state.debt);
           if (state.debt === 0) expect(availablePoints(state)).toBeGreaterThanOrEqual(0);
         }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('keeps the same identity under every expiry policy and tier override, replays to the same state, and dates each expiry at its lot deadline', () => {
+    fc.assert(
+      fc.property(memberPlanUnderExpiry, (plan) => {
+        const { state, history, decided } = play(plan);
+        for (const { state: after } of decided) {
+          expect(ledgerProblems(after)).toEqual([]);
+          if (after.debt === 0) expect(availablePoints(after)).toBeGreaterThanOrEqual(0);
+        }
+        expect(foldMember(JSON.parse(JSON.stringify(history)) as MemberEvent[])).toEqual(state);
+        // Each expiry is dated at its lot's deadline as the state before the run had it (or when points were put back after it), by asOf.
+        decided.forEach(({ command }, i) => {
+          if (command.type !== 'SettleMember') return;
+          const before = i === 0 ? initialMemberState() : decided[i - 1]!.state;
+          for (const event of decideMember(command, before)) {
+            if (event.type !== 'PointsExpired') continue;
+            const lot = before.lots.find((l) => l.lotId === event.data.lotId)!;
+            expect(event.data.occurredAt).toBe(expiryDate(lot));
+            expect(toMillis(event.data.occurredAt)).toBeLessThanOrEqual(toMillis(command.asOf));
+          }
+        });
       }),
       { numRuns: RUNS },
     );

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { MemberCommand } from '../member/commands';
-import { programInForce } from './fixtures';
+import { ACTIVITY_KINDS, ExpiryPolicy } from '../expiry/expiry';
+import { policy, programInForce } from './fixtures';
 import { action, adjust, enrol, purchase, receive, redeem, refund, reverse, settle, transfer } from './member-commands';
 
 /**
@@ -63,11 +64,42 @@ export const memberPlan = fc.record({
   steps: fc.array(fc.tuple(step, fc.integer({ min: 1, max: 24 * 20 })), { minLength: 1, maxLength: 60 }),
 });
 
+const expiryPolicy: fc.Arbitrary<ExpiryPolicy> = fc.oneof(
+  fc.constant({ kind: 'never' as const }),
+  fc.record({
+    kind: fc.constant('afterEarning' as const),
+    months: fc.constantFrom(1, 3, 12),
+    roundTo: fc.constantFrom('month' as const, 'quarter' as const, 'year' as const),
+  }),
+  fc.record({
+    kind: fc.constant('inactivity' as const),
+    months: fc.constantFrom(1, 2, 6),
+    activities: fc.subarray([...ACTIVITY_KINDS], { minLength: 1 }),
+  }),
+);
+
+/** Plans under every kind of expiry policy, in a zone of its own, and (maybe) another one for gold members. */
+export const memberPlanUnderExpiry = fc.record({
+  pendingDays: fc.constantFrom(0, 14),
+  expiryMonths: fc.constant(0),
+  expiry: expiryPolicy,
+  goldExpiry: fc.option(expiryPolicy, { nil: undefined }),
+  timeZone: fc.constantFrom('UTC', 'America/New_York', 'Asia/Kolkata'),
+  steps: memberPlan.map((p) => p.steps),
+});
+
 export type MemberPlan = typeof memberPlan extends fc.Arbitrary<infer T> ? T : never;
+type ExpiryPlan = typeof memberPlanUnderExpiry extends fc.Arbitrary<infer T> ? T : never;
+
+function programOf(plan: MemberPlan | ExpiryPlan) {
+  if (!('expiry' in plan)) return programInForce({ pendingDays: plan.pendingDays, expiryMonths: plan.expiryMonths });
+  const tiers = policy().tiers.map((t) => (t.name === 'gold' && plan.goldExpiry ? { ...t, expiry: plan.goldExpiry } : t));
+  return programInForce({ pendingDays: plan.pendingDays, expiryMonths: 0, expiry: plan.expiry, timeZone: plan.timeZone, tiers });
+}
 
 /** Turns a plan into commands for one member; `memberId` lets several members share one store. */
-export function commandsOf(plan: MemberPlan, memberId = 'm1'): MemberCommand[] {
-  const program = programInForce({ pendingDays: plan.pendingDays, expiryMonths: plan.expiryMonths });
+export function commandsOf(plan: MemberPlan | ExpiryPlan, memberId = 'm1'): MemberCommand[] {
+  const program = programOf(plan);
   let at = START_MS;
   const iso = () => new Date(at).toISOString();
   const common = () => ({ memberId, occurredAt: iso(), receivedAt: RECEIVED_AT, program });
