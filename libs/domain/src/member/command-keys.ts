@@ -18,4 +18,5 @@ export const commandKeys = {
   transferIn: (transferId: string) => `transfer-in:${transferId}`,
   referral: (refereeId: string) => `referral:${refereeId}`,
   erasure: (memberId: string) => `erasure:${memberId}`,
+  tierChange: (changeId: string) => `tier-change:${changeId}`,
 } as const;

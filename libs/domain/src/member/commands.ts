@@ -104,6 +104,16 @@ export interface ReceiveTransfer extends CommandBase {
   readonly lots: readonly TransferredLot[];
 }
 
+/** An admin sets the tier; it holds until `until` (null: indefinitely), then the tier policy takes over again. */
+export interface ChangeTier extends CommandBase {
+  readonly type: 'ChangeTier';
+  readonly changeId: string;
+  readonly tier: string;
+  readonly reason: string;
+  readonly until: Instant | null;
+  readonly actor: string;
+}
+
 /** The referrer's bonus, issued by the referral reactor when a referee qualifies. */
 export interface AwardReferrerBonus extends CommandBase {
   readonly type: 'AwardReferrerBonus';
@@ -122,6 +132,7 @@ export type MemberCommand =
   | TransferPoints
   | ReceiveTransfer
   | AwardReferrerBonus
+  | ChangeTier
   | ErasePersonalData;
 
 /**
@@ -165,5 +176,7 @@ export function commandKey(command: MemberCommand): string {
       return commandKeys.referral(command.refereeId);
     case 'ErasePersonalData':
       return commandKeys.erasure(command.memberId);
+    case 'ChangeTier':
+      return commandKeys.tierChange(command.changeId);
   }
 }

@@ -7,6 +7,7 @@ import { enrol } from './enrolment';
 import { recordPurchase, refundPurchase } from './purchases';
 import { redeem, reverseRedemption } from './redemptions';
 import { settle } from './settlement';
+import { changeTier } from '../tiers/manual-change';
 import { awardReferrerBonus, recordAction } from './bonuses';
 import { adjustPoints, receiveTransfer, transferPoints } from './adjustments';
 import { base, idConflict, repayDebt, requireEnrolled } from './decision-helpers';
@@ -68,6 +69,8 @@ function decideFresh(command: MemberCommand, state: MemberState): MemberEvent[] 
       return transferPoints(command, member);
     case 'ReceiveTransfer':
       return receiveTransfer(command);
+    case 'ChangeTier':
+      return changeTier(command, member);
     case 'ErasePersonalData':
       return [{ type: 'MemberErased', data: { ...base(command), requestHash: command.requestHash } }];
   }

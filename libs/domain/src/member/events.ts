@@ -75,17 +75,32 @@ export type PointsRedeemed = Event<
   }
 >;
 
+/** Upgrades happen at once (named by what qualified); status ends are 'requalification'; an admin's change is 'manual'. */
+export type TierChangeReason = 'qualifying-spend' | 'qualifying-points' | 'qualifying-purchases' | 'requalification' | 'manual';
+
 export type TierChanged = Event<
   'TierChanged',
   {
     readonly from: string | null;
     readonly to: string;
-    /** Upgrades happen at once; downgrades only at the yearly requalification. */
-    readonly reason: 'qualifying-spend' | 'requalification';
+    readonly reason: TierChangeReason;
+    /** Net spend in the qualifying window, whatever the tiers qualify by. */
     readonly qualifyingSpendMinor: number;
+    /** In the unit the program's tierPolicy qualifies by; absent when the program has no tierPolicy. */
+    readonly qualifyingValue?: number;
     readonly programVersion: number;
+    /** A manual change: who made it, why, its client id and request, and until when it holds (null: indefinitely). */
+    readonly manual?: ManualTierChange;
   }
 >;
+
+export interface ManualTierChange {
+  readonly changeId: string;
+  readonly actor: string;
+  readonly reason: string;
+  readonly until: Instant | null;
+  readonly requestHash: string;
+}
 
 /** A pending lot's return window passed; dated at the lot's pendingUntil. */
 export type PointsActivated = Event<'PointsActivated', { readonly lotId: string; readonly points: number }>;

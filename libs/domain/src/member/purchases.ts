@@ -2,18 +2,16 @@ import { pointsForPurchase } from '../earning/earning';
 import { Lot, activeLotsInConsumptionOrder, takeFrom } from '../lots/lots';
 import { ProgramPolicy, programTimeZone, TierPolicy } from '../program/policy';
 import { notFound, rejected } from '../shared/errors';
-import { addDays, addMonths, isAfter, toMillis } from '../shared/time';
+import { addDays, toMillis } from '../shared/time';
 import { RecordPurchase, RefundPurchase } from './commands';
 import { accrual, base } from './decision-helpers';
-import { MemberEvent, TierChanged } from './events';
-import { MemberState, PurchaseRecord } from './state';
+import { MemberEvent } from './events';
+import { foldMember, MemberState, PurchaseRecord } from './state';
 import { experimentRuleId, runningExperiment, variantOf } from '../experiments/experiments';
 import { offerAsRule } from '../offers/offers';
 import { earningRuleKey, KeyedRule, ruleAwards } from '../earning/rules';
 import { memberFactsOf } from '../segments/member-facts';
-
-/** Tier qualification looks back this far from each purchase. */
-export const TIER_QUALIFYING_MONTHS = 12;
+import { upgradeAfterPurchase } from '../tiers/tier-changes';
 
 export function recordPurchase(command: RecordPurchase, state: MemberState): MemberEvent[] {
   const { policy } = command.program;
@@ -46,7 +44,7 @@ export function recordPurchase(command: RecordPurchase, state: MemberState): Mem
   }
   events.push(...ruleAccruals(command, state, earned.points));
   events.push(...referralOnFirstPurchase(command, state));
-  const upgrade = tierUpgrade(command, state);
+  const upgrade = upgradeAfterPurchase(command, foldMember(events, state));
   if (upgrade) events.push(upgrade);
   return events;
 }
@@ -137,40 +135,6 @@ function referralOnFirstPurchase(command: RecordPurchase, state: MemberState): M
     );
   }
   return events;
-}
-
-/** Upgrades happen at once, after the purchase that crosses the threshold; that purchase earns at the old tier. */
-function tierUpgrade(command: RecordPurchase, state: MemberState): TierChanged | undefined {
-  const { policy, version } = command.program;
-  const spend = qualifyingSpend(state, command.occurredAt) + command.amountMinor;
-  const qualified = highestTier(policy.tiers, spend);
-  const current = policy.tiers.findIndex((t) => t.name === state.tier);
-  if (!qualified || policy.tiers.indexOf(qualified) <= current) return undefined;
-  return {
-    type: 'TierChanged',
-    data: {
-      ...base(command),
-      from: state.tier,
-      to: qualified.name,
-      reason: 'qualifying-spend',
-      qualifyingSpendMinor: spend,
-      programVersion: version,
-    },
-  };
-}
-
-/** Net of refunds, over the 12 months up to `at`. */
-export function qualifyingSpend(state: MemberState, at: string): number {
-  const windowStart = toMillis(addMonths(at, -TIER_QUALIFYING_MONTHS));
-  let spend = 0;
-  for (const p of state.purchases.values()) {
-    if (toMillis(p.occurredAt) > windowStart && !isAfter(p.occurredAt, at)) spend += p.amountMinor - p.refundedMinor;
-  }
-  return spend;
-}
-
-export function highestTier(tiers: readonly TierPolicy[], spendMinor: number): TierPolicy | undefined {
-  return [...tiers].reverse().find((t) => spendMinor >= t.minSpendMinor);
 }
 
 /**

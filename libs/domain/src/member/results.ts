@@ -30,6 +30,7 @@ interface ResultFields {
   readonly ReceiveTransfer: NothingToTell;
   readonly AwardReferrerBonus: NothingToTell;
   readonly ErasePersonalData: NothingToTell;
+  readonly ChangeTier: { readonly from: string | null; readonly tier: string; readonly until: Instant | null };
 }
 
 /** A command's result, keyed by the command's type. */
@@ -91,6 +92,15 @@ const DERIVATIONS: { readonly [T in MemberCommandType]: Derivation<T> } = {
   ReceiveTransfer: () => ({ type: 'ReceiveTransfer' }),
   AwardReferrerBonus: () => ({ type: 'AwardReferrerBonus' }),
   ErasePersonalData: () => ({ type: 'ErasePersonalData' }),
+  ChangeTier: (command, events) => {
+    const changed = firstOf(events, 'TierChanged');
+    return {
+      type: 'ChangeTier',
+      from: changed?.from ?? null,
+      tier: changed?.to ?? command.tier,
+      until: changed?.manual?.until ?? command.until,
+    };
+  },
 };
 
 /**

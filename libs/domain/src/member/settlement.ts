@@ -4,8 +4,8 @@ import { Instant, isAfter, toMillis } from '../shared/time';
 import { birthdayBonusAt, birthdayYearOf } from './birthday-year';
 import { SettleMember } from './commands';
 import { accrual, base } from './decision-helpers';
-import { awardsBirthdayBonus, requalificationDueAt, requalifiesTiers } from './due';
-import { highestTier, qualifyingSpend } from './purchases';
+import { awardsBirthdayBonus } from './due';
+import { statusEnd } from '../tiers/tier-changes';
 import { MemberEvent } from './events';
 import { foldMember, MemberState } from './state';
 
@@ -19,7 +19,7 @@ interface DueTransition {
  * The daily job for one member, up to asOf: activate lots whose return window
  * passed, expire what is left of lots past expiry (each event dated at the
  * lot's own instant, in time order), award the birthday bonus for the year,
- * and requalify the tier once a year. Running it twice changes nothing.
+ * and end the tier status when it ended (tier policy). Running it twice changes nothing.
  */
 export function settle(command: SettleMember, state: MemberState): MemberEvent[] {
   if (isAfter(command.asOf, command.receivedAt)) {
@@ -29,8 +29,8 @@ export function settle(command: SettleMember, state: MemberState): MemberEvent[]
   const afterLots = foldMember(events, state);
   const birthday = birthdayBonus(command, afterLots);
   if (birthday) events.push(birthday);
-  const requalified = requalification(command, afterLots);
-  if (requalified) events.push(requalified);
+  const ended = statusEnd(command, afterLots);
+  if (ended) events.push(ended);
   return events;
 }
 
@@ -80,25 +80,4 @@ function birthdayBonus(command: SettleMember, state: MemberState): MemberEvent |
     ['birthday'],
     state.tier,
   );
-}
-
-/** Yearly, on the anniversary of the last qualification: the tier follows the last 12 months' spend, down as well as up. */
-function requalification(command: SettleMember, state: MemberState): MemberEvent | undefined {
-  const { policy, version } = command.program;
-  if (!requalifiesTiers(policy) || !state.tierQualifiedAt) return undefined;
-  const anniversary = requalificationDueAt(state.tierQualifiedAt);
-  if (isAfter(anniversary, command.asOf)) return undefined;
-  const spend = qualifyingSpend(state, anniversary);
-  const tier = highestTier(policy.tiers, spend)?.name ?? policy.tiers[0]!.name;
-  return {
-    type: 'TierChanged',
-    data: {
-      ...base(command, anniversary),
-      from: state.tier,
-      to: tier,
-      reason: 'requalification',
-      qualifyingSpendMinor: spend,
-      programVersion: version,
-    },
-  };
 }

@@ -36,6 +36,10 @@ export interface MemberState {
   readonly referredBy: string | null;
   readonly tier: string | null;
   readonly tierQualifiedAt: Instant | null;
+  /** The last tier change of any kind: a status duration counts from it. */
+  readonly tierReachedAt: Instant | null;
+  /** A manual tier holds until this instant (null: indefinitely); undefined when none holds. */
+  readonly tierHeldUntil: Instant | null | undefined;
   readonly lots: readonly Lot[];
   /** Points owed after a refund clawed back more than the member still had; repaid by later points. */
   readonly debt: number;
@@ -61,6 +65,8 @@ export const initialMemberState = (): MemberState => ({
   referredBy: null,
   tier: null,
   tierQualifiedAt: null,
+  tierReachedAt: null,
+  tierHeldUntil: undefined,
   lots: [],
   debt: 0,
   processed: new Map(),
@@ -117,6 +123,7 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         referredBy: d.referredBy,
         tier: d.tier,
         tierQualifiedAt: d.occurredAt,
+        tierReachedAt: d.occurredAt,
         processed: w.set(state.processed, commandKeys.enrolment(d.memberId), d.requestHash),
       };
     }
@@ -203,12 +210,17 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         processed: w.set(state.processed, commandKeys.action(d.actionId), d.requestHash),
       };
     }
-    case 'TierChanged':
+    case 'TierChanged': {
+      const d = event.data;
       return {
         ...s,
-        tier: event.data.to,
-        tierQualifiedAt: event.data.reason === 'requalification' ? event.data.occurredAt : state.tierQualifiedAt,
+        tier: d.to,
+        tierQualifiedAt: d.reason === 'requalification' ? d.occurredAt : state.tierQualifiedAt,
+        tierReachedAt: d.occurredAt,
+        tierHeldUntil: d.manual ? d.manual.until : undefined,
+        processed: d.manual ? w.set(state.processed, commandKeys.tierChange(d.manual.changeId), d.manual.requestHash) : state.processed,
       };
+    }
     case 'MemberErased':
       return { ...s, erased: true, processed: w.set(state.processed, commandKeys.erasure(event.data.memberId), event.data.requestHash) };
     case 'PointsActivated':

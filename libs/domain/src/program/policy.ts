@@ -1,12 +1,16 @@
 import type { ExperimentPolicy } from '../experiments/experiments';
 import type { OfferPolicy } from '../offers/offers';
+import type { TierRules } from '../tiers/tier-policy';
 import type { EarningRule } from '../earning/rules';
 import type { ExpiryPolicy, TierExpiry } from '../expiry/expiry';
 
 /** A program's rules as the ledger stores them: integers only, multipliers in basis points. */
 export interface TierPolicy extends TierExpiry {
   readonly name: string;
-  readonly minSpendMinor: number;
+  /** Thresholds in the unit tierPolicy.qualifyBy names; each tier carries that one (spend: minSpendMinor). */
+  readonly minSpendMinor?: number;
+  readonly minPoints?: number;
+  readonly minPurchases?: number;
   readonly multiplierBp: number;
 }
 
@@ -44,8 +48,10 @@ export interface ProgramPolicy {
   readonly expiryMonths: number;
   /** How points expire (docs/programs/expiry.md); absent: as expiryMonths says. Tiers may override it. */
   readonly expiry?: ExpiryPolicy;
-  /** Sorted by minSpendMinor ascending; the first has minSpendMinor 0 when any exist. */
+  /** Sorted by threshold ascending; the first has threshold 0 when any exist. */
   readonly tiers: readonly TierPolicy[];
+  /** How tiers qualify and are kept (docs/programs/tiers.md); absent: net spend over a rolling 12 months, reviewed yearly. */
+  readonly tierPolicy?: TierRules;
   readonly rewards: readonly RewardPolicy[];
   /** Targeted offers (absent in configurations written before offers existed). */
   readonly offers?: readonly OfferPolicy[];

@@ -5,6 +5,7 @@ import { experimentProblems } from '../experiments/experiments';
 import { offerProblems } from '../offers/offers';
 import { earningRuleProblems } from '../earning/rules';
 import { isTimeZone } from '../shared/zoned-time';
+import { tierProblems } from '../tiers/tier-policy';
 import { expiryProblems } from '../expiry/expiry';
 import { PROGRAM_LIMITS, ProgramPolicy } from './policy';
 
@@ -113,20 +114,13 @@ function assertValidPolicy(policy: ProgramPolicy): void {
 
 export function policyProblems(policy: ProgramPolicy): string[] {
   const problems: string[] = [];
-  const { tiers, rewards, earning } = policy;
+  const { rewards, earning } = policy;
   if (!/^[A-Z]{3}$/.test(policy.currency)) problems.push('currency must be an ISO 4217 code');
   if (policy.timeZone !== undefined && !isTimeZone(policy.timeZone)) problems.push(`timeZone ${policy.timeZone} is not an IANA time zone`);
   if (earning.unitMinor < 1) problems.push('earning.unitMinor must be at least 1');
   if (policy.pendingDays > PROGRAM_LIMITS.pendingDaysMax) problems.push(`pendingDays exceeds ${PROGRAM_LIMITS.pendingDaysMax}`);
   if (policy.expiryMonths > PROGRAM_LIMITS.expiryMonthsMax) problems.push(`expiryMonths exceeds ${PROGRAM_LIMITS.expiryMonthsMax}`);
-  if (tiers.length > 0 && tiers[0]!.minSpendMinor !== 0) problems.push('the lowest tier must have minSpendMinor 0');
-  for (let i = 1; i < tiers.length; i++) {
-    if (tiers[i]!.minSpendMinor <= tiers[i - 1]!.minSpendMinor) {
-      problems.push('tiers must have strictly increasing minSpendMinor');
-      break;
-    }
-  }
-  if (new Set(tiers.map((t) => t.name)).size !== tiers.length) problems.push('tier names must be unique');
+  problems.push(...tierProblems(policy));
   if (new Set(rewards.map((r) => r.rewardId)).size !== rewards.length) problems.push('rewardIds must be unique');
   if (rewards.some((r) => r.points < 1)) problems.push('a reward must cost at least 1 point');
   problems.push(...offerProblems(policy.offers ?? []), ...experimentProblems(policy.experiments ?? []));

@@ -1,0 +1,146 @@
+import { ProgramPolicy, programTimeZone, TierPolicy } from '../program/policy';
+import { addMonths, Instant, toMillis } from '../shared/time';
+import { startOfPeriod, zonedInstant, zonedParts } from '../shared/zoned-time';
+import { tierRulesOf, TierRules, tierThreshold } from './tier-policy';
+
+/**
+ * What a member's tier is judged on, and when its status ends: one home for
+ * the rule the purchase, the settlement and the read model's progress all use.
+ */
+
+/** One purchase as tier qualification counts it, net of its refunds and clawbacks. */
+export interface QualifyingPurchase {
+  readonly occurredAt: Instant;
+  readonly amountMinor: number;
+  readonly refundedMinor: number;
+  readonly pointsAccrued: number;
+  readonly pointsClawedBack: number;
+}
+
+/** Where a member's tier stands: what the policy needs to say when its status ends. */
+export interface TierStanding {
+  readonly tier: string | null;
+  /** Enrolment, then each review (requalification). */
+  readonly tierQualifiedAt: Instant | null;
+  /** The last change of any kind (an upgrade, a review, a manual change). */
+  readonly tierReachedAt: Instant | null;
+  /** A manual tier holds until this instant (null: indefinitely); undefined when no manual tier holds. */
+  readonly tierHeldUntil: Instant | null | undefined;
+}
+
+/** Inclusive bounds, in milliseconds, of the purchases a qualification counts. */
+interface WindowMs {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/**
+ * The window at an instant. `closing`: judged at a status end, so a calendar
+ * year window is the year that ends there, not the one that starts.
+ */
+function windowAt(rules: TierRules, at: Instant, timeZone: string, closing: boolean): WindowMs {
+  const atMs = toMillis(at);
+  if (rules.window.kind === 'rolling') return { fromMs: toMillis(addMonths(at, -rules.window.months)) + 1, toMs: atMs };
+  const lastMs = closing ? atMs - 1 : atMs;
+  return { fromMs: toMillis(startOfPeriod('year', new Date(lastMs).toISOString(), timeZone)), toMs: lastMs };
+}
+
+/**
+ * The qualifying value at an instant, in the policy's unit: net spend (minor
+ * units), net points the purchases earned (their own accruals and offer
+ * bonuses, less clawbacks), or purchases not wholly refunded; each counted at
+ * the purchase's own date.
+ */
+export function qualifyingValue(policy: ProgramPolicy, purchases: Iterable<QualifyingPurchase>, at: Instant, closing = false): number {
+  const rules = tierRulesOf(policy);
+  const { fromMs, toMs } = windowAt(rules, at, programTimeZone(policy), closing);
+  let value = 0;
+  for (const p of purchases) {
+    const ms = toMillis(p.occurredAt);
+    if (ms >= fromMs && ms <= toMs) value += contribution(rules, p);
+  }
+  return value;
+}
+
+/** Net spend in the window, whatever the policy qualifies by: every tier change records it. */
+export function qualifyingSpendMinor(policy: ProgramPolicy, purchases: Iterable<QualifyingPurchase>, at: Instant, closing = false): number {
+  const spendPolicy: ProgramPolicy = { ...policy, tierPolicy: { ...tierRulesOf(policy), qualifyBy: 'spend' } };
+  return qualifyingValue(spendPolicy, purchases, at, closing);
+}
+
+function contribution(rules: TierRules, p: QualifyingPurchase): number {
+  switch (rules.qualifyBy) {
+    case 'spend':
+      return p.amountMinor - p.refundedMinor;
+    case 'points':
+      return p.pointsAccrued - p.pointsClawedBack;
+    case 'purchases':
+      return p.refundedMinor < p.amountMinor || p.amountMinor === 0 ? 1 : 0;
+  }
+}
+
+/** The highest tier whose threshold the value reaches. */
+export function qualifiedTier(policy: ProgramPolicy, value: number): TierPolicy | undefined {
+  const { qualifyBy } = tierRulesOf(policy);
+  return [...policy.tiers].reverse().find((t) => value >= (tierThreshold(t, qualifyBy) ?? 0));
+}
+
+const indexOfTier = (policy: ProgramPolicy, tier: string | null) => policy.tiers.findIndex((t) => t.name === tier);
+
+/** A tier above the member's current one that the value qualifies for; undefined while a manual tier holds. */
+export function upgradeFor(policy: ProgramPolicy, standing: TierStanding, value: number): TierPolicy | undefined {
+  if (standing.tierHeldUntil !== undefined) return undefined;
+  const qualified = qualifiedTier(policy, value);
+  return qualified && policy.tiers.indexOf(qualified) > indexOfTier(policy, standing.tier) ? qualified : undefined;
+}
+
+/** The tier at a status end: the qualified one, or under `oneTier` never more than one below the current one. */
+export function tierAtStatusEnd(policy: ProgramPolicy, current: string | null, value: number): TierPolicy {
+  const qualified = qualifiedTier(policy, value) ?? policy.tiers[0]!;
+  if (tierRulesOf(policy).downgrade === 'toQualified') return qualified;
+  const floor = Math.max(indexOfTier(policy, current) - 1, 0);
+  return policy.tiers[Math.max(policy.tiers.indexOf(qualified), floor)]!;
+}
+
+/**
+ * When the member's current status ends and the policy judges the tier
+ * again; null when it never does (a manual tier held indefinitely, the lowest
+ * tier under a status duration, a program without tiers).
+ */
+export function statusEndsAt(policy: ProgramPolicy, standing: TierStanding): Instant | null {
+  if (policy.tiers.length === 0) return null;
+  if (standing.tierHeldUntil !== undefined) return standing.tierHeldUntil;
+  const { status } = tierRulesOf(policy);
+  if (status.kind === 'review') return standing.tierQualifiedAt && addMonths(standing.tierQualifiedAt, status.months);
+  if (standing.tierReachedAt === null || indexOfTier(policy, standing.tier) <= 0) return null;
+  if (status.kind === 'months') return addMonths(standing.tierReachedAt, status.months);
+  const timeZone = programTimeZone(policy);
+  const reachedYear = zonedParts(standing.tierReachedAt, timeZone).year;
+  return zonedInstant({ year: reachedYear + status.years, month: 1, day: 1 }, timeZone);
+}
+
+export interface TierProgress {
+  readonly qualifyingValue: number;
+  readonly nextTier: string | null;
+  readonly remainingToNext: number | null;
+  readonly statusUntil: Instant | null;
+}
+
+/** Where a member stands at an instant: the value so far, the next tier up and what it still takes, and the status end. */
+export function tierProgress(
+  policy: ProgramPolicy,
+  standing: TierStanding,
+  purchases: Iterable<QualifyingPurchase>,
+  at: Instant,
+): TierProgress {
+  const value = qualifyingValue(policy, purchases, at);
+  const { qualifyBy } = tierRulesOf(policy);
+  const next = policy.tiers[indexOfTier(policy, standing.tier) + 1];
+  const threshold = next && tierThreshold(next, qualifyBy);
+  return {
+    qualifyingValue: value,
+    nextTier: next?.name ?? null,
+    remainingToNext: threshold === undefined ? null : Math.max(threshold - value, 0),
+    statusUntil: statusEndsAt(policy, standing),
+  };
+}
