@@ -14,7 +14,7 @@ const LEADER_WAIT_MS = 5000;
 const BATCH_WAIT_MS = 3000;
 const POLL_MS = 2;
 /** Enough of a crash report for its error and where it was thrown, not the objects Node prints after it. */
-const CRASH_EXCERPT_LINES = 14;
+const CRASH_EXCERPT_LINES = 20;
 /**
  * What PostgreSQL says when a projector inserts a read-model row another one
  * already inserted for the same event: it applied a batch that was applied
