@@ -231,7 +231,7 @@ export function earningRuleProblems(rules: readonly EarningRule[]): string[] {
   if (new Set(rules.map((r) => r.ruleId)).size !== rules.length) problems.push('earning rule ids must be unique');
   for (const rule of rules) {
     const where = `earning rule ${rule.ruleId}`;
-    const { when, effect, cap } = rule;
+    const { when, effect } = rule;
     if (when.startsAt !== undefined && when.endsAt !== undefined && !isAfter(when.endsAt, when.startsAt)) {
       problems.push(`${where}: endsAt must be after startsAt`);
     }
