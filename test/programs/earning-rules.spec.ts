@@ -31,6 +31,8 @@ describe('earning rules over HTTP', () => {
       { ruleId: 'monday-coffee', when: rules[0]!.when, effect: rules[0]!.effect, cap: rules[0]!.cap },
       { ruleId: 'five', when: {}, effect: { bonusPoints: 5 }, cap: { totalPoints: BUDGET_POINTS } },
     ]);
+    const again = await t.call('PUT', '/v1/program', { ...PROGRAM, timeZone: 'Europe/Paris', earning: { ...PROGRAM.earning, rules } });
+    expect(again.status).toBe(200);
     const bad = { ...PROGRAM, earning: { ...PROGRAM.earning, rules: [{ ruleId: 'empty', effect: {} }] } };
     const refused = await t.call('PUT', '/v1/program', bad);
     expect(refused.status).toBe(400);

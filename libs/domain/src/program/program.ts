@@ -22,8 +22,9 @@ export interface ProgramConfigured {
 }
 
 /**
- * An offer's points budget is spent (appended by the offer budget watcher from
- * the read model). The offer stays in the configuration but no longer
+ * An offer's points budget is spent, as ledgers recorded it before budgets
+ * were reserved on the write path (budgets/budgets.ts); still honoured when
+ * folding old logs. The offer stays in the configuration but no longer
  * applies; it does not create a program version.
  */
 export interface OfferBudgetExhausted {
