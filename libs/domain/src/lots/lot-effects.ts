@@ -206,16 +206,18 @@ function lotOf(opened: OpenedLot, sequence: number): Lot {
 }
 
 /**
- * A member's lots after an event that counts as activity: the deadline of
- * every lot earned under an inactivity rule counting it moves on. Not a lot
- * effect, because it reaches lots the event does not name.
+ * A member's lots after an event that counts as activity (its own effects
+ * applied): the deadline of every lot with points left that was earned
+ * under an inactivity rule counting it moves on. Not a lot effect, because
+ * it reaches lots the event does not name. An emptied lot keeps its
+ * deadline, so a holder need only keep lots with points left.
  */
 export function lotsAfterActivity(lots: readonly Lot[], event: MemberEvent): readonly Lot[] {
   const activities = activitiesOf(event);
   if (activities.length === 0) return lots;
   let moved = false;
   const after = lots.map((lot) => {
-    if (lot.inactivity === undefined) return lot;
+    if (lot.inactivity === undefined || lot.remaining <= 0) return lot;
     const expiresAt = activities.reduce((at, a) => deadlineAfterActivity(at, lot.inactivity, a, event.data.occurredAt), lot.expiresAt);
     if (expiresAt === lot.expiresAt) return lot;
     moved = true;

@@ -1,4 +1,4 @@
-import { birthdayBonusYearOf, decodeMemberEvent, isLotChange, LotEffect, lotEffects, MemberEvent } from '@loyalty/domain';
+import { activitiesOf, birthdayBonusYearOf, decodeMemberEvent, isLotChange, LotEffect, lotEffects, MemberEvent } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { READ_MODEL_SCHEMA } from '../schema';
 import { composite, Projection } from '../projector/projection';
@@ -22,7 +22,8 @@ export const memberBalancesProjectionIn = (schema: string, personalData: Persona
     });
     if (member.length === 0) return;
     const memberIds = [...new Set(member.map((m) => String(m.recorded.data.memberId)))];
-    const rows = await LedgerRows.load(manager, schema, memberIds, lotsToLoad(member));
+    const active = [...new Set(member.filter((m) => activitiesOf(m.event).length > 0).map((m) => String(m.recorded.data.memberId)))];
+    const rows = await LedgerRows.load(manager, schema, memberIds, lotsToLoad(member), active);
     for (const { recorded, event, effects } of member) await project(rows.of(recorded), event, effects, personalData);
     await rows.save();
   },
@@ -62,7 +63,10 @@ async function project(
 ): Promise<void> {
   const birthdayYear = birthdayBonusYearOf(event);
   if (birthdayYear !== undefined) rows.awardBirthday(birthdayYear);
-  if (effects.length > 0) return rows.apply(effects);
+  if (effects.length > 0) rows.apply(effects);
+  // After the event's own effects, as in the member's state: a lot the event emptied keeps its deadline.
+  rows.recordActivity(event);
+  if (effects.length > 0) return;
   switch (event.type) {
     case 'MemberEnrolled': {
       const d = event.data;

@@ -1,5 +1,17 @@
 import { EntityManager } from 'typeorm';
-import { LotEffect, lotAfter, lotDueAt, LotStatus, memberDue, MovementName, OpenedLot } from '@loyalty/domain';
+import {
+  activitiesOf,
+  deadlineAfterActivity,
+  InactivityRule,
+  LotEffect,
+  lotAfter,
+  lotDueAt,
+  LotStatus,
+  MemberEvent,
+  memberDue,
+  MovementName,
+  OpenedLot,
+} from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { insertRows, integer, keyOf, loadRows, updateRows } from '../projector/row-sets';
 
@@ -42,6 +54,7 @@ interface LotRowJson {
   pending_until: string | null;
   expires_at: string | null;
   due_at: string | null;
+  inactivity: InactivityRule | null;
 }
 
 type Counter = 'lifetime_earned' | 'redeemed' | 'expired' | 'clawed_back' | 'adjusted' | 'transferred_in' | 'transferred_out' | 'debt';
@@ -102,12 +115,16 @@ export class LedgerRows {
     private readonly s: string,
   ) {}
 
-  /** Four queries whatever the batch size: member rows, balances, the lots the events name, and every member's lot sums. */
+  /**
+   * Four queries whatever the batch size: member rows, balances, the lots the events name, and every member's lot sums;
+   * a fifth for the lots an activity may move (those under an inactivity rule with points left) of `activeMemberIds`.
+   */
   static async load(
     manager: EntityManager,
     s: string,
     memberIds: readonly string[],
     lotKeys: ReadonlyArray<readonly [string, string]>,
+    activeMemberIds: readonly string[] = [],
   ): Promise<LedgerRows> {
     const rows = new LedgerRows(manager, s);
     const ids = [memberIds];
@@ -123,6 +140,13 @@ export class LedgerRows {
         [lotKeys.map(([m]) => m), lotKeys.map(([, l]) => l)],
       );
       for (const { row } of found) if (row) rows.lots.set(keyOf(row.member_id, row.lot_id), { ...row, remaining: integer(row.remaining) });
+    }
+    if (activeMemberIds.length > 0) {
+      const where = 'member_id = any($1::text[]) and inactivity is not null and remaining > 0';
+      for (const row of await loadRows<LotRowJson>(manager, `${s}.member_lots`, where, [activeMemberIds])) {
+        const key = keyOf(row.member_id, row.lot_id);
+        if (!rows.lots.has(key)) rows.lots.set(key, { ...row, remaining: integer(row.remaining) });
+      }
     }
     // Per member, so each sum reads that member's lots through the primary key, however the planner sizes the table.
     const sums: Array<{ member_id: string; active: string; pending: string }> = await manager.query(
@@ -158,13 +182,16 @@ export class LedgerRows {
       `${s}.member_lots`,
       [...this.insertedLots].map((k) => this.lots.get(k)!),
     );
-    const lots = changed(this.changedLots, this.insertedLots, this.lots).map(({ member_id, lot_id, remaining, status, due_at }) => ({
-      member_id,
-      lot_id,
-      remaining,
-      status,
-      due_at,
-    }));
+    const lots = changed(this.changedLots, this.insertedLots, this.lots).map(
+      ({ member_id, lot_id, remaining, status, expires_at, due_at }) => ({
+        member_id,
+        lot_id,
+        remaining,
+        status,
+        expires_at,
+        due_at,
+      }),
+    );
     await updateRows(manager, `${s}.member_lots`, ['member_id', 'lot_id'], lots);
   }
 
@@ -229,6 +256,15 @@ export class LedgerRows {
     this.lots.set(key, withLotDue(lot));
     this.insertedLots.add(key);
     this.account(lot, 1);
+  }
+
+  /** The member's lots this batch holds that an activity may move: under an inactivity rule, with points left. */
+  inactivityLotIds(memberId: string): string[] {
+    return [...this.lots.values()].filter((l) => l.member_id === memberId && l.inactivity !== null && l.remaining > 0).map((l) => l.lot_id);
+  }
+
+  lotOf(memberId: string, lotId: string): LotRowJson | undefined {
+    return this.lots.get(keyOf(memberId, lotId));
   }
 
   updateLot(memberId: string, lotId: string, change: (lot: LotRowJson) => void): void {
@@ -338,7 +374,20 @@ export class MemberRows {
       pending_until: lot.pendingUntil,
       expires_at: lot.expiresAt,
       due_at: null,
+      inactivity: lot.inactivity ?? null,
     });
+  }
+
+  /** An activity moves the deadlines of the member's lots under an inactivity rule, as the domain's lotsAfterActivity does. */
+  recordActivity(event: MemberEvent): void {
+    const activities = activitiesOf(event);
+    if (activities.length === 0) return;
+    for (const lotId of this.rows.inactivityLotIds(this.memberId)) {
+      const lot = this.rows.lotOf(this.memberId, lotId)!;
+      const rule = lot.inactivity ?? undefined;
+      const expiresAt = activities.reduce((at, a) => deadlineAfterActivity(at, rule, a, event.data.occurredAt), lot.expires_at);
+      if (expiresAt !== lot.expires_at) this.rows.updateLot(this.memberId, lotId, (row) => void (row.expires_at = expiresAt));
+    }
   }
 
   /** Awarded years only move on: a backdated run's bonus for an earlier year leaves the next one where it was. */
