@@ -33,6 +33,15 @@ export interface RestartableCluster {
 
 export async function startRestartableCluster(): Promise<RestartableCluster> {
   const root = mkdtempSync(join(tmpdir(), 'loyalty-fault-pg-'));
+  try {
+    return await initialiseAndStart(root);
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function initialiseAndStart(root: string): Promise<RestartableCluster> {
   chmodSync(root, 0o755);
   const dataDir = join(root, 'data');
   mkdirSync(dataDir, { mode: 0o700 });
