@@ -1,4 +1,6 @@
+import { lotDueAt } from '../member/due';
 import { PointsAccrued } from '../member/events';
+import { foldMember } from '../member/state';
 import { policyProblems } from '../program/program';
 import { ProgramPolicy } from '../program/policy';
 import { member, policy, programInForce } from '../testing/fixtures';
@@ -112,6 +114,11 @@ describe('inactivity', () => {
       .given(HISTORY)
       .when(settle('2026-09-11T00:00:00.000Z', { program }))
       .then([expired('welcome:m1', 100, WINDOW_END), expired('purchase:tx2', 19, WINDOW_END)]);
+  });
+
+  it("makes the member due for settlement at the end of the window, not at the lots' first deadlines", () => {
+    const lots = foldMember(HISTORY).lots;
+    expect(lots.map(lotDueAt)).toEqual([WINDOW_END, WINDOW_END]);
   });
 
   it('counts only the configured activities: a redemption keeps no points alive under purchase-only inactivity', () => {
