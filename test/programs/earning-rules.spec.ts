@@ -16,10 +16,13 @@ describe('earning rules over HTTP', () => {
       cap: { perPurchase: 100, perMember: { points: 1000, period: 'month' } },
     },
     { ruleId: 'five', effect: { bonusPoints: 5 }, cap: { totalPoints: BUDGET_POINTS } },
+    { ruleId: 'business-club', when: { segment: 'business-club' }, effect: { bonusPoints: 3 } },
   ];
 
   beforeAll(async () => {
     t = await startTestLedger('earning_rules_http', {}, clock);
+    const segment = { description: 'business members', criteria: { type: 'memberType', memberType: 'business' } };
+    expect((await t.call('PUT', '/v1/segments/business-club', segment)).status).toBe(201);
     const program = { ...PROGRAM, timeZone: 'Europe/Paris', earning: { ...PROGRAM.earning, rules } };
     expect((await t.call('PUT', '/v1/program', program)).status).toBe(201);
   });
@@ -30,6 +33,7 @@ describe('earning rules over HTTP', () => {
     expect(program.body.earning.rules).toEqual([
       { ruleId: 'monday-coffee', when: rules[0]!.when, effect: rules[0]!.effect, cap: rules[0]!.cap },
       { ruleId: 'five', when: {}, effect: { bonusPoints: 5 }, cap: { totalPoints: BUDGET_POINTS } },
+      { ruleId: 'business-club', when: { segment: 'business-club' }, effect: { bonusPoints: 3 }, cap: {} },
     ]);
     const again = await t.call('PUT', '/v1/program', { ...PROGRAM, timeZone: 'Europe/Paris', earning: { ...PROGRAM.earning, rules } });
     expect(again.status).toBe(200);
@@ -71,6 +75,13 @@ describe('earning rules over HTTP', () => {
     );
   });
 
+  it('awards a rule naming a custom segment to its members only', async () => {
+    await t.call('POST', '/v1/members', { memberId: 'bea', type: 'business' });
+    const bought = await t.call('POST', '/v1/purchases', { transactionId: 'bea-1', memberId: 'bea', amountMinor: 100, currency: 'EUR' });
+    // 1 base point, the budgeted 5 and the segment's 3.
+    expect(bought.body.pointsAccrued).toBe(1 + 5 + 3);
+  });
+
   it(`awards exactly the budget across ${CONCURRENT_PURCHASES} concurrent purchases, in the events and the read models`, async () => {
     const members = Array.from({ length: CONCURRENT_PURCHASES }, (_, i) => `budget-${i}`);
     for (const memberId of members) await t.call('POST', '/v1/members', { memberId, type: 'individual' });
@@ -80,8 +91,8 @@ describe('earning rules over HTTP', () => {
       ),
     );
     expect(replies.every((r) => r.status === 201)).toBe(true);
-    // Each purchase earns 1 base point; what rita's purchase left of the budget (15) is all the rule awards.
-    expect(replies.reduce((sum, r) => sum + r.body.pointsAccrued - 1, 0)).toBe(BUDGET_POINTS - 5);
+    // Each purchase earns 1 base point; what rita's and bea's purchases left of the budget (10) is all the rule awards.
+    expect(replies.reduce((sum, r) => sum + r.body.pointsAccrued - 1, 0)).toBe(BUDGET_POINTS - 10);
     const last = Math.max(...replies.map((r) => r.body.position));
     await t.caughtUp(last);
     let fromRule = 0;
@@ -90,6 +101,6 @@ describe('earning rules over HTTP', () => {
       // The welcome bonus is 100 and the base point 1.
       fromRule += balance.body.available - 100 - 1;
     }
-    expect(fromRule).toBe(BUDGET_POINTS - 5);
+    expect(fromRule).toBe(BUDGET_POINTS - 10);
   });
 });

@@ -178,12 +178,15 @@ export function toEarningRule(dto: EarningRuleDto): EarningRule {
   return { ruleId: dto.ruleId, when, effect, cap };
 }
 
+/** The conditions as written: the segment's criteria copied in at configuration are the ledger's, not the operator's. */
+const asWritten = (when: RuleConditions) => Object.fromEntries(Object.entries(when).filter(([key]) => key !== 'segmentCriteria'));
+
 export function fromEarningRule({ ruleId, when, effect, cap }: EarningRule) {
   const { multiplierBp, ...otherEffects } = effect;
   const period = cap.perMember?.period;
   return {
     ruleId,
-    when,
+    when: asWritten(when),
     effect: { ...otherEffects, ...(multiplierBp !== undefined && { multiplier: basisPointsToMultiplier(multiplierBp) }) },
     cap: {
       ...cap,

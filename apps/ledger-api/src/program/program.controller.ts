@@ -10,6 +10,8 @@ import { ConfigureProgramCommand } from './configure-program.handler';
 import { ProgramDto } from './program.dto';
 import { fromPolicy, toPolicy } from './program-mapping';
 import { ClockService } from '../ledger/clock.service';
+import { SegmentDefinitions } from '../analytics/segment-definitions';
+import { ProgramPolicy, resolveRuleSegments, segmentsInForce } from '@loyalty/domain';
 
 @ApiTags('program')
 @ApiSecurity('api-key')
@@ -19,15 +21,25 @@ export class ProgramController {
     private readonly commands: CommandBus,
     private readonly programs: ProgramStore,
     private readonly clock: ClockService,
+    private readonly segments: SegmentDefinitions,
   ) {}
 
   /** Replaces the configuration; an identical one records no new version (200), a change records one (201). */
   @Put()
   @Roles('admin')
   async configure(@Body() body: ProgramDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const command = new ConfigureProgramCommand({ type: 'ConfigureProgram', policy: toPolicy(body), occurredAt: this.clock.nowIso() });
+    const policy = await this.withRuleSegments(toPolicy(body));
+    const command = new ConfigureProgramCommand({ type: 'ConfigureProgram', policy, occurredAt: this.clock.nowIso() });
     const { changed, version, position } = await this.commands.execute(command);
     return written(reply, changed, { version, position });
+  }
+
+  /** Earning rules that name a segment keep its criteria as defined now (built-in thresholds and custom segments alike). */
+  private async withRuleSegments(policy: ProgramPolicy): Promise<ProgramPolicy> {
+    const rules = policy.earning.rules;
+    if (!rules?.some((r) => r.when.segment !== undefined)) return policy;
+    const segments = segmentsInForce(await this.segments.state());
+    return { ...policy, earning: { ...policy.earning, rules: resolveRuleSegments(rules, segments) } };
   }
 
   @Get()

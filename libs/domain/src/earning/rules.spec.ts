@@ -3,7 +3,7 @@ import { MemberEvent, PointsAccrued } from '../member/events';
 import { resultOf } from '../member/results';
 import { member, programInForce } from '../testing/fixtures';
 import { enrol, purchase } from '../testing/member-commands';
-import { EarningRule, earningRuleProblems } from './rules';
+import { EarningRule, earningRuleProblems, resolveRuleSegments } from './rules';
 
 const rule = (o: Partial<EarningRule> & Pick<EarningRule, 'ruleId' | 'effect'>): EarningRule => ({ when: {}, cap: {}, ...o });
 const accruals = (events: readonly MemberEvent[]) =>
@@ -100,6 +100,24 @@ describe('earning rules', () => {
     expect(accruals(run(purchase({ program, transactionId: 's1', storeId: 's1' }))).map((a) => a[0])).toEqual([['base'], ['rule:store']]);
   });
 
+  it('name a segment, built-in or custom, by the criteria it had when the program was configured', () => {
+    const named = rule({ ruleId: 'regulars', when: { segment: 'regulars' }, effect: { bonusPoints: 9 } });
+    expect(earningRuleProblems([named])).toEqual(['earning rule regulars: no segment regulars']);
+    const [resolved] = resolveRuleSegments(
+      [named],
+      [{ name: 'regulars', kind: 'custom', description: '', criteria: { type: 'purchaseCount', min: 1 } }],
+    );
+    expect(earningRuleProblems([resolved!])).toEqual([]);
+    const program = programWith([resolved!]);
+    run(enrol({ program }));
+    expect(accruals(run(purchase({ program, transactionId: 'first', occurredAt: '2026-01-11T09:00:00.000Z' })))).toHaveLength(1);
+    expect(accruals(run(purchase({ program, transactionId: 'second', occurredAt: '2026-01-12T09:00:00.000Z' })))[1]).toEqual([
+      ['rule:regulars'],
+      9,
+      'rule:regulars:second',
+    ]);
+  });
+
   it('are validated with the program', () => {
     expect(
       earningRuleProblems([
@@ -114,7 +132,7 @@ describe('earning rules', () => {
       'earning rule ids must be unique',
       'earning rule x: effect needs at least one of multiplier, perUnit, bonusPoints, pointsPerItem',
       'earning rule x: endsAt must be after startsAt',
-      "earning rule x: no built-in segment nope (put a custom segment's criteria in criteria)",
+      'earning rule x: no segment nope',
     ]);
   });
 });

@@ -5,7 +5,7 @@ import { startOfPeriod, zonedParts } from '../shared/zoned-time';
 import { criteriaProblems, MemberTypeName, SegmentCriterion } from '../segments/criteria';
 import { matchesCriterion } from '../segments/evaluate';
 import { MemberFacts } from '../segments/member-facts';
-import { builtinSegments, DEFAULT_SEGMENT_THRESHOLDS } from '../segments/builtins';
+import { builtinSegments, DEFAULT_SEGMENT_THRESHOLDS, SegmentDefinition } from '../segments/builtins';
 
 /**
  * Earning rules: extra points on a purchase, each its own accrual named by
@@ -33,8 +33,10 @@ export interface RuleConditions {
   /** Local hours [fromHour, toHour); fromHour > toHour spans midnight. */
   readonly hours?: { readonly fromHour: number; readonly toHour: number };
   readonly tiers?: readonly string[];
-  /** A built-in segment by name (default thresholds); custom segments go in `criteria`. */
+  /** A segment by name: built-in or custom, as defined when the program was configured (segmentCriteria). */
   readonly segment?: string;
+  /** The named segment's criteria, copied in at configuration (resolveRuleSegments), so a rule means what it meant when written. */
+  readonly segmentCriteria?: SegmentCriterion;
   readonly criteria?: SegmentCriterion;
   readonly memberTypes?: readonly MemberTypeName[];
   readonly storeIds?: readonly string[];
@@ -169,7 +171,7 @@ function conditionsHold(when: RuleConditions, purchase: RulePurchase, member: Ru
   if (when.minBasketMinor !== undefined && purchase.amountMinor < when.minBasketMinor) return false;
   if (!boughtBefore(when, member.facts)) return false;
   if (when.criteria && !matchesCriterion(when.criteria, member.facts, at)) return false;
-  const segment = when.segment === undefined ? undefined : builtinSegmentCriteria(when.segment);
+  const segment = when.segment === undefined ? undefined : segmentCriteriaOf(when);
   return !segment || matchesCriterion(segment, member.facts, at);
 }
 
@@ -185,7 +187,22 @@ function boughtBefore(when: RuleConditions, facts: MemberFacts): boolean {
 
 const BUILTIN_SEGMENTS = new Map(builtinSegments(DEFAULT_SEGMENT_THRESHOLDS).map((s) => [s.name, s.criteria]));
 
-export const builtinSegmentCriteria = (name: string): SegmentCriterion | undefined => BUILTIN_SEGMENTS.get(name);
+/** Without a copy made at configuration, a built-in segment at its default thresholds. */
+const segmentCriteriaOf = (when: RuleConditions): SegmentCriterion | undefined =>
+  when.segmentCriteria ?? (when.segment === undefined ? undefined : BUILTIN_SEGMENTS.get(when.segment));
+
+/**
+ * Copies each named segment's criteria (built-in at the thresholds in force,
+ * or custom) into the rules that name it. A segment redefined later changes
+ * the rule only when the program is configured again.
+ */
+export function resolveRuleSegments(rules: readonly EarningRule[], segments: readonly SegmentDefinition[]): EarningRule[] {
+  const byName = new Map(segments.map((s) => [s.name, s.criteria]));
+  return rules.map((rule) => {
+    const criteria = rule.when.segment === undefined ? undefined : byName.get(rule.when.segment);
+    return criteria ? { ...rule, when: { ...rule.when, segmentCriteria: criteria } } : rule;
+  });
+}
 
 /**
  * Effects in integers with one floor each. The spend a per-unit effect counts
@@ -236,9 +253,7 @@ export function earningRuleProblems(rules: readonly EarningRule[]): string[] {
       problems.push(`${where}: endsAt must be after startsAt`);
     }
     if (when.hours && when.hours.fromHour === when.hours.toHour) problems.push(`${where}: hours must not start and end at the same hour`);
-    if (when.segment !== undefined && !builtinSegmentCriteria(when.segment)) {
-      problems.push(`${where}: no built-in segment ${when.segment} (put a custom segment's criteria in criteria)`);
-    }
+    if (when.segment !== undefined && !segmentCriteriaOf(when)) problems.push(`${where}: no segment ${when.segment}`);
     if (when.criteria) problems.push(...criteriaProblems(when.criteria).map((p) => `${where}: ${p}`));
     const effects = [effect.multiplierBp, effect.perUnit, effect.bonusPoints, effect.pointsPerItem].filter((e) => e !== undefined);
     if (effects.length === 0) problems.push(`${where}: effect needs at least one of multiplier, perUnit, bonusPoints, pointsPerItem`);
