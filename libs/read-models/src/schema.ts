@@ -63,6 +63,7 @@ alter table ${schema}.members add column if not exists last_birthday_year int,
 alter table ${schema}.member_lots add column if not exists due_at timestamptz;
 -- The inactivity rule a lot was earned under (docs/programs/expiry.md): activity moves its expires_at and due_at.
 alter table ${schema}.member_lots add column if not exists inactivity jsonb;
+create index if not exists member_lots_inactive on ${schema}.member_lots (member_id) where inactivity is not null and remaining > 0;
 create index if not exists members_requalification_due on ${schema}.members (requalification_due_at);
 create index if not exists members_birthday_due on ${schema}.members (birthday_due_at) where birthday_due_at is not null;
 create index if not exists member_lots_due on ${schema}.member_lots (due_at) where due_at is not null;

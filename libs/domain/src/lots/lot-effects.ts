@@ -215,15 +215,16 @@ function lotOf(opened: OpenedLot, sequence: number): Lot {
 export function lotsAfterActivity(lots: readonly Lot[], event: MemberEvent): readonly Lot[] {
   const activities = activitiesOf(event);
   if (activities.length === 0) return lots;
-  let moved = false;
-  const after = lots.map((lot) => {
-    if (lot.inactivity === undefined || lot.remaining <= 0) return lot;
+  // Copied only once a lot moves: most programs have no inactivity rule, and this runs for every purchase.
+  let after: Lot[] | undefined;
+  lots.forEach((lot, i) => {
+    if (lot.inactivity === undefined || lot.remaining <= 0) return;
     const expiresAt = activities.reduce((at, a) => deadlineAfterActivity(at, lot.inactivity, a, event.data.occurredAt), lot.expiresAt);
-    if (expiresAt === lot.expiresAt) return lot;
-    moved = true;
-    return { ...lot, expiresAt };
+    if (expiresAt === lot.expiresAt) return;
+    after ??= [...lots];
+    after[i] = { ...lot, expiresAt };
   });
-  return moved ? after : lots;
+  return after ?? lots;
 }
 
 const movement = (name: MovementName, delta: number): LotEffect => ({ kind: 'movement', movement: name, delta });
