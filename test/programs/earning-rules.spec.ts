@@ -102,5 +102,9 @@ describe('earning rules over HTTP', () => {
       fromRule += balance.body.available - 100 - 1;
     }
     expect(fromRule).toBe(BUDGET_POINTS - 10);
+    const budgets = await t.call('GET', '/v1/offers/budgets');
+    expect(budgets.body.budgets).toEqual([
+      { ruleKey: 'rule:five', totalPoints: BUDGET_POINTS, pointsReserved: BUDGET_POINTS, pointsRemaining: 0, reservations: 4 },
+    ]);
   });
 });

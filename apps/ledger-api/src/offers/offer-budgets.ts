@@ -1,7 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { budgetStreamId, decodeBudgetEvent, foldBudget, ProgramPolicy, ruleBudgets } from '@loyalty/domain';
+import { EventStore } from '@loyalty/event-store';
 import { READ_MODEL_SCHEMA as S } from '@loyalty/read-models';
-import { READ_MODELS } from '../tokens';
+import { EVENT_STORE, READ_MODELS } from '../tokens';
+
+export interface RuleBudgetUse {
+  /** `rule:<ruleId>` or `offer:<offerId>`. */
+  readonly ruleKey: string;
+  readonly totalPoints: number;
+  readonly pointsReserved: number;
+  readonly pointsRemaining: number;
+  readonly reservations: number;
+}
 
 /**
  * What each offer awarded, from the offers read model. Budgets are enforced
@@ -10,7 +21,27 @@ import { READ_MODELS } from '../tokens';
  */
 @Injectable()
 export class OfferBudgets {
-  constructor(@Inject(READ_MODELS) private readonly db: DataSource) {}
+  constructor(
+    @Inject(READ_MODELS) private readonly db: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  /** What each budgeted rule has reserved, read from its budget stream: the figure the write path decides by. */
+  async reserved(policy: ProgramPolicy): Promise<RuleBudgetUse[]> {
+    const uses: RuleBudgetUse[] = [];
+    for (const [ruleKey, totalPoints] of ruleBudgets(policy)) {
+      const events = (await this.store.readStream(budgetStreamId(ruleKey))).flatMap((e) => decodeBudgetEvent(e) ?? []);
+      const { reservedPoints, byTransaction } = foldBudget(events);
+      uses.push({
+        ruleKey,
+        totalPoints,
+        pointsReserved: reservedPoints,
+        pointsRemaining: Math.max(0, totalPoints - reservedPoints),
+        reservations: byTransaction.size,
+      });
+    }
+    return uses;
+  }
 
   async awarded(): Promise<Map<string, { points: number; awards: number; members: number }>> {
     const rows: Array<{ offer_id: string; points: string; awards: string; members: string }> = await this.db.query(

@@ -40,4 +40,12 @@ export class OffersController {
       }),
     };
   }
+
+  /** Every budgeted rule (earning rules and offers): its budget and what purchases reserved of it. */
+  @Get('budgets')
+  @Roles('admin', 'analyst')
+  async budgetUse() {
+    const state = await this.programs.state();
+    return { budgets: state.policy ? await this.budgets.reserved(state.policy) : [] };
+  }
 }
