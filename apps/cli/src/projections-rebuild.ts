@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
-import { ConfigError, loadConfig } from '@loyalty/platform';
+import { ConfigError, loadConfig, openPool } from '@loyalty/platform';
 import {
   applyHoldingBack,
   applyIsolating,
@@ -252,7 +251,7 @@ export function analyticsViewsSql(): string | undefined {
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required: the rebuild runs against the database the API reads']);
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
+  const pool = openPool(config.databaseUrl, 4, (line) => console.error(line), 'event store');
   const store: EventStore =
     config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : await PostgresEventStore.open(pool);
   try {

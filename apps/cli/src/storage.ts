@@ -1,7 +1,6 @@
-import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE_SCHEMA, EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
-import { LedgerConfig, startEmbeddedPostgres } from '@loyalty/platform';
+import { LedgerConfig, openPool, startEmbeddedPostgres } from '@loyalty/platform';
 import { openReadModels } from '@loyalty/read-models';
 
 const STORE_POOL_SIZE_MAX = 20;
@@ -38,9 +37,7 @@ export async function openStorage(config: LedgerConfig, log: (line: string) => v
       store = new EventStoreDbEventStore(config.eventStore.url);
       closers.push(() => store.close());
     } else {
-      const pool = new Pool({ connectionString: databaseUrl, max: STORE_POOL_SIZE_MAX });
-      // An idle connection cut by the server (the embedded one stopping at exit) must not crash the process.
-      pool.on('error', (error) => log(`event store connection: ${error.message}`));
+      const pool = openPool(databaseUrl, STORE_POOL_SIZE_MAX, log, 'event store');
       closers.push(() => pool.end());
       store = await PostgresEventStore.open(pool);
       closers.push(() => store.close());

@@ -1,7 +1,6 @@
-import { Pool } from 'pg';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
 import { KafkaRelay } from '@loyalty/messaging';
-import { ConfigError, loadConfig, RunningProcess, runProcess, stopSteps } from '@loyalty/platform';
+import { ConfigError, loadConfig, openPool, RunningProcess, runProcess, stopSteps } from '@loyalty/platform';
 
 /** Connections: the relay's leadership session, the store's LISTEN connection, and reads. */
 const POOL_CONNECTIONS_MAX = 5;
@@ -18,7 +17,7 @@ async function main(): Promise<RunningProcess> {
   if (!config.kafkaBrokers) problems.push('KAFKA_BROKERS is required for the standalone Kafka relay (host:port,host:port)');
   if (!config.databaseUrl) problems.push('DATABASE_URL is required for the standalone Kafka relay');
   if (!config.kafkaBrokers || !config.databaseUrl) throw new ConfigError(problems);
-  const pool = new Pool({ connectionString: config.databaseUrl, max: POOL_CONNECTIONS_MAX });
+  const pool = openPool(config.databaseUrl, POOL_CONNECTIONS_MAX, (line) => console.log(line), 'kafka relay');
   const store: EventStore =
     config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : await PostgresEventStore.open(pool);
   const relay = new KafkaRelay({ store, pool, brokers: config.kafkaBrokers, log: (line) => console.log(line) });

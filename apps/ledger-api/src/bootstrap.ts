@@ -3,7 +3,6 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { EventStore, EventStoreDbEventStore, InstrumentedEventStore, PostgresEventStore } from '@loyalty/event-store';
 import {
@@ -13,6 +12,7 @@ import {
   LedgerConfig,
   LedgerMetrics,
   openPersonalDataVault,
+  openPool,
   personalDataReader,
   startEmbeddedPostgres,
 } from '@loyalty/platform';
@@ -130,8 +130,7 @@ function startRelay(
   log: (line: string) => void,
   closers: Closers,
 ): KafkaRelay {
-  const pool = new Pool({ connectionString: databaseUrl, max: 3 });
-  pool.on('error', (error) => log(`kafka relay: idle connection lost: ${error.message}`));
+  const pool = openPool(databaseUrl, 3, log, 'kafka relay');
   closers.push(['kafka relay connections', () => pool.end()]);
   const relay = new KafkaRelay({ store, pool, brokers, log });
   relay.start();
@@ -145,9 +144,7 @@ async function openEventStore(config: LedgerConfig, databaseUrl: string, closers
     closers.push(['EventStoreDB client', () => store.close()]);
     return store;
   }
-  const pool = new Pool({ connectionString: databaseUrl, max: STORE_POOL_SIZE_MAX });
-  // An idle connection dropped by the server (restart, failover) must not crash the process: the next query reconnects.
-  pool.on('error', (error) => new Logger('event-store').warn(`idle connection lost: ${error.message}`));
+  const pool = openPool(databaseUrl, STORE_POOL_SIZE_MAX, (line) => new Logger('event-store').warn(line), 'event store');
   closers.push(['event-store connections', () => pool.end()]);
   const store = await PostgresEventStore.open(pool);
   closers.push(['event-store subscriptions', () => store.close()]);

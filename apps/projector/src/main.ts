@@ -1,8 +1,8 @@
-import { Pool } from 'pg';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
 import {
   ConfigError,
   loadConfig,
+  openPool,
   openPersonalDataVault,
   personalDataReader,
   RunningProcess,
@@ -18,7 +18,7 @@ import { openReadModels, Projector, READ_MODEL_SCHEMA, readModelProjections } fr
 async function main(): Promise<RunningProcess> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required for the standalone projector']);
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 5 });
+  const pool = openPool(config.databaseUrl, 5, (line) => console.log(line), 'event store');
   const store: EventStore =
     config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : await PostgresEventStore.open(pool);
   const readModels = await openReadModels(config.databaseUrl);
