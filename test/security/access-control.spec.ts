@@ -17,6 +17,7 @@ const ACCESS: Record<string, Access> = {
   'GET /v1/members/{memberId}/ledger': ['admin', 'pos', 'analyst'],
   'POST /v1/members/{memberId}/actions': ['admin', 'pos'],
   'POST /v1/members/{memberId}/adjustments': ['admin'],
+  'POST /v1/members/{memberId}/tier': ['admin'],
   'POST /v1/members/{memberId}/transfers': ['admin', 'pos'],
   'DELETE /v1/members/{memberId}/personal-data': ['admin'],
   'POST /v1/purchases': ['admin', 'pos'],

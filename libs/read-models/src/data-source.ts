@@ -14,6 +14,8 @@ import { experimentsProjectionIn } from './experiments/experiments.projection';
 import { offersDdl } from './offers/offers.ddl';
 import { offersProjectionIn } from './offers/offers.projection';
 import { parkingDdl } from './projector/parking';
+import { tierStandingDdl } from './balances/tier-standing.ddl';
+import { tierStandingProjectionIn } from './balances/tier-standing.projection';
 
 const MIGRATION_LOCK_KEY = 7_310_002;
 
@@ -25,6 +27,7 @@ export const readModelsDdl = (schema: string): string[] => [
   experimentsDdl(schema),
   offersDdl(schema),
   parkingDdl(schema),
+  tierStandingDdl(schema),
 ];
 
 /**
@@ -39,6 +42,7 @@ export const readModelProjections = (schema: string, personalData: PersonalDataR
   kpisProjectionIn(schema),
   experimentsProjectionIn(schema),
   offersProjectionIn(schema),
+  tierStandingProjectionIn(schema),
 ];
 
 export const READ_MODEL_PROJECTIONS: readonly Projection[] = readModelProjections(READ_MODEL_SCHEMA);

@@ -17,4 +17,5 @@ export * from './segments/segments.projection';
 export * from './kpis/kpis.projection';
 export * from './experiments/experiments.projection';
 export * from './offers/offers.projection';
+export * from './balances/tier-standing.projection';
 export * from './projector/personal-data-reader';

@@ -1,12 +1,13 @@
 import { DataSource } from 'typeorm';
-import { awardsBirthdayBonus, ProgramPolicy, requalifiesTiers } from '@loyalty/domain';
+import { awardsBirthdayBonus, ProgramPolicy, requalifiesTiers, statusEndDue } from '@loyalty/domain';
 import { READ_MODEL_SCHEMA } from '@loyalty/read-models';
 
 const S = READ_MODEL_SCHEMA;
 
 /**
  * Members the daily job has something to do for, as of an instant: a lot
- * or the member itself (requalification, birthday bonus) due by then, by
+ * or the member itself (requalification, birthday bonus, a tier status
+ * end: tiers/qualification.ts statusEndDue) due by then, by
  * the due instants the domain computed and the balance projection keeps.
  * Those the program does not do are left out, or a member would stay due
  * for ever. The read models are only an index here: the domain decides
@@ -20,13 +21,28 @@ export async function settlementCandidates(
   afterMemberId: string,
   limit: number,
 ): Promise<string[]> {
+  // A program without a tier policy keeps its yearly review on members.requalification_due_at.
+  const tierDue = policy.tierPolicy ? statusEndDue(policy, asOf) : null;
   const rows: Array<{ member_id: string }> = await db.query(
     `select member_id from (
        select member_id from ${S}.member_lots where due_at <= $1
        union select member_id from ${S}.members where $4 and requalification_due_at <= $1
        union select member_id from ${S}.members where $5 and birthday_due_at <= $1
+       union select member_id from ${S}.member_tier_standing where held and held_until <= $1
+       union select member_id from ${S}.member_tier_standing where not held and tier_qualified_at <= $6::timestamptz
+       union select member_id from ${S}.member_tier_standing
+         where not held and tier_reached_at <= $7::timestamptz and tier is distinct from $8::text
      ) due where member_id > $2 order by member_id limit $3`,
-    [asOf, afterMemberId, limit, requalifiesTiers(policy), awardsBirthdayBonus(policy)],
+    [
+      asOf,
+      afterMemberId,
+      limit,
+      requalifiesTiers(policy) && !policy.tierPolicy,
+      awardsBirthdayBonus(policy),
+      tierDue?.qualifiedAtOrBefore ?? null,
+      tierDue?.reachedAtOrBefore ?? null,
+      tierDue?.exceptTier ?? null,
+    ],
   );
   return rows.map((r) => r.member_id);
 }

@@ -1,8 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { memberStreamId } from '@loyalty/domain';
-import { LedgerEntryRow, loadCheckpoint, MemberBalanceRow, MemberRow, READ_MODEL_SCHEMA } from '@loyalty/read-models';
+import { memberStreamId, TIER_POLICY_LIMITS, TierProgress, tierProgress } from '@loyalty/domain';
+import {
+  LedgerEntryRow,
+  loadCheckpoint,
+  MemberBalanceRow,
+  MemberRow,
+  qualifyingPurchaseOfRow,
+  READ_MODEL_SCHEMA,
+  standingOf,
+} from '@loyalty/read-models';
 import { ApiError } from '../http/api-error';
+import { ClockService } from '../ledger/clock.service';
+import { ProgramStore } from '../ledger/program-store';
 import { READ_MODELS } from '../tokens';
 
 export const LEDGER_PAGE_SIZE_DEFAULT = 50;
@@ -12,7 +22,11 @@ export const LEDGER_PROJECTION = 'ledger';
 /** Reads served by the projections; every answer says which log position it reflects. */
 @Injectable()
 export class MemberQueries {
-  constructor(@Inject(READ_MODELS) private readonly db: DataSource) {}
+  constructor(
+    @Inject(READ_MODELS) private readonly db: DataSource,
+    private readonly programs: ProgramStore,
+    private readonly clock: ClockService,
+  ) {}
 
   async asOfPosition(): Promise<number> {
     return Number((await loadCheckpoint(this.db.manager, LEDGER_PROJECTION)) ?? -1n);
@@ -30,9 +44,37 @@ export class MemberQueries {
       birthDate: member.birthDate,
       referredBy: member.referredBy,
       tier: member.tier,
+      tierProgress: await this.tierProgressOf(memberId),
       enrolledAt: member.enrolledAt.toISOString(),
       segments: await this.segmentsOf(memberId),
     };
+  }
+
+  /**
+   * Progress as of now under the program in force, by the domain's rule from
+   * the tier read model; null when the program has no tiers. Purchases older
+   * than the longest window a policy may have (a calendar year is shorter) cannot count and are not read.
+   */
+  private async tierProgressOf(memberId: string): Promise<TierProgress | null> {
+    const { policy } = await this.programs.state();
+    if (!policy || policy.tiers.length === 0) return null;
+    const now = this.clock.nowIso();
+    const [standing]: Array<{ row: Parameters<typeof standingOf>[0] }> = await this.db.query(
+      `select to_json(t) as row from ${READ_MODEL_SCHEMA}.member_tier_standing t where member_id = $1`,
+      [memberId],
+    );
+    if (!standing) return null;
+    const purchases: Array<{ row: Parameters<typeof qualifyingPurchaseOfRow>[0] }> = await this.db.query(
+      `select to_json(t) as row from ${READ_MODEL_SCHEMA}.member_tier_purchases t
+       where member_id = $1 and occurred_at > $2::timestamptz - make_interval(months => $3)`,
+      [memberId, now, TIER_POLICY_LIMITS.windowMonthsMax],
+    );
+    return tierProgress(
+      policy,
+      standingOf(standing.row),
+      purchases.map((p) => qualifyingPurchaseOfRow(p.row)),
+      now,
+    );
   }
 
   /** A parked member's rows stopped at the event that parked them: stale figures would be worse than a refusal. */

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, NotEquals } from 'class-validator';
-import { PROGRAM_LIMITS } from '@loyalty/domain';
+import { PROGRAM_LIMITS, TIER_CHANGE_REASON_MAX_CHARS } from '@loyalty/domain';
 import { OccurredAtDto } from '../http/common.dto';
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
-import { IsBirthDate } from '../http/validators';
+import { IsBirthDate, IsInstant } from '../http/validators';
 
 export class EnrolMemberDto extends OccurredAtDto {
   @ApiProperty({ example: 'm-1001' }) @IsString() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) memberId!: string;
@@ -40,4 +40,21 @@ export class TransferPointsDto extends OccurredAtDto {
   @ApiProperty({ example: 'tr-0001' }) @IsString() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) transferId!: string;
   @ApiProperty({ example: 'm-1002' }) @IsString() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) toMemberId!: string;
   @ApiProperty({ example: 100 }) @IsInt() @Min(1) @Max(PROGRAM_LIMITS.pointsMax) points!: number;
+}
+
+export class ChangeTierDto {
+  @ApiProperty({ example: 'tc-0001' }) @IsString() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) changeId!: string;
+  @ApiProperty({ example: 'gold', description: 'a tier the program configures' })
+  @IsString()
+  @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE })
+  tier!: string;
+  @ApiProperty({ example: 'status match from a partner program' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(TIER_CHANGE_REASON_MAX_CHARS)
+  reason!: string;
+  @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z', description: 'the tier holds until then; absent: until the next manual change' })
+  @IsOptional()
+  @IsInstant()
+  until?: string;
 }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ErasePersonalDataHandler } from './erase-personal-data.handler';
 import { MemberPointsController } from './member-points.controller';
+import { MemberTierController } from './member-tier.controller';
 import { MemberQueries } from './member-queries';
 import { MembersController } from './members.controller';
 import { MemberRequests } from './members.requests';
 
 @Module({
-  controllers: [MembersController, MemberPointsController],
+  controllers: [MembersController, MemberPointsController, MemberTierController],
   providers: [MemberRequests, MemberQueries, ErasePersonalDataHandler],
 })
 export class MembersModule {}

@@ -1,5 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AdjustPoints, EnrolMember, ErasePersonalData, RecordAction, rejected, TransferPoints } from '@loyalty/domain';
+import {
+  AdjustPoints,
+  ChangeTier,
+  EnrolMember,
+  ErasePersonalData,
+  normaliseInstant,
+  RecordAction,
+  rejected,
+  TransferPoints,
+} from '@loyalty/domain';
 import { PersonalDataVault } from '@loyalty/platform';
 import { requestHash } from '../http/request-hash';
 import { CommandContextFactory } from '../ledger/command-context';
@@ -7,7 +16,7 @@ import { ExecuteMemberCommand } from '../ledger/execute-member.command';
 import { MemberLedger } from '../ledger/member-ledger';
 import { VAULT } from '../tokens';
 import { ErasePersonalDataCommand } from './erase-personal-data.handler';
-import { AdjustPointsDto, EnrolMemberDto, RecordActionDto, TransferPointsDto } from './members.dto';
+import { AdjustPointsDto, ChangeTierDto, EnrolMemberDto, RecordActionDto, TransferPointsDto } from './members.dto';
 
 /**
  * The member routes' requests as member commands, stamped with their times
@@ -60,6 +69,22 @@ export class MemberRequests {
       reason: body.reason.trim(),
       actor,
       requestHash: requestHash('adjustment', body),
+      ...(await this.context.create(undefined)),
+    };
+    return new ExecuteMemberCommand(command);
+  }
+
+  /** Like adjustments, dated when the admin makes them. */
+  async tierChange(memberId: string, body: ChangeTierDto, actor: string): Promise<ExecuteMemberCommand<'ChangeTier'>> {
+    const command: ChangeTier = {
+      type: 'ChangeTier',
+      memberId,
+      changeId: body.changeId,
+      tier: body.tier,
+      reason: body.reason.trim(),
+      until: body.until === undefined ? null : normaliseInstant(body.until),
+      actor,
+      requestHash: requestHash('tier-change', body),
       ...(await this.context.create(undefined)),
     };
     return new ExecuteMemberCommand(command);

@@ -6,9 +6,11 @@ import {
   ProgramPolicy,
   programTimeZone,
   SegmentCriterion,
+  tierRulesOf,
 } from '@loyalty/domain';
 import { toExpiryPolicy } from './expiry.dto';
 import { ProgramDto } from './program.dto';
+import { toTierRules } from './tiers.dto';
 import { fromEarningRule, toEarningRule } from './earning-rules.dto';
 
 /** The HTTP shape (multipliers as 1.5) to the ledger's (basis points), and back. Validation ran first. */
@@ -36,7 +38,9 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
     ...(dto.expiry && { expiry: toExpiryPolicy(dto.expiry) }),
     tiers: (dto.tiers ?? []).map((t) => ({
       name: t.name,
-      minSpendMinor: t.minSpendMinor,
+      ...(t.minSpendMinor !== undefined && { minSpendMinor: t.minSpendMinor }),
+      ...(t.minPoints !== undefined && { minPoints: t.minPoints }),
+      ...(t.minPurchases !== undefined && { minPurchases: t.minPurchases }),
       multiplierBp: bp(t.multiplier),
       ...(t.expiry && { expiry: toExpiryPolicy(t.expiry) }),
     })),
@@ -65,6 +69,7 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
     }),
     // UTC is the default: naming it keeps the configuration equal to one that does not.
     ...(dto.timeZone !== undefined && dto.timeZone !== DEFAULT_TIME_ZONE && { timeZone: dto.timeZone }),
+    ...(dto.tierPolicy && { tierPolicy: toTierRules(dto.tierPolicy) }),
   };
 }
 
@@ -82,7 +87,8 @@ export function fromPolicy(policy: ProgramPolicy) {
     pendingDays: policy.pendingDays,
     expiryMonths: policy.expiryMonths,
     expiry: policy.expiry,
-    tiers: policy.tiers.map((t) => ({ name: t.name, minSpendMinor: t.minSpendMinor, multiplier: m(t.multiplierBp), expiry: t.expiry })),
+    tiers: policy.tiers.map(({ multiplierBp, ...t }) => ({ ...t, multiplier: m(multiplierBp) })),
+    tierPolicy: tierRulesOf(policy),
     rewards: policy.rewards,
     offers: policy.offers?.map(({ multiplierBp, ...o }) => ({ ...o, multiplier: multiplierBp === null ? null : m(multiplierBp) })),
     experiments: policy.experiments,

@@ -17,6 +17,7 @@ import { EARNING_RULE_LIMITS, EXPERIMENT_LIMITS, OFFER_LIMITS, PROGRAM_LIMITS } 
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
 import { EarningRuleDto } from './earning-rules.dto';
 import { ExpiryDto } from './expiry.dto';
+import { TierPolicyDto } from './tiers.dto';
 import { IsInstant, IsMultiplier, isMultiplier, IsNameMap, isNonNegativeInt } from '../http/validators';
 
 const L = PROGRAM_LIMITS;
@@ -75,7 +76,24 @@ function isActionCap(value: unknown): boolean {
 
 export class TierDto {
   @ApiProperty({ example: 'gold' }) @IsString() @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) name!: string;
-  @ApiProperty({ example: 100000 }) @IsInt() @Min(0) @Max(L.minorMax) minSpendMinor!: number;
+  @ApiPropertyOptional({ example: 100000, description: 'threshold when tiers qualify by spend (the default)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(L.minorMax)
+  minSpendMinor?: number;
+  @ApiPropertyOptional({ example: 500, description: 'threshold when tierPolicy.qualifyBy is points' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(L.pointsMax)
+  minPoints?: number;
+  @ApiPropertyOptional({ example: 12, description: 'threshold when tierPolicy.qualifyBy is purchases' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(L.pointsMax)
+  minPurchases?: number;
   @ApiProperty({ example: 1.5 }) @IsMultiplier(L.multiplierBpMax) multiplier!: number;
   @ApiPropertyOptional({ type: ExpiryDto, description: "replaces the program's expiry for points earned in this tier" })
   @IsOptional()
@@ -167,6 +185,12 @@ export class ProgramDto {
   @ValidateNested({ each: true })
   @Type(() => TierDto)
   tiers?: TierDto[];
+  @ApiPropertyOptional({ type: TierPolicyDto, description: 'how tiers qualify and are kept; default: spend over a rolling 12 months' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TierPolicyDto)
+  tierPolicy?: TierPolicyDto;
   @ApiPropertyOptional({ type: [RewardDto] })
   @IsOptional()
   @IsArray()

@@ -3,6 +3,7 @@ import { availableInLots, Lot, LotConsumption, pendingPoints } from '../lots/lot
 import { Instant } from '../shared/time';
 import { birthdayBonusYearOf } from './birthday-year';
 import { commandKeys } from './command-keys';
+import { tierStandingAfter } from '../tiers/qualification';
 import { MemberEvent, MemberType } from './events';
 
 export interface PurchaseRecord {
@@ -121,9 +122,7 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         memberType: d.memberType,
         enrolledAt: d.occurredAt,
         referredBy: d.referredBy,
-        tier: d.tier,
-        tierQualifiedAt: d.occurredAt,
-        tierReachedAt: d.occurredAt,
+        ...tierStandingAfter(state, event),
         processed: w.set(state.processed, commandKeys.enrolment(d.memberId), d.requestHash),
       };
     }

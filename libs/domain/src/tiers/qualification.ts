@@ -1,3 +1,4 @@
+import type { MemberEvent } from '../member/events';
 import { ProgramPolicy, programTimeZone, TierPolicy } from '../program/policy';
 import { addMonths, Instant, toMillis } from '../shared/time';
 import { startOfPeriod, zonedInstant, zonedParts } from '../shared/zoned-time';
@@ -143,4 +144,93 @@ export function tierProgress(
     remainingToNext: threshold === undefined ? null : Math.max(threshold - value, 0),
     statusUntil: statusEndsAt(policy, standing),
   };
+}
+
+/** The standing after an event: enrolment gives the first tier, every tier change moves it; nothing else does. */
+export function tierStandingAfter(standing: TierStanding, event: MemberEvent): TierStanding {
+  if (event.type === 'MemberEnrolled') {
+    const at = event.data.occurredAt;
+    return { tier: event.data.tier, tierQualifiedAt: at, tierReachedAt: at, tierHeldUntil: undefined };
+  }
+  if (event.type !== 'TierChanged') return standing;
+  const d = event.data;
+  return {
+    tier: d.to,
+    tierQualifiedAt: d.reason === 'requalification' ? d.occurredAt : standing.tierQualifiedAt,
+    tierReachedAt: d.occurredAt,
+    tierHeldUntil: d.manual ? d.manual.until : undefined,
+  };
+}
+
+/** The purchase an event changes as qualification counts it (its amount, refunds, points, clawbacks); undefined for others. */
+export function qualifyingPurchaseOf(event: MemberEvent): string | undefined {
+  switch (event.type) {
+    case 'PurchaseRecorded':
+    case 'PurchaseRefunded':
+    case 'PointsClawedBack':
+      return event.data.transactionId;
+    case 'PointsAccrued':
+      return event.data.source === 'purchase' || event.data.source === 'offer' ? event.data.reference : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The purchase after an event qualifyingPurchaseOf names it for; a change to a purchase not recorded changes nothing. */
+export function qualifyingPurchaseAfter(purchase: QualifyingPurchase | undefined, event: MemberEvent): QualifyingPurchase | undefined {
+  if (event.type === 'PurchaseRecorded') {
+    const d = event.data;
+    return { occurredAt: d.occurredAt, amountMinor: d.amountMinor, refundedMinor: 0, pointsAccrued: 0, pointsClawedBack: 0 };
+  }
+  if (!purchase) return purchase;
+  switch (event.type) {
+    case 'PointsAccrued':
+      return { ...purchase, pointsAccrued: purchase.pointsAccrued + event.data.points };
+    case 'PurchaseRefunded':
+      return { ...purchase, refundedMinor: purchase.refundedMinor + event.data.amountMinor };
+    case 'PointsClawedBack':
+      return { ...purchase, pointsClawedBack: purchase.pointsClawedBack + event.data.points };
+    default:
+      return purchase;
+  }
+}
+
+/**
+ * Which standings may have a status end due by asOf, as bounds an index can
+ * compare: a held tier by its `until`; otherwise the anchor the policy's
+ * duration counts from, at or before a bound, for every tier but
+ * `exceptTier` (whose status never ends under a duration). Every standing
+ * due matches; near month ends a few match early, and settling them changes nothing.
+ */
+export interface StatusEndDue {
+  readonly qualifiedAtOrBefore: Instant | null;
+  readonly reachedAtOrBefore: Instant | null;
+  readonly exceptTier: string | null;
+}
+
+export function statusEndDue(policy: ProgramPolicy, asOf: Instant): StatusEndDue | null {
+  if (policy.tiers.length === 0) return null;
+  const { status } = tierRulesOf(policy);
+  if (status.kind === 'review')
+    return { qualifiedAtOrBefore: latestAnchorMonthsBefore(asOf, status.months), reachedAtOrBefore: null, exceptTier: null };
+  const lowest = policy.tiers[0]!.name;
+  if (status.kind === 'months')
+    return { qualifiedAtOrBefore: null, reachedAtOrBefore: latestAnchorMonthsBefore(asOf, status.months), exceptTier: lowest };
+  const timeZone = programTimeZone(policy);
+  const firstNotDue = zonedInstant({ year: zonedParts(asOf, timeZone).year - status.years + 1, month: 1, day: 1 }, timeZone);
+  return { qualifiedAtOrBefore: null, reachedAtOrBefore: new Date(toMillis(firstNotDue) - 1).toISOString(), exceptTier: lowest };
+}
+
+/**
+ * An instant at or after every anchor whose addMonths(anchor, months) is at
+ * or before asOf. addMonths clamps to a month's last day, so near month ends
+ * anchors up to the end of the target month's last day may reach asOf: the
+ * bound takes them all, and the settlement decides exactly.
+ */
+function latestAnchorMonthsBefore(asOf: Instant, months: number): Instant {
+  const back = new Date(toMillis(addMonths(asOf, -months)));
+  const at = new Date(toMillis(asOf));
+  const lastDayOf = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  if (at.getUTCDate() !== lastDayOf(at) && back.getUTCDate() === at.getUTCDate()) return back.toISOString();
+  return new Date(Date.UTC(back.getUTCFullYear(), back.getUTCMonth(), lastDayOf(back) + 1) - 1).toISOString();
 }
