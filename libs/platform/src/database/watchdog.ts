@@ -42,7 +42,7 @@ export function watchPostmaster(pid: number, log: (line: string) => void): Watch
   watcher.on('error', (error) =>
     log(`embedded PostgreSQL watchdog did not start (${error.message}): if the app is killed, the next start stops the server it leaves`),
   );
-  const pipe = watcher.stdin!;
+  const pipe = watcher.stdin;
   pipe.on('error', () => undefined); // EPIPE: the watchdog is gone already, nothing to tell it
   // Neither the watchdog nor its pipe may keep the app's event loop alive.
   watcher.unref();
