@@ -5,7 +5,7 @@ import { birthdayBonusAt, birthdayYearOf } from './birthday-year';
 import { SettleMember } from './commands';
 import { accrual, base } from './decision-helpers';
 import { awardsBirthdayBonus } from './due';
-import { statusEnd } from '../tiers/tier-changes';
+import { statusEnds } from '../tiers/tier-changes';
 import { MemberEvent } from './events';
 import { foldMember, MemberState } from './state';
 
@@ -19,7 +19,7 @@ interface DueTransition {
  * The daily job for one member, up to asOf: activate lots whose return window
  * passed, expire what is left of lots past expiry (each event dated at the
  * lot's own instant, in time order), award the birthday bonus for the year,
- * and end the tier status when it ended (tier policy). Running it twice changes nothing.
+ * and end tier statuses that ended (tier policy). Running it twice changes nothing.
  */
 export function settle(command: SettleMember, state: MemberState): MemberEvent[] {
   if (isAfter(command.asOf, command.receivedAt)) {
@@ -29,8 +29,7 @@ export function settle(command: SettleMember, state: MemberState): MemberEvent[]
   const afterLots = foldMember(events, state);
   const birthday = birthdayBonus(command, afterLots);
   if (birthday) events.push(birthday);
-  const ended = statusEnd(command, afterLots);
-  if (ended) events.push(ended);
+  events.push(...statusEnds(command, afterLots));
   return events;
 }
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { MemberCommand } from '../member/commands';
 import { ACTIVITY_KINDS, ExpiryPolicy } from '../expiry/expiry';
 import { policy, programInForce } from './fixtures';
-import { action, adjust, enrol, purchase, receive, redeem, refund, reverse, settle, transfer } from './member-commands';
+import { action, adjust, changeTier, enrol, purchase, receive, redeem, refund, reverse, settle, transfer } from './member-commands';
+import { TierRules } from '../tiers/tier-policy';
 
 /**
  * Random member histories for property tests: a command plan over a year and
@@ -24,7 +25,8 @@ type Step =
   | { kind: 'action'; type: 'review' | 'survey' }
   | { kind: 'adjust'; points: number }
   | { kind: 'transferOut'; points: number }
-  | { kind: 'transferIn'; points: number; expiresInDays: number | null };
+  | { kind: 'transferIn'; points: number; expiresInDays: number | null }
+  | { kind: 'changeTier'; tier: number; untilDays: number | null };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -88,17 +90,64 @@ export const memberPlanUnderExpiry = fc.record({
   steps: memberPlan.map((p) => p.steps),
 });
 
+const tierRules: fc.Arbitrary<TierRules> = fc.record({
+  qualifyBy: fc.constantFrom('spend' as const, 'points' as const, 'purchases' as const),
+  window: fc.oneof(
+    fc.record({ kind: fc.constant('rolling' as const), months: fc.constantFrom(1, 6, 12) }),
+    fc.constant({ kind: 'calendarYear' as const }),
+  ),
+  status: fc.oneof(
+    fc.record({ kind: fc.constant('review' as const), months: fc.constantFrom(3, 12) }),
+    fc.record({ kind: fc.constant('months' as const), months: fc.constantFrom(1, 6, 12) }),
+    fc.record({ kind: fc.constant('calendarYears' as const), years: fc.constantFrom(1, 2) }),
+  ),
+  downgrade: fc.constantFrom('toQualified' as const, 'oneTier' as const),
+});
+
+const changeTierStep = fc.record({
+  kind: fc.constant('changeTier' as const),
+  tier: fc.nat({ max: 3 }),
+  untilDays: fc.option(fc.integer({ min: 1, max: 400 }), { nil: null }),
+});
+
+/** Three tiers with a threshold in every unit, so any tier policy reads them. */
+const TIERED = [
+  { name: 'silver', minSpendMinor: 0, minPoints: 0, minPurchases: 0, multiplierBp: 10_000 },
+  { name: 'gold', minSpendMinor: 50_000, minPoints: 500, minPurchases: 3, multiplierBp: 15_000 },
+  { name: 'platinum', minSpendMinor: 200_000, minPoints: 2_000, minPurchases: 8, multiplierBp: 20_000 },
+];
+
+/** Plans under every kind of tier policy, in a zone of their own, with manual tier changes (a tier index past the last is unknown). */
+export const memberPlanUnderTierPolicy = fc.record({
+  pendingDays: fc.constantFrom(0, 14),
+  expiryMonths: fc.constantFrom(0, 12),
+  tierPolicy: tierRules,
+  timeZone: fc.constantFrom('UTC', 'America/Los_Angeles'),
+  steps: fc.array(
+    fc.tuple(fc.oneof({ weight: 9, arbitrary: step }, { weight: 1, arbitrary: changeTierStep }), fc.integer({ min: 1, max: 24 * 20 })),
+    {
+      minLength: 1,
+      maxLength: 60,
+    },
+  ),
+});
+
 export type MemberPlan = typeof memberPlan extends fc.Arbitrary<infer T> ? T : never;
 type ExpiryPlan = typeof memberPlanUnderExpiry extends fc.Arbitrary<infer T> ? T : never;
+type TierPlan = typeof memberPlanUnderTierPolicy extends fc.Arbitrary<infer T> ? T : never;
 
-function programOf(plan: MemberPlan | ExpiryPlan) {
+function programOf(plan: MemberPlan | ExpiryPlan | TierPlan) {
+  if ('tierPolicy' in plan) {
+    const { pendingDays, expiryMonths, tierPolicy, timeZone } = plan;
+    return programInForce({ pendingDays, expiryMonths, tierPolicy, timeZone, tiers: TIERED });
+  }
   if (!('expiry' in plan)) return programInForce({ pendingDays: plan.pendingDays, expiryMonths: plan.expiryMonths });
   const tiers = policy().tiers.map((t) => (t.name === 'gold' && plan.goldExpiry ? { ...t, expiry: plan.goldExpiry } : t));
   return programInForce({ pendingDays: plan.pendingDays, expiryMonths: 0, expiry: plan.expiry, timeZone: plan.timeZone, tiers });
 }
 
 /** Turns a plan into commands for one member; `memberId` lets several members share one store. */
-export function commandsOf(plan: MemberPlan | ExpiryPlan, memberId = 'm1'): MemberCommand[] {
+export function commandsOf(plan: MemberPlan | ExpiryPlan | TierPlan, memberId = 'm1'): MemberCommand[] {
   const program = programOf(plan);
   let at = START_MS;
   const iso = () => new Date(at).toISOString();
@@ -152,6 +201,11 @@ export function commandsOf(plan: MemberPlan | ExpiryPlan, memberId = 'm1'): Memb
             requestHash: `in-${id}`,
           }),
         );
+      }
+      case 'changeTier': {
+        const until = s.untilDays === null ? null : new Date(at + s.untilDays * 24 * HOUR_MS).toISOString();
+        const tier = TIERED[s.tier]?.name ?? 'unknown';
+        return void commands.push(changeTier({ ...common(), changeId: id, tier, until, requestHash: `h-${id}` }));
       }
     }
   });

@@ -1,6 +1,7 @@
 import {
   AdjustPoints,
   AwardReferrerBonus,
+  ChangeTier,
   EnrolMember,
   ErasePersonalData,
   MemberCommand,
@@ -122,6 +123,17 @@ export const referrerBonus = (o: Partial<AwardReferrerBonus> = {}): AwardReferre
   type: 'AwardReferrerBonus',
   refereeId: 'm9',
   requestHash: 'h-ref',
+  ...common,
+  ...o,
+});
+export const changeTier = (o: Partial<ChangeTier> = {}): ChangeTier => ({
+  type: 'ChangeTier',
+  changeId: 'c1',
+  tier: 'gold',
+  reason: 'status match',
+  until: null,
+  actor: 'admin:test',
+  requestHash: `h-${o.changeId ?? 'c1'}`,
   ...common,
   ...o,
 });

@@ -1,7 +1,7 @@
 import { RecordPurchase, SettleMember } from '../member/commands';
 import { base } from '../member/decision-helpers';
 import { TierChanged, TierChangeReason } from '../member/events';
-import { MemberState } from '../member/state';
+import { foldMember, MemberState } from '../member/state';
 import { isAfter } from '../shared/time';
 import { qualifyingSpendMinor, qualifyingValue, statusEndsAt, tierAtStatusEnd, upgradeFor } from './qualification';
 import { tierRulesOf, TierQualifier } from './tier-policy';
@@ -38,13 +38,24 @@ export function upgradeAfterPurchase(command: RecordPurchase, afterPurchase: Mem
 }
 
 /**
- * The status end due by asOf, dated at the instant the status ended (a
- * review, the end of a status duration, a manual tier's `until`): the tier
- * becomes what the window closing there qualifies for, within the downgrade
- * rule, and a new status starts at that instant. One per run, as before tier
- * policies: a run that comes late by several ends leaves the next to the next run.
+ * The status ends due by asOf, in order, each dated at the instant the status
+ * ended (a review, the end of a status duration, a manual tier's `until`):
+ * the tier becomes what the window closing there qualifies for, within the
+ * downgrade rule, and a new status starts at that instant. A program without
+ * a tier policy ends one per run, as it always did; the next run does the next.
  */
-export function statusEnd(command: SettleMember, state: MemberState): TierChanged | undefined {
+export function statusEnds(command: SettleMember, state: MemberState): TierChanged[] {
+  const { policy } = command.program;
+  const changes: TierChanged[] = [];
+  let current = state;
+  for (let change = statusEnd(command, current); change; change = policy.tierPolicy ? statusEnd(command, current) : undefined) {
+    changes.push(change);
+    current = foldMember([change], current);
+  }
+  return changes;
+}
+
+function statusEnd(command: SettleMember, state: MemberState): TierChanged | undefined {
   const { policy, version } = command.program;
   const end = statusEndsAt(policy, state);
   if (end === null || isAfter(end, command.asOf)) return undefined;
