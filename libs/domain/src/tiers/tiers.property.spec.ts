@@ -4,9 +4,10 @@ import { MemberEvent } from '../member/events';
 import { ledgerProblems } from '../member/invariants';
 import { availablePoints, evolveMember, foldMember, initialMemberState, MemberState } from '../member/state';
 import { DomainError } from '../shared/errors';
-import { isAfter } from '../shared/time';
+import { isAfter, toMillis } from '../shared/time';
 import { commandsOf, memberPlanUnderTierPolicy } from '../testing/arbitrary-history';
-import { statusEndsAt } from './qualification';
+import { programInForce } from '../testing/fixtures';
+import { statusEndDue, statusEndsAt } from './qualification';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 
@@ -50,6 +51,59 @@ describe('ledger invariants under every tier policy, with manual tier changes (f
         expect(foldMember(JSON.parse(JSON.stringify(history)) as MemberEvent[])).toEqual(state);
       }),
       { numRuns: RUNS },
+    );
+  });
+});
+
+/** addMonths clamps at most three days (31 March less a month is 28 February), plus the rest of that day. */
+const EARLY_MATCH_MAX_MS = 4 * 86_400_000;
+
+describe('the daily job’s index of status ends (statusEndDue)', () => {
+  const instant = fc
+    .integer({ min: Date.parse('2024-01-01T00:00:00Z'), max: Date.parse('2030-01-01T00:00:00Z') })
+    .map((ms) => new Date(ms).toISOString());
+  const tiers = [
+    { name: 'silver', minSpendMinor: 0, multiplierBp: 10_000 },
+    { name: 'gold', minSpendMinor: 50_000, multiplierBp: 10_000 },
+  ];
+  const status = fc.oneof(
+    fc.record({ kind: fc.constant('review' as const), months: fc.constantFrom(1, 3, 12) }),
+    fc.record({ kind: fc.constant('months' as const), months: fc.constantFrom(1, 6, 12) }),
+    fc.record({ kind: fc.constant('calendarYears' as const), years: fc.constantFrom(1, 2) }),
+  );
+
+  it('matches every standing whose status end is due by asOf, and others only days early', () => {
+    fc.assert(
+      fc.property(
+        status,
+        fc.constantFrom('UTC', 'America/Los_Angeles', 'Asia/Kolkata'),
+        instant,
+        instant,
+        fc.constantFrom('silver', 'gold'),
+        (s, timeZone, anchor, asOf, tier) => {
+          const policy = {
+            ...programInForce().policy,
+            timeZone,
+            tiers,
+            tierPolicy: {
+              qualifyBy: 'spend' as const,
+              window: { kind: 'calendarYear' as const },
+              status: s,
+              downgrade: 'toQualified' as const,
+            },
+          };
+          const standing = { tier, tierQualifiedAt: anchor, tierReachedAt: anchor, tierHeldUntil: undefined };
+          const end = statusEndsAt(policy, standing);
+          const due = statusEndDue(policy, asOf)!;
+          const matches =
+            (due.qualifiedAtOrBefore !== null && !isAfter(anchor, due.qualifiedAtOrBefore)) ||
+            (due.reachedAtOrBefore !== null && !isAfter(anchor, due.reachedAtOrBefore) && tier !== due.exceptTier);
+          if (end !== null && !isAfter(end, asOf)) expect(matches).toBe(true);
+          // A match too early is one near a month end, a few days at most: settling it changes nothing.
+          if (matches && end !== null) expect(toMillis(end) - toMillis(asOf)).toBeLessThanOrEqual(EARLY_MATCH_MAX_MS);
+        },
+      ),
+      { numRuns: RUNS * 10 },
     );
   });
 });
