@@ -7,7 +7,17 @@ import { DomainError } from '../shared/errors';
 import { isAfter, toMillis } from '../shared/time';
 import { commandsOf, memberPlanUnderTierPolicy } from '../testing/arbitrary-history';
 import { programInForce } from '../testing/fixtures';
-import { statusEndDue, statusEndsAt } from './qualification';
+import { QualifyingPurchase, qualifyingPurchaseAfter, qualifyingPurchaseOf, statusEndDue, statusEndsAt } from './qualification';
+
+function qualifyingPurchasesOf(history: readonly MemberEvent[]): Map<string, QualifyingPurchase> {
+  const purchases = new Map<string, QualifyingPurchase>();
+  for (const event of history) {
+    const id = qualifyingPurchaseOf(event);
+    const after = id === undefined ? undefined : qualifyingPurchaseAfter(purchases.get(id), event);
+    if (id !== undefined && after) purchases.set(id, after);
+  }
+  return purchases;
+}
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 
@@ -49,6 +59,21 @@ describe('ledger invariants under every tier policy, with manual tier changes (f
           expect(decideMember(command, state)).toEqual([]);
         }
         expect(foldMember(JSON.parse(JSON.stringify(history)) as MemberEvent[])).toEqual(state);
+        // The read model folds purchases with qualifyingPurchaseAfter: it must count what the decision counts.
+        expect(qualifyingPurchasesOf(history)).toEqual(
+          new Map(
+            [...state.purchases].map(([id, p]) => [
+              id,
+              {
+                occurredAt: p.occurredAt,
+                amountMinor: p.amountMinor,
+                refundedMinor: p.refundedMinor,
+                pointsAccrued: p.pointsAccrued,
+                pointsClawedBack: p.pointsClawedBack,
+              },
+            ]),
+          ),
+        );
       }),
       { numRuns: RUNS },
     );
