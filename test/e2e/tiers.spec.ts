@@ -1,3 +1,5 @@
+import { settlementCandidates } from '../../apps/ledger-api/src/jobs/settlement-candidates';
+import { ProgramStore } from '../../apps/ledger-api/src/ledger/program-store';
 import { PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
 /** Sephora-like: spend in the calendar year in Los Angeles, a status kept for the rest of that year and the whole next one. */
@@ -97,5 +99,16 @@ describe('tier policy, progress and manual tier changes over HTTP', () => {
       tier: 'vib',
       tierProgress: { qualifyingValue: 40_000, nextTier: 'rouge', remainingToNext: 60_000, statusUntil: END_OF_2027_LA },
     });
+  });
+
+  it('leaves a tier held indefinitely out of the yearly review under a program without a tier policy', async () => {
+    await write('PUT', '/v1/program', { ...PROGRAM, expiryMonths: 0 });
+    await write('POST', '/v1/members', { memberId: 'bob', type: 'individual', occurredAt: '2025-06-01T00:00:00Z' });
+    await write('POST', '/v1/members', { memberId: 'cy', type: 'individual', occurredAt: '2025-06-01T00:00:00Z' });
+    await write('POST', '/v1/members/bob/tier', { changeId: 'tc-bob', tier: 'gold', reason: 'employee' });
+    await t.caughtUp(lastPosition);
+    const { policy } = await t.ledger.app.get(ProgramStore).inForce();
+    // Both were enrolled over a year ago and their points never expire: cy's review is due, bob's held tier has none.
+    expect(await settlementCandidates(t.ledger.readModels, policy, '2026-09-02T00:00:00.000Z', '', 100)).toEqual(['cy']);
   });
 });

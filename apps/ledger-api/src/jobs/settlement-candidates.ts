@@ -21,12 +21,13 @@ export async function settlementCandidates(
   afterMemberId: string,
   limit: number,
 ): Promise<string[]> {
-  // A program without a tier policy keeps its yearly review on members.requalification_due_at.
+  // A program without a tier policy keeps its yearly review on members.requalification_due_at; a held tier has no review.
   const tierDue = policy.tierPolicy ? statusEndDue(policy, asOf) : null;
   const rows: Array<{ member_id: string }> = await db.query(
     `select member_id from (
        select member_id from ${S}.member_lots where due_at <= $1
-       union select member_id from ${S}.members where $4 and requalification_due_at <= $1
+       union select member_id from ${S}.members m where $4 and requalification_due_at <= $1
+         and not exists (select from ${S}.member_tier_standing h where h.member_id = m.member_id and h.held)
        union select member_id from ${S}.members where $5 and birthday_due_at <= $1
        union select member_id from ${S}.member_tier_standing where held and held_until <= $1
        union select member_id from ${S}.member_tier_standing where not held and tier_qualified_at <= $6::timestamptz
