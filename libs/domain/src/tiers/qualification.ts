@@ -115,9 +115,11 @@ export function statusEndsAt(policy: ProgramPolicy, standing: TierStanding): Ins
   if (status.kind === 'review') return standing.tierQualifiedAt && addMonths(standing.tierQualifiedAt, status.months);
   if (standing.tierReachedAt === null || indexOfTier(policy, standing.tier) <= 0) return null;
   if (status.kind === 'months') return addMonths(standing.tierReachedAt, status.months);
+  // A review sets both instants: it judged the window closing there, so the status counts from the year that closed.
+  const earnedMs = toMillis(standing.tierReachedAt) - (standing.tierReachedAt === standing.tierQualifiedAt ? 1 : 0);
   const timeZone = programTimeZone(policy);
-  const reachedYear = zonedParts(standing.tierReachedAt, timeZone).year;
-  return zonedInstant({ year: reachedYear + status.years, month: 1, day: 1 }, timeZone);
+  const earnedYear = zonedParts(earnedMs, timeZone).year;
+  return zonedInstant({ year: earnedYear + status.years, month: 1, day: 1 }, timeZone);
 }
 
 export interface TierProgress {
@@ -217,8 +219,9 @@ export function statusEndDue(policy: ProgramPolicy, asOf: Instant): StatusEndDue
   if (status.kind === 'months')
     return { qualifiedAtOrBefore: null, reachedAtOrBefore: latestAnchorMonthsBefore(asOf, status.months), exceptTier: lowest };
   const timeZone = programTimeZone(policy);
-  const firstNotDue = zonedInstant({ year: zonedParts(asOf, timeZone).year - status.years + 1, month: 1, day: 1 }, timeZone);
-  return { qualifiedAtOrBefore: null, reachedAtOrBefore: new Date(toMillis(firstNotDue) - 1).toISOString(), exceptTier: lowest };
+  // Up to the first instant of the next year: a review there counts from the year that closed (statusEndsAt).
+  const yearAfterLastDue = zonedInstant({ year: zonedParts(asOf, timeZone).year - status.years + 1, month: 1, day: 1 }, timeZone);
+  return { qualifiedAtOrBefore: null, reachedAtOrBefore: yearAfterLastDue, exceptTier: lowest };
 }
 
 /**

@@ -6,7 +6,8 @@ import { policyProblems } from '../program/program';
 import { member, programInForce, T0 } from '../testing/fixtures';
 import { purchase, refund, settle } from '../testing/member-commands';
 import { clawedBack, enrolled, purchaseAccrued, purchaseRecorded, refunded, tierChanged, welcomeAccrued } from '../testing/member-events';
-import { qualifyingValue, statusEndsAt, tierProgress } from './qualification';
+import { isAfter } from '../shared/time';
+import { qualifyingValue, statusEndDue, statusEndsAt, tierProgress } from './qualification';
 import { TierRules } from './tier-policy';
 
 const LA = 'America/Los_Angeles';
@@ -180,7 +181,7 @@ describe('status duration and the downgrade at its end', () => {
       ]);
   });
 
-  it('requalifies on the year that closed: spend in 2027 keeps VIB for 2028 and 2029', () => {
+  it('requalifies on the year that closed: spend in 2027 keeps VIB through 2028, the year after the one qualified in', () => {
     const kept = [...reachedVib, ...bought('tx2', 35_000, '2027-12-31T20:00:00.000Z')];
     member
       .given(kept)
@@ -190,7 +191,17 @@ describe('status duration and the downgrade at its end', () => {
       ...kept,
       tierChanged({ from: 'vib', to: 'vib', reason: 'requalification', qualifyingSpendMinor: 35_000, occurredAt: STATUS_END }),
     ]);
-    expect(statusEndsAt(beauty.policy, afterKeeping)).toBe('2030-01-01T08:00:00.000Z');
+    expect(statusEndsAt(beauty.policy, afterKeeping)).toBe('2029-01-01T08:00:00.000Z');
+  });
+
+  it('lets the daily job find a status renewed at a year boundary when it ends', () => {
+    const renewed = foldMember([
+      ...reachedVib,
+      tierChanged({ from: 'vib', to: 'vib', reason: 'requalification', qualifyingSpendMinor: 35_000, occurredAt: STATUS_END }),
+    ]);
+    const due = statusEndDue(beauty.policy, '2029-01-02T00:00:00.000Z')!;
+    expect(statusEndsAt(beauty.policy, renewed)).toBe('2029-01-01T08:00:00.000Z');
+    expect(isAfter(renewed.tierReachedAt!, due.reachedAtOrBefore!)).toBe(false);
   });
 
   it('lasts N months from reaching it, and under oneTier goes down at most one tier', () => {
