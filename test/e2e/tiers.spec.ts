@@ -103,6 +103,9 @@ describe('tier policy, progress and manual tier changes over HTTP', () => {
 
   it('leaves a tier held indefinitely out of the yearly review under a program without a tier policy', async () => {
     await write('PUT', '/v1/program', { ...PROGRAM, expiryMonths: 0 });
+    // Today's rules spelled out are the same configuration: no new version.
+    const spelledOut = { ...PROGRAM, expiryMonths: 0, tierPolicy: { qualifyBy: 'spend', window: { kind: 'rolling', months: 12 } } };
+    expect((await t.call('PUT', '/v1/program', spelledOut)).status).toBe(200);
     await write('POST', '/v1/members', { memberId: 'bob', type: 'individual', occurredAt: '2025-06-01T00:00:00Z' });
     await write('POST', '/v1/members', { memberId: 'cy', type: 'individual', occurredAt: '2025-06-01T00:00:00Z' });
     await write('POST', '/v1/members/bob/tier', { changeId: 'tc-bob', tier: 'gold', reason: 'employee' });

@@ -10,7 +10,7 @@ import {
 } from '@loyalty/domain';
 import { toExpiryPolicy } from './expiry.dto';
 import { ProgramDto } from './program.dto';
-import { toTierRules } from './tiers.dto';
+import { tierPolicyOf } from './tiers.dto';
 import { fromEarningRule, toEarningRule } from './earning-rules.dto';
 
 /** The HTTP shape (multipliers as 1.5) to the ledger's (basis points), and back. Validation ran first. */
@@ -69,7 +69,7 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
     }),
     // UTC is the default: naming it keeps the configuration equal to one that does not.
     ...(dto.timeZone !== undefined && dto.timeZone !== DEFAULT_TIME_ZONE && { timeZone: dto.timeZone }),
-    ...(dto.tierPolicy && { tierPolicy: toTierRules(dto.tierPolicy) }),
+    ...tierPolicyOf(dto.tierPolicy),
   };
 }
 

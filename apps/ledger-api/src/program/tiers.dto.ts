@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import {
+  canonicalJson,
   LEGACY_TIER_RULES,
   TIER_POLICY_LIMITS,
   TierDowngrade,
@@ -61,7 +62,17 @@ export class TierPolicyDto {
   @ApiPropertyOptional({ enum: DOWNGRADES, default: 'toQualified' }) @IsOptional() @IsIn(DOWNGRADES) downgrade?: TierDowngrade;
 }
 
-export function toTierRules(dto: TierPolicyDto): TierRules {
+/**
+ * The policy's part of a stored configuration. Today's rules spelled out are
+ * stored as no policy, so a configuration read back and written again stays
+ * the same version.
+ */
+export function tierPolicyOf(dto: TierPolicyDto | undefined): { tierPolicy?: TierRules } {
+  const rules = dto && withDefaults(dto);
+  return rules && canonicalJson(rules) !== canonicalJson(LEGACY_TIER_RULES) ? { tierPolicy: rules } : {};
+}
+
+function withDefaults(dto: TierPolicyDto): TierRules {
   const d = LEGACY_TIER_RULES;
   return {
     qualifyBy: dto.qualifyBy ?? d.qualifyBy,
