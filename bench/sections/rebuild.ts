@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { openPool } from '@loyalty/platform';
 import { EVENT_STORE_SCHEMA, PostgresEventStore } from '@loyalty/event-store';
 import { READ_MODEL_SCHEMA } from '@loyalty/read-models';
 import { rebuildReadModels } from '../../apps/cli/src/projections-rebuild';
@@ -21,7 +21,7 @@ export const rebuildSection: BenchSection = {
   title: 'Projection rebuild',
   async run(ctx): Promise<SectionResult> {
     const log = await ctx.seededLog();
-    const pool = new Pool({ connectionString: log.url, max: 4 });
+    const pool = openPool(log.url, 4, (line) => process.stderr.write(`bench: ${line}\n`), 'rebuild');
     const store = await PostgresEventStore.open(pool);
     try {
       // A log just bulk-loaded still has every tuple's hint bits to set, a vacuum to come and dirty pages to flush: all

@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { openPool } from '@loyalty/platform';
 import { EVENT_STORE_SCHEMA, PostgresEventStore } from '@loyalty/event-store';
 import { seedLog } from '../../apps/cli/src/seed/seed-log';
 import { SeededLog } from './harness';
@@ -8,7 +8,7 @@ export const SEEDED_LOG_SIZE = { full: { events: 1_000_000, members: 10_000 }, q
 /** Seeds the shared log through the pure domain (see seed-log.ts), printing progress as it goes. */
 export async function seedSharedLog(url: string, quick: boolean, progress: (line: string) => void): Promise<SeededLog> {
   const size = quick ? SEEDED_LOG_SIZE.quick : SEEDED_LOG_SIZE.full;
-  const pool = new Pool({ connectionString: url, max: 20 });
+  const pool = openPool(url, 20, progress, 'seeded log');
   const store = await PostgresEventStore.open(pool);
   const started = performance.now();
   let reported = 0;
