@@ -4,12 +4,12 @@ import { memberStreamId, TIER_POLICY_LIMITS, TierProgress, tierProgress } from '
 import {
   LedgerEntryRow,
   loadCheckpoint,
-  MemberBalanceRow,
   MemberRow,
   qualifyingPurchaseOfRow,
   READ_MODEL_SCHEMA,
   standingOf,
 } from '@loyalty/read-models';
+import { queryRows } from '@loyalty/platform';
 import { ApiError } from '../http/api-error';
 import { ClockService } from '../ledger/clock.service';
 import { ProgramStore } from '../ledger/program-store';
@@ -79,17 +79,12 @@ export class MemberQueries {
 
   /** A parked member's rows stopped at the event that parked them: stale figures would be worse than a refusal. */
   private async assertNotParked(memberId: string): Promise<void> {
-    const [parked]: Array<{ first_position: string; parked_at: Date }> = await this.db.query(
-      `select first_position::text, parked_at from ${READ_MODEL_SCHEMA}.parked_streams where consumer = $1 and stream_id = $2`,
+    const [parked] = await queryRows<ParkedMark>(
+      this.db,
+      `select first_position::text as parked_position, parked_at from ${READ_MODEL_SCHEMA}.parked_streams where consumer = $1 and stream_id = $2`,
       [LEDGER_PROJECTION, memberStreamId(memberId)],
     );
-    if (!parked) return;
-    throw new ApiError(
-      503,
-      'READ_MODEL_PARKED',
-      `the read models of member ${memberId} are parked at an event they could not apply; an operator must retry it (GET /v1/admin/parked-streams)`,
-      { memberId, position: parked.first_position, parkedAt: parked.parked_at.toISOString() },
-    );
+    if (parked) throw memberParked(memberId, parked);
   }
 
   /** The segments the member is in now, from the segments projection's membership history. */
@@ -101,26 +96,40 @@ export class MemberQueries {
     return rows.map((r) => r.segment);
   }
 
+  /**
+   * The hottest read, in one round trip: the member's rows, whether its stream
+   * is parked and the checkpoint they reflect, all from one snapshot.
+   */
   async balance(memberId: string) {
-    const [balance, member] = await Promise.all([
-      this.db.getRepository(MemberBalanceRow).findOneBy({ memberId }),
-      this.db.getRepository(MemberRow).findOneBy({ memberId }),
-      this.assertNotParked(memberId),
-    ]);
-    if (!balance || !member) throw memberNotFound(memberId);
+    const [row] = await queryRows<BalanceRow>(
+      this.db,
+      `select m.member_id, m.tier, b.available::text, b.pending::text, b.lifetime_earned::text, b.redeemed::text, b.expired::text,
+              b.clawed_back::text, b.adjusted::text, b.transferred_in::text, b.transferred_out::text, b.debt::text,
+              p.first_position::text as parked_position, p.parked_at,
+              (select position::text from ${READ_MODEL_SCHEMA}.checkpoints where projection = $2) as as_of_position
+         from (select $1::text as member_id) k
+         left join ${READ_MODEL_SCHEMA}.members m on m.member_id = k.member_id
+         left join ${READ_MODEL_SCHEMA}.member_balances b on b.member_id = k.member_id
+         left join ${READ_MODEL_SCHEMA}.parked_streams p on p.consumer = $2 and p.stream_id = $3`,
+      [memberId, LEDGER_PROJECTION, memberStreamId(memberId)],
+    );
+    if (row?.parked_position) throw memberParked(memberId, row);
+    if (!row?.member_id || row.available === null) throw memberNotFound(memberId);
+    const points = (value: string | null) => Number(value);
     return {
       memberId,
-      available: balance.available,
-      pending: balance.pending,
-      lifetimeEarned: balance.lifetimeEarned,
-      redeemed: balance.redeemed,
-      expired: balance.expired,
-      clawedBack: balance.clawedBack,
-      adjusted: balance.adjusted,
-      transferredIn: balance.transferredIn,
-      transferredOut: balance.transferredOut,
-      debt: balance.debt,
-      tier: member.tier,
+      available: points(row.available),
+      pending: points(row.pending),
+      lifetimeEarned: points(row.lifetime_earned),
+      redeemed: points(row.redeemed),
+      expired: points(row.expired),
+      clawedBack: points(row.clawed_back),
+      adjusted: points(row.adjusted),
+      transferredIn: points(row.transferred_in),
+      transferredOut: points(row.transferred_out),
+      debt: points(row.debt),
+      tier: row.tier,
+      asOfPosition: Number(row.as_of_position ?? -1),
     };
   }
 
@@ -153,6 +162,40 @@ export class MemberQueries {
       nextCursor: rows.length > limit && last ? encodeCursor(BigInt(last.position)) : null,
     };
   }
+}
+
+interface ParkedMark {
+  readonly parked_position: string | null;
+  readonly parked_at: Date | null;
+}
+
+type BalanceColumn =
+  | 'available'
+  | 'pending'
+  | 'lifetime_earned'
+  | 'redeemed'
+  | 'expired'
+  | 'clawed_back'
+  | 'adjusted'
+  | 'transferred_in'
+  | 'transferred_out'
+  | 'debt';
+
+/** Points as Postgres sends bigints (text), null when the member has no row. */
+type BalanceRow = ParkedMark &
+  Record<BalanceColumn, string | null> & {
+    readonly member_id: string | null;
+    readonly tier: string | null;
+    readonly as_of_position: string | null;
+  };
+
+function memberParked(memberId: string, parked: ParkedMark): ApiError {
+  return new ApiError(
+    503,
+    'READ_MODEL_PARKED',
+    `the read models of member ${memberId} are parked at an event they could not apply; an operator must retry it (GET /v1/admin/parked-streams)`,
+    { memberId, position: parked.parked_position, parkedAt: parked.parked_at?.toISOString() ?? null },
+  );
 }
 
 function memberNotFound(memberId: string): ApiError {

@@ -42,8 +42,7 @@ export class MembersController {
   @ApiQuery({ name: 'minPosition', required: false })
   async balance(@Param('memberId', ClientIdPipe) memberId: string, @Query('minPosition') minPosition?: string) {
     await this.consistency.atLeast(minPosition);
-    const asOfPosition = await this.queries.asOfPosition();
-    return { ...(await this.queries.balance(memberId)), asOfPosition };
+    return this.queries.balance(memberId);
   }
 
   @Get(':memberId/ledger')
