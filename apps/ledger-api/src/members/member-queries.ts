@@ -1,14 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { memberStreamId, TIER_POLICY_LIMITS, TierProgress, tierProgress } from '@loyalty/domain';
-import {
-  LedgerEntryRow,
-  loadCheckpoint,
-  MemberRow,
-  qualifyingPurchaseOfRow,
-  READ_MODEL_SCHEMA,
-  standingOf,
-} from '@loyalty/read-models';
+import { LedgerEntryRow, loadCheckpoint, MemberRow, qualifyingPurchaseOfRow, READ_MODEL_SCHEMA, standingOf } from '@loyalty/read-models';
 import { queryRows } from '@loyalty/platform';
 import { ApiError } from '../http/api-error';
 import { ClockService } from '../ledger/clock.service';
