@@ -1,16 +1,7 @@
+import { appendDecided } from '../support/generated-history';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import {
-  commandKey,
-  decideMember,
-  deterministicEventId,
-  DomainError,
-  evolveMember,
-  initialMemberState,
-  MemberCommand,
-  MemberState,
-  memberStreamId,
-} from '@loyalty/domain';
+import { deterministicEventId, DomainError, initialMemberState, MemberCommand, MemberState } from '@loyalty/domain';
 import { PostgresEventStore } from '@loyalty/event-store';
 import {
   openReadModels,
@@ -39,28 +30,16 @@ export async function analyticsLog(label: string) {
   const errors: string[] = [];
 
   async function execute(command: MemberCommand): Promise<boolean> {
-    const state = states.get(command.memberId) ?? initialMemberState();
-    let events;
     try {
-      events = decideMember(command, state);
+      const appended = await appendDecided(store, command, states.get(command.memberId) ?? initialMemberState());
+      if (!appended) return false;
+      states.set(command.memberId, appended.state);
+      last = appended.position;
+      return true;
     } catch (error) {
       if (error instanceof DomainError) return false;
       throw error;
     }
-    if (events.length === 0) return false;
-    const streamId = memberStreamId(command.memberId);
-    const result = await store.append(
-      streamId,
-      events.map((e, index) => ({
-        eventId: deterministicEventId(streamId, commandKey(command), index),
-        type: e.type,
-        data: e.data as unknown as Record<string, unknown>,
-      })),
-      state.eventCount === 0 ? 'no_stream' : BigInt(state.eventCount - 1),
-    );
-    last = result.position;
-    states.set(command.memberId, events.reduce(evolveMember, state));
-    return true;
   }
 
   async function appendTo(streamId: string, events: Array<{ type: string; data: object }>, key: string) {

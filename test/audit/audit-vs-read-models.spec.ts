@@ -1,17 +1,8 @@
+import { appendDecided } from '../support/generated-history';
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import {
-  commandKey,
-  decideMember,
-  deterministicEventId,
-  evolveMember,
-  initialMemberState,
-  MemberCommand,
-  memberStreamId,
-  PROGRAM_STREAM_ID,
-  variantOf,
-} from '@loyalty/domain';
+import { initialMemberState, MemberCommand, PROGRAM_STREAM_ID, variantOf } from '@loyalty/domain';
 import { EventStore, PostgresEventStore } from '@loyalty/event-store';
 import { openReadModels, Projector, READ_MODEL_SCHEMA as S, readModelProjections, waitForCheckpoint } from '@loyalty/read-models';
 import { auditLiability, auditReconciliation, auditRollForward, ReadModelTableName, ReconciliationReport } from '@loyalty/audit';
@@ -50,22 +41,12 @@ const program = programInForce({ experiments: [experiment], offers: [offer] });
 
 /** Appends what each command decides, on one member's stream; returns the last position. */
 async function appendCommands(store: EventStore, memberId: string, commands: readonly MemberCommand[]): Promise<bigint> {
-  const streamId = memberStreamId(memberId);
   let state = initialMemberState();
   let position = -1n;
   for (const command of commands) {
-    const events = decideMember(command, state);
-    const appended = await store.append(
-      streamId,
-      events.map((e, index) => ({
-        eventId: deterministicEventId(streamId, commandKey(command), index),
-        type: e.type,
-        data: e.data as unknown as Record<string, unknown>,
-      })),
-      state.eventCount === 0 ? 'no_stream' : BigInt(state.eventCount - 1),
-    );
-    position = appended.position;
-    state = events.reduce(evolveMember, state);
+    const appended = await appendDecided(store, command, state);
+    if (!appended) continue;
+    ({ state, position } = appended);
   }
   return position;
 }

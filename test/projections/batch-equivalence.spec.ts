@@ -1,16 +1,13 @@
+import { appendDecided } from '../support/generated-history';
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import {
-  commandKey,
-  decideMember,
   DEFAULT_SEGMENT_THRESHOLDS,
   deterministicEventId,
   DomainError,
-  evolveMember,
   initialMemberState,
   MemberCommand,
-  memberStreamId,
   ProgramPolicy,
   SEGMENT_DEFINITIONS_STREAM_ID,
 } from '@loyalty/domain';
@@ -167,25 +164,14 @@ async function writeHistory(store: PostgresEventStore, h: HistoryValue): Promise
     if (open.length === 0) break;
     const queue = open[pick % open.length]!;
     const command = queue.commands.shift()!;
-    let events;
     try {
-      events = decideMember(command, queue.state);
+      const appended = await appendDecided(store, command, queue.state);
+      if (!appended) continue;
+      queue.state = appended.state;
     } catch (error) {
       if (error instanceof DomainError) continue;
       throw error;
     }
-    if (events.length === 0) continue;
-    const streamId = memberStreamId(queue.memberId);
-    await store.append(
-      streamId,
-      events.map((e, index) => ({
-        eventId: deterministicEventId(streamId, commandKey(command), index),
-        type: e.type,
-        data: e.data as unknown as Record<string, unknown>,
-      })),
-      queue.state.eventCount === 0 ? 'no_stream' : BigInt(queue.state.eventCount - 1),
-    );
-    queue.state = events.reduce(evolveMember, queue.state);
     written += 1;
     for (const [i, at] of h.definitionsAt.entries()) {
       if (at !== written) continue;

@@ -1,21 +1,12 @@
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import {
-  commandKey,
-  decideMember,
-  deterministicEventId,
-  DomainError,
-  evolveMember,
-  initialMemberState,
-  lotDueAt,
-  MemberState,
-  memberStreamId,
-} from '@loyalty/domain';
+import { DomainError, initialMemberState, lotDueAt, MemberState } from '@loyalty/domain';
 import { PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
 import { projectBatch, readModelProjections, readModelsDdl } from '@loyalty/read-models';
 import { commandsOf, memberPlanUnderExpiry } from '../../libs/domain/src/testing/arbitrary-history';
 import { createTestDatabase } from '../support/postgres';
+import { appendDecided } from '../support/generated-history';
 
 const RUNS = Number(process.env.BATCH_PROPERTY_RUNS ?? 4);
 const MEMBERS = 3;
@@ -71,24 +62,13 @@ async function writeHistories(store: PostgresEventStore, plans: ReadonlyArray<Pa
   const states: MemberState[] = [];
   for (const [i, plan] of plans.entries()) {
     const memberId = `i-${i}`;
-    const streamId = memberStreamId(memberId);
     let state = initialMemberState();
     for (const command of commandsOf(plan, memberId)) {
-      let events;
       try {
-        events = decideMember(command, state);
+        state = (await appendDecided(store, command, state))?.state ?? state;
       } catch (error) {
-        if (error instanceof DomainError) continue;
-        throw error;
+        if (!(error instanceof DomainError)) throw error;
       }
-      if (events.length === 0) continue;
-      const data = events.map((e, index) => ({
-        eventId: deterministicEventId(streamId, commandKey(command), index),
-        type: e.type,
-        data: e.data as unknown as Record<string, unknown>,
-      }));
-      await store.append(streamId, data, state.eventCount === 0 ? 'no_stream' : BigInt(state.eventCount - 1));
-      state = events.reduce(evolveMember, state);
     }
     states.push(state);
   }

@@ -1,10 +1,11 @@
 import {
-  commandKey,
   decideMember,
+  decisionKey,
   deterministicEventId,
   DomainError,
   evolveMember,
   initialMemberState,
+  MemberCommand,
   MemberState,
   memberStreamId,
 } from '@loyalty/domain';
@@ -24,27 +25,42 @@ export async function appendGeneratedMember(
 ): Promise<{ state: MemberState; lastPosition: bigint }> {
   let state = initialMemberState();
   let lastPosition = -1n;
-  const streamId = memberStreamId(memberId);
   for (const command of commandsOf(plan, memberId)) {
-    let events;
     try {
-      events = decideMember(command, state);
+      const appended = await appendDecided(store, command, state);
+      if (!appended) continue;
+      ({ state } = appended);
+      lastPosition = appended.position;
     } catch (error) {
-      if (error instanceof DomainError) continue;
-      throw error;
+      if (!(error instanceof DomainError)) throw error;
     }
-    if (events.length === 0) continue;
-    const appended = await store.append(
-      streamId,
-      events.map((e, index) => ({
-        eventId: deterministicEventId(streamId, commandKey(command), index),
-        type: e.type,
-        data: e.data as unknown as Record<string, unknown>,
-      })),
-      state.eventCount === 0 ? 'no_stream' : BigInt(state.eventCount - 1),
-    );
-    lastPosition = appended.position;
-    state = events.reduce(evolveMember, state);
   }
   return { state, lastPosition };
+}
+
+/**
+ * Decides one command on the member's state with the pure domain and appends
+ * what it decides as the ledger would: its event ids, at the revision the
+ * state implies. A refusal throws the domain's error; a decision with
+ * nothing to write returns undefined.
+ */
+export async function appendDecided(
+  store: EventStore,
+  command: MemberCommand,
+  state: MemberState,
+): Promise<{ state: MemberState; position: bigint } | undefined> {
+  const events = decideMember(command, state);
+  if (events.length === 0) return undefined;
+  const streamId = memberStreamId(command.memberId);
+  const revision = state.eventCount === 0 ? 'no_stream' : BigInt(state.eventCount - 1);
+  const appended = await store.append(
+    streamId,
+    events.map((e, index) => ({
+      eventId: deterministicEventId(streamId, decisionKey(command, revision), index),
+      type: e.type,
+      data: e.data as unknown as Record<string, unknown>,
+    })),
+    revision,
+  );
+  return { state: events.reduce(evolveMember, state), position: appended.position };
 }
