@@ -185,7 +185,9 @@ function boughtBefore(when: RuleConditions, facts: MemberFacts): boolean {
   return facts.purchases.some((p) => p.skus.some((s) => skus.includes(s)) || p.categories.some((c) => categories.includes(c)));
 }
 
-const BUILTIN_SEGMENTS = new Map(builtinSegments(DEFAULT_SEGMENT_THRESHOLDS).map((s) => [s.name, s.criteria]));
+const BUILTIN_SEGMENTS: ReadonlyMap<string, SegmentCriterion> = new Map(
+  builtinSegments(DEFAULT_SEGMENT_THRESHOLDS).map((s) => [s.name, s.criteria]),
+);
 
 /** Without a copy made at configuration, a built-in segment at its default thresholds. */
 const segmentCriteriaOf = (when: RuleConditions): SegmentCriterion | undefined =>

@@ -19,15 +19,7 @@ export interface ZonedParts {
 
 export type CalendarUnit = 'day' | 'month' | 'quarter' | 'year';
 
-const WEEKDAYS = new Map([
-  ['Sun', 0],
-  ['Mon', 1],
-  ['Tue', 2],
-  ['Wed', 3],
-  ['Thu', 4],
-  ['Fri', 5],
-  ['Sat', 6],
-]);
+const WEEKDAYS: readonly string[] = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /** Whether the runtime knows this IANA zone name (`UTC`, `Europe/Paris`, `America/Los_Angeles`). */
 export function isTimeZone(name: string): boolean {
@@ -51,7 +43,7 @@ export function zonedParts(instant: Instant | number, timeZone: string): ZonedPa
     hour: Number(field('hour')) % 24,
     minute: Number(field('minute')),
     second: Number(field('second')),
-    weekday: WEEKDAYS.get(field('weekday')) ?? 0,
+    weekday: Math.max(0, WEEKDAYS.indexOf(field('weekday'))),
   };
 }
 
