@@ -1,5 +1,6 @@
 import { planConsumption } from '../lots/lots';
-import { ProgramPolicy } from '../program/policy';
+import { ProgramPolicy, programTimeZone } from '../program/policy';
+import { assertRewardRedeemable } from '../rewards/rewards';
 import { invalid, notFound, rejected } from '../shared/errors';
 import { RedeemPoints, ReverseRedemption } from './commands';
 import { base } from './decision-helpers';
@@ -7,7 +8,7 @@ import { MemberEvent } from './events';
 import { availablePoints, MemberState } from './state';
 
 export function redeem(command: RedeemPoints, state: MemberState): MemberEvent[] {
-  const points = redemptionPoints(command, command.program.policy);
+  const points = redemptionPoints(command, state, command.program.policy);
   const available = availablePoints(state);
   const lots = available >= points ? planConsumption(state.lots, points) : undefined;
   if (!lots) {
@@ -32,7 +33,7 @@ export function redeem(command: RedeemPoints, state: MemberState): MemberEvent[]
   ];
 }
 
-function redemptionPoints(command: RedeemPoints, policy: ProgramPolicy): number {
+function redemptionPoints(command: RedeemPoints, state: MemberState, policy: ProgramPolicy): number {
   if ((command.points === null) === (command.rewardId === null)) {
     throw invalid('INVALID_REDEMPTION', 'a redemption names either points or a rewardId, not both');
   }
@@ -43,6 +44,7 @@ function redemptionPoints(command: RedeemPoints, policy: ProgramPolicy): number 
   }
   const reward = policy.rewards.find((r) => r.rewardId === command.rewardId);
   if (!reward) throw rejected('UNKNOWN_REWARD', `no reward ${command.rewardId} in the catalogue`, { rewardId: command.rewardId });
+  assertRewardRedeemable(reward, state, command.occurredAt, programTimeZone(policy));
   return reward.points;
 }
 

@@ -24,6 +24,7 @@ export interface PurchaseRecord {
 
 export interface RedemptionRecord {
   readonly occurredAt: Instant;
+  readonly rewardId: string | null;
   readonly points: number;
   readonly lots: readonly LotConsumption[];
   readonly reversed: boolean;
@@ -166,6 +167,7 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         ...s,
         redemptions: w.set(state.redemptions, d.redemptionId, {
           occurredAt: d.occurredAt,
+          rewardId: d.rewardId,
           points: d.points,
           lots: d.lots,
           reversed: false,

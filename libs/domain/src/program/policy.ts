@@ -3,6 +3,7 @@ import type { OfferPolicy } from '../offers/offers';
 import type { TierRules } from '../tiers/tier-policy';
 import type { EarningRule } from '../earning/rules';
 import type { ExpiryPolicy, TierExpiry } from '../expiry/expiry';
+import type { CatalogueReward } from '../rewards/rewards';
 
 /** A program's rules as the ledger stores them: integers only, multipliers in basis points. */
 export interface TierPolicy extends TierExpiry {
@@ -14,10 +15,8 @@ export interface TierPolicy extends TierExpiry {
   readonly multiplierBp: number;
 }
 
-export interface RewardPolicy {
-  readonly rewardId: string;
-  readonly points: number;
-}
+/** A catalogue reward and its optional terms (docs/programs/rewards.md). */
+export type RewardPolicy = CatalogueReward;
 
 export interface EarningPolicy {
   readonly pointsPerUnit: number;

@@ -1,3 +1,4 @@
+import { rewardTermsProblems } from '../rewards/rewards';
 import { canonicalJson } from '../shared/canonical-json';
 import { invalid, rejected } from '../shared/errors';
 import { Instant } from '../shared/time';
@@ -124,6 +125,8 @@ export function policyProblems(policy: ProgramPolicy): string[] {
   problems.push(...tierProblems(policy));
   if (new Set(rewards.map((r) => r.rewardId)).size !== rewards.length) problems.push('rewardIds must be unique');
   if (rewards.some((r) => r.points < 1)) problems.push('a reward must cost at least 1 point');
+  const tierNames = new Set(policy.tiers.map((t) => t.name));
+  problems.push(...rewards.flatMap((r) => rewardTermsProblems(r, tierNames)));
   problems.push(...offerProblems(policy.offers ?? []), ...experimentProblems(policy.experiments ?? []));
   problems.push(...earningRuleProblems(earning.rules ?? []));
   problems.push(...expiryProblems(policy));

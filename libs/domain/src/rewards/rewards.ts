@@ -1,0 +1,121 @@
+import { rejected } from '../shared/errors';
+import { Instant, toMillis } from '../shared/time';
+import { startOfPeriod } from '../shared/zoned-time';
+import type { MemberState } from '../member/state';
+
+export const REWARD_KINDS = ['points', 'amountOff', 'percentOff', 'freeProduct'] as const;
+export type RewardKind = (typeof REWARD_KINDS)[number];
+export const REWARD_LIMIT_PERIODS = ['day', 'month', 'year'] as const;
+export type RewardLimitPeriod = (typeof REWARD_LIMIT_PERIODS)[number];
+
+export const REWARD_LIMITS = {
+  percentMax: 100,
+  validDaysMax: 3650,
+  limitCountMax: 1_000_000,
+  skuLengthMax: 100,
+} as const;
+
+/** At most `count` redemptions per member, in each calendar `period` of the program's zone, or ever when period is absent. */
+export interface RewardLimit {
+  readonly count: number;
+  readonly period?: RewardLimitPeriod;
+}
+
+/** The optional terms of a catalogue reward; each absent term leaves the reward as configurations before them meant it. */
+export interface RewardTerms {
+  /** Absent: 'points', a redemption that only debits the reward's points. */
+  readonly kind?: RewardKind;
+  readonly valueMinor?: number;
+  readonly percent?: number;
+  readonly sku?: string;
+  /** Tier names allowed to redeem it; absent: every tier. */
+  readonly tiers?: readonly string[];
+  readonly limitPerMember?: RewardLimit;
+  /** How long the coupon a non-points reward issues stays valid. */
+  readonly validDays?: number;
+  readonly startsAt?: Instant;
+  readonly endsAt?: Instant;
+}
+
+export interface CatalogueReward extends RewardTerms {
+  readonly rewardId: string;
+  readonly points: number;
+}
+
+export function rewardTermsProblems(reward: CatalogueReward, tierNames: ReadonlySet<string>): string[] {
+  const at = `reward ${reward.rewardId}`;
+  const problems: string[] = [];
+  const kind = reward.kind ?? 'points';
+  if (!REWARD_KINDS.includes(kind)) problems.push(`${at}: kind must be one of ${REWARD_KINDS.join(', ')}`);
+  if (kind === 'amountOff' && !(reward.valueMinor !== undefined && reward.valueMinor >= 1))
+    problems.push(`${at}: an amountOff reward needs valueMinor of at least 1`);
+  if (kind === 'percentOff' && !(reward.percent !== undefined && reward.percent >= 1 && reward.percent <= REWARD_LIMITS.percentMax)) {
+    problems.push(`${at}: a percentOff reward needs a percent from 1 to ${REWARD_LIMITS.percentMax}`);
+  }
+  if (kind === 'freeProduct' && !reward.sku) problems.push(`${at}: a freeProduct reward needs a sku`);
+  for (const tier of reward.tiers ?? []) if (!tierNames.has(tier)) problems.push(`${at}: tier ${tier} is not one of the program's tiers`);
+  if (reward.tiers !== undefined && reward.tiers.length === 0) problems.push(`${at}: tiers, when given, names at least one tier`);
+  const limit = reward.limitPerMember;
+  if (limit && !(Number.isSafeInteger(limit.count) && limit.count >= 1 && limit.count <= REWARD_LIMITS.limitCountMax)) {
+    problems.push(`${at}: limitPerMember.count must be an integer from 1 to ${REWARD_LIMITS.limitCountMax}`);
+  }
+  if (limit?.period !== undefined && !REWARD_LIMIT_PERIODS.includes(limit.period)) {
+    problems.push(`${at}: limitPerMember.period must be one of ${REWARD_LIMIT_PERIODS.join(', ')}`);
+  }
+  if (reward.startsAt !== undefined && reward.endsAt !== undefined && toMillis(reward.startsAt) >= toMillis(reward.endsAt)) {
+    problems.push(`${at}: startsAt must be before endsAt`);
+  }
+  return problems;
+}
+
+/** Refuses a redemption the reward's terms do not allow at the command's instant; a reward without terms allows every one. */
+export function assertRewardRedeemable(reward: CatalogueReward, state: MemberState, occurredAt: Instant, timeZone: string): void {
+  const details = { rewardId: reward.rewardId };
+  if (!withinWindow(reward, occurredAt)) {
+    throw rejected('REWARD_NOT_AVAILABLE', `reward ${reward.rewardId} is not available at ${occurredAt}`, {
+      ...details,
+      startsAt: reward.startsAt ?? null,
+      endsAt: reward.endsAt ?? null,
+    });
+  }
+  if (reward.tiers && !(state.tier !== null && reward.tiers.includes(state.tier))) {
+    throw rejected('REWARD_NOT_ELIGIBLE', `reward ${reward.rewardId} is reserved to the tiers ${reward.tiers.join(', ')}`, {
+      ...details,
+      tiers: reward.tiers,
+      tier: state.tier,
+    });
+  }
+  const limit = reward.limitPerMember;
+  if (limit && redemptionsCounted(reward.rewardId, limit, state, occurredAt, timeZone) >= limit.count) {
+    throw rejected(
+      'REWARD_LIMIT_REACHED',
+      `reward ${reward.rewardId} may be redeemed ${limit.count} times ${limit.period ? `a ${limit.period}` : 'in all'}`,
+      {
+        ...details,
+        count: limit.count,
+        period: limit.period ?? null,
+      },
+    );
+  }
+  if ((reward.kind ?? 'points') !== 'points') {
+    throw rejected('REWARD_NOT_REDEEMABLE', `reward ${reward.rewardId} issues a coupon; coupon rewards arrive with coupons`, {
+      ...details,
+      kind: reward.kind,
+    });
+  }
+}
+
+function withinWindow(reward: CatalogueReward, occurredAt: Instant): boolean {
+  const at = toMillis(occurredAt);
+  return (
+    (reward.startsAt === undefined || at >= toMillis(reward.startsAt)) && (reward.endsAt === undefined || at < toMillis(reward.endsAt))
+  );
+}
+
+/** Reversed redemptions give their use back, as they give back their points. */
+function redemptionsCounted(rewardId: string, limit: RewardLimit, state: MemberState, occurredAt: Instant, timeZone: string): number {
+  const from = limit.period ? toMillis(startOfPeriod(limit.period, occurredAt, timeZone)) : -Infinity;
+  let count = 0;
+  for (const r of state.redemptions.values()) if (r.rewardId === rewardId && !r.reversed && toMillis(r.occurredAt) >= from) count += 1;
+  return count;
+}
