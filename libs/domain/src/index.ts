@@ -31,5 +31,6 @@ export * from './segments/definitions';
 export * from './segments/member-facts';
 export * from './experiments/experiments';
 export * from './offers/offers';
+export * from './rewards/rewards';
 export * from './streams/catalogue';
 export * from './streams/decode';

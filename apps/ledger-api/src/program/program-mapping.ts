@@ -9,6 +9,7 @@ import {
   tierRulesOf,
 } from '@loyalty/domain';
 import { toExpiryPolicy } from './expiry.dto';
+import { toRewardPolicy } from './rewards.dto';
 import { ProgramDto } from './program.dto';
 import { tierPolicyOf } from './tiers.dto';
 import { fromEarningRule, toEarningRule } from './earning-rules.dto';
@@ -44,7 +45,7 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
       multiplierBp: bp(t.multiplier),
       ...(t.expiry && { expiry: toExpiryPolicy(t.expiry) }),
     })),
-    rewards: (dto.rewards ?? []).map((r) => ({ rewardId: r.rewardId, points: r.points })),
+    rewards: (dto.rewards ?? []).map(toRewardPolicy),
     // Absent lists stay absent, so a configuration written before offers existed compares equal (PUT stays idempotent).
     ...(dto.offers && {
       offers: dto.offers.map((o) => ({

@@ -17,6 +17,7 @@ import { EARNING_RULE_LIMITS, EXPERIMENT_LIMITS, OFFER_LIMITS, PROGRAM_LIMITS } 
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
 import { EarningRuleDto } from './earning-rules.dto';
 import { ExpiryDto } from './expiry.dto';
+import { RewardDto } from './rewards.dto';
 import { TierPolicyDto } from './tiers.dto';
 import { IsInstant, IsMultiplier, isMultiplier, IsNameMap, isNonNegativeInt } from '../http/validators';
 
@@ -101,11 +102,6 @@ export class TierDto {
   @ValidateNested()
   @Type(() => ExpiryDto)
   expiry?: ExpiryDto;
-}
-
-export class RewardDto {
-  @ApiProperty({ example: 'free-coffee' }) @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) rewardId!: string;
-  @ApiProperty({ example: 250 }) @IsInt() @Min(1) @Max(L.pointsMax) points!: number;
 }
 
 /** A targeted offer; its criteria use the segment criteria language and are checked by the domain (INVALID_PROGRAM). */
