@@ -135,6 +135,10 @@ export function lotEffects(event: MemberEvent): readonly LotEffect[] {
     case 'ActionRecorded':
     case 'MemberErased':
     case 'TierChanged':
+    case 'MembershipStarted':
+    case 'MembershipPaymentRecorded':
+    case 'MembershipCancelled':
+    case 'MembershipLapsed':
       return NO_EFFECTS;
   }
 }

@@ -19,4 +19,7 @@ export const commandKeys = {
   referral: (refereeId: string) => `referral:${refereeId}`,
   erasure: (memberId: string) => `erasure:${memberId}`,
   tierChange: (changeId: string) => `tier-change:${changeId}`,
+  membership: (membershipId: string) => `membership:${membershipId}`,
+  membershipPayment: (paymentId: string) => `membership-payment:${paymentId}`,
+  membershipCancellation: (membershipId: string) => `membership-cancellation:${membershipId}`,
 } as const;

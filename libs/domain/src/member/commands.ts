@@ -120,6 +120,25 @@ export interface AwardReferrerBonus extends CommandBase {
   readonly refereeId: string;
 }
 
+export interface StartMembership extends CommandBase {
+  readonly type: 'StartMembership';
+  readonly membershipId: string;
+  readonly planId: string;
+}
+
+/** Reported by the operator's billing system. */
+export interface RecordMembershipPayment extends CommandBase {
+  readonly type: 'RecordMembershipPayment';
+  readonly membershipId: string;
+  readonly paymentId: string;
+  readonly amountMinor: number;
+}
+
+export interface CancelMembership extends CommandBase {
+  readonly type: 'CancelMembership';
+  readonly membershipId: string;
+}
+
 export type MemberCommand =
   | EnrolMember
   | RecordPurchase
@@ -133,6 +152,9 @@ export type MemberCommand =
   | ReceiveTransfer
   | AwardReferrerBonus
   | ChangeTier
+  | StartMembership
+  | RecordMembershipPayment
+  | CancelMembership
   | ErasePersonalData;
 
 /**
@@ -178,5 +200,11 @@ export function commandKey(command: MemberCommand): string {
       return commandKeys.erasure(command.memberId);
     case 'ChangeTier':
       return commandKeys.tierChange(command.changeId);
+    case 'StartMembership':
+      return commandKeys.membership(command.membershipId);
+    case 'RecordMembershipPayment':
+      return commandKeys.membershipPayment(command.paymentId);
+    case 'CancelMembership':
+      return commandKeys.membershipCancellation(command.membershipId);
   }
 }

@@ -12,6 +12,7 @@ import { awardReferrerBonus, recordAction } from './bonuses';
 import { adjustPoints, receiveTransfer, transferPoints } from './adjustments';
 import { base, idConflict, repayDebt, requireEnrolled } from './decision-helpers';
 import { assertLedgerInvariants } from './invariants';
+import { cancelMembership, recordMembershipPayment, startMembership } from '../memberships/decisions';
 
 /**
  * decide(command, state) -> events. An empty list means there is nothing to
@@ -71,6 +72,12 @@ function decideFresh(command: MemberCommand, state: MemberState): MemberEvent[] 
       return receiveTransfer(command);
     case 'ChangeTier':
       return changeTier(command, member);
+    case 'StartMembership':
+      return startMembership(command, member);
+    case 'RecordMembershipPayment':
+      return recordMembershipPayment(command, member);
+    case 'CancelMembership':
+      return cancelMembership(command, member);
     case 'ErasePersonalData':
       return [{ type: 'MemberErased', data: { ...base(command), requestHash: command.requestHash } }];
   }

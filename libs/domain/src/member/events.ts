@@ -2,6 +2,7 @@ import type { InactivityRule } from '../expiry/expiry';
 import { PurchaseLine } from '../earning/purchase-line';
 import { LotConsumption } from '../lots/lots';
 import { Instant } from '../shared/time';
+import type { MembershipPeriod } from '../memberships/plans';
 
 export const MEMBER_EVENT_SCHEMA_VERSION = 1;
 
@@ -203,6 +204,47 @@ export type ActionRecorded = Event<
   { readonly actionId: string; readonly actionType: string; readonly rewarded: boolean; readonly requestHash: string }
 >;
 
+/** Paid memberships (docs/programs/memberships.md): the plan's terms are copied in, so a later program change never rewrites them. */
+export type MembershipStarted = Event<
+  'MembershipStarted',
+  {
+    readonly membershipId: string;
+    readonly planId: string;
+    readonly period: MembershipPeriod;
+    readonly feeMinor: number;
+    readonly multiplierBp: number | null;
+    readonly status: 'trial' | 'active';
+    /** The trial's end, or the first period's end. */
+    readonly periodEnd: Instant;
+    /** Where the first payment's period starts: the trial's end, or the start. */
+    readonly paidUntil: Instant;
+    readonly programVersion: number;
+    readonly requestHash: string;
+  }
+>;
+
+/** A fee paid for [periodStart, periodEnd): recognised as revenue evenly over that period. */
+export type MembershipPaymentRecorded = Event<
+  'MembershipPaymentRecorded',
+  {
+    readonly membershipId: string;
+    readonly paymentId: string;
+    readonly amountMinor: number;
+    readonly periodStart: Instant;
+    readonly periodEnd: Instant;
+    readonly requestHash: string;
+  }
+>;
+
+/** Benefits hold until benefitsUntil (the current period's end); no further payment is accepted. */
+export type MembershipCancelled = Event<
+  'MembershipCancelled',
+  { readonly membershipId: string; readonly benefitsUntil: Instant; readonly requestHash: string }
+>;
+
+/** The period ended (unpaid, or after a cancellation); dated at the period's end. */
+export type MembershipLapsed = Event<'MembershipLapsed', { readonly membershipId: string; readonly reason: 'unpaid' | 'cancelled' }>;
+
 export type MemberEvent =
   | MemberEnrolled
   | PurchaseRecorded
@@ -220,7 +262,11 @@ export type MemberEvent =
   | ReferralQualified
   | ActionRecorded
   | MemberErased
-  | TierChanged;
+  | TierChanged
+  | MembershipStarted
+  | MembershipPaymentRecorded
+  | MembershipCancelled
+  | MembershipLapsed;
 export type MemberEventType = MemberEvent['type'];
 
 const EVERY_MEMBER_EVENT_TYPE: Record<MemberEventType, true> = {
@@ -241,6 +287,10 @@ const EVERY_MEMBER_EVENT_TYPE: Record<MemberEventType, true> = {
   ActionRecorded: true,
   MemberErased: true,
   TierChanged: true,
+  MembershipStarted: true,
+  MembershipPaymentRecorded: true,
+  MembershipCancelled: true,
+  MembershipLapsed: true,
 };
 
 /** Derived from a record keyed by the union, so a new event type cannot be forgotten here. */

@@ -6,7 +6,8 @@ import { addDays, toMillis } from '../shared/time';
 import { RecordPurchase, RefundPurchase } from './commands';
 import { accrual, base } from './decision-helpers';
 import { MemberEvent } from './events';
-import { foldMember, MemberState, PurchaseRecord } from './state';
+import { foldMember, MemberState, membershipsActiveAt, PurchaseRecord } from './state';
+import { MULTIPLIER_SCALE } from '../shared/integers';
 import { experimentRuleId, runningExperiment, variantOf } from '../experiments/experiments';
 import { offerAsRule } from '../offers/offers';
 import { earningRuleKey, KeyedRule, ruleAwards } from '../earning/rules';
@@ -22,7 +23,7 @@ export function recordPurchase(command: RecordPurchase, state: MemberState): Mem
     });
   }
   const tier = policy.tiers.find((t) => t.name === state.tier);
-  const earned = earnedWithExperiment(command, tier);
+  const earned = withMembershipMultiplier(earnedWithExperiment(command, tier), state, command);
   const events: MemberEvent[] = [
     {
       type: 'PurchaseRecorded',
@@ -47,6 +48,17 @@ export function recordPurchase(command: RecordPurchase, state: MemberState): Mem
   const upgrade = upgradeAfterPurchase(command, foldMember(events, state));
   if (upgrade) events.push(upgrade);
   return events;
+}
+
+/** A membership's multiplier scales the purchase's own points (floor) while the membership's benefits hold. */
+function withMembershipMultiplier(earned: { points: number; ruleIds: readonly string[] }, state: MemberState, command: RecordPurchase) {
+  const boosts = membershipsActiveAt(state, command.occurredAt).flatMap((m) =>
+    m.multiplierBp === null ? [] : [{ ...m, bp: m.multiplierBp }],
+  );
+  return boosts.reduce(
+    (e, m) => ({ points: Math.floor((e.points * m.bp) / MULTIPLIER_SCALE), ruleIds: [...e.ruleIds, `membership:${m.planId}`] }),
+    earned,
+  );
 }
 
 /** A running experiment replaces the earning rate by the member's variant's, and the accrual records the variant. */

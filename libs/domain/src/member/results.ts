@@ -31,6 +31,9 @@ interface ResultFields {
   readonly AwardReferrerBonus: NothingToTell;
   readonly ErasePersonalData: NothingToTell;
   readonly ChangeTier: { readonly from: string | null; readonly tier: string; readonly until: Instant | null };
+  readonly StartMembership: { readonly status: 'trial' | 'active'; readonly currentPeriodEnd: Instant };
+  readonly RecordMembershipPayment: { readonly amountMinor: number; readonly currentPeriodEnd: Instant };
+  readonly CancelMembership: { readonly benefitsUntil: Instant };
 }
 
 /** A command's result, keyed by the command's type. */
@@ -101,6 +104,15 @@ const DERIVATIONS: { readonly [T in MemberCommandType]: Derivation<T> } = {
       until: changed?.manual?.until ?? command.until,
     };
   },
+  StartMembership: (_, events) => {
+    const started = firstOf(events, 'MembershipStarted')!;
+    return { type: 'StartMembership', status: started.status, currentPeriodEnd: started.periodEnd };
+  },
+  RecordMembershipPayment: (_, events) => {
+    const paid = firstOf(events, 'MembershipPaymentRecorded')!;
+    return { type: 'RecordMembershipPayment', amountMinor: paid.amountMinor, currentPeriodEnd: paid.periodEnd };
+  },
+  CancelMembership: (_, events) => ({ type: 'CancelMembership', benefitsUntil: firstOf(events, 'MembershipCancelled')!.benefitsUntil }),
 };
 
 /**

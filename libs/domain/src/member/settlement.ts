@@ -8,6 +8,7 @@ import { awardsBirthdayBonus } from './due';
 import { statusEnds } from '../tiers/tier-changes';
 import { MemberEvent } from './events';
 import { foldMember, MemberState } from './state';
+import { membershipLapses } from '../memberships/decisions';
 
 interface DueTransition {
   readonly at: Instant;
@@ -30,6 +31,7 @@ export function settle(command: SettleMember, state: MemberState): MemberEvent[]
   const birthday = birthdayBonus(command, afterLots);
   if (birthday) events.push(birthday);
   events.push(...statusEnds(command, afterLots));
+  events.push(...membershipLapses(command, afterLots));
   return events;
 }
 

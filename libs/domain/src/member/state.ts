@@ -1,6 +1,7 @@
 import { applyLotEffects, lotEffects, lotsAfterActivity, Movements, NO_MOVEMENTS } from '../lots/lot-effects';
 import { availableInLots, Lot, LotConsumption, pendingPoints } from '../lots/lots';
-import { Instant } from '../shared/time';
+import { Instant, isAfter } from '../shared/time';
+import type { MembershipPeriod } from '../memberships/plans';
 import { birthdayBonusYearOf } from './birthday-year';
 import { commandKeys } from './command-keys';
 import { tierStandingAfter } from '../tiers/qualification';
@@ -30,6 +31,21 @@ export interface RedemptionRecord {
   readonly reversed: boolean;
 }
 
+/** A paid membership as its events left it (docs/programs/memberships.md). */
+export interface MembershipRecord {
+  readonly membershipId: string;
+  readonly planId: string;
+  readonly period: MembershipPeriod;
+  readonly multiplierBp: number | null;
+  readonly startedAt: Instant;
+  /** Benefits hold until here, unless the membership lapsed. */
+  readonly periodEnd: Instant;
+  /** The end of the last paid period: the next payment's period starts here. */
+  readonly paidUntil: Instant;
+  readonly cancelled: boolean;
+  readonly lapsed: boolean;
+}
+
 export interface MemberState {
   readonly enrolled: boolean;
   readonly memberId: string | null;
@@ -57,6 +73,7 @@ export interface MemberState {
   readonly erased: boolean;
   readonly movements: Movements;
   readonly eventCount: number;
+  readonly memberships: ReadonlyMap<string, MembershipRecord>;
 }
 
 export const initialMemberState = (): MemberState => ({
@@ -80,7 +97,12 @@ export const initialMemberState = (): MemberState => ({
   erased: false,
   movements: NO_MOVEMENTS,
   eventCount: 0,
+  memberships: new Map(),
 });
+
+/** Memberships whose benefits hold at `at`: started, not lapsed, and within their current period. */
+export const membershipsActiveAt = (state: MemberState, at: Instant): MembershipRecord[] =>
+  [...state.memberships.values()].filter((m) => !m.lapsed && !isAfter(m.startedAt, at) && isAfter(m.periodEnd, at));
 
 /** Available may be negative only by recorded debt (invariant 1). */
 export const availablePoints = (state: MemberState) => availableInLots(state.lots) - state.debt;
@@ -224,6 +246,47 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
     }
     case 'MemberErased':
       return { ...s, erased: true, processed: w.set(state.processed, commandKeys.erasure(event.data.memberId), event.data.requestHash) };
+    case 'MembershipStarted': {
+      const d = event.data;
+      const record: MembershipRecord = {
+        membershipId: d.membershipId,
+        planId: d.planId,
+        period: d.period,
+        multiplierBp: d.multiplierBp,
+        startedAt: d.occurredAt,
+        periodEnd: d.periodEnd,
+        paidUntil: d.paidUntil,
+        cancelled: false,
+        lapsed: false,
+      };
+      return {
+        ...s,
+        memberships: w.set(state.memberships, d.membershipId, record),
+        processed: w.set(state.processed, commandKeys.membership(d.membershipId), d.requestHash),
+      };
+    }
+    case 'MembershipPaymentRecorded': {
+      const d = event.data;
+      return {
+        ...s,
+        memberships: update(state.memberships, d.membershipId, (m) => ({
+          ...m,
+          paidUntil: d.periodEnd,
+          periodEnd: isAfter(d.periodEnd, m.periodEnd) ? d.periodEnd : m.periodEnd,
+        })),
+        processed: w.set(state.processed, commandKeys.membershipPayment(d.paymentId), d.requestHash),
+      };
+    }
+    case 'MembershipCancelled': {
+      const d = event.data;
+      return {
+        ...s,
+        memberships: update(state.memberships, d.membershipId, (m) => ({ ...m, cancelled: true })),
+        processed: w.set(state.processed, commandKeys.membershipCancellation(d.membershipId), d.requestHash),
+      };
+    }
+    case 'MembershipLapsed':
+      return { ...s, memberships: update(state.memberships, event.data.membershipId, (m) => ({ ...m, lapsed: true })) };
     case 'PointsActivated':
     case 'PointsExpired':
     case 'DebtRepaid':

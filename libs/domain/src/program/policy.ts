@@ -3,6 +3,7 @@ import type { OfferPolicy } from '../offers/offers';
 import type { TierRules } from '../tiers/tier-policy';
 import type { EarningRule } from '../earning/rules';
 import type { ExpiryPolicy, TierExpiry } from '../expiry/expiry';
+import type { MembershipPlan } from '../memberships/plans';
 import type { CatalogueReward } from '../rewards/rewards';
 
 /** A program's rules as the ledger stores them: integers only, multipliers in basis points. */
@@ -58,6 +59,8 @@ export interface ProgramPolicy {
   readonly experiments?: readonly ExperimentPolicy[];
   /** The program's local time (IANA name) for calendar days, months and years; absent: UTC. */
   readonly timeZone?: string;
+  /** Paid membership plans (docs/programs/memberships.md); absent: none. */
+  readonly plans?: readonly MembershipPlan[];
 }
 
 export const DEFAULT_TIME_ZONE = 'UTC';

@@ -8,6 +8,7 @@ import { earningRuleProblems } from '../earning/rules';
 import { isTimeZone } from '../shared/zoned-time';
 import { tierProblems } from '../tiers/tier-policy';
 import { expiryProblems } from '../expiry/expiry';
+import { planProblems } from '../memberships/plans';
 import { PROGRAM_LIMITS, ProgramPolicy } from './policy';
 
 export const PROGRAM_EVENT_SCHEMA_VERSION = 1;
@@ -130,5 +131,6 @@ export function policyProblems(policy: ProgramPolicy): string[] {
   problems.push(...offerProblems(policy.offers ?? []), ...experimentProblems(policy.experiments ?? []));
   problems.push(...earningRuleProblems(earning.rules ?? []));
   problems.push(...expiryProblems(policy));
+  problems.push(...planProblems(policy.plans ?? []));
   return problems;
 }
