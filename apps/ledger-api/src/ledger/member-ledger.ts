@@ -22,10 +22,12 @@ import {
   MemberCommandType,
   MemberEvent,
   memberStreamId,
+  outOfStock,
   ReservationRequest,
   reservationsFor,
   resultOf,
   ruleBudgets,
+  stockReservationFor,
 } from '@loyalty/domain';
 import { EventStore, RecordedEvent, runCommand, StreamCommand, StreamLocks } from '@loyalty/event-store';
 import { EVENT_STORE } from '../tokens';
@@ -71,6 +73,8 @@ export class MemberLedger implements ICommandHandler<ExecuteMemberCommand> {
    * budget stream at the revision read (see budgets.ts), then the purchase
    * is decided again with what was reserved, so no accrual exceeds its
    * reservation. A purchase without budgeted awards costs nothing more.
+   * Reward stock is the same budget in units: a redemption whose unit cannot
+   * be reserved is refused before the member's stream is written.
    */
   private async withBudgets(
     command: MemberCommand,
@@ -78,6 +82,11 @@ export class MemberLedger implements ICommandHandler<ExecuteMemberCommand> {
     decision: MemberEvent[],
   ): Promise<{ stream: StreamCommand<MemberEvent>; decision: MemberEvent[] }> {
     const stream = memberStream(command);
+    if (command.type === 'RedeemPoints') {
+      const unit = stockReservationFor(command, decision);
+      if (unit && (await this.reserve(unit)) === 0) throw outOfStock(command, unit);
+      return { stream, decision };
+    }
     if (command.type !== 'RecordPurchase' || decision.length === 0) return { stream, decision };
     const requests = reservationsFor(command, decision, ruleBudgets(command.program.policy));
     if (requests.length === 0) return { stream, decision };

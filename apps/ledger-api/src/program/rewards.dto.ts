@@ -80,6 +80,12 @@ export class RewardDto {
   @ValidateNested()
   @Type(() => RewardLimitDto)
   limitPerMember?: RewardLimitDto;
+  @ApiPropertyOptional({ example: 100, description: 'Redemptions granted across all members; absent: unlimited' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(REWARD_LIMITS.stockMax)
+  stock?: number;
   @ApiPropertyOptional({ example: 30, description: 'How long the coupon of a non-points reward stays valid' })
   @IsOptional()
   @IsInt()
@@ -103,6 +109,7 @@ export function toRewardPolicy(dto: RewardDto): CatalogueReward {
     ...(dto.limitPerMember && {
       limitPerMember: { count: dto.limitPerMember.count, ...(dto.limitPerMember.period && { period: dto.limitPerMember.period }) },
     }),
+    ...(dto.stock !== undefined && { stock: dto.stock }),
     ...(dto.validDays !== undefined && { validDays: dto.validDays }),
     ...(dto.startsAt !== undefined && { startsAt: normaliseInstant(dto.startsAt) }),
     ...(dto.endsAt !== undefined && { endsAt: normaliseInstant(dto.endsAt) }),

@@ -7,7 +7,8 @@ import { streamIdOf } from '../streams/catalogue';
 
 /**
  * Exact rule budgets. Each budgeted rule (an earning rule with
- * cap.totalPoints, an offer with pointsBudget) has a budget stream of its own
+ * cap.totalPoints, an offer with pointsBudget, a reward with a stock, whose
+ * budget counts redemptions rather than points) has a budget stream of its own
  * (internal, never published). Before a purchase's member events are
  * appended, the write path reserves each budgeted award on the rule's budget
  * stream, appending at the revision it read (optimistic concurrency): two
@@ -28,10 +29,12 @@ export interface BudgetReserved {
   readonly type: 'BudgetReserved';
   readonly data: {
     readonly schemaVersion: number;
-    /** The rule's key (`rule:<ruleId>` or `offer:<offerId>`). */
+    /** The rule's key (`rule:<ruleId>`, `offer:<offerId>` or `reward:<rewardId>`). */
     readonly ruleKey: string;
+    /** The purchase's transaction id, or the redemption id for reward stock. */
     readonly transactionId: string;
     readonly memberId: string;
+    /** Points, or units (redemptions) for reward stock. */
     readonly points: number;
     /** The budget in force when this was reserved. */
     readonly budget: number;

@@ -1,4 +1,5 @@
 import { policyProblems } from '../program/program';
+import { stockReservationFor } from './rewards';
 import { RewardPolicy } from '../program/policy';
 import { member, policy, programInForce } from '../testing/fixtures';
 import { redeem } from '../testing/member-commands';
@@ -135,6 +136,23 @@ describe('reward catalogue: terms of a reward', () => {
   });
 });
 
+describe('reward catalogue: stock', () => {
+  it('asks one unit of the reward budget for an accepted redemption of a stocked reward, and none otherwise', () => {
+    const command = redeemCoffee({ stock: 3 });
+    const accepted = [coffeeRedeemed('r9', command.occurredAt)];
+    expect(stockReservationFor(command, accepted)).toEqual({
+      ruleKey: 'reward:coffee',
+      transactionId: 'r9',
+      memberId: 'm1',
+      points: 1,
+      budget: 3,
+      occurredAt: command.occurredAt,
+    });
+    expect(stockReservationFor(command, [])).toBeUndefined();
+    expect(stockReservationFor(redeemCoffee({}), accepted)).toBeUndefined();
+  });
+});
+
 describe('reward catalogue: configuration problems', () => {
   const problemsOf = (reward: Partial<RewardPolicy>) =>
     policyProblems(policy({ rewards: [{ rewardId: 'coffee', points: 10, ...reward }] }));
@@ -154,6 +172,7 @@ describe('reward catalogue: configuration problems', () => {
     expect(problemsOf({ limitPerMember: { count: 0 } })).toEqual([
       'reward coffee: limitPerMember.count must be an integer from 1 to 1000000',
     ]);
+    expect(problemsOf({ stock: -1 })).toEqual(['reward coffee: stock must be an integer from 0 to 1000000000']);
     expect(problemsOf({ startsAt: '2026-02-01T00:00:00.000Z', endsAt: '2026-02-01T00:00:00.000Z' })).toEqual([
       'reward coffee: startsAt must be before endsAt',
     ]);

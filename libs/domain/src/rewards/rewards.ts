@@ -1,6 +1,9 @@
 import { rejected } from '../shared/errors';
 import { Instant, toMillis } from '../shared/time';
 import { startOfPeriod } from '../shared/zoned-time';
+import type { ReservationRequest } from '../budgets/budgets';
+import type { RedeemPoints } from '../member/commands';
+import type { MemberEvent } from '../member/events';
 import type { MemberState } from '../member/state';
 
 export const REWARD_KINDS = ['points', 'amountOff', 'percentOff', 'freeProduct'] as const;
@@ -12,6 +15,7 @@ export const REWARD_LIMITS = {
   percentMax: 100,
   validDaysMax: 3650,
   limitCountMax: 1_000_000,
+  stockMax: 1_000_000_000,
   skuLengthMax: 100,
 } as const;
 
@@ -31,6 +35,8 @@ export interface RewardTerms {
   /** Tier names allowed to redeem it; absent: every tier. */
   readonly tiers?: readonly string[];
   readonly limitPerMember?: RewardLimit;
+  /** Redemptions the program will ever grant, across all members; absent: unlimited. */
+  readonly stock?: number;
   /** How long the coupon a non-points reward issues stays valid. */
   readonly validDays?: number;
   readonly startsAt?: Instant;
@@ -61,6 +67,9 @@ export function rewardTermsProblems(reward: CatalogueReward, tierNames: Readonly
   }
   if (limit?.period !== undefined && !REWARD_LIMIT_PERIODS.includes(limit.period)) {
     problems.push(`${at}: limitPerMember.period must be one of ${REWARD_LIMIT_PERIODS.join(', ')}`);
+  }
+  if (reward.stock !== undefined && !(Number.isSafeInteger(reward.stock) && reward.stock >= 0 && reward.stock <= REWARD_LIMITS.stockMax)) {
+    problems.push(`${at}: stock must be an integer from 0 to ${REWARD_LIMITS.stockMax}`);
   }
   if (reward.startsAt !== undefined && reward.endsAt !== undefined && toMillis(reward.startsAt) >= toMillis(reward.endsAt)) {
     problems.push(`${at}: startsAt must be before endsAt`);
@@ -119,3 +128,22 @@ function redemptionsCounted(rewardId: string, limit: RewardLimit, state: MemberS
   for (const r of state.redemptions.values()) if (r.rewardId === rewardId && !r.reversed && toMillis(r.occurredAt) >= from) count += 1;
   return count;
 }
+
+/**
+ * Stock is a budget in units (budgets/budgets.ts): one unit per redemption,
+ * reserved on the reward's budget stream under the redemption id before the
+ * member's append, so concurrent redemptions never grant more than the stock.
+ * A reversed redemption does not return its unit.
+ */
+export const rewardStockKey = (rewardId: string): string => `reward:${rewardId}`;
+
+/** The unit a redemption the domain accepted must reserve, when its reward has a stock. */
+export function stockReservationFor(command: RedeemPoints, decision: readonly MemberEvent[]): ReservationRequest | undefined {
+  const reward = command.program.policy.rewards.find((r) => r.rewardId === command.rewardId);
+  if (reward?.stock === undefined || !decision.some((e) => e.type === 'PointsRedeemed')) return undefined;
+  const { redemptionId, memberId, occurredAt } = command;
+  return { ruleKey: rewardStockKey(reward.rewardId), transactionId: redemptionId, memberId, points: 1, budget: reward.stock, occurredAt };
+}
+
+export const outOfStock = (command: RedeemPoints, unit: ReservationRequest) =>
+  rejected('REWARD_OUT_OF_STOCK', `reward ${command.rewardId} is out of stock`, { rewardId: command.rewardId, stock: unit.budget });
