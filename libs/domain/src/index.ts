@@ -32,5 +32,6 @@ export * from './segments/member-facts';
 export * from './experiments/experiments';
 export * from './offers/offers';
 export * from './rewards/rewards';
+export * from './memberships/plans';
 export * from './streams/catalogue';
 export * from './streams/decode';

@@ -5,9 +5,11 @@ import { MemberTierController } from './member-tier.controller';
 import { MemberQueries } from './member-queries';
 import { MembersController } from './members.controller';
 import { MemberRequests } from './members.requests';
+import { MembershipRequests } from './memberships.requests';
+import { MembershipsController } from './memberships.controller';
 
 @Module({
-  controllers: [MembersController, MemberPointsController, MemberTierController],
-  providers: [MemberRequests, MemberQueries, ErasePersonalDataHandler],
+  controllers: [MembersController, MemberPointsController, MemberTierController, MembershipsController],
+  providers: [MemberRequests, MembershipRequests, MemberQueries, ErasePersonalDataHandler],
 })
 export class MembersModule {}

@@ -10,6 +10,7 @@ import {
 } from '@loyalty/domain';
 import { toExpiryPolicy } from './expiry.dto';
 import { toRewardPolicy } from './rewards.dto';
+import { fromPlan, toPlan } from './plans.dto';
 import { ProgramDto } from './program.dto';
 import { tierPolicyOf } from './tiers.dto';
 import { fromEarningRule, toEarningRule } from './earning-rules.dto';
@@ -71,6 +72,7 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
     // UTC is the default: naming it keeps the configuration equal to one that does not.
     ...(dto.timeZone !== undefined && dto.timeZone !== DEFAULT_TIME_ZONE && { timeZone: dto.timeZone }),
     ...tierPolicyOf(dto.tierPolicy),
+    ...(dto.plans && dto.plans.length > 0 && { plans: dto.plans.map(toPlan) }),
   };
 }
 
@@ -94,5 +96,6 @@ export function fromPolicy(policy: ProgramPolicy) {
     offers: policy.offers?.map(({ multiplierBp, ...o }) => ({ ...o, multiplier: multiplierBp === null ? null : m(multiplierBp) })),
     experiments: policy.experiments,
     timeZone: programTimeZone(policy),
+    plans: (policy.plans ?? []).map(fromPlan),
   };
 }

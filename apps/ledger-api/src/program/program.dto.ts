@@ -18,6 +18,8 @@ import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
 import { EarningRuleDto } from './earning-rules.dto';
 import { ExpiryDto } from './expiry.dto';
 import { RewardDto } from './rewards.dto';
+import { PlanDto } from './plans.dto';
+import { MEMBERSHIP_LIMITS } from '@loyalty/domain';
 import { TierPolicyDto } from './tiers.dto';
 import { IsInstant, IsMultiplier, isMultiplier, IsNameMap, isNonNegativeInt } from '../http/validators';
 
@@ -211,6 +213,14 @@ export class ProgramDto {
   @ValidateNested({ each: true })
   @Type(() => ExperimentDto)
   experiments?: ExperimentDto[];
+  @ApiPropertyOptional({ type: [PlanDto], description: 'paid membership plans; default none' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MEMBERSHIP_LIMITS.plansMax)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => PlanDto)
+  plans?: PlanDto[];
   @ApiPropertyOptional({ example: 'America/Los_Angeles', description: 'IANA time zone of the program; default UTC' })
   @IsOptional()
   @IsString()

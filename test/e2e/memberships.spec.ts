@@ -1,0 +1,87 @@
+import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
+
+/** Prime-like: an annual plan ($139) and a monthly one ($14.99) with a 30-day trial, both doubling purchase points. */
+const PAID = {
+  ...PROGRAM,
+  currency: 'USD',
+  plans: [
+    { planId: 'annual', feeMinor: 13_900, period: 'year', benefits: { multiplier: 2 } },
+    { planId: 'monthly', feeMinor: 1499, period: 'month', trialDays: 30, benefits: { multiplier: 2 } },
+  ],
+};
+const NOW = '2028-01-01T00:00:00.000Z';
+
+describe('paid memberships over HTTP', () => {
+  let t: TestLedger;
+
+  beforeAll(async () => {
+    t = await startTestLedger('memberships');
+    t.clock.set(NOW);
+  });
+  afterAll(async () => t.close());
+
+  async function write(path: string, body: unknown, status = 201) {
+    const response = await t.call('POST', path, body, { key: KEYS.pos });
+    expect({ status: response.status, body: response.body }).toMatchObject({ status });
+    return response.body;
+  }
+
+  it('takes plans with the program, refuses bad ones, and returns them', async () => {
+    const bad = await t.call('PUT', '/v1/program', { ...PAID, plans: [PAID.plans[0], PAID.plans[0]] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('INVALID_PROGRAM');
+    expect((await t.call('PUT', '/v1/program', PAID)).status).toBe(201);
+    expect((await t.call('GET', '/v1/program')).body.plans).toEqual([
+      { planId: 'annual', feeMinor: 13_900, period: 'year', trialDays: 0, benefits: { multiplier: 2 } },
+      { planId: 'monthly', feeMinor: 1499, period: 'month', trialDays: 30, benefits: { multiplier: 2 } },
+    ]);
+  });
+
+  it('starts a trial and an annual plan, extends by payments, cancels keeping the period, idempotent by id', async () => {
+    await write('/v1/members', { memberId: 'ann', type: 'individual', occurredAt: '2026-01-01T00:00:00Z' });
+    await write('/v1/members', { memberId: 'mo', type: 'individual', occurredAt: '2026-01-01T00:00:00Z' });
+    const annual = { membershipId: 'ms-ann', planId: 'annual', occurredAt: '2026-01-01T00:00:00Z' };
+    expect(await write('/v1/members/ann/memberships', annual)).toMatchObject({
+      membershipId: 'ms-ann',
+      status: 'active',
+      currentPeriodEnd: '2027-01-01T00:00:00.000Z',
+    });
+    await write('/v1/members/ann/memberships', annual, 200);
+    expect((await t.call('POST', '/v1/members/ann/memberships', { ...annual, planId: 'monthly' })).status).toBe(409);
+    await write('/v1/members/ann/memberships/ms-ann/payments', {
+      paymentId: 'pa-1',
+      amountMinor: 13_900,
+      occurredAt: '2026-01-01T00:00:00Z',
+    });
+
+    const monthly = { membershipId: 'ms-mo', planId: 'monthly', occurredAt: '2026-01-01T00:00:00Z' };
+    expect(await write('/v1/members/mo/memberships', monthly)).toMatchObject({
+      status: 'trial',
+      currentPeriodEnd: '2026-01-31T00:00:00.000Z',
+    });
+    const pay = { paymentId: 'pm-1', amountMinor: 1499, occurredAt: '2026-01-30T00:00:00Z' };
+    expect(await write('/v1/members/mo/memberships/ms-mo/payments', pay)).toMatchObject({ currentPeriodEnd: '2026-02-28T00:00:00.000Z' });
+    await write('/v1/members/mo/memberships/ms-mo/payments', pay, 200);
+    expect((await t.call('POST', '/v1/members/mo/memberships/ms-mo/payments', { ...pay, amountMinor: 1 }, { key: KEYS.pos })).status).toBe(
+      409,
+    );
+    expect(await write('/v1/members/mo/memberships/ms-mo/cancellation', { occurredAt: '2026-02-10T00:00:00Z' })).toMatchObject({
+      benefitsUntil: '2026-02-28T00:00:00.000Z',
+    });
+    const refused = await t.call(
+      'POST',
+      '/v1/members/mo/memberships/ms-mo/payments',
+      { paymentId: 'pm-2', amountMinor: 1499, occurredAt: '2026-02-20T00:00:00Z' },
+      { key: KEYS.pos },
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('MEMBERSHIP_CANCELLED');
+  });
+
+  it('doubles purchase points while the membership holds, and only then', async () => {
+    const buy = (transactionId: string, occurredAt: string) =>
+      write('/v1/purchases', { transactionId, memberId: 'mo', amountMinor: 1000, currency: 'USD', occurredAt });
+    expect((await buy('mo-1', '2026-02-15T00:00:00Z')).pointsAccrued).toBe(20);
+    expect((await buy('mo-2', '2026-03-15T00:00:00Z')).pointsAccrued).toBe(10);
+  });
+});
