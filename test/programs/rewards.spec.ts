@@ -1,7 +1,7 @@
 import { TestClock } from '../support/clock';
 import { PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
-/** The reward catalogue through HTTP: tier-reserved rewards, availability windows, per-member limits and coupon kinds refused. */
+/** The reward catalogue through HTTP: tier-reserved rewards, availability windows, per-member limits, stock and coupon kinds refused. */
 describe('reward catalogue over HTTP', () => {
   let t: TestLedger;
   const clock = new TestClock('2026-06-01T12:00:00.000Z');
@@ -11,6 +11,7 @@ describe('reward catalogue over HTTP', () => {
     { rewardId: 'summer-tea', points: 10, startsAt: '2026-07-01T00:00:00.000Z', endsAt: '2026-08-01T00:00:00.000Z' },
     { rewardId: 'daily-tea', points: 10, limitPerMember: { count: 1, period: 'day' } },
     { rewardId: 'two-off', points: 10, kind: 'amountOff', valueMinor: 200, validDays: 30 },
+    { rewardId: 'last-mug', points: 10, stock: 1 },
   ];
   let redemptions = 0;
   const redeem = (memberId: string, rewardId: string) =>
@@ -45,7 +46,7 @@ describe('reward catalogue over HTTP', () => {
     expect((await redeem('gil', 'gold-lounge')).status).toBe(201);
   });
 
-  it('offers a reward only within its window and once a day per member, and refuses coupon kinds', async () => {
+  it('offers a reward only within its window, once a day per member and while in stock, and refuses coupon kinds', async () => {
     const early = await redeem('sam', 'summer-tea');
     expect(early.status).toBe(422);
     expect(early.body.error.code).toBe('REWARD_NOT_AVAILABLE');
@@ -61,11 +62,17 @@ describe('reward catalogue over HTTP', () => {
     const nextDay = await redeem('sam', 'daily-tea');
     expect(nextDay.status).toBe(201);
 
+    const lastMug = await redeem('sam', 'last-mug');
+    expect(lastMug.status).toBe(201);
+    const noMug = await redeem('gil', 'last-mug');
+    expect(noMug.status).toBe(422);
+    expect(noMug.body.error).toMatchObject({ code: 'REWARD_OUT_OF_STOCK', details: { rewardId: 'last-mug', stock: 1 } });
+
     const coupon = await redeem('sam', 'two-off');
     expect(coupon.status).toBe(422);
     expect(coupon.body.error.code).toBe('REWARD_NOT_REDEEMABLE');
-    const balance = await t.call('GET', `/v1/members/sam/balance?minPosition=${nextDay.body.position}`);
-    // The welcome bonus less three teas: neither refusal debited a point.
-    expect(balance.body.available).toBe(70);
+    const balance = await t.call('GET', `/v1/members/sam/balance?minPosition=${lastMug.body.position}`);
+    // The welcome bonus less three teas and a mug: no refusal debited a point.
+    expect(balance.body.available).toBe(60);
   });
 });
