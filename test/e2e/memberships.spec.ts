@@ -84,4 +84,33 @@ describe('paid memberships over HTTP', () => {
     expect((await buy('mo-1', '2026-02-15T00:00:00Z')).pointsAccrued).toBe(20);
     expect((await buy('mo-2', '2026-03-15T00:00:00Z')).pointsAccrued).toBe(10);
   });
+
+  it('reports membership fees as deferred and recognised revenue, evenly over each paid period, at any instant', async () => {
+    const revenue = async (asOf: string) =>
+      (await t.call('GET', `/v1/audit/memberships?asOf=${asOf}`, undefined, { key: KEYS.auditor })).body;
+    // Annual: 13,900 over the 365 days from 1 January 2026; monthly: 1,499 over the 28 days from 31 January (after the trial).
+    expect(await revenue('2026-01-15T00:00:00Z')).toMatchObject({
+      asOf: '2026-01-15T00:00:00.000Z',
+      recognisedRevenueMinor: 533, // floor(13,900 * 14 / 365); the monthly fee is not paid yet
+      deferredRevenueMinor: 13_367,
+      activeMemberships: 2,
+    });
+    expect(await revenue('2026-02-14T00:00:00Z')).toMatchObject({
+      recognisedRevenueMinor: 1675 + 749, // floor(13,900 * 44 / 365) + floor(1,499 * 14 / 28)
+      deferredRevenueMinor: 15_399 - 2424,
+      activeMemberships: 2,
+    });
+    expect(await revenue('2026-03-01T00:00:00Z')).toMatchObject({
+      recognisedRevenueMinor: 2246 + 1499, // the cancelled monthly one ended on 28 February, fully recognised
+      deferredRevenueMinor: 15_399 - 3745,
+      activeMemberships: 1,
+    });
+    expect(await revenue('2027-01-01T00:00:00Z')).toMatchObject({
+      recognisedRevenueMinor: 15_399,
+      deferredRevenueMinor: 0,
+      activeMemberships: 0,
+    });
+    const first = await revenue('2026-02-14T00:00:00Z');
+    expect(await revenue(`2026-02-14T00:00:00Z&atPosition=${first.lastPosition}`)).toEqual(first);
+  });
 });

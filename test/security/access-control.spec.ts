@@ -33,6 +33,7 @@ const ACCESS: Record<string, Access> = {
   'GET /v1/audit/liability': ['admin', 'auditor'],
   'GET /v1/audit/roll-forward': ['admin', 'auditor'],
   'GET /v1/audit/reconciliation': ['admin', 'auditor'],
+  'GET /v1/audit/memberships': ['admin', 'auditor'],
   'GET /health/live': 'public',
   'GET /health/ready': 'public',
   'GET /metrics': 'public',

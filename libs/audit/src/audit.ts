@@ -7,6 +7,7 @@ import { foldReadModelFigures, startReadModelFigures } from './fold/read-model-f
 import { readModelSnapshot } from './reports/read-model-snapshot';
 import { ReconciliationReport, reconciliationReport } from './reports/reconciliation';
 import { RollForwardReport, rollForwardReport } from './reports/roll-forward';
+import { foldMembershipFigures, MembershipRevenueReport, membershipRevenueReport, startMembershipFigures } from './reports/memberships';
 
 export interface AuditRunOptions extends FoldLogOptions {
   /** Read no further than this position: reproduces a report made when the log ended there. */
@@ -32,6 +33,14 @@ export async function auditRollForward(
   if (!(fromMs < toMs)) throw new RangeError('a period needs from before to');
   const fold = await foldLog(store, { asOfMs: toMs, fromMs, untilPosition: options.atPosition ?? null }, options);
   return rollForwardReport(fold, utc(fromMs), utc(toMs), options);
+}
+
+export async function auditMemberships(store: EventStore, asOfMs: number, options: AuditRunOptions = {}): Promise<MembershipRevenueReport> {
+  const figures = startMembershipFigures(asOfMs);
+  const fold = await foldLog(store, asOfWindow(asOfMs, options.atPosition ?? null), options, (event) =>
+    foldMembershipFigures(figures, event),
+  );
+  return membershipRevenueReport(fold, figures, utc(asOfMs));
 }
 
 /** The read models' checkpoint decides how far the log is read, so both sides describe the same events. */

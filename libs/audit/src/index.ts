@@ -8,6 +8,7 @@ export * from './reports/integers';
 export * from './reports/breakage';
 export * from './reports/liability';
 export * from './reports/roll-forward';
+export * from './reports/memberships';
 export * from './reports/reconciliation';
 export * from './reports/read-model-snapshot';
 export * from './reports/read-model-tables';

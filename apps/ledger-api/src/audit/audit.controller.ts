@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
 import { ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { auditLiability, auditReconciliation, auditRollForward, reportToCsv } from '@loyalty/audit';
+import { auditLiability, auditMemberships, auditReconciliation, auditRollForward, reportToCsv } from '@loyalty/audit';
 import { EventStore } from '@loyalty/event-store';
 import { Roles } from '../http/auth';
 import { CLOCK, Clock, EVENT_STORE, READ_MODELS } from '../tokens';
@@ -64,6 +64,20 @@ export class AuditController {
     const { fromMs, toMs } = periodParams(from, to, this.clock.now().getTime());
     const options = { atPosition: positionParam(atPosition), byMember: flagParam('byMember', byMember) };
     return respond(reply, accept, await auditRollForward(this.store, fromMs, toMs, options));
+  }
+
+  @Get('memberships')
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 with offset; default now; never in the future' })
+  @ApiQuery({ name: 'atPosition', required: false, description: 'Read the log only up to this position (reproduces an earlier report)' })
+  async memberships(
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('accept') accept?: string,
+    @Query('asOf') asOf?: string,
+    @Query('atPosition') atPosition?: string,
+  ) {
+    const nowMs = this.clock.now().getTime();
+    const asOfMs = asOf === undefined ? nowMs : instantParam('asOf', asOf, nowMs);
+    return respond(reply, accept, await auditMemberships(this.store, asOfMs, { atPosition: positionParam(atPosition) }));
   }
 
   @Get('reconciliation')
