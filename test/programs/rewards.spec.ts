@@ -1,7 +1,7 @@
 import { TestClock } from '../support/clock';
 import { PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
-/** The reward catalogue through HTTP: tier-reserved rewards, availability windows, per-member limits, stock and coupon kinds refused. */
+/** The reward catalogue through HTTP: tier- and segment-reserved rewards, availability windows, per-member limits, stock and coupon kinds refused. */
 describe('reward catalogue over HTTP', () => {
   let t: TestLedger;
   const clock = new TestClock('2026-06-01T12:00:00.000Z');
@@ -12,6 +12,7 @@ describe('reward catalogue over HTTP', () => {
     { rewardId: 'daily-tea', points: 10, limitPerMember: { count: 1, period: 'day' } },
     { rewardId: 'two-off', points: 10, kind: 'amountOff', valueMinor: 200, validDays: 30 },
     { rewardId: 'last-mug', points: 10, stock: 1 },
+    { rewardId: 'club-desk', points: 10, segment: 'business-club' },
   ];
   let redemptions = 0;
   const redeem = (memberId: string, rewardId: string) =>
@@ -19,9 +20,12 @@ describe('reward catalogue over HTTP', () => {
 
   beforeAll(async () => {
     t = await startTestLedger('rewards_http', {}, clock);
+    const segment = { description: 'business members', criteria: { type: 'memberType', memberType: 'business' } };
+    expect((await t.call('PUT', '/v1/segments/business-club', segment)).status).toBe(201);
     expect((await t.call('PUT', '/v1/program', { ...PROGRAM, rewards })).status).toBe(201);
     await t.call('POST', '/v1/members', { memberId: 'sam', type: 'individual' });
     await t.call('POST', '/v1/members', { memberId: 'gil', type: 'individual' });
+    await t.call('POST', '/v1/members', { memberId: 'bea', type: 'business' });
     const upgrade = await t.call('POST', '/v1/purchases', {
       transactionId: 'gil-1',
       memberId: 'gil',
@@ -34,6 +38,7 @@ describe('reward catalogue over HTTP', () => {
 
   it('returns the catalogue as written and refuses a reward naming an unknown tier', async () => {
     expect((await t.call('GET', '/v1/program')).body.rewards).toEqual(rewards);
+    expect((await t.call('PUT', '/v1/program', { ...PROGRAM, rewards })).status).toBe(200);
     const bad = await t.call('PUT', '/v1/program', { ...PROGRAM, rewards: [{ rewardId: 'x', points: 1, tiers: ['platinum'] }] });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('INVALID_PROGRAM');
@@ -44,6 +49,13 @@ describe('reward catalogue over HTTP', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.error).toMatchObject({ code: 'REWARD_NOT_ELIGIBLE', details: { rewardId: 'gold-lounge', tier: 'silver' } });
     expect((await redeem('gil', 'gold-lounge')).status).toBe(201);
+  });
+
+  it('refuses a segment-reserved reward to a member outside the segment and grants it to one inside', async () => {
+    const refused = await redeem('gil', 'club-desk');
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'REWARD_NOT_ELIGIBLE', details: { rewardId: 'club-desk', segment: 'business-club' } });
+    expect((await redeem('bea', 'club-desk')).status).toBe(201);
   });
 
   it('offers a reward only within its window, once a day per member and while in stock, and refuses coupon kinds', async () => {

@@ -9,7 +9,7 @@ import {
   tierRulesOf,
 } from '@loyalty/domain';
 import { toExpiryPolicy } from './expiry.dto';
-import { toRewardPolicy } from './rewards.dto';
+import { fromRewardPolicy, toRewardPolicy } from './rewards.dto';
 import { fromPlan, toPlan } from './plans.dto';
 import { ProgramDto } from './program.dto';
 import { tierPolicyOf } from './tiers.dto';
@@ -92,7 +92,7 @@ export function fromPolicy(policy: ProgramPolicy) {
     expiry: policy.expiry,
     tiers: policy.tiers.map(({ multiplierBp, ...t }) => ({ ...t, multiplier: m(multiplierBp) })),
     tierPolicy: tierRulesOf(policy),
-    rewards: policy.rewards,
+    rewards: policy.rewards.map(fromRewardPolicy),
     offers: policy.offers?.map(({ multiplierBp, ...o }) => ({ ...o, multiplier: multiplierBp === null ? null : m(multiplierBp) })),
     experiments: policy.experiments,
     timeZone: programTimeZone(policy),

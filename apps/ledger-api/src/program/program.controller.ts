@@ -11,7 +11,7 @@ import { ProgramDto } from './program.dto';
 import { fromPolicy, toPolicy } from './program-mapping';
 import { ClockService } from '../ledger/clock.service';
 import { SegmentDefinitions } from '../analytics/segment-definitions';
-import { ProgramPolicy, resolveRuleSegments, segmentsInForce } from '@loyalty/domain';
+import { ProgramPolicy, resolveRewardSegments, resolveRuleSegments, segmentsInForce } from '@loyalty/domain';
 
 @ApiTags('program')
 @ApiSecurity('api-key')
@@ -34,12 +34,17 @@ export class ProgramController {
     return written(reply, changed, { version, position });
   }
 
-  /** Earning rules that name a segment keep its criteria as defined now (built-in thresholds and custom segments alike). */
+  /** Earning rules and rewards that name a segment keep its criteria as defined now (built-in thresholds and custom segments alike). */
   private async withRuleSegments(policy: ProgramPolicy): Promise<ProgramPolicy> {
     const rules = policy.earning.rules;
-    if (!rules?.some((r) => r.when.segment !== undefined)) return policy;
+    const rulesNameOne = rules?.some((r) => r.when.segment !== undefined) ?? false;
+    if (!rulesNameOne && !policy.rewards.some((r) => r.segment !== undefined)) return policy;
     const segments = segmentsInForce(await this.segments.state());
-    return { ...policy, earning: { ...policy.earning, rules: resolveRuleSegments(rules, segments) } };
+    return {
+      ...policy,
+      earning: rules ? { ...policy.earning, rules: resolveRuleSegments(rules, segments) } : policy.earning,
+      rewards: resolveRewardSegments(policy.rewards, segments),
+    };
   }
 
   @Get()

@@ -74,6 +74,14 @@ export class RewardDto {
   @ArrayMaxSize(PROGRAM_LIMITS.tiersMax)
   @IsString({ each: true })
   tiers?: string[];
+  @ApiPropertyOptional({
+    example: 'business-club',
+    description: 'A segment (built-in or custom) the member must be in; absent: every member',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE })
+  segment?: string;
   @ApiPropertyOptional({ type: RewardLimitDto })
   @IsOptional()
   @IsObject()
@@ -106,6 +114,7 @@ export function toRewardPolicy(dto: RewardDto): CatalogueReward {
     ...(dto.percent !== undefined && { percent: dto.percent }),
     ...(dto.sku !== undefined && { sku: dto.sku }),
     ...(dto.tiers !== undefined && { tiers: [...dto.tiers] }),
+    ...(dto.segment !== undefined && { segment: dto.segment }),
     ...(dto.limitPerMember && {
       limitPerMember: { count: dto.limitPerMember.count, ...(dto.limitPerMember.period && { period: dto.limitPerMember.period }) },
     }),
@@ -115,3 +124,7 @@ export function toRewardPolicy(dto: RewardDto): CatalogueReward {
     ...(dto.endsAt !== undefined && { endsAt: normaliseInstant(dto.endsAt) }),
   };
 }
+
+/** The reward as written: the segment's criteria copied in at configuration are the ledger's, not the operator's. */
+export const fromRewardPolicy = (reward: CatalogueReward) =>
+  Object.fromEntries(Object.entries(reward).filter(([key]) => key !== 'segmentCriteria'));

@@ -1,5 +1,6 @@
 import { policyProblems } from '../program/program';
-import { stockReservationFor } from './rewards';
+import { builtinSegments, DEFAULT_SEGMENT_THRESHOLDS } from '../segments/builtins';
+import { resolveRewardSegments, stockReservationFor } from './rewards';
 import { RewardPolicy } from '../program/policy';
 import { member, policy, programInForce } from '../testing/fixtures';
 import { redeem } from '../testing/member-commands';
@@ -41,6 +42,15 @@ describe('reward catalogue: terms of a reward', () => {
     member
       .given([...RICH, tierChanged({ from: 'silver', to: 'gold', qualifyingSpendMinor: 100_000 })])
       .when(redeemCoffee({ tiers: ['gold'] }))
+      .thenMatches((events) => expect(events.map((e) => e.type)).toEqual(['PointsRedeemed']));
+  });
+
+  it('refuses a segment-reserved reward to a member outside the segment and grants it to one inside', () => {
+    const business = { segment: 'business-club', segmentCriteria: { type: 'memberType' as const, memberType: 'business' as const } };
+    member.given(RICH).when(redeemCoffee(business)).thenThrows('REWARD_NOT_ELIGIBLE', { rewardId: 'coffee', segment: 'business-club' });
+    member
+      .given([enrolled({ memberType: 'business' }), ...RICH.slice(1)])
+      .when(redeemCoffee(business))
       .thenMatches((events) => expect(events.map((e) => e.type)).toEqual(['PointsRedeemed']));
   });
 
@@ -172,9 +182,27 @@ describe('reward catalogue: configuration problems', () => {
     expect(problemsOf({ limitPerMember: { count: 0 } })).toEqual([
       'reward coffee: limitPerMember.count must be an integer from 1 to 1000000',
     ]);
+    expect(problemsOf({ segment: 'nobody' })).toEqual(['reward coffee: no segment nobody']);
     expect(problemsOf({ stock: -1 })).toEqual(['reward coffee: stock must be an integer from 0 to 1000000000']);
     expect(problemsOf({ startsAt: '2026-02-01T00:00:00.000Z', endsAt: '2026-02-01T00:00:00.000Z' })).toEqual([
       'reward coffee: startsAt must be before endsAt',
+    ]);
+  });
+});
+
+describe('reward catalogue: segments', () => {
+  it('copies a named segment into the rewards that name it, and leaves the others alone', () => {
+    const [builtin] = builtinSegments(DEFAULT_SEGMENT_THRESHOLDS);
+    const custom = { name: 'club', kind: 'custom' as const, description: 'club', criteria: { type: 'purchaseCount' as const, min: 2 } };
+    const rewards = [
+      { rewardId: 'a', points: 1, segment: builtin!.name },
+      { rewardId: 'b', points: 1, segment: 'club' },
+      { rewardId: 'c', points: 1 },
+    ];
+    expect(resolveRewardSegments(rewards, [builtin!, custom])).toEqual([
+      { ...rewards[0], segmentCriteria: builtin!.criteria },
+      { ...rewards[1], segmentCriteria: custom.criteria },
+      rewards[2],
     ]);
   });
 });

@@ -5,6 +5,10 @@ import type { ReservationRequest } from '../budgets/budgets';
 import type { RedeemPoints } from '../member/commands';
 import type { MemberEvent } from '../member/events';
 import type { MemberState } from '../member/state';
+import { builtinSegments, DEFAULT_SEGMENT_THRESHOLDS, SegmentDefinition } from '../segments/builtins';
+import { SegmentCriterion } from '../segments/criteria';
+import { matchesCriterion } from '../segments/evaluate';
+import { memberFactsOf } from '../segments/member-facts';
 
 export const REWARD_KINDS = ['points', 'amountOff', 'percentOff', 'freeProduct'] as const;
 export type RewardKind = (typeof REWARD_KINDS)[number];
@@ -34,6 +38,10 @@ export interface RewardTerms {
   readonly sku?: string;
   /** Tier names allowed to redeem it; absent: every tier. */
   readonly tiers?: readonly string[];
+  /** A segment (built-in or custom) the member must be in at the redemption; absent: every member. */
+  readonly segment?: string;
+  /** The segment's criteria, copied in at configuration (resolveRewardSegments), so a reward means what it meant when written. */
+  readonly segmentCriteria?: SegmentCriterion;
   readonly limitPerMember?: RewardLimit;
   /** Redemptions the program will ever grant, across all members; absent: unlimited. */
   readonly stock?: number;
@@ -61,6 +69,7 @@ export function rewardTermsProblems(reward: CatalogueReward, tierNames: Readonly
   if (kind === 'freeProduct' && !reward.sku) problems.push(`${at}: a freeProduct reward needs a sku`);
   for (const tier of reward.tiers ?? []) if (!tierNames.has(tier)) problems.push(`${at}: tier ${tier} is not one of the program's tiers`);
   if (reward.tiers !== undefined && reward.tiers.length === 0) problems.push(`${at}: tiers, when given, names at least one tier`);
+  if (reward.segment !== undefined && !segmentCriteriaOf(reward)) problems.push(`${at}: no segment ${reward.segment}`);
   const limit = reward.limitPerMember;
   if (limit && !(Number.isSafeInteger(limit.count) && limit.count >= 1 && limit.count <= REWARD_LIMITS.limitCountMax)) {
     problems.push(`${at}: limitPerMember.count must be an integer from 1 to ${REWARD_LIMITS.limitCountMax}`);
@@ -94,6 +103,14 @@ export function assertRewardRedeemable(reward: CatalogueReward, state: MemberSta
       tier: state.tier,
     });
   }
+  const segment = segmentCriteriaOf(reward);
+  const facts = segment && memberFactsOf(state);
+  if (segment && !(facts && matchesCriterion(segment, facts, occurredAt))) {
+    throw rejected('REWARD_NOT_ELIGIBLE', `reward ${reward.rewardId} is reserved to the segment ${reward.segment}`, {
+      ...details,
+      segment: reward.segment,
+    });
+  }
   const limit = reward.limitPerMember;
   if (limit && redemptionsCounted(reward.rewardId, limit, state, occurredAt, timeZone) >= limit.count) {
     throw rejected(
@@ -112,6 +129,23 @@ export function assertRewardRedeemable(reward: CatalogueReward, state: MemberSta
       kind: reward.kind,
     });
   }
+}
+
+const BUILTIN_SEGMENTS: ReadonlyMap<string, SegmentCriterion> = new Map(
+  builtinSegments(DEFAULT_SEGMENT_THRESHOLDS).map((s) => [s.name, s.criteria]),
+);
+
+/** Without a copy made at configuration, a built-in segment at its default thresholds. */
+const segmentCriteriaOf = (reward: CatalogueReward): SegmentCriterion | undefined =>
+  reward.segmentCriteria ?? (reward.segment === undefined ? undefined : BUILTIN_SEGMENTS.get(reward.segment));
+
+/** Copies each named segment's criteria (built-in at the thresholds in force, or custom) into the rewards that name it. */
+export function resolveRewardSegments(rewards: readonly CatalogueReward[], segments: readonly SegmentDefinition[]): CatalogueReward[] {
+  const byName = new Map(segments.map((s) => [s.name, s.criteria]));
+  return rewards.map((reward) => {
+    const criteria = reward.segment === undefined ? undefined : byName.get(reward.segment);
+    return criteria ? { ...reward, segmentCriteria: criteria } : reward;
+  });
 }
 
 function withinWindow(reward: CatalogueReward, occurredAt: Instant): boolean {
