@@ -1,3 +1,5 @@
+import { settlementCandidates } from '../../apps/ledger-api/src/jobs/settlement-candidates';
+import { ProgramStore } from '../../apps/ledger-api/src/ledger/program-store';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
 /** Prime-like: an annual plan ($139) and a monthly one ($14.99) with a 30-day trial, both doubling purchase points. */
@@ -112,5 +114,23 @@ describe('paid memberships over HTTP', () => {
     });
     const first = await revenue('2026-02-14T00:00:00Z');
     expect(await revenue(`2026-02-14T00:00:00Z&atPosition=${first.lastPosition}`)).toEqual(first);
+  });
+
+  it('lapses a period that ended in the daily job, and the member is no longer due', async () => {
+    const last = await write('/v1/purchases', {
+      transactionId: 'ann-1',
+      memberId: 'ann',
+      amountMinor: 100,
+      currency: 'USD',
+      occurredAt: '2026-02-01T00:00:00Z',
+    });
+    await t.caughtUp(Number(last.position));
+    const { policy } = await t.ledger.app.get(ProgramStore).inForce();
+    const due = () => settlementCandidates(t.ledger.readModels, policy, '2026-03-01T00:00:00.000Z', '', 100);
+    expect(await due()).toEqual(['mo']);
+    const job = await t.call('POST', `/v1/admin/jobs/expire?minPosition=${last.position}`, { asOf: '2026-03-01T00:00:00Z' });
+    expect(job.body).toMatchObject({ membersChecked: 1, membersChanged: 1 });
+    await t.caughtUp(Number(job.body.position));
+    expect(await due()).toEqual([]);
   });
 });

@@ -16,6 +16,8 @@ import { offersProjectionIn } from './offers/offers.projection';
 import { parkingDdl } from './projector/parking';
 import { tierStandingDdl } from './balances/tier-standing.ddl';
 import { tierStandingProjectionIn } from './balances/tier-standing.projection';
+import { membershipsDdl } from './memberships/memberships.ddl';
+import { membershipsProjectionIn } from './memberships/memberships.projection';
 
 const MIGRATION_LOCK_KEY = 7_310_002;
 
@@ -28,6 +30,7 @@ export const readModelsDdl = (schema: string): string[] => [
   offersDdl(schema),
   parkingDdl(schema),
   tierStandingDdl(schema),
+  membershipsDdl(schema),
 ];
 
 /**
@@ -43,6 +46,7 @@ export const readModelProjections = (schema: string, personalData: PersonalDataR
   experimentsProjectionIn(schema),
   offersProjectionIn(schema),
   tierStandingProjectionIn(schema),
+  membershipsProjectionIn(schema),
 ];
 
 export const READ_MODEL_PROJECTIONS: readonly Projection[] = readModelProjections(READ_MODEL_SCHEMA);
