@@ -1,4 +1,4 @@
-import { Instant } from '../shared/time';
+import { Instant } from '../values/time';
 import { MemberEvent } from '../member/events';
 import { RecordPurchase } from '../member/commands';
 import { rulesOf } from '../member/purchases';

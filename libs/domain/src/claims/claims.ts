@@ -1,4 +1,4 @@
-import { conflict } from '../shared/errors';
+import { conflict } from '../values/errors';
 import { CLAIM_STREAM_KINDS, streamIdOf } from '../streams/catalogue';
 
 /**

@@ -1,6 +1,6 @@
-import { MULTIPLIER_SCALE, toSafeInteger } from '../shared/integers';
+import { MULTIPLIER_SCALE, toSafeInteger } from '../values/integers';
 import { EarningPolicy } from '../program/policy';
-import { configuredValue } from '../shared/names';
+import { configuredValue } from '../values/names';
 import { PurchaseLine } from './purchase-line';
 
 export interface EarningResult {

@@ -5,7 +5,7 @@ import { decideMember } from '../member/decide';
 import { MemberEvent } from '../member/events';
 import { evolveMember, initialMemberState } from '../member/state';
 import { ProgramInForce } from '../member/commands';
-import { DomainError } from '../shared/errors';
+import { DomainError } from '../values/errors';
 
 /**
  * A log written before earning rules existed (at ff7a58e: generated member

@@ -1,7 +1,7 @@
 import { PurchaseLine } from './purchase-line';
-import { MULTIPLIER_SCALE, toSafeInteger } from '../shared/integers';
-import { addDays, Instant, isAfter, toMillis } from '../shared/time';
-import { startOfPeriod, zonedParts } from '../shared/zoned-time';
+import { MULTIPLIER_SCALE, toSafeInteger } from '../values/integers';
+import { addDays, Instant, isAfter, toMillis } from '../values/time';
+import { startOfPeriod, zonedParts } from '../values/zoned-time';
 import { criteriaProblems, MemberTypeName, SegmentCriterion } from '../segments/criteria';
 import { matchesCriterion } from '../segments/evaluate';
 import { MemberFacts } from '../segments/member-facts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Instant, isAfter, toMillis } from '../shared/time';
+import { Instant, isAfter, toMillis } from '../values/time';
 
 /**
  * A program experiment: members are split between variants of the earning

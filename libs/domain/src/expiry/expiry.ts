@@ -1,8 +1,8 @@
 import type { MemberEvent } from '../member/events';
 import type { ProgramPolicy } from '../program/policy';
 import { PROGRAM_LIMITS, programTimeZone } from '../program/policy';
-import { addMonths, Instant, isAfter, isAtOrBefore } from '../shared/time';
-import { endOfPeriod, zonedInstant, zonedParts } from '../shared/zoned-time';
+import { addMonths, Instant, isAfter, isAtOrBefore } from '../values/time';
+import { endOfPeriod, zonedInstant, zonedParts } from '../values/zoned-time';
 
 /** What keeps points alive under an inactivity policy. `earning`: any accrual (purchase, bonus, offer, referral...). */
 export type ActivityKind = 'purchase' | 'redemption' | 'earning' | 'action';

@@ -1,6 +1,6 @@
 import { activitiesOf, deadlineAfterActivity, InactivityRule } from '../expiry/expiry';
 import { AccrualSource, MemberEvent } from '../member/events';
-import { Instant } from '../shared/time';
+import { Instant } from '../values/time';
 import { Lot, LotConsumption, LotStatus } from './lots';
 
 /** Signed totals by movement; the balance identity is checked against them. */

@@ -1,5 +1,5 @@
 import type { InactivityRule } from '../expiry/expiry';
-import { Instant, isAtOrBefore, toMillis } from '../shared/time';
+import { Instant, isAtOrBefore, toMillis } from '../values/time';
 
 export type LotStatus = 'pending' | 'active' | 'expired';
 

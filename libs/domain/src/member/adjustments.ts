@@ -1,5 +1,5 @@
 import { planConsumption } from '../lots/lots';
-import { invalid, rejected } from '../shared/errors';
+import { invalid, rejected } from '../values/errors';
 import { lotExpiry } from '../expiry/expiry';
 import { AdjustPoints, ReceiveTransfer, TransferPoints } from './commands';
 import { base } from './decision-helpers';

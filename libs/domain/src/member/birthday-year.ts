@@ -1,4 +1,4 @@
-import { Instant, isAfter, toMillis } from '../shared/time';
+import { Instant, isAfter, toMillis } from '../values/time';
 import { MemberEvent } from './events';
 
 /**

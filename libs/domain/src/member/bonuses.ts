@@ -1,6 +1,6 @@
-import { rejected } from '../shared/errors';
-import { configuredValue } from '../shared/names';
-import { addDays, toMillis } from '../shared/time';
+import { rejected } from '../values/errors';
+import { configuredValue } from '../values/names';
+import { addDays, toMillis } from '../values/time';
 import { AwardReferrerBonus, RecordAction } from './commands';
 import { accrual, base } from './decision-helpers';
 import { MemberEvent } from './events';

@@ -1,4 +1,4 @@
-import { Instant } from '../shared/time';
+import { Instant } from '../values/time';
 
 /**
  * The idempotency key of each kind of member command, in one place: the

@@ -1,6 +1,6 @@
 import { PurchaseLine } from '../earning/purchase-line';
 import { ProgramPolicy } from '../program/policy';
-import { Instant } from '../shared/time';
+import { Instant } from '../values/time';
 import { commandKeys } from './command-keys';
 import { MemberType, TransferredLot } from './events';
 

@@ -1,5 +1,5 @@
-import { OCCURRED_AT_FUTURE_SKEW_MS, toMillis } from '../shared/time';
-import { invalid } from '../shared/errors';
+import { OCCURRED_AT_FUTURE_SKEW_MS, toMillis } from '../values/time';
+import { invalid } from '../values/errors';
 import { commandKey, MemberCommand } from './commands';
 import { MemberEvent } from './events';
 import { foldMember, MemberState } from './state';

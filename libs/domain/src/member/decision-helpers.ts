@@ -1,7 +1,7 @@
 import { availableInLots, Lot, LotConsumption, takeFrom, activeLotsInConsumptionOrder } from '../lots/lots';
-import { conflict, DomainError, notFound } from '../shared/errors';
+import { conflict, DomainError, notFound } from '../values/errors';
 import { lotExpiry } from '../expiry/expiry';
-import { addDays, Instant } from '../shared/time';
+import { addDays, Instant } from '../values/time';
 import { commandKey, MemberCommand } from './commands';
 import { AccrualSource, DebtRepaid, MEMBER_EVENT_SCHEMA_VERSION, PointsAccrued } from './events';
 import { MemberState } from './state';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { LotSchedule } from '../lots/lots';
-import { DomainError } from '../shared/errors';
-import { Instant, toMillis } from '../shared/time';
+import { DomainError } from '../values/errors';
+import { Instant, toMillis } from '../values/time';
 import { commandsOf, memberPlan, RECEIVED_AT } from '../testing/arbitrary-history';
 import { policy, programInForce } from '../testing/fixtures';
 import { settle } from '../testing/member-commands';

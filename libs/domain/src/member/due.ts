@@ -1,6 +1,6 @@
 import { activationDueAt, expiryDueAt, LotSchedule } from '../lots/lots';
 import { ProgramPolicy } from '../program/policy';
-import { addMonths, Instant, toMillis } from '../shared/time';
+import { addMonths, Instant, toMillis } from '../values/time';
 import { birthdayBonusAt, birthdayYearOf } from './birthday-year';
 
 /**

@@ -1,7 +1,7 @@
 import type { InactivityRule } from '../expiry/expiry';
 import { PurchaseLine } from '../earning/purchase-line';
 import { LotConsumption } from '../lots/lots';
-import { Instant } from '../shared/time';
+import { Instant } from '../values/time';
 import type { MembershipPeriod } from '../memberships/plans';
 
 export const MEMBER_EVENT_SCHEMA_VERSION = 1;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expiryDate } from '../lots/lots';
-import { DomainError } from '../shared/errors';
-import { toMillis } from '../shared/time';
+import { DomainError } from '../values/errors';
+import { toMillis } from '../values/time';
 import { commandsOf, memberPlan, memberPlanUnderExpiry } from '../testing/arbitrary-history';
 import { decideMember } from './decide';
 import { MemberEvent } from './events';

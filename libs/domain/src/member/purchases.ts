@@ -1,13 +1,13 @@
 import { pointsForPurchase } from '../earning/earning';
 import { Lot, activeLotsInConsumptionOrder, takeFrom } from '../lots/lots';
 import { ProgramPolicy, programTimeZone, TierPolicy } from '../program/policy';
-import { notFound, rejected } from '../shared/errors';
-import { addDays, toMillis } from '../shared/time';
+import { notFound, rejected } from '../values/errors';
+import { addDays, toMillis } from '../values/time';
 import { RecordPurchase, RefundPurchase } from './commands';
 import { accrual, base } from './decision-helpers';
 import { MemberEvent } from './events';
 import { foldMember, MemberState, membershipsActiveAt, PurchaseRecord } from './state';
-import { MULTIPLIER_SCALE } from '../shared/integers';
+import { MULTIPLIER_SCALE } from '../values/integers';
 import { experimentRuleId, runningExperiment, variantOf } from '../experiments/experiments';
 import { offerAsRule } from '../offers/offers';
 import { earningRuleKey, KeyedRule, ruleAwards } from '../earning/rules';

@@ -1,7 +1,7 @@
 import { planConsumption } from '../lots/lots';
 import { ProgramPolicy, programTimeZone } from '../program/policy';
 import { assertRewardRedeemable } from '../rewards/rewards';
-import { invalid, notFound, rejected } from '../shared/errors';
+import { invalid, notFound, rejected } from '../values/errors';
 import { RedeemPoints, ReverseRedemption } from './commands';
 import { base } from './decision-helpers';
 import { MemberEvent } from './events';

@@ -1,4 +1,4 @@
-import { Instant } from '../shared/time';
+import { Instant } from '../values/time';
 import { MemberCommand } from './commands';
 import { MemberEvent, MemberEventType } from './events';
 

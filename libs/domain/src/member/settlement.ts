@@ -1,6 +1,6 @@
 import { expiryDate, isDueForActivation, isDueForExpiry, Lot } from '../lots/lots';
-import { rejected } from '../shared/errors';
-import { Instant, isAfter, toMillis } from '../shared/time';
+import { rejected } from '../values/errors';
+import { Instant, isAfter, toMillis } from '../values/time';
 import { birthdayBonusAt, birthdayYearOf } from './birthday-year';
 import { SettleMember } from './commands';
 import { accrual, base } from './decision-helpers';

@@ -1,6 +1,6 @@
 import { applyLotEffects, lotEffects, lotsAfterActivity, Movements, NO_MOVEMENTS } from '../lots/lot-effects';
 import { availableInLots, Lot, LotConsumption, pendingPoints } from '../lots/lots';
-import { Instant, isAfter } from '../shared/time';
+import { Instant, isAfter } from '../values/time';
 import type { MembershipPeriod } from '../memberships/plans';
 import { birthdayBonusYearOf } from './birthday-year';
 import { commandKeys } from './command-keys';

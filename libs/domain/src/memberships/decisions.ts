@@ -1,5 +1,5 @@
-import { invalid, notFound, rejected } from '../shared/errors';
-import { isAfter } from '../shared/time';
+import { invalid, notFound, rejected } from '../values/errors';
+import { isAfter } from '../values/time';
 import { CancelMembership, RecordMembershipPayment, SettleMember, StartMembership } from '../member/commands';
 import { base } from '../member/decision-helpers';
 import { MemberEvent } from '../member/events';

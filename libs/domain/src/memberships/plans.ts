@@ -1,4 +1,4 @@
-import { addDays, addMonths, Instant } from '../shared/time';
+import { addDays, addMonths, Instant } from '../values/time';
 
 /** A paid membership plan (docs/programs/memberships.md): a fee per month or year, an optional free trial, benefits while active. */
 export interface MembershipPlan {

@@ -1,6 +1,6 @@
 import { KeyedRule } from '../earning/rules';
-import { MULTIPLIER_SCALE } from '../shared/integers';
-import { Instant, isAfter } from '../shared/time';
+import { MULTIPLIER_SCALE } from '../values/integers';
+import { Instant, isAfter } from '../values/time';
 import { criteriaProblems, SegmentCriterion } from '../segments/criteria';
 
 /**

@@ -1,11 +1,11 @@
 import { rewardTermsProblems } from '../rewards/rewards';
-import { canonicalJson } from '../shared/canonical-json';
-import { invalid, rejected } from '../shared/errors';
-import { Instant } from '../shared/time';
+import { canonicalJson } from '../values/canonical-json';
+import { invalid, rejected } from '../values/errors';
+import { Instant } from '../values/time';
 import { experimentProblems } from '../experiments/experiments';
 import { offerProblems } from '../offers/offers';
 import { earningRuleProblems } from '../earning/rules';
-import { isTimeZone } from '../shared/zoned-time';
+import { isTimeZone } from '../values/zoned-time';
 import { tierProblems } from '../tiers/tier-policy';
 import { expiryProblems } from '../expiry/expiry';
 import { planProblems } from '../memberships/plans';

@@ -1,6 +1,6 @@
-import { rejected } from '../shared/errors';
-import { Instant, toMillis } from '../shared/time';
-import { startOfPeriod } from '../shared/zoned-time';
+import { rejected } from '../values/errors';
+import { Instant, toMillis } from '../values/time';
+import { startOfPeriod } from '../values/zoned-time';
 import type { ReservationRequest } from '../budgets/budgets';
 import type { RedeemPoints } from '../member/commands';
 import type { MemberEvent } from '../member/events';

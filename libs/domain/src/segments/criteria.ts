@@ -6,7 +6,7 @@
  * query that judges every member at once; a property test holds that query
  * to the evaluator's answers.
  */
-import { configuredValue } from '../shared/names';
+import { configuredValue } from '../values/names';
 
 export type MemberTypeName = 'individual' | 'business';
 

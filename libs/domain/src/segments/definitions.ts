@@ -1,6 +1,6 @@
-import { canonicalJson } from '../shared/canonical-json';
-import { invalid, notFound, rejected } from '../shared/errors';
-import { Instant } from '../shared/time';
+import { canonicalJson } from '../values/canonical-json';
+import { invalid, notFound, rejected } from '../values/errors';
+import { Instant } from '../values/time';
 import { streamIdOf } from '../streams/catalogue';
 import { builtinSegments, DEFAULT_SEGMENT_THRESHOLDS, SegmentDefinition, SegmentThresholds, thresholdsProblems } from './builtins';
 import { criteriaProblems, SegmentCriterion } from './criteria';

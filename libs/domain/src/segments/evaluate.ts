@@ -1,4 +1,4 @@
-import { Instant, toMillis } from '../shared/time';
+import { Instant, toMillis } from '../values/time';
 import { RfmScoring, SegmentCriterion } from './criteria';
 import { CalendarDate, calendarDateOf, MemberFacts, PurchaseFact } from './member-facts';
 

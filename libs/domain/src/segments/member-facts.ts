@@ -1,5 +1,5 @@
 import { MemberState } from '../member/state';
-import { Instant, toMillis } from '../shared/time';
+import { Instant, toMillis } from '../values/time';
 import { MemberTypeName } from './criteria';
 
 /** A purchase as the member's events state it. */

@@ -19,7 +19,7 @@ import {
   TierChanged,
 } from '../member/events';
 import { LotConsumption } from '../lots/lots';
-import { Instant } from '../shared/time';
+import { Instant } from '../values/time';
 import { T0 } from './fixtures';
 
 /**

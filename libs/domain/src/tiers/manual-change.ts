@@ -2,8 +2,8 @@ import { ChangeTier } from '../member/commands';
 import { base } from '../member/decision-helpers';
 import { MemberEvent } from '../member/events';
 import { MemberState } from '../member/state';
-import { invalid, rejected } from '../shared/errors';
-import { isAfter } from '../shared/time';
+import { invalid, rejected } from '../values/errors';
+import { isAfter } from '../values/time';
 import { qualifyingSpendMinor, qualifyingValue } from './qualification';
 
 /** The longest reason an admin may give for a manual tier change. */

@@ -1,7 +1,7 @@
 import type { MemberEvent } from '../member/events';
 import { ProgramPolicy, programTimeZone, TierPolicy } from '../program/policy';
-import { addMonths, Instant, toMillis } from '../shared/time';
-import { startOfPeriod, zonedInstant, zonedParts } from '../shared/zoned-time';
+import { addMonths, Instant, toMillis } from '../values/time';
+import { startOfPeriod, zonedInstant, zonedParts } from '../values/zoned-time';
 import { tierRulesOf, TierRules, tierThreshold } from './tier-policy';
 
 /**

@@ -2,7 +2,7 @@ import { RecordPurchase, SettleMember } from '../member/commands';
 import { base } from '../member/decision-helpers';
 import { TierChanged, TierChangeReason } from '../member/events';
 import { foldMember, MemberState } from '../member/state';
-import { isAfter } from '../shared/time';
+import { isAfter } from '../values/time';
 import { qualifyingSpendMinor, qualifyingValue, statusEndsAt, tierAtStatusEnd, upgradeFor } from './qualification';
 import { tierRulesOf, TierQualifier } from './tier-policy';
 

@@ -6,7 +6,7 @@ import { policyProblems } from '../program/program';
 import { member, programInForce, T0 } from '../testing/fixtures';
 import { purchase, refund, settle } from '../testing/member-commands';
 import { clawedBack, enrolled, purchaseAccrued, purchaseRecorded, refunded, tierChanged, welcomeAccrued } from '../testing/member-events';
-import { isAfter } from '../shared/time';
+import { isAfter } from '../values/time';
 import { qualifyingValue, statusEndDue, statusEndsAt, tierProgress } from './qualification';
 import { TierRules } from './tier-policy';
 
