@@ -32,6 +32,9 @@ import {
   settle,
   transfer,
   action,
+  cancelMembership,
+  payMembership,
+  startMembership,
 } from '../../../libs/domain/src/testing/member-commands';
 import { LATER, policy, programInForce, T0 } from '../../../libs/domain/src/testing/fixtures';
 
@@ -72,11 +75,24 @@ export function contractHistories(): Array<{ memberId: string; events: MemberEve
     settle('2027-03-01T00:00:00.000Z', { memberId: 'c3', ...pending }),
   );
   const m4 = historyOf(enrol({ memberId: 'c4', referredBy: 'c1' }), purchase({ memberId: 'c4', transactionId: 'tx4', amountMinor: 3000 }));
+  const plans = {
+    program: programInForce({
+      plans: [{ planId: 'monthly', feeMinor: 1499, period: 'month', trialDays: 30, benefits: { multiplierBp: 20_000 } }],
+    }),
+  };
+  const m5 = historyOf(
+    enrol({ memberId: 'c5', ...plans }),
+    startMembership({ memberId: 'c5', ...plans }),
+    payMembership({ memberId: 'c5', occurredAt: '2026-02-01T00:00:00.000Z', ...plans }),
+    cancelMembership({ memberId: 'c5', occurredAt: '2026-02-15T00:00:00.000Z', ...plans }),
+    settle('2026-04-01T00:00:00.000Z', { memberId: 'c5', ...plans }),
+  );
   return [
     { memberId: 'c1', events: m1 },
     { memberId: 'c2', events: m2 },
     { memberId: 'c3', events: m3 },
     { memberId: 'c4', events: m4 },
+    { memberId: 'c5', events: m5 },
   ];
 }
 

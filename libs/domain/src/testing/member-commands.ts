@@ -1,17 +1,20 @@
 import {
   AdjustPoints,
   AwardReferrerBonus,
+  CancelMembership,
   ChangeTier,
   EnrolMember,
   ErasePersonalData,
   MemberCommand,
   ReceiveTransfer,
   RecordAction,
+  RecordMembershipPayment,
   RecordPurchase,
   RedeemPoints,
   RefundPurchase,
   ReverseRedemption,
   SettleMember,
+  StartMembership,
   TransferPoints,
 } from '../member/commands';
 import { MemberEvent } from '../member/events';
@@ -139,6 +142,30 @@ export const changeTier = (o: Partial<ChangeTier> = {}): ChangeTier => ({
 });
 
 /** Runs commands one after another from an empty stream and returns the history they wrote. */
+export const startMembership = (o: Partial<StartMembership> = {}): StartMembership => ({
+  type: 'StartMembership',
+  membershipId: 'ms1',
+  planId: 'monthly',
+  requestHash: 'h-ms-start',
+  ...common,
+  ...o,
+});
+export const payMembership = (o: Partial<RecordMembershipPayment> = {}): RecordMembershipPayment => ({
+  type: 'RecordMembershipPayment',
+  membershipId: 'ms1',
+  paymentId: 'pay1',
+  amountMinor: 1499,
+  requestHash: 'h-ms-pay',
+  ...common,
+  ...o,
+});
+export const cancelMembership = (o: Partial<CancelMembership> = {}): CancelMembership => ({
+  type: 'CancelMembership',
+  membershipId: 'ms1',
+  requestHash: 'h-ms-cancel',
+  ...common,
+  ...o,
+});
 export function historyOf(...commands: MemberCommand[]): MemberEvent[] {
   const events: MemberEvent[] = [];
   for (const command of commands)
