@@ -1,0 +1,85 @@
+import { readExample, ScriptedLedger, startScriptedLedger } from './support';
+
+/**
+ * A scripted Sephora Beauty Insider year on examples/programs/sephora-beauty-insider.json, every number worked out by
+ * hand from the published rules (examples/programs/README.md): 1 point per $1 at every tier; VIB at $350 and Rouge at
+ * $1,000 spent in a calendar year in Los Angeles, each status kept for the rest of that year and the whole next one;
+ * every point expires after 12 months without a purchase or redemption; the $100 reward is Rouge only.
+ * Times are UTC; Los Angeles is UTC-8 in winter and UTC-7 from March to November.
+ */
+const PROGRAM = readExample('sephora-beauty-insider.json');
+/** Midnight on 1 January in Los Angeles, where statuses reached in 2026 end. */
+const END_OF_2027_LA = '2028-01-01T08:00:00.000Z';
+const END_OF_2028_LA = '2029-01-01T08:00:00.000Z';
+
+describe('Sephora Beauty Insider: a scripted member year', () => {
+  let s: ScriptedLedger;
+  const buy = (memberId: string, transactionId: string, amountMinor: number, occurredAt: string) =>
+    s.at(occurredAt, '/v1/purchases', { transactionId, memberId, amountMinor, currency: 'USD' });
+
+  beforeAll(async () => {
+    s = await startScriptedLedger('shipped_sephora', PROGRAM, '2026-01-01T08:00:00Z');
+    await s.at('2026-01-10T18:00:00Z', '/v1/members', { memberId: 'ada', type: 'individual' });
+    await s.at('2026-06-01T18:00:00Z', '/v1/members', { memberId: 'bea', type: 'individual' });
+  });
+  afterAll(async () => s.t.close());
+
+  it('earns 1 point per $1 and reaches VIB at $350 spent in the calendar year, until the end of the next one', async () => {
+    expect((await buy('ada', 'ada-1', 12_000, '2026-02-14T19:00:00Z')).pointsAccrued).toBe(120);
+    expect(await s.profile('ada')).toMatchObject({
+      tier: 'insider',
+      tierProgress: { qualifyingValue: 12_000, nextTier: 'vib', remainingToNext: 23_000, statusUntil: null }, // $350 - $120
+    });
+    expect((await buy('ada', 'ada-2', 25_000, '2026-05-01T19:00:00Z')).pointsAccrued).toBe(250); // VIB earns 1 per $1 too
+    expect(await s.profile('ada')).toMatchObject({
+      tier: 'vib', // $120 + $250 = $370 >= $350
+      tierProgress: { qualifyingValue: 37_000, nextTier: 'rouge', remainingToNext: 63_000, statusUntil: END_OF_2027_LA },
+    });
+  });
+
+  it('keeps the $100 reward for Rouge: a VIB member is refused and nothing is debited', async () => {
+    const refused = await s.at(
+      '2026-05-02T19:00:00Z',
+      '/v1/redemptions',
+      { redemptionId: 'ada-rouge-1', memberId: 'ada', rewardId: 'rouge-reward-100-off' },
+      422,
+    );
+    expect(refused.error).toMatchObject({ code: 'REWARD_NOT_ELIGIBLE', details: { tiers: ['rouge'], tier: 'vib' } });
+    expect(await s.balance('ada')).toMatchObject({ available: 370, redeemed: 0 });
+  });
+
+  it('reaches Rouge at $1,000 spent in the year, and counts a purchase by the local calendar', async () => {
+    expect((await buy('ada', 'ada-3', 64_000, '2026-11-20T20:00:00Z')).pointsAccrued).toBe(640);
+    expect(await s.profile('ada')).toMatchObject({
+      tier: 'rouge', // $370 + $640 = $1,010 >= $1,000
+      tierProgress: { qualifyingValue: 101_000, nextTier: null, remainingToNext: null, statusUntil: END_OF_2027_LA },
+    });
+    // 21:00 on New Year's Eve in Los Angeles is already 2027 in UTC: the $350 counts for 2026, so VIB lasts through 2027.
+    expect((await buy('bea', 'bea-1', 35_000, '2027-01-01T05:00:00Z')).pointsAccrued).toBe(350);
+    expect(await s.profile('bea')).toMatchObject({ tier: 'vib', tierProgress: { statusUntil: END_OF_2027_LA } });
+  });
+
+  it('requalifies on the year just closed when the status ends, and expires a whole balance after 12 idle months', async () => {
+    expect((await buy('ada', 'ada-4', 40_000, '2027-03-01T20:00:00Z')).pointsAccrued).toBe(400);
+    const job = await s.dailyJob('2028-01-02T08:00:00Z');
+    // Both statuses ended at midnight on 1 January in Los Angeles. ada spent $400 in 2027: VIB, for 2028 as well (the
+    // status counts from the year that just closed). bea spent nothing in 2027 (her $350 was 2026's): back to Insider.
+    // bea's last activity was 1 January 2027 05:00 UTC, so her 350 points lapsed 12 months later, hours before.
+    expect(job).toMatchObject({ tierChanges: 2, expired: 1 });
+    expect(await s.profile('ada')).toMatchObject({
+      tier: 'vib',
+      tierProgress: { qualifyingValue: 0, nextTier: 'rouge', remainingToNext: 100_000, statusUntil: END_OF_2028_LA },
+    });
+    expect(await s.profile('bea')).toMatchObject({ tier: 'insider', tierProgress: { statusUntil: null } });
+    expect(await s.balance('bea')).toMatchObject({ available: 0, expired: 350 });
+    // Every purchase of ada's moved the deadline of all her points: 1 March 2027 + 12 months.
+    expect(await s.balance('ada')).toMatchObject({ available: 1410, expired: 0 }); // 120 + 250 + 640 + 400
+
+    await s.dailyJob('2028-03-02T08:00:00Z');
+    expect(await s.balance('ada')).toMatchObject({ available: 0, expired: 1410 }); // all at once, not lot by lot
+    const outstandingAt = async (asOf: string) =>
+      (await s.t.call('GET', `/v1/audit/liability?asOf=${asOf}`)).body.outstandingPoints as number;
+    expect(await outstandingAt('2028-03-01T19:59:59.999Z')).toBe(1410);
+    expect(await outstandingAt('2028-03-01T20:00:00.000Z')).toBe(0);
+  });
+});

@@ -1,0 +1,97 @@
+import { readExample, ScriptedLedger, startScriptedLedger } from './support';
+
+/**
+ * A scripted Starbucks Rewards year on examples/programs/starbucks-rewards.json, every number worked out by hand from
+ * the published rules (examples/programs/README.md): 1 Star per $1 at Green, 1.2 at Gold, 1.7 at Reserve, the floor of
+ * the purchase's total; Gold at 500 and Reserve at 2,500 Stars earned in a rolling 12 months, right after the purchase
+ * that crosses (which earns at the old tier), each status held 12 months; Green Stars expire after 6 months without
+ * a purchase or redemption, Gold and Reserve Stars never. Times are UTC; Los Angeles is UTC-7 from March to November.
+ */
+const PROGRAM = readExample('starbucks-rewards.json') as { earning: Record<string, unknown> };
+const DOUBLE_STAR_DAY = readExample('promotions/starbucks-rewards/double-star-day.json') as unknown[];
+
+describe('Starbucks Rewards: a scripted member year', () => {
+  let s: ScriptedLedger;
+  const buy = (memberId: string, transactionId: string, amountMinor: number, occurredAt: string) =>
+    s.at(occurredAt, '/v1/purchases', { transactionId, memberId, amountMinor, currency: 'USD' });
+
+  beforeAll(async () => {
+    s = await startScriptedLedger('shipped_starbucks', PROGRAM, '2026-03-10T07:00:00Z');
+    await s.at('2026-03-10T17:00:00Z', '/v1/members', { memberId: 'sam', type: 'individual' });
+    await s.at('2026-03-10T17:05:00Z', '/v1/members', { memberId: 'gia', type: 'individual' });
+  });
+  afterAll(async () => s.t.close());
+
+  it('earns 1 Star per $1 at Green, the floor of the total, and stays Green below 500 Stars', async () => {
+    expect((await buy('sam', 'sam-1', 12_000, '2026-03-12T15:00:00Z')).pointsAccrued).toBe(120); // $120.00 x 1
+    expect((await buy('gia', 'gia-1', 3000, '2026-03-20T15:00:00Z')).pointsAccrued).toBe(30); // $30.00 x 1
+    expect((await buy('sam', 'sam-2', 25_050, '2026-04-20T15:00:00Z')).pointsAccrued).toBe(250); // floor($250.50 x 1)
+    expect(await s.profile('sam')).toMatchObject({
+      tier: 'green',
+      tierProgress: { qualifyingValue: 370, nextTier: 'gold', remainingToNext: 130, statusUntil: null }, // 120 + 250; 500 - 370
+    });
+  });
+
+  it('doubles a Green purchase on a Double Star Day once the promotion is added, and only that day', async () => {
+    const withPromotion = { ...PROGRAM, earning: { ...PROGRAM.earning, rules: DOUBLE_STAR_DAY } };
+    s.t.clock.set('2026-04-01T07:00:00Z');
+    expect((await s.t.call('PUT', '/v1/program', withPromotion)).status).toBe(201);
+    // 11:00 on 15 April in Los Angeles: base floor($5.60 x 1) = 5, and the Double Star Day adds floor(5 x (2 - 1)) = 5.
+    expect((await buy('gia', 'gia-dsd', 560, '2026-04-15T18:00:00Z')).pointsAccrued).toBe(10);
+    // 00:30 on 16 April in Los Angeles (still the 15th in UTC): the day is over, 5 Stars only.
+    expect((await buy('gia', 'gia-after', 560, '2026-04-16T07:30:00Z')).pointsAccrued).toBe(5);
+  });
+
+  it('upgrades to Gold right after the purchase that crosses 500 Stars, which earns at Green', async () => {
+    // floor($140.75 x 1) = 140 at Green: 120 + 250 + 140 = 510 Stars in 12 months >= 500.
+    expect((await buy('sam', 'sam-3', 14_075, '2026-05-15T15:00:00Z')).pointsAccrued).toBe(140);
+    expect(await s.profile('sam')).toMatchObject({
+      tier: 'gold',
+      tierProgress: { qualifyingValue: 510, nextTier: 'reserve', remainingToNext: 1990, statusUntil: '2027-05-15T15:00:00.000Z' },
+    });
+    // floor($8.45 x 1.2) = floor(10.14) = 10: one floor of the total, not 8 whole dollars x 1.2 = 9.
+    expect((await buy('sam', 'sam-4', 845, '2026-05-20T15:00:00Z')).pointsAccrued).toBe(10);
+  });
+
+  it('upgrades to Reserve at 2,500 Stars, the crossing purchase earning at Gold, and earns 1.7 after', async () => {
+    // floor($1,650 x 1.2) = 1,980 at Gold: 510 + 10 + 1,980 = 2,500 >= 2,500.
+    expect((await buy('sam', 'sam-5', 165_000, '2026-06-10T15:00:00Z')).pointsAccrued).toBe(1980);
+    expect(await s.profile('sam')).toMatchObject({
+      tier: 'reserve',
+      tierProgress: { qualifyingValue: 2500, nextTier: null, remainingToNext: null, statusUntil: '2027-06-10T15:00:00.000Z' },
+    });
+    expect((await buy('sam', 'sam-6', 999, '2026-06-11T15:00:00Z')).pointsAccrued).toBe(16); // floor($9.99 x 1.7) = floor(16.983)
+    // 120 + 250 + 140 earned at Green, 10 + 1,980 at Gold, 16 at Reserve.
+    expect(await s.balance('sam')).toMatchObject({ available: 2516, expired: 0, tier: 'reserve' });
+  });
+
+  it('expires Green Stars 6 months after the last purchase, dated then, and never Gold or Reserve Stars', async () => {
+    await buy('gia', 'gia-2', 1250, '2026-08-01T15:00:00Z'); // floor($12.50) = 12, and gia's Green Stars now last to 1 February
+    // sam's last purchase was 11 June 15:00 UTC, a counted activity even at Reserve: his 510 Green Stars lapse 6 months on.
+    const outstandingAt = async (asOf: string) =>
+      (await s.t.call('GET', `/v1/audit/liability?asOf=${asOf}`)).body.outstandingPoints as number;
+    const job = await s.dailyJob('2026-12-12T08:00:00Z');
+    expect(job).toMatchObject({ expired: 3 }); // sam's three Green lots
+    expect(await s.balance('sam')).toMatchObject({ available: 2006, expired: 510 }); // 2,516 - (120 + 250 + 140)
+    // gia's Stars from March and April outlived their own 6 months because she bought on 1 August: 30 + 10 + 5 + 12.
+    expect(await s.balance('gia')).toMatchObject({ available: 57, expired: 0 });
+    expect(await outstandingAt('2026-12-11T14:59:59.999Z')).toBe(2516 + 57);
+    expect(await outstandingAt('2026-12-11T15:00:00.000Z')).toBe(2006 + 57);
+
+    await s.dailyJob('2027-02-02T08:00:00Z');
+    expect(await s.balance('gia')).toMatchObject({ available: 0, expired: 57 }); // 1 August + 6 months, nothing bought since
+    expect(await outstandingAt('2027-02-01T15:00:00.000Z')).toBe(2006);
+  });
+
+  it('ends Reserve after 12 months on the Stars of the 12 months then closing, and keeps the Stars earned at Gold and Reserve', async () => {
+    // At 10 June 2027 15:00 the window is the 12 months after 10 June 2026 15:00: sam-5 falls just outside, sam-6 (16) is in.
+    const job = await s.dailyJob('2027-06-11T08:00:00Z');
+    expect(job).toMatchObject({ tierChanges: 1 });
+    expect(await s.profile('sam')).toMatchObject({
+      tier: 'green',
+      tierProgress: { qualifyingValue: 16, nextTier: 'gold', remainingToNext: 484, statusUntil: null }, // Green never ends
+    });
+    expect(await s.balance('sam')).toMatchObject({ available: 2006, expired: 510 });
+    expect((await buy('sam', 'sam-7', 1000, '2027-06-15T15:00:00Z')).pointsAccrued).toBe(10); // back at 1 Star per $1
+  });
+});
