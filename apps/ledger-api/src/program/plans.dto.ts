@@ -12,6 +12,11 @@ export class PlanBenefitsDto {
   @IsOptional()
   @IsMultiplier(MEMBERSHIP_LIMITS.multiplierBpMax)
   multiplier?: number;
+  @ApiPropertyOptional({ example: 'gold', description: 'a tier of the program the member holds at least while the membership is active' })
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE })
+  tier?: string;
 }
 
 /** A paid membership plan (docs/programs/memberships.md). */
@@ -39,17 +44,23 @@ export function toPlan(dto: PlanDto): MembershipPlan {
     feeMinor: dto.feeMinor,
     period: dto.period,
     ...(dto.trialDays !== undefined && dto.trialDays > 0 && { trialDays: dto.trialDays }),
-    benefits: multiplierBp === undefined ? {} : { multiplierBp },
+    benefits: {
+      ...(multiplierBp !== undefined && { multiplierBp }),
+      ...(dto.benefits.tier !== undefined && { tier: dto.benefits.tier }),
+    },
   };
 }
 
 export function fromPlan(plan: MembershipPlan) {
-  const { multiplierBp } = plan.benefits;
+  const { multiplierBp, tier } = plan.benefits;
   return {
     planId: plan.planId,
     feeMinor: plan.feeMinor,
     period: plan.period,
     trialDays: plan.trialDays ?? 0,
-    benefits: { multiplier: multiplierBp === undefined ? 1 : basisPointsToMultiplier(multiplierBp) },
+    benefits: {
+      multiplier: multiplierBp === undefined ? 1 : basisPointsToMultiplier(multiplierBp),
+      ...(tier !== undefined && { tier }),
+    },
   };
 }

@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import {
   CatalogueReward,
+  MEMBERSHIP_LIMITS,
   normaliseInstant,
   PROGRAM_LIMITS,
   REWARD_KINDS,
@@ -75,6 +76,16 @@ export class RewardDto {
   @IsString({ each: true })
   tiers?: string[];
   @ApiPropertyOptional({
+    example: ['prime-annual'],
+    description: 'Plans (planIds) whose active members may redeem it; absent: every member',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MEMBERSHIP_LIMITS.plansMax)
+  @Matches(CLIENT_ID_PATTERN, { each: true, message: CLIENT_ID_MESSAGE })
+  plans?: string[];
+  @ApiPropertyOptional({
     example: 'business-club',
     description: 'A segment (built-in or custom) the member must be in; absent: every member',
   })
@@ -114,6 +125,7 @@ export function toRewardPolicy(dto: RewardDto): CatalogueReward {
     ...(dto.percent !== undefined && { percent: dto.percent }),
     ...(dto.sku !== undefined && { sku: dto.sku }),
     ...(dto.tiers !== undefined && { tiers: [...dto.tiers] }),
+    ...(dto.plans !== undefined && { plans: [...dto.plans] }),
     ...(dto.segment !== undefined && { segment: dto.segment }),
     ...(dto.limitPerMember && {
       limitPerMember: { count: dto.limitPerMember.count, ...(dto.limitPerMember.period && { period: dto.limitPerMember.period }) },

@@ -213,6 +213,10 @@ export type MembershipStarted = Event<
     readonly period: MembershipPeriod;
     readonly feeMinor: number;
     readonly multiplierBp: number | null;
+    /** The tier the member holds at least while the membership is active; absent: none. */
+    readonly tier?: string;
+    /** The zone its periods are counted in (the program's at the start); absent: UTC. */
+    readonly timeZone?: string;
     readonly status: 'trial' | 'active';
     /** The trial's end, or the first period's end. */
     readonly periodEnd: Instant;

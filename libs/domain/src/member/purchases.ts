@@ -7,7 +7,7 @@ import { RecordPurchase, RefundPurchase } from './commands';
 import { accrual, base } from './decision-helpers';
 import { MemberEvent } from './events';
 import { foldMember, MemberState, membershipsActiveAt, PurchaseRecord } from './state';
-import { MULTIPLIER_SCALE } from '../values/integers';
+import { effectiveTier, effectiveTierAt, tierGrantor, withMembershipBenefits } from '../memberships/benefits';
 import { experimentRuleId, runningExperiment, variantOf } from '../experiments/experiments';
 import { offerAsRule } from '../offers/offers';
 import { earningRuleKey, KeyedRule, ruleAwards } from '../earning/rules';
@@ -22,8 +22,11 @@ export function recordPurchase(command: RecordPurchase, state: MemberState): Mem
       received: command.currency,
     });
   }
-  const tier = policy.tiers.find((t) => t.name === state.tier);
-  const earned = withMembershipMultiplier(earnedWithExperiment(command, tier), state, command);
+  const memberships = membershipsActiveAt(state, command.occurredAt);
+  const tierName = effectiveTier(policy.tiers, state.tier, memberships);
+  const tier = policy.tiers.find((t) => t.name === tierName);
+  const tierGrantedBy = tierGrantor(policy.tiers, state.tier, memberships);
+  const earned = withMembershipBenefits(earnedWithExperiment(command, tier), memberships, tierGrantedBy);
   const events: MemberEvent[] = [
     {
       type: 'PurchaseRecorded',
@@ -48,17 +51,6 @@ export function recordPurchase(command: RecordPurchase, state: MemberState): Mem
   const upgrade = upgradeAfterPurchase(command, foldMember(events, state));
   if (upgrade) events.push(upgrade);
   return events;
-}
-
-/** A membership's multiplier scales the purchase's own points (floor) while the membership's benefits hold. */
-function withMembershipMultiplier(earned: { points: number; ruleIds: readonly string[] }, state: MemberState, command: RecordPurchase) {
-  const boosts = membershipsActiveAt(state, command.occurredAt).flatMap((m) =>
-    m.multiplierBp === null ? [] : [{ ...m, bp: m.multiplierBp }],
-  );
-  return boosts.reduce(
-    (e, m) => ({ points: Math.floor((e.points * m.bp) / MULTIPLIER_SCALE), ruleIds: [...e.ruleIds, `membership:${m.planId}`] }),
-    earned,
-  );
 }
 
 /** A running experiment replaces the earning rate by the member's variant's, and the accrual records the variant. */
@@ -88,7 +80,8 @@ function ruleAccruals(command: RecordPurchase, state: MemberState, basePoints: n
     storeId: command.storeId,
     basePoints,
   };
-  const member = { facts, tier: state.tier, awardedSince: (key: string, sinceMs: number) => awardedSince(state, key, sinceMs) };
+  const tier = effectiveTierAt(policy.tiers, state, command.occurredAt);
+  const member = { facts, tier, awardedSince: (key: string, sinceMs: number) => awardedSince(state, key, sinceMs) };
   const awards = ruleAwards(rules, purchase, member, programTimeZone(policy), command.budgetGrants);
   return awards.map((award) => {
     const event = accrual(

@@ -1,5 +1,5 @@
 import { planConsumption } from '../lots/lots';
-import { ProgramPolicy, programTimeZone } from '../program/policy';
+import { ProgramPolicy } from '../program/policy';
 import { assertRewardRedeemable } from '../rewards/rewards';
 import { invalid, notFound, rejected } from '../values/errors';
 import { RedeemPoints, ReverseRedemption } from './commands';
@@ -44,7 +44,7 @@ function redemptionPoints(command: RedeemPoints, state: MemberState, policy: Pro
   }
   const reward = policy.rewards.find((r) => r.rewardId === command.rewardId);
   if (!reward) throw rejected('UNKNOWN_REWARD', `no reward ${command.rewardId} in the catalogue`, { rewardId: command.rewardId });
-  assertRewardRedeemable(reward, state, command.occurredAt, programTimeZone(policy));
+  assertRewardRedeemable(reward, state, command.occurredAt, policy);
   return reward.points;
 }
 

@@ -2,6 +2,8 @@ import { applyLotEffects, lotEffects, lotsAfterActivity, Movements, NO_MOVEMENTS
 import { availableInLots, Lot, LotConsumption, pendingPoints } from '../lots/lots';
 import { Instant, isAfter } from '../values/time';
 import type { MembershipPeriod } from '../memberships/plans';
+import { DEFAULT_TIME_ZONE } from '../program/policy';
+import { activeAt } from '../memberships/benefits';
 import { birthdayBonusYearOf } from './birthday-year';
 import { commandKeys } from './command-keys';
 import { tierStandingAfter } from '../tiers/qualification';
@@ -37,6 +39,8 @@ export interface MembershipRecord {
   readonly planId: string;
   readonly period: MembershipPeriod;
   readonly multiplierBp: number | null;
+  readonly tier: string | null;
+  readonly timeZone: string;
   readonly startedAt: Instant;
   /** Benefits hold until here, unless the membership lapsed. */
   readonly periodEnd: Instant;
@@ -101,8 +105,7 @@ export const initialMemberState = (): MemberState => ({
 });
 
 /** Memberships whose benefits hold at `at`: started, not lapsed, and within their current period. */
-export const membershipsActiveAt = (state: MemberState, at: Instant): MembershipRecord[] =>
-  [...state.memberships.values()].filter((m) => !m.lapsed && !isAfter(m.startedAt, at) && isAfter(m.periodEnd, at));
+export const membershipsActiveAt = (state: MemberState, at: Instant): MembershipRecord[] => activeAt(state.memberships.values(), at);
 
 /** Available may be negative only by recorded debt (invariant 1). */
 export const availablePoints = (state: MemberState) => availableInLots(state.lots) - state.debt;
@@ -253,6 +256,8 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         planId: d.planId,
         period: d.period,
         multiplierBp: d.multiplierBp,
+        tier: d.tier ?? null,
+        timeZone: d.timeZone ?? DEFAULT_TIME_ZONE,
         startedAt: d.occurredAt,
         periodEnd: d.periodEnd,
         paidUntil: d.paidUntil,

@@ -4,6 +4,7 @@ import { CancelMembership, RecordMembershipPayment, SettleMember, StartMembershi
 import { base } from '../member/decision-helpers';
 import { MemberEvent } from '../member/events';
 import { MembershipRecord, MemberState } from '../member/state';
+import { programTimeZone } from '../program/policy';
 import { findPlan, periodEndAfter, trialEndAfter } from './plans';
 
 /** A plan with a trial starts in it; without one, the first period starts at once and its fee is reported as the first payment. */
@@ -14,6 +15,7 @@ export function startMembership(command: StartMembership, state: MemberState): M
     throw rejected('MEMBERSHIP_ID_CONFLICT', `membership ${command.membershipId} already exists`);
   }
   const trial = (plan.trialDays ?? 0) > 0;
+  const timeZone = programTimeZone(command.program.policy);
   const paidUntil = trial ? trialEndAfter(plan, command.occurredAt) : command.occurredAt;
   return [
     {
@@ -25,8 +27,10 @@ export function startMembership(command: StartMembership, state: MemberState): M
         period: plan.period,
         feeMinor: plan.feeMinor,
         multiplierBp: plan.benefits.multiplierBp ?? null,
+        ...(plan.benefits.tier !== undefined && { tier: plan.benefits.tier }),
+        timeZone,
         status: trial ? 'trial' : 'active',
-        periodEnd: trial ? paidUntil : periodEndAfter(plan, command.occurredAt),
+        periodEnd: trial ? paidUntil : periodEndAfter(plan, command.occurredAt, timeZone),
         paidUntil,
         programVersion: command.program.version,
         requestHash: command.requestHash,
@@ -42,7 +46,7 @@ export function recordMembershipPayment(command: RecordMembershipPayment, state:
   }
   const membership = requireOpen(state, command.membershipId, command);
   const periodStart = membership.paidUntil;
-  const periodEnd = periodEndAfter(membership, periodStart);
+  const periodEnd = periodEndAfter(membership, periodStart, membership.timeZone);
   return [
     {
       type: 'MembershipPaymentRecorded',

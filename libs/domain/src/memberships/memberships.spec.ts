@@ -51,6 +51,7 @@ const started = (plan: MembershipPlan, periodEnd: string, paidUntil: string): Me
     period: plan.period,
     feeMinor: plan.feeMinor,
     multiplierBp: plan.benefits.multiplierBp ?? null,
+    timeZone: 'UTC',
     status: (plan.trialDays ?? 0) > 0 ? 'trial' : 'active',
     periodEnd,
     paidUntil,

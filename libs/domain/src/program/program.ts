@@ -127,10 +127,11 @@ export function policyProblems(policy: ProgramPolicy): string[] {
   if (new Set(rewards.map((r) => r.rewardId)).size !== rewards.length) problems.push('rewardIds must be unique');
   if (rewards.some((r) => r.points < 1)) problems.push('a reward must cost at least 1 point');
   const tierNames = new Set(policy.tiers.map((t) => t.name));
-  problems.push(...rewards.flatMap((r) => rewardTermsProblems(r, tierNames)));
+  const planIds = new Set((policy.plans ?? []).map((p) => p.planId));
+  problems.push(...rewards.flatMap((r) => rewardTermsProblems(r, tierNames, planIds)));
   problems.push(...offerProblems(policy.offers ?? []), ...experimentProblems(policy.experiments ?? []));
   problems.push(...earningRuleProblems(earning.rules ?? []));
   problems.push(...expiryProblems(policy));
-  problems.push(...planProblems(policy.plans ?? []));
+  problems.push(...planProblems(policy.plans ?? [], tierNames));
   return problems;
 }

@@ -4,7 +4,9 @@ import { startOfPeriod } from '../values/zoned-time';
 import type { ReservationRequest } from '../budgets/budgets';
 import type { RedeemPoints } from '../member/commands';
 import type { MemberEvent } from '../member/events';
-import type { MemberState } from '../member/state';
+import { MemberState, membershipsActiveAt } from '../member/state';
+import { effectiveTier, plansAllow } from '../memberships/benefits';
+import { ProgramPolicy, programTimeZone } from '../program/policy';
 import { builtinSegments, DEFAULT_SEGMENT_THRESHOLDS, SegmentDefinition } from '../segments/builtins';
 import { SegmentCriterion } from '../segments/criteria';
 import { matchesCriterion } from '../segments/evaluate';
@@ -38,6 +40,8 @@ export interface RewardTerms {
   readonly sku?: string;
   /** Tier names allowed to redeem it; absent: every tier. */
   readonly tiers?: readonly string[];
+  /** Plans (planIds) one of whose memberships the member must hold, active, at the redemption; absent: every member. */
+  readonly plans?: readonly string[];
   /** A segment (built-in or custom) the member must be in at the redemption; absent: every member. */
   readonly segment?: string;
   /** The segment's criteria, copied in at configuration (resolveRewardSegments), so a reward means what it meant when written. */
@@ -56,7 +60,7 @@ export interface CatalogueReward extends RewardTerms {
   readonly points: number;
 }
 
-export function rewardTermsProblems(reward: CatalogueReward, tierNames: ReadonlySet<string>): string[] {
+export function rewardTermsProblems(reward: CatalogueReward, tierNames: ReadonlySet<string>, planIds: ReadonlySet<string>): string[] {
   const at = `reward ${reward.rewardId}`;
   const problems: string[] = [];
   const kind = reward.kind ?? 'points';
@@ -69,6 +73,8 @@ export function rewardTermsProblems(reward: CatalogueReward, tierNames: Readonly
   if (kind === 'freeProduct' && !reward.sku) problems.push(`${at}: a freeProduct reward needs a sku`);
   for (const tier of reward.tiers ?? []) if (!tierNames.has(tier)) problems.push(`${at}: tier ${tier} is not one of the program's tiers`);
   if (reward.tiers !== undefined && reward.tiers.length === 0) problems.push(`${at}: tiers, when given, names at least one tier`);
+  for (const plan of reward.plans ?? []) if (!planIds.has(plan)) problems.push(`${at}: plan ${plan} is not one of the program's plans`);
+  if (reward.plans !== undefined && reward.plans.length === 0) problems.push(`${at}: plans, when given, names at least one plan`);
   if (reward.segment !== undefined && !segmentCriteriaOf(reward)) problems.push(`${at}: no segment ${reward.segment}`);
   const limit = reward.limitPerMember;
   if (limit && !(Number.isSafeInteger(limit.count) && limit.count >= 1 && limit.count <= REWARD_LIMITS.limitCountMax)) {
@@ -86,8 +92,13 @@ export function rewardTermsProblems(reward: CatalogueReward, tierNames: Readonly
   return problems;
 }
 
-/** Refuses a redemption the reward's terms do not allow at the command's instant; a reward without terms allows every one. */
-export function assertRewardRedeemable(reward: CatalogueReward, state: MemberState, occurredAt: Instant, timeZone: string): void {
+/**
+ * Refuses a redemption the reward's terms do not allow at the command's
+ * instant; a reward without terms allows every one. Tiers are judged on the
+ * effective tier (a membership may raise it).
+ */
+export function assertRewardRedeemable(reward: CatalogueReward, state: MemberState, occurredAt: Instant, policy: ProgramPolicy): void {
+  const timeZone = programTimeZone(policy);
   const details = { rewardId: reward.rewardId };
   if (!withinWindow(reward, occurredAt)) {
     throw rejected('REWARD_NOT_AVAILABLE', `reward ${reward.rewardId} is not available at ${occurredAt}`, {
@@ -96,11 +107,19 @@ export function assertRewardRedeemable(reward: CatalogueReward, state: MemberSta
       endsAt: reward.endsAt ?? null,
     });
   }
-  if (reward.tiers && !(state.tier !== null && reward.tiers.includes(state.tier))) {
+  const active = membershipsActiveAt(state, occurredAt);
+  const tier = effectiveTier(policy.tiers, state.tier, active);
+  if (reward.tiers && !(tier !== null && reward.tiers.includes(tier))) {
     throw rejected('REWARD_NOT_ELIGIBLE', `reward ${reward.rewardId} is reserved to the tiers ${reward.tiers.join(', ')}`, {
       ...details,
       tiers: reward.tiers,
-      tier: state.tier,
+      tier,
+    });
+  }
+  if (!plansAllow(reward, active)) {
+    throw rejected('REWARD_NOT_ELIGIBLE', `reward ${reward.rewardId} is reserved to members of the plans ${reward.plans?.join(', ')}`, {
+      ...details,
+      plans: reward.plans,
     });
   }
   const segment = segmentCriteriaOf(reward);
