@@ -1,0 +1,67 @@
+import { KEYS } from '../../support/ledger';
+import { readExample, ScriptedLedger, startScriptedLedger } from './support';
+
+/**
+ * A scripted year of a paid membership on examples/programs/paid-membership.json, every number worked out by hand from
+ * the file (examples/programs/README.md): 1 point per $1, doubled while a membership holds (its 30-day trial included,
+ * and after a cancellation until the paid period ends); an annual plan at $139 and a monthly one at $14.99; fees are
+ * revenue recognised evenly over the period they pay for, never points; points expire 12 months after earning.
+ */
+const PROGRAM = readExample('paid-membership.json');
+
+describe('paid membership: a scripted member year', () => {
+  let s: ScriptedLedger;
+  const buy = (transactionId: string, amountMinor: number, occurredAt: string) =>
+    s.at(occurredAt, '/v1/purchases', { transactionId, memberId: 'pat', amountMinor, currency: 'USD' });
+  const memberships = '/v1/members/pat/memberships';
+
+  beforeAll(async () => {
+    s = await startScriptedLedger('shipped_paid_membership', PROGRAM, '2026-01-01T00:00:00Z');
+    await s.at('2026-01-05T12:00:00Z', '/v1/members', { memberId: 'pat', type: 'individual' });
+  });
+  afterAll(async () => s.t.close());
+
+  it('earns 1 point per $1 before joining and twice that through the free trial and the paid month', async () => {
+    expect((await buy('pat-1', 5000, '2026-01-06T12:00:00Z')).pointsAccrued).toBe(50); // $50 x 1, not a member yet
+    const trial = await s.at('2026-01-10T12:00:00Z', memberships, { membershipId: 'pat-monthly', planId: 'monthly' });
+    expect(trial).toMatchObject({ status: 'trial', currentPeriodEnd: '2026-02-09T12:00:00.000Z' }); // 10 January + 30 days
+    expect((await buy('pat-2', 8000, '2026-01-20T12:00:00Z')).pointsAccrued).toBe(160); // $80 x 1 = 80, x 2 in the trial
+    const paid = await s.at('2026-02-09T10:00:00Z', `${memberships}/pat-monthly/payments`, { paymentId: 'pay-1', amountMinor: 1499 });
+    expect(paid).toMatchObject({ currentPeriodEnd: '2026-03-09T12:00:00.000Z' }); // the month after the trial
+    expect((await buy('pat-3', 2550, '2026-03-01T12:00:00Z')).pointsAccrued).toBe(50); // floor($25.50) = 25, then x 2
+  });
+
+  it('keeps the benefit after a cancellation until the paid month ends, then lapses in the daily job', async () => {
+    const cancelled = await s.at('2026-03-05T12:00:00Z', `${memberships}/pat-monthly/cancellation`, {});
+    expect(cancelled).toMatchObject({ benefitsUntil: '2026-03-09T12:00:00.000Z' });
+    expect((await buy('pat-4', 1000, '2026-03-09T11:00:00Z')).pointsAccrued).toBe(20); // an hour before the end: $10 x 2
+    expect(await s.dailyJob('2026-03-10T00:00:00Z')).toMatchObject({ membersChanged: 1 });
+    expect((await buy('pat-5', 1000, '2026-03-15T12:00:00Z')).pointsAccrued).toBe(10); // lapsed: $10 x 1
+  });
+
+  it('doubles again on the annual plan, which has no trial', async () => {
+    const annual = await s.at('2026-04-01T12:00:00Z', memberships, { membershipId: 'pat-annual', planId: 'annual' });
+    expect(annual).toMatchObject({ status: 'active', currentPeriodEnd: '2027-04-01T12:00:00.000Z' });
+    await s.at('2026-04-01T12:00:00Z', `${memberships}/pat-annual/payments`, { paymentId: 'pay-2', amountMinor: 13_900 });
+    expect((await buy('pat-6', 13_999, '2026-06-15T12:00:00Z')).pointsAccrued).toBe(278); // floor($139.99) = 139, then x 2
+    expect(await s.balance('pat')).toMatchObject({ available: 568 }); // 50 + 160 + 50 + 20 + 10 + 278
+  });
+
+  it('reports the fees as revenue recognised evenly over the periods they paid for, and no point liability', async () => {
+    s.t.clock.set('2026-10-01T12:00:00Z');
+    const revenue = await s.t.call('GET', '/v1/audit/memberships?asOf=2026-10-01T12:00:00Z', undefined, { key: KEYS.auditor });
+    expect(revenue.body).toMatchObject({
+      // The month fully (it ended on 9 March) + floor(13,900 x 183 / 365) for 1 April to 1 October: 6,969.
+      recognisedRevenueMinor: 1499 + 6969,
+      deferredRevenueMinor: 13_900 - 6969,
+      activeMemberships: 1,
+    });
+    const liability = await s.t.call('GET', '/v1/audit/liability?asOf=2026-10-01T12:00:00Z');
+    expect(liability.body.outstandingPoints).toBe(568);
+  });
+
+  it('expires points 12 months after they were earned, membership or not', async () => {
+    expect(await s.dailyJob('2027-01-07T00:00:00Z')).toMatchObject({ expired: 1 }); // pat-1's 50, earned 6 January 2026
+    expect(await s.balance('pat')).toMatchObject({ available: 518, expired: 50 });
+  });
+});
