@@ -31,12 +31,19 @@ describe('paid membership: a scripted member year', () => {
     expect((await buy('pat-3', 2550, '2026-03-01T12:00:00Z')).pointsAccrued).toBe(50); // floor($25.50) = 25, then x 2
   });
 
-  it('keeps the benefit after a cancellation until the paid month ends, then lapses in the daily job', async () => {
+  it('keeps the benefit after a cancellation until the paid month ends, then lapses in the daily job, and with it the member-only reward', async () => {
     const cancelled = await s.at('2026-03-05T12:00:00Z', `${memberships}/pat-monthly/cancellation`, {});
     expect(cancelled).toMatchObject({ benefitsUntil: '2026-03-09T12:00:00.000Z' });
     expect((await buy('pat-4', 1000, '2026-03-09T11:00:00Z')).pointsAccrued).toBe(20); // an hour before the end: $10 x 2
     expect(await s.dailyJob('2026-03-10T00:00:00Z')).toMatchObject({ membersChanged: 1 });
     expect((await buy('pat-5', 1000, '2026-03-15T12:00:00Z')).pointsAccrued).toBe(10); // lapsed: $10 x 1
+    const refused = await s.at(
+      '2026-03-20T12:00:00Z',
+      '/v1/redemptions',
+      { redemptionId: 'pat-members-1', memberId: 'pat', rewardId: 'members-ten-dollars-off-800' },
+      422,
+    );
+    expect(refused.error).toMatchObject({ code: 'REWARD_NOT_ELIGIBLE', details: { plans: ['annual', 'monthly'] } }); // members only
   });
 
   it('doubles again on the annual plan, which has no trial', async () => {
