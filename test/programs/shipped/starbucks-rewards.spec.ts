@@ -5,7 +5,7 @@ import { readExample, ScriptedLedger, startScriptedLedger } from './support';
  * the published rules (examples/programs/README.md): 1 Star per $1 at Green, 1.2 at Gold, 1.7 at Reserve, the floor of
  * the purchase's total; Gold at 500 and Reserve at 2,500 Stars earned in a rolling 12 months, right after the purchase
  * that crosses (which earns at the old tier), each status held 12 months; Green Stars expire after 6 months without
- * a purchase or redemption, Gold and Reserve Stars never. Times are UTC; Los Angeles is UTC-7 from March to November.
+ * a purchase, a redemption or a card reload, Gold and Reserve Stars never; a $30 reload earns 10 Stars, a $50 one 25. Times are UTC; Los Angeles is UTC-7 from March to November.
  */
 const PROGRAM = readExample('starbucks-rewards.json') as { earning: Record<string, unknown> };
 const DOUBLE_STAR_DAY = readExample('promotions/starbucks-rewards/double-star-day.json') as unknown[];
@@ -65,22 +65,26 @@ describe('Starbucks Rewards: a scripted member year', () => {
     expect(await s.balance('sam')).toMatchObject({ available: 2516, expired: 0, tier: 'reserve' });
   });
 
-  it('expires Green Stars 6 months after the last purchase, dated then, and never Gold or Reserve Stars', async () => {
+  it('expires Green Stars 6 months after the last purchase or reload, dated then, and never Gold or Reserve Stars', async () => {
     await buy('gia', 'gia-2', 1250, '2026-08-01T15:00:00Z'); // floor($12.50) = 12, and gia's Green Stars now last to 1 February
-    // sam's last purchase was 11 June 15:00 UTC, a counted activity even at Reserve: his 510 Green Stars lapse 6 months on.
+    // A $50 card reload: 25 bonus Stars, and an activity that moves all her Green Stars to 1 May.
+    await s.at('2026-11-01T15:00:00Z', '/v1/members/gia/actions', { actionId: 'gia-reload-1', type: 'card-reload-50' });
     const outstandingAt = async (asOf: string) =>
       (await s.t.call('GET', `/v1/audit/liability?asOf=${asOf}`)).body.outstandingPoints as number;
-    const job = await s.dailyJob('2026-12-12T08:00:00Z');
-    expect(job).toMatchObject({ expired: 3 }); // sam's three Green lots
+    // sam's last purchase was 11 June 15:00 UTC, a counted activity even at Reserve: his 510 Green Stars lapse 6 months on.
+    expect(await s.dailyJob('2026-12-12T08:00:00Z')).toMatchObject({ expired: 3 }); // sam's three Green lots
     expect(await s.balance('sam')).toMatchObject({ available: 2006, expired: 510 }); // 2,516 - (120 + 250 + 140)
-    // gia's Stars from March and April outlived their own 6 months because she bought on 1 August: 30 + 10 + 5 + 12.
-    expect(await s.balance('gia')).toMatchObject({ available: 57, expired: 0 });
-    expect(await outstandingAt('2026-12-11T14:59:59.999Z')).toBe(2516 + 57);
-    expect(await outstandingAt('2026-12-11T15:00:00.000Z')).toBe(2006 + 57);
+    // gia's Stars from March and April outlived their own 6 months because she kept buying: 30 + 10 + 5 + 12 + 25.
+    expect(await s.balance('gia')).toMatchObject({ available: 82, expired: 0 });
+    expect(await outstandingAt('2026-12-11T14:59:59.999Z')).toBe(2516 + 82);
+    expect(await outstandingAt('2026-12-11T15:00:00.000Z')).toBe(2006 + 82);
 
-    await s.dailyJob('2027-02-02T08:00:00Z');
-    expect(await s.balance('gia')).toMatchObject({ available: 0, expired: 57 }); // 1 August + 6 months, nothing bought since
-    expect(await outstandingAt('2027-02-01T15:00:00.000Z')).toBe(2006);
+    // Without the reload her Stars would have gone on 1 February.
+    expect(await s.dailyJob('2027-02-02T08:00:00Z')).toMatchObject({ expired: 0 });
+    await s.dailyJob('2027-05-02T08:00:00Z');
+    expect(await s.balance('gia')).toMatchObject({ available: 0, expired: 82 }); // 1 November + 6 months, nothing since
+    expect(await outstandingAt('2027-05-01T14:59:59.999Z')).toBe(2006 + 82);
+    expect(await outstandingAt('2027-05-01T15:00:00.000Z')).toBe(2006);
   });
 
   it('ends Reserve after 12 months on the Stars of the 12 months then closing, and keeps the Stars earned at Gold and Reserve', async () => {
