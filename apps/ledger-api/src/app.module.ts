@@ -6,6 +6,7 @@ import { AuditModule } from './audit/audit.module';
 import { ApiKeyGuard } from './http/auth';
 import { ErrorFilter } from './http/error-filter';
 import { LedgerModule } from './ledger/ledger.module';
+import { MeModule } from './me/me.module';
 import { MembersModule } from './members/members.module';
 import { OperationsModule } from './operations/operations.module';
 import { PointsModule } from './points/points.module';
@@ -28,6 +29,7 @@ export class LedgerApiModule {
         AnalyticsModule,
         AuditModule,
         OperationsModule,
+        MeModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

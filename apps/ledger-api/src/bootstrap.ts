@@ -159,6 +159,7 @@ function mountDocs(app: NestFastifyApplication): void {
       .setDescription('Event-sourced loyalty points ledger. Money is integer minor units; points are integers.')
       .setVersion('1')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'member-token')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });

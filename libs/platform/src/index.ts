@@ -1,4 +1,5 @@
 export * from './config/config';
+export * from './config/member-token-config';
 export * from './database/embedded-postgres';
 export * from './database/pool';
 export * from './observability/json-logger';

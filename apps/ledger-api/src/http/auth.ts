@@ -9,11 +9,14 @@ import { clientAddressBucket, RateLimiter } from './rate-limiter';
 
 const ROLES_KEY = 'loyalty:roles';
 const PUBLIC_KEY = 'loyalty:public';
+const MEMBER_KEY = 'loyalty:member';
 
 /** The roles allowed on a route or controller. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 /** Health and docs need no key. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+/** Members' own routes take a member token instead of a key; MemberTokenGuard (me/member-auth.ts) checks it. */
+export const MemberTokenRoute = () => SetMetadata(MEMBER_KEY, true);
 
 const digest = (key: string) => createHash('sha256').update(key).digest();
 
@@ -43,6 +46,7 @@ export class ApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(MEMBER_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const presented = request.headers['x-api-key'];
     const hasKey = typeof presented === 'string' && presented.length > 0;
@@ -68,7 +72,7 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
-function enforce(limiter: RateLimiter, caller: string, message: string): void {
+export function enforce(limiter: RateLimiter, caller: string, message: string): void {
   const retryAfterSeconds = limiter.take(caller, Date.now());
   if (retryAfterSeconds === undefined) return;
   throw new ApiError(429, 'RATE_LIMITED', message, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });

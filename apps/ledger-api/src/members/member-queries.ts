@@ -48,7 +48,7 @@ export class MemberQueries {
    * the tier read model; null when the program has no tiers. Purchases older
    * than the longest window a policy may have (a calendar year is shorter) cannot count and are not read.
    */
-  private async tierProgressOf(memberId: string): Promise<TierProgress | null> {
+  async tierProgressOf(memberId: string): Promise<TierProgress | null> {
     const { policy } = await this.programs.state();
     if (!policy || policy.tiers.length === 0) return null;
     const now = this.clock.nowIso();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import { MemberTokenConfig, parseMemberTokenConfig } from './member-token-config';
 
 export type Role = 'admin' | 'pos' | 'analyst' | 'auditor';
 export const ROLES: readonly Role[] = ['admin', 'pos', 'analyst', 'auditor'];
@@ -29,6 +30,7 @@ export interface LedgerConfig {
   readonly corsOrigins: readonly string[];
   readonly port: number;
   readonly host: string;
+  readonly memberTokens: MemberTokenConfig;
 }
 
 /** Printed at boot when API_KEYS is unset outside production; never used in production. */
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const kafkaBrokers = env.KAFKA_BROKERS?.split(',')
     .map((b) => b.trim())
     .filter(Boolean);
+  const memberTokens = parseMemberTokenConfig(env, production, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     production,
@@ -87,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       .filter(Boolean),
     port,
     host: env.HOST || '0.0.0.0',
+    memberTokens,
   };
 }
 

@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { basisPointsToMultiplier, offersForMember, rewardStandings } from '@loyalty/domain';
+import { READ_MODEL_SCHEMA } from '@loyalty/read-models';
+import { queryRows } from '@loyalty/platform';
+import { ClockService } from '../ledger/clock.service';
+import { ProgramStore } from '../ledger/program-store';
+import { MemberQueries } from '../members/member-queries';
+import { READ_MODELS } from '../tokens';
+import { MemberStates } from './member-states';
+
+export const EXPIRING_WITHIN_DAYS_DEFAULT = 30;
+export const EXPIRING_WITHIN_DAYS_MAX = 3650;
+const MILLIS_PER_DAY = 86_400_000;
+
+/** What a member sees of its own program; each answer computed as the write path or the projections compute it. */
+@Injectable()
+export class MeQueries {
+  constructor(
+    @Inject(READ_MODELS) private readonly db: DataSource,
+    private readonly programs: ProgramStore,
+    private readonly clock: ClockService,
+    private readonly members: MemberQueries,
+    private readonly states: MemberStates,
+  ) {}
+
+  async tier(memberId: string) {
+    const { tier } = await this.members.balance(memberId);
+    const progress = await this.members.tierProgressOf(memberId);
+    return {
+      memberId,
+      current: tier,
+      next: progress?.nextTier ?? null,
+      qualifyingValue: progress?.qualifyingValue ?? null,
+      remaining: progress?.remainingToNext ?? null,
+      statusUntil: progress?.statusUntil ?? null,
+    };
+  }
+
+  async rewards(memberId: string) {
+    const [state, program] = await Promise.all([this.states.of(memberId), this.programs.state()]);
+    return { memberId, rewards: program.policy ? rewardStandings(program.policy, state, this.clock.nowIso()) : [] };
+  }
+
+  async offers(memberId: string) {
+    const [state, program] = await Promise.all([this.states.of(memberId), this.programs.state()]);
+    const offers = program.policy ? offersForMember(program.policy.offers ?? [], state, this.clock.nowIso()) : [];
+    return {
+      memberId,
+      offers: offers.map((o) => ({
+        offerId: o.offerId,
+        startsAt: o.startsAt,
+        endsAt: o.endsAt,
+        multiplier: o.multiplierBp === null ? null : basisPointsToMultiplier(o.multiplierBp),
+        bonusPoints: o.bonusPoints,
+      })),
+    };
+  }
+
+  /** Points still held that expire by now + withinDays, summed per expiry instant, soonest first (from the lots read model). */
+  async expiring(memberId: string, withinDays: number) {
+    await this.members.balance(memberId);
+    const now = this.clock.nowIso();
+    const until = new Date(Date.parse(now) + withinDays * MILLIS_PER_DAY).toISOString();
+    const rows = await queryRows<{ expires_at: Date; points: string }>(
+      this.db,
+      `select expires_at, sum(remaining)::text as points from ${READ_MODEL_SCHEMA}.member_lots
+        where member_id = $1 and status in ('active', 'pending') and remaining > 0 and expires_at is not null
+          and expires_at > $2::timestamptz and expires_at <= $3::timestamptz
+        group by expires_at order by expires_at`,
+      [memberId, now, until],
+    );
+    const lots = rows.map((r) => ({ expiresAt: r.expires_at.toISOString(), points: Number(r.points) }));
+    return { memberId, withinDays, until, points: lots.reduce((sum, l) => sum + l.points, 0), expiring: lots };
+  }
+}
