@@ -134,3 +134,106 @@ describe('paid memberships over HTTP', () => {
     expect(await due()).toEqual([]);
   });
 });
+
+/** A plan that grants gold while active, and a reward reserved to its members. */
+const CLUB = {
+  ...PROGRAM,
+  plans: [
+    { planId: 'gold-club', feeMinor: 999, period: 'month', trialDays: 30, benefits: { multiplier: 2, tier: 'gold' } },
+    { planId: 'annual', feeMinor: 13_900, period: 'year', benefits: {} },
+  ],
+  rewards: [
+    { rewardId: 'free-coffee', points: 250 },
+    { rewardId: 'members-lounge', points: 20, plans: ['gold-club'] },
+    { rewardId: 'gold-mug', points: 20, tiers: ['gold'] },
+  ],
+};
+
+describe('membership benefits over HTTP: a tier, reserved rewards, and what GET member shows', () => {
+  let t: TestLedger;
+
+  beforeAll(async () => {
+    t = await startTestLedger('membership-benefits');
+    t.clock.set('2026-03-10T00:00:00.000Z');
+  });
+  afterAll(async () => t.close());
+
+  async function write(path: string, body: unknown, status = 201) {
+    const response = await t.call('POST', path, body, { key: KEYS.pos });
+    expect({ status: response.status, body: response.body }).toMatchObject({ status });
+    return response.body;
+  }
+  const redeem = (memberId: string, rewardId: string, occurredAt: string) =>
+    t.call(
+      'POST',
+      '/v1/redemptions',
+      { redemptionId: `r-${memberId}-${rewardId}-${occurredAt}`, memberId, rewardId, occurredAt },
+      { key: KEYS.pos },
+    );
+  async function profile(position: number) {
+    await t.caughtUp(position);
+    const { tier, memberships, benefits } = (await t.call('GET', '/v1/members/g', undefined, { key: KEYS.pos })).body;
+    return { tier, memberships, benefits };
+  }
+
+  it('refuses a plan tier and reward plans the program does not have, and returns both as written', async () => {
+    const bad = await t.call('PUT', '/v1/program', {
+      ...CLUB,
+      plans: [{ ...CLUB.plans[0], benefits: { tier: 'diamond' } }],
+      rewards: [{ rewardId: 'lounge', points: 20, plans: ['nope'] }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.problems).toEqual([
+      "reward lounge: plan nope is not one of the program's plans",
+      "plan gold-club: benefits.tier diamond is not one of the program's tiers",
+    ]);
+    expect((await t.call('PUT', '/v1/program', CLUB)).status).toBe(201);
+    const written = (await t.call('GET', '/v1/program')).body;
+    expect(written.plans[0].benefits).toEqual({ multiplier: 2, tier: 'gold' });
+    expect(written.rewards[1]).toEqual({ rewardId: 'members-lounge', points: 20, plans: ['gold-club'] });
+  });
+
+  it('while the membership is active the member earns and redeems at its tier, and GET member shows it', async () => {
+    await write('/v1/members', { memberId: 'g', type: 'individual', occurredAt: '2026-03-01T00:00:00Z' });
+    await write('/v1/members', { memberId: 'n', type: 'individual', occurredAt: '2026-03-01T00:00:00Z' });
+    await write('/v1/members/g/memberships', { membershipId: 'ms-g', planId: 'gold-club', occurredAt: '2026-03-01T00:00:00Z' });
+    const bought = await write('/v1/purchases', {
+      transactionId: 'g-1',
+      memberId: 'g',
+      amountMinor: 1000,
+      currency: 'EUR',
+      occurredAt: '2026-03-05T00:00:00Z',
+    });
+    expect(bought.pointsAccrued).toBe(30); // 10 base, x1.5 at gold, x2 for the membership
+    expect((await redeem('g', 'members-lounge', '2026-03-06T00:00:00Z')).status).toBe(201);
+    const mug = await redeem('g', 'gold-mug', '2026-03-06T00:00:00Z');
+    expect(mug.status).toBe(201);
+    const outsider = await redeem('n', 'members-lounge', '2026-03-06T00:00:00Z');
+    expect(outsider.status).toBe(422);
+    expect(outsider.body.error).toMatchObject({ code: 'REWARD_NOT_ELIGIBLE', details: { plans: ['gold-club'] } });
+    expect(await profile(Number(mug.body.position))).toEqual({
+      tier: 'gold',
+      memberships: [{ membershipId: 'ms-g', planId: 'gold-club', status: 'trial', currentPeriodEnd: '2026-03-31T00:00:00.000Z' }],
+      benefits: { multiplier: 2, tier: 'gold', rewardIds: ['members-lounge'] },
+    });
+  });
+
+  it('once the period ends unpaid the member is back on the qualified tier', async () => {
+    t.clock.set('2026-04-15T00:00:00.000Z');
+    const bought = await write('/v1/purchases', {
+      transactionId: 'g-2',
+      memberId: 'g',
+      amountMinor: 1000,
+      currency: 'EUR',
+      occurredAt: '2026-04-10T00:00:00Z',
+    });
+    expect(bought.pointsAccrued).toBe(10);
+    const mug = await redeem('g', 'gold-mug', '2026-04-10T00:00:00Z');
+    expect(mug.body.error).toMatchObject({ code: 'REWARD_NOT_ELIGIBLE', details: { tier: 'silver' } });
+    expect(await profile(Number(bought.position))).toEqual({
+      tier: 'silver',
+      memberships: [],
+      benefits: { multiplier: 1, tier: null, rewardIds: [] },
+    });
+  });
+});

@@ -35,5 +35,6 @@ export * from './offers/member-offers';
 export * from './rewards/rewards';
 export * from './rewards/reward-standing';
 export * from './memberships/plans';
+export * from './memberships/benefits';
 export * from './streams/catalogue';
 export * from './streams/decode';

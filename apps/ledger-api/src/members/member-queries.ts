@@ -7,6 +7,7 @@ import { ApiError } from '../http/api-error';
 import { ClockService } from '../ledger/clock.service';
 import { ProgramStore } from '../ledger/program-store';
 import { READ_MODELS } from '../tokens';
+import { membershipProfile } from './memberships-profile';
 
 export const LEDGER_PAGE_SIZE_DEFAULT = 50;
 export const LEDGER_PAGE_SIZE_MAX = 500;
@@ -29,6 +30,8 @@ export class MemberQueries {
     await this.assertNotParked(memberId);
     const member = await this.db.getRepository(MemberRow).findOneBy({ memberId });
     if (!member) throw memberNotFound(memberId);
+    const { policy } = await this.programs.state();
+    const memberships = await membershipProfile(this.db, memberId, member.tier, policy, this.clock.nowIso());
     return {
       memberId: member.memberId,
       type: member.memberType,
@@ -36,10 +39,12 @@ export class MemberQueries {
       email: member.email,
       birthDate: member.birthDate,
       referredBy: member.referredBy,
-      tier: member.tier,
+      tier: memberships.tier,
       tierProgress: await this.tierProgressOf(memberId),
       enrolledAt: member.enrolledAt.toISOString(),
       segments: await this.segmentsOf(memberId),
+      memberships: memberships.memberships,
+      benefits: memberships.benefits,
     };
   }
 

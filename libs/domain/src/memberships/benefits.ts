@@ -24,6 +24,17 @@ export interface BenefitsNow {
   readonly rewardIds: readonly string[];
 }
 
+export type MembershipStatus = 'trial' | 'active' | 'cancelled-but-running';
+
+/** How an active membership stands at an instant: cancelled first (benefits run to the period's end), then in its trial or paid. */
+export function membershipStatusAt(
+  m: { readonly cancelled: boolean; readonly trialEndsAt: Instant | null },
+  at: Instant,
+): MembershipStatus {
+  if (m.cancelled) return 'cancelled-but-running';
+  return m.trialEndsAt !== null && isAfter(m.trialEndsAt, at) ? 'trial' : 'active';
+}
+
 /** Benefits hold from the start (trial included) until the current period's end, unless the membership lapsed. */
 export const isActiveAt = (m: MembershipGrant, at: Instant): boolean => !m.lapsed && !isAfter(m.startedAt, at) && isAfter(m.periodEnd, at);
 

@@ -10,6 +10,10 @@ interface MembershipRow {
   period_end: string;
   cancelled: boolean;
   lapsed: boolean;
+  started_at: string;
+  trial_ends_at: string | null;
+  multiplier_bp: number | null;
+  tier: string | null;
 }
 
 type MembershipEvent = Extract<
@@ -34,6 +38,10 @@ function after(row: MembershipRow | undefined, event: MembershipEvent): Membersh
       period_end: d.periodEnd,
       cancelled: false,
       lapsed: false,
+      started_at: d.occurredAt,
+      trial_ends_at: d.status === 'trial' ? d.periodEnd : null,
+      multiplier_bp: d.multiplierBp,
+      tier: d.tier ?? null,
     };
   }
   if (!row) return undefined;
@@ -73,7 +81,9 @@ export const membershipsProjectionIn = (schema: string): Projection => ({
     await manager.query(
       `insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)
        on conflict (member_id, membership_id) do update
-       set plan_id = excluded.plan_id, period_end = excluded.period_end, cancelled = excluded.cancelled, lapsed = excluded.lapsed`,
+       set plan_id = excluded.plan_id, period_end = excluded.period_end, cancelled = excluded.cancelled, lapsed = excluded.lapsed,
+           started_at = excluded.started_at, trial_ends_at = excluded.trial_ends_at, multiplier_bp = excluded.multiplier_bp,
+           tier = excluded.tier`,
       [JSON.stringify([...rows.values()])],
     );
   },
