@@ -7,7 +7,8 @@ import { readExample, ScriptedLedger, startScriptedLedger } from './support';
  * every point expires after 12 months without a purchase or redemption; the $100 reward is Rouge only.
  * Times are UTC; Los Angeles is UTC-8 in winter and UTC-7 from March to November.
  */
-const PROGRAM = readExample('sephora-beauty-insider.json');
+const PROGRAM = readExample('sephora-beauty-insider.json') as { earning: Record<string, unknown> };
+const MULTIPLIER_EVENT = readExample('promotions/sephora-beauty-insider/point-multiplier-event.json') as unknown[];
 /** Midnight on 1 January in Los Angeles, where statuses reached in 2026 end. */
 const END_OF_2027_LA = '2028-01-01T08:00:00.000Z';
 const END_OF_2028_LA = '2029-01-01T08:00:00.000Z';
@@ -48,10 +49,18 @@ describe('Sephora Beauty Insider: a scripted member year', () => {
     expect(await s.balance('ada')).toMatchObject({ available: 370, redeemed: 0 });
   });
 
+  it('earns 3x as VIB in a point multiplier event once the promotion is added', async () => {
+    s.t.clock.set('2026-07-01T07:00:00Z');
+    const withEvent = { ...PROGRAM, earning: { ...PROGRAM.earning, rules: MULTIPLIER_EVENT } };
+    expect((await s.t.call('PUT', '/v1/program', withEvent)).status).toBe(201);
+    // $100: 100 points, and the VIB rule adds floor(100 x (3 - 1)) = 200; the Insider and Rouge rules do not apply.
+    expect((await buy('ada', 'ada-event', 10_000, '2026-07-15T19:00:00Z')).pointsAccrued).toBe(300);
+  });
+
   it('reaches Rouge at $1,000 spent in the year, and counts a purchase by the local calendar', async () => {
-    expect((await buy('ada', 'ada-3', 64_000, '2026-11-20T20:00:00Z')).pointsAccrued).toBe(640);
+    expect((await buy('ada', 'ada-3', 54_000, '2026-11-20T20:00:00Z')).pointsAccrued).toBe(540); // after the event: 1 per $1
     expect(await s.profile('ada')).toMatchObject({
-      tier: 'rouge', // $370 + $640 = $1,010 >= $1,000
+      tier: 'rouge', // $370 + $100 + $540 = $1,010 >= $1,000
       tierProgress: { qualifyingValue: 101_000, nextTier: null, remainingToNext: null, statusUntil: END_OF_2027_LA },
     });
     // 21:00 on New Year's Eve in Los Angeles is already 2027 in UTC: the $350 counts for 2026, so VIB lasts through 2027.
@@ -73,13 +82,13 @@ describe('Sephora Beauty Insider: a scripted member year', () => {
     expect(await s.profile('bea')).toMatchObject({ tier: 'insider', tierProgress: { statusUntil: null } });
     expect(await s.balance('bea')).toMatchObject({ available: 0, expired: 350 });
     // Every purchase of ada's moved the deadline of all her points: 1 March 2027 + 12 months.
-    expect(await s.balance('ada')).toMatchObject({ available: 1410, expired: 0 }); // 120 + 250 + 640 + 400
+    expect(await s.balance('ada')).toMatchObject({ available: 1610, expired: 0 }); // 120 + 250 + 300 + 540 + 400
 
     await s.dailyJob('2028-03-02T08:00:00Z');
-    expect(await s.balance('ada')).toMatchObject({ available: 0, expired: 1410 }); // all at once, not lot by lot
+    expect(await s.balance('ada')).toMatchObject({ available: 0, expired: 1610 }); // all at once, not lot by lot
     const outstandingAt = async (asOf: string) =>
       (await s.t.call('GET', `/v1/audit/liability?asOf=${asOf}`)).body.outstandingPoints as number;
-    expect(await outstandingAt('2028-03-01T19:59:59.999Z')).toBe(1410);
+    expect(await outstandingAt('2028-03-01T19:59:59.999Z')).toBe(1610);
     expect(await outstandingAt('2028-03-01T20:00:00.000Z')).toBe(0);
   });
 });
