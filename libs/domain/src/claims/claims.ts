@@ -9,7 +9,7 @@ import { CLAIM_STREAM_KINDS, streamIdOf } from '../streams/catalogue';
  * member write never happened is completed by the client's retry, which
  * matches the claim.
  */
-export type ClaimKind = 'purchase' | 'redemption' | 'refund' | 'transfer';
+export type ClaimKind = 'purchase' | 'redemption' | 'refund' | 'transfer' | 'coupon';
 
 export interface ClientIdClaimed {
   readonly type: 'ClientIdClaimed';

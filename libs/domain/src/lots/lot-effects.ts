@@ -139,6 +139,10 @@ export function lotEffects(event: MemberEvent): readonly LotEffect[] {
     case 'MembershipPaymentRecorded':
     case 'MembershipCancelled':
     case 'MembershipLapsed':
+    case 'CouponIssued':
+    case 'CouponUsed':
+    case 'CouponExpired':
+    case 'CouponCancelled':
       return NO_EFFECTS;
   }
 }

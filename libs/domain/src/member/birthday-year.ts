@@ -8,9 +8,12 @@ import { MemberEvent } from './events';
  */
 export const birthdayYearOf = (at: Instant): number => new Date(toMillis(at)).getUTCFullYear();
 
-/** The year a birthday bonus accrual was awarded for; undefined for every other event. */
+/** The year a birthday bonus (an accrual, or a tier's birthday coupon) was awarded for; undefined for every other event. */
 export const birthdayBonusYearOf = (event: MemberEvent): number | undefined =>
-  event.type === 'PointsAccrued' && event.data.source === 'birthday' ? birthdayYearOf(event.data.occurredAt) : undefined;
+  (event.type === 'PointsAccrued' && event.data.source === 'birthday') ||
+  (event.type === 'CouponIssued' && event.data.origin === 'birthday')
+    ? birthdayYearOf(event.data.occurredAt)
+    : undefined;
 
 /** Midnight UTC of a birthday (YYYY-MM-DD) in a year: 29 February counts on 28 February in other years. */
 export function birthdayIn(year: number, birthDate: string): Instant {

@@ -22,4 +22,5 @@ export const commandKeys = {
   membership: (membershipId: string) => `membership:${membershipId}`,
   membershipPayment: (paymentId: string) => `membership-payment:${paymentId}`,
   membershipCancellation: (membershipId: string) => `membership-cancellation:${membershipId}`,
+  coupon: (couponId: string) => `coupon:${couponId}`,
 } as const;

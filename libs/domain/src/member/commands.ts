@@ -40,6 +40,8 @@ export interface RecordPurchase extends CommandBase {
   readonly storeId: string | null;
   /** Points the budget streams reserved for this purchase, by rule key; set by the write path once reserved. */
   readonly budgetGrants?: Readonly<Record<string, number>>;
+  /** Normalised codes (coupons/codes.ts) of the member's coupons used in this purchase, in the order they apply; absent: none. */
+  readonly couponCodes?: readonly string[];
 }
 
 export interface RedeemPoints extends CommandBase {
@@ -47,6 +49,8 @@ export interface RedeemPoints extends CommandBase {
   readonly redemptionId: string;
   readonly points: number | null;
   readonly rewardId: string | null;
+  /** A fresh code (random, from the app layer) for the coupon a non-points reward issues. */
+  readonly couponCode?: string;
 }
 
 export interface RefundPurchase extends CommandBase {
@@ -67,6 +71,18 @@ export interface SettleMember extends CommandBase {
   readonly asOf: Instant;
   /** Opened from the member's sealed personal data by the handler; null when unknown or erased. */
   readonly birthDate: string | null;
+  /** Fresh codes (random, from the app layer) for coupons the settlement may issue (a birthday coupon); absent: none. */
+  readonly couponCodes?: readonly string[];
+}
+
+/** An admin gives a member a coupon of a catalogue reward, without points; idempotent on couponId. */
+export interface IssueCoupon extends CommandBase {
+  readonly type: 'IssueCoupon';
+  readonly couponId: string;
+  readonly rewardId: string;
+  readonly reason: string;
+  /** A fresh code (random, from the app layer). */
+  readonly code: string;
 }
 
 /** Crypto-shredding: records that the member's personal data key is deleted. */
@@ -155,6 +171,7 @@ export type MemberCommand =
   | StartMembership
   | RecordMembershipPayment
   | CancelMembership
+  | IssueCoupon
   | ErasePersonalData;
 
 /**
@@ -206,5 +223,7 @@ export function commandKey(command: MemberCommand): string {
       return commandKeys.membershipPayment(command.paymentId);
     case 'CancelMembership':
       return commandKeys.membershipCancellation(command.membershipId);
+    case 'IssueCoupon':
+      return commandKeys.coupon(command.couponId);
   }
 }

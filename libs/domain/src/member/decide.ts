@@ -13,6 +13,7 @@ import { adjustPoints, receiveTransfer, transferPoints } from './adjustments';
 import { base, idConflict, repayDebt, requireEnrolled } from './decision-helpers';
 import { assertLedgerInvariants } from './invariants';
 import { cancelMembership, recordMembershipPayment, startMembership } from '../memberships/decisions';
+import { issueCoupon } from '../coupons/decisions';
 
 /**
  * decide(command, state) -> events. An empty list means there is nothing to
@@ -78,6 +79,8 @@ function decideFresh(command: MemberCommand, state: MemberState): MemberEvent[] 
       return recordMembershipPayment(command, member);
     case 'CancelMembership':
       return cancelMembership(command, member);
+    case 'IssueCoupon':
+      return issueCoupon(command, member);
     case 'ErasePersonalData':
       return [{ type: 'MemberErased', data: { ...base(command), requestHash: command.requestHash } }];
   }

@@ -2,6 +2,7 @@ import { activationDueAt, expiryDueAt, LotSchedule } from '../lots/lots';
 import { ProgramPolicy } from '../program/policy';
 import { addMonths, Instant, toMillis } from '../values/time';
 import { birthdayBonusAt, birthdayYearOf } from './birthday-year';
+import { anyTierBirthdayReward } from '../coupons/birthday';
 
 /**
  * When the daily settlement has something to do for a member, from what a
@@ -18,8 +19,8 @@ export const requalificationDueAt = (tierQualifiedAt: Instant): Instant => addMo
 /** A program without tiers requalifies nobody. */
 export const requalifiesTiers = (policy: ProgramPolicy): boolean => policy.tiers.length > 0;
 
-/** A program whose birthday bonus is zero awards none. */
-export const awardsBirthdayBonus = (policy: ProgramPolicy): boolean => policy.earning.birthdayBonus > 0;
+/** A program whose birthday bonus is zero, and whose tiers have no birthday reward, awards none. */
+export const awardsBirthdayBonus = (policy: ProgramPolicy): boolean => policy.earning.birthdayBonus > 0 || anyTierBirthdayReward(policy);
 
 /** What settlement reads of a member besides its lots. */
 export interface MemberSchedule {

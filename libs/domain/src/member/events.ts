@@ -3,6 +3,7 @@ import { PurchaseLine } from '../earning/purchase-line';
 import { LotConsumption } from '../lots/lots';
 import { Instant } from '../values/time';
 import type { MembershipPeriod } from '../memberships/plans';
+import type { CouponCancelled, CouponExpired, CouponIssued, CouponUsed } from '../coupons/events';
 
 export const MEMBER_EVENT_SCHEMA_VERSION = 1;
 
@@ -16,6 +17,9 @@ interface MemberEventBase {
 }
 
 type Event<Type extends string, Data> = { readonly type: Type; readonly data: MemberEventBase & Data };
+
+/** A member event defined beside its concept (coupons/events.ts), with the fields every member event carries. */
+export type MemberEventOf<Type extends string, Data> = Event<Type, Data>;
 
 export type AccrualSource = 'purchase' | 'welcome' | 'birthday' | 'referral' | 'action' | 'offer';
 export const ACCRUAL_SOURCES: readonly AccrualSource[] = ['purchase', 'welcome', 'birthday', 'referral', 'action', 'offer'];
@@ -270,7 +274,11 @@ export type MemberEvent =
   | MembershipStarted
   | MembershipPaymentRecorded
   | MembershipCancelled
-  | MembershipLapsed;
+  | MembershipLapsed
+  | CouponIssued
+  | CouponUsed
+  | CouponExpired
+  | CouponCancelled;
 export type MemberEventType = MemberEvent['type'];
 
 const EVERY_MEMBER_EVENT_TYPE: Record<MemberEventType, true> = {
@@ -295,6 +303,10 @@ const EVERY_MEMBER_EVENT_TYPE: Record<MemberEventType, true> = {
   MembershipPaymentRecorded: true,
   MembershipCancelled: true,
   MembershipLapsed: true,
+  CouponIssued: true,
+  CouponUsed: true,
+  CouponExpired: true,
+  CouponCancelled: true,
 };
 
 /** Derived from a record keyed by the union, so a new event type cannot be forgotten here. */

@@ -13,6 +13,7 @@ import { offerAsRule } from '../offers/offers';
 import { earningRuleKey, KeyedRule, ruleAwards } from '../earning/rules';
 import { memberFactsOf } from '../segments/member-facts';
 import { upgradeAfterPurchase } from '../tiers/tier-changes';
+import { couponsUsed } from '../coupons/use';
 
 export function recordPurchase(command: RecordPurchase, state: MemberState): MemberEvent[] {
   const { policy } = command.program;
@@ -40,6 +41,7 @@ export function recordPurchase(command: RecordPurchase, state: MemberState): Mem
         requestHash: command.requestHash,
       },
     },
+    ...couponsUsed(command, state),
   ];
   if (earned.points > 0) {
     events.push(

@@ -6,6 +6,7 @@ import { RedeemPoints, ReverseRedemption } from './commands';
 import { base } from './decision-helpers';
 import { MemberEvent } from './events';
 import { availablePoints, MemberState } from './state';
+import { redemptionCoupon, reversalCoupon } from '../coupons/decisions';
 
 export function redeem(command: RedeemPoints, state: MemberState): MemberEvent[] {
   const points = redemptionPoints(command, state, command.program.policy);
@@ -30,8 +31,11 @@ export function redeem(command: RedeemPoints, state: MemberState): MemberEvent[]
         requestHash: command.requestHash,
       },
     },
+    ...redemptionCoupon(command, rewardOf(command), state),
   ];
 }
+
+const rewardOf = (command: RedeemPoints) => command.program.policy.rewards.find((r) => r.rewardId === command.rewardId);
 
 function redemptionPoints(command: RedeemPoints, state: MemberState, policy: ProgramPolicy): number {
   if ((command.points === null) === (command.rewardId === null)) {
@@ -53,10 +57,12 @@ export function reverseRedemption(command: ReverseRedemption, state: MemberState
   const redemption = state.redemptions.get(command.redemptionId);
   if (!redemption) throw notFound('REDEMPTION_NOT_FOUND', `no redemption ${command.redemptionId}`, { redemptionId: command.redemptionId });
   if (redemption.reversed) return [];
+  const cancelled = reversalCoupon(command, state);
   return [
     {
       type: 'RedemptionReversed',
       data: { ...base(command), redemptionId: command.redemptionId, points: redemption.points, lots: redemption.lots },
     },
+    ...cancelled,
   ];
 }

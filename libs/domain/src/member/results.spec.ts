@@ -17,6 +17,7 @@ describe('what a member command did, read from its events', () => {
       type: 'RecordPurchase',
       pointsAccrued: 19,
       pendingUntil: '2026-01-24T09:00:00.000Z',
+      couponsApplied: [],
     });
   });
 
@@ -25,12 +26,13 @@ describe('what a member command did, read from its events', () => {
       type: 'RecordPurchase',
       pointsAccrued: 0,
       pendingUntil: null,
+      couponsApplied: [],
     });
   });
 
   it('a redemption and its reversal tell the points taken and put back', () => {
     const history = historyOf(enrol());
-    expect(decided(history, redeem({ points: 60 }))).toEqual({ type: 'RedeemPoints', pointsRedeemed: 60 });
+    expect(decided(history, redeem({ points: 60 }))).toEqual({ type: 'RedeemPoints', pointsRedeemed: 60, coupon: null });
     expect(decided(historyOf(enrol(), redeem({ points: 60 })), reverse())).toEqual({ type: 'ReverseRedemption', pointsRestored: 60 });
   });
 
@@ -65,6 +67,7 @@ describe('what a member command did, read from its events', () => {
       birthdayBonuses: 1,
       tierChanges: 1,
       debtRepayments: 0,
+      couponsExpired: 0,
     });
   });
 });

@@ -1,6 +1,7 @@
 import { Instant } from '../values/time';
 import { MemberCommand } from './commands';
 import { MemberEvent, MemberEventType } from './events';
+import { CouponView, couponViewOf } from '../coupons/coupons';
 
 export type MemberCommandType = MemberCommand['type'];
 
@@ -13,8 +14,13 @@ type NothingToTell = Record<never, never>;
 interface ResultFields {
   readonly EnrolMember: NothingToTell;
   /** Every point the purchase accrued, all rules together (base, tier, category, offers, earning rules, referee bonus); pendingUntil is the first accrual's. */
-  readonly RecordPurchase: { readonly pointsAccrued: number; readonly pendingUntil: Instant | null };
-  readonly RedeemPoints: { readonly pointsRedeemed: number };
+  readonly RecordPurchase: {
+    readonly pointsAccrued: number;
+    readonly pendingUntil: Instant | null;
+    readonly couponsApplied: readonly { readonly code: string; readonly discountMinor: number }[];
+  };
+  /** coupon: what a coupon reward issued; null for a points reward. */
+  readonly RedeemPoints: { readonly pointsRedeemed: number; readonly coupon: CouponView | null };
   readonly RefundPurchase: { readonly pointsClawedBack: number; readonly debtIncurred: number };
   readonly ReverseRedemption: { readonly pointsRestored: number };
   readonly SettleMember: {
@@ -23,6 +29,7 @@ interface ResultFields {
     readonly birthdayBonuses: number;
     readonly tierChanges: number;
     readonly debtRepayments: number;
+    readonly couponsExpired: number;
   };
   readonly RecordAction: { readonly pointsAwarded: number; readonly capReached: boolean };
   readonly AdjustPoints: { readonly points: number; readonly actor: string };
@@ -34,6 +41,7 @@ interface ResultFields {
   readonly StartMembership: { readonly status: 'trial' | 'active'; readonly currentPeriodEnd: Instant };
   readonly RecordMembershipPayment: { readonly amountMinor: number; readonly currentPeriodEnd: Instant };
   readonly CancelMembership: { readonly benefitsUntil: Instant };
+  readonly IssueCoupon: { readonly coupon: CouponView };
 }
 
 /** A command's result, keyed by the command's type. */
@@ -49,13 +57,15 @@ function firstOf<T extends MemberEventType, E extends MemberEvent = EventOf<T>>(
 }
 
 function settlementOf(events: readonly MemberEvent[]): ResultFields['SettleMember'] {
-  const counts = { activated: 0, expired: 0, birthdayBonuses: 0, tierChanges: 0, debtRepayments: 0 };
+  const counts = { activated: 0, expired: 0, birthdayBonuses: 0, tierChanges: 0, debtRepayments: 0, couponsExpired: 0 };
   for (const event of events) {
     if (event.type === 'PointsActivated') counts.activated += 1;
     else if (event.type === 'PointsExpired') counts.expired += 1;
     else if (event.type === 'PointsAccrued' && event.data.source === 'birthday') counts.birthdayBonuses += 1;
     else if (event.type === 'TierChanged') counts.tierChanges += 1;
     else if (event.type === 'DebtRepaid') counts.debtRepayments += 1;
+    else if (event.type === 'CouponIssued' && event.data.origin === 'birthday') counts.birthdayBonuses += 1;
+    else if (event.type === 'CouponExpired') counts.couponsExpired += 1;
   }
   return counts;
 }
@@ -67,9 +77,19 @@ const DERIVATIONS: { readonly [T in MemberCommandType]: Derivation<T> } = {
   RecordPurchase: (_, events) => {
     const accruals = events.filter((event): event is EventOf<'PointsAccrued'> => event.type === 'PointsAccrued');
     const pointsAccrued = accruals.reduce((sum, accrual) => sum + accrual.data.points, 0);
-    return { type: 'RecordPurchase', pointsAccrued, pendingUntil: accruals[0]?.data.pendingUntil ?? null };
+    const couponsApplied = events.flatMap((e) =>
+      e.type === 'CouponUsed' ? [{ code: e.data.code, discountMinor: e.data.discountMinor }] : [],
+    );
+    return { type: 'RecordPurchase', pointsAccrued, pendingUntil: accruals[0]?.data.pendingUntil ?? null, couponsApplied };
   },
-  RedeemPoints: (_, events) => ({ type: 'RedeemPoints', pointsRedeemed: firstOf(events, 'PointsRedeemed')?.points ?? 0 }),
+  RedeemPoints: (_, events) => {
+    const issued = firstOf(events, 'CouponIssued');
+    return {
+      type: 'RedeemPoints',
+      pointsRedeemed: firstOf(events, 'PointsRedeemed')?.points ?? 0,
+      coupon: issued ? couponViewOf(issued) : null,
+    };
+  },
   RefundPurchase: (_, events) => {
     const clawback = firstOf(events, 'PointsClawedBack');
     return { type: 'RefundPurchase', pointsClawedBack: clawback?.points ?? 0, debtIncurred: clawback?.debtIncurred ?? 0 };
@@ -113,6 +133,7 @@ const DERIVATIONS: { readonly [T in MemberCommandType]: Derivation<T> } = {
     return { type: 'RecordMembershipPayment', amountMinor: paid.amountMinor, currentPeriodEnd: paid.periodEnd };
   },
   CancelMembership: (_, events) => ({ type: 'CancelMembership', benefitsUntil: firstOf(events, 'MembershipCancelled')!.benefitsUntil }),
+  IssueCoupon: (_, events) => ({ type: 'IssueCoupon', coupon: couponViewOf(firstOf(events, 'CouponIssued')!) }),
 };
 
 /**

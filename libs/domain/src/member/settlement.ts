@@ -9,6 +9,8 @@ import { statusEnds } from '../tiers/tier-changes';
 import { MemberEvent } from './events';
 import { foldMember, MemberState } from './state';
 import { membershipLapses } from '../memberships/decisions';
+import { couponExpiries } from '../coupons/decisions';
+import { birthdayRewardOf, tierBirthdayReward } from '../coupons/birthday';
 
 interface DueTransition {
   readonly at: Instant;
@@ -30,6 +32,7 @@ export function settle(command: SettleMember, state: MemberState): MemberEvent[]
   const afterLots = foldMember(events, state);
   const birthday = birthdayBonus(command, afterLots);
   if (birthday) events.push(birthday);
+  events.push(...couponExpiries(command, birthday ? foldMember([birthday], afterLots) : afterLots));
   events.push(...statusEnds(command, afterLots));
   events.push(...membershipLapses(command, afterLots));
   return events;
@@ -72,6 +75,9 @@ function birthdayBonus(command: SettleMember, state: MemberState): MemberEvent |
   if (state.birthdayYears.has(year)) return undefined;
   const at = birthdayBonusAt(year, command.birthDate, state.enrolledAt);
   if (isAfter(at, command.asOf)) return undefined;
+  const tierReward = birthdayRewardOf(policy, state.tier);
+  if (tierReward) return tierBirthdayReward(command, state, tierReward, year, at);
+  if (policy.earning.birthdayBonus <= 0) return undefined;
   return accrual(
     { ...command, occurredAt: at },
     `birthday:${year}`,

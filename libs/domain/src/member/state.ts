@@ -5,6 +5,7 @@ import type { MembershipPeriod } from '../memberships/plans';
 import { DEFAULT_TIME_ZONE } from '../program/policy';
 import { activeAt } from '../memberships/benefits';
 import { birthdayBonusYearOf } from './birthday-year';
+import { CouponRecord, couponsAfter } from '../coupons/coupons';
 import { commandKeys } from './command-keys';
 import { tierStandingAfter } from '../tiers/qualification';
 import { MemberEvent, MemberType } from './events';
@@ -78,6 +79,8 @@ export interface MemberState {
   readonly movements: Movements;
   readonly eventCount: number;
   readonly memberships: ReadonlyMap<string, MembershipRecord>;
+  /** The member's coupons by code (coupons/coupons.ts). */
+  readonly coupons: ReadonlyMap<string, CouponRecord>;
 }
 
 export const initialMemberState = (): MemberState => ({
@@ -102,6 +105,7 @@ export const initialMemberState = (): MemberState => ({
   movements: NO_MOVEMENTS,
   eventCount: 0,
   memberships: new Map(),
+  coupons: new Map(),
 });
 
 /** Memberships whose benefits hold at `at`: started, not lapsed, and within their current period. */
@@ -292,6 +296,20 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
     }
     case 'MembershipLapsed':
       return { ...s, memberships: update(state.memberships, event.data.membershipId, (m) => ({ ...m, lapsed: true })) };
+    case 'CouponIssued': {
+      const d = event.data;
+      const awarded = birthdayBonusYearOf(event);
+      return {
+        ...s,
+        coupons: couponsAfter(state.coupons, event),
+        birthdayYears: awarded === undefined ? state.birthdayYears : new Set([...state.birthdayYears, awarded]),
+        processed: d.requestHash === undefined ? state.processed : w.set(state.processed, commandKeys.coupon(d.couponId), d.requestHash),
+      };
+    }
+    case 'CouponUsed':
+    case 'CouponExpired':
+    case 'CouponCancelled':
+      return { ...s, coupons: couponsAfter(state.coupons, event) };
     case 'PointsActivated':
     case 'PointsExpired':
     case 'DebtRepaid':

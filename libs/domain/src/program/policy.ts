@@ -5,6 +5,7 @@ import type { EarningRule } from '../earning/rules';
 import type { ExpiryPolicy, TierExpiry } from '../expiry/expiry';
 import type { MembershipPlan } from '../memberships/plans';
 import type { CatalogueReward } from '../rewards/rewards';
+import type { BirthdayReward } from '../coupons/birthday';
 
 /** A program's rules as the ledger stores them: integers only, multipliers in basis points. */
 export interface TierPolicy extends TierExpiry {
@@ -14,6 +15,8 @@ export interface TierPolicy extends TierExpiry {
   readonly minPoints?: number;
   readonly minPurchases?: number;
   readonly multiplierBp: number;
+  /** Replaces earning.birthdayBonus for this tier's members (coupons/birthday.ts); absent: the program's bonus. */
+  readonly birthdayReward?: BirthdayReward;
 }
 
 /** A catalogue reward and its optional terms (docs/programs/rewards.md). */

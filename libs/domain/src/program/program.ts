@@ -1,4 +1,5 @@
 import { rewardTermsProblems } from '../rewards/rewards';
+import { birthdayRewardProblems } from '../coupons/birthday';
 import { canonicalJson } from '../values/canonical-json';
 import { invalid, rejected } from '../values/errors';
 import { Instant } from '../values/time';
@@ -125,13 +126,14 @@ export function policyProblems(policy: ProgramPolicy): string[] {
   if (policy.expiryMonths > PROGRAM_LIMITS.expiryMonthsMax) problems.push(`expiryMonths exceeds ${PROGRAM_LIMITS.expiryMonthsMax}`);
   problems.push(...tierProblems(policy));
   if (new Set(rewards.map((r) => r.rewardId)).size !== rewards.length) problems.push('rewardIds must be unique');
-  if (rewards.some((r) => r.points < 1)) problems.push('a reward must cost at least 1 point');
+  if (rewards.some((r) => r.points < (r.redeemable === false ? 0 : 1))) problems.push('a redeemable reward must cost at least 1 point');
   const tierNames = new Set(policy.tiers.map((t) => t.name));
   const planIds = new Set((policy.plans ?? []).map((p) => p.planId));
   problems.push(...rewards.flatMap((r) => rewardTermsProblems(r, tierNames, planIds)));
   problems.push(...offerProblems(policy.offers ?? []), ...experimentProblems(policy.experiments ?? []));
   problems.push(...earningRuleProblems(earning.rules ?? []));
   problems.push(...expiryProblems(policy));
+  problems.push(...birthdayRewardProblems(policy));
   problems.push(...planProblems(policy.plans ?? [], tierNames));
   return problems;
 }

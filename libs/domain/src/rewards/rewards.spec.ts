@@ -126,11 +126,11 @@ describe('reward catalogue: terms of a reward', () => {
       .thenThrows('REWARD_LIMIT_REACHED', { period: 'month' });
   });
 
-  it('refuses to redeem a coupon kind until coupons exist, without debiting points', () => {
+  it('redeems a coupon kind for its points and issues its coupon (coupons/coupons.spec.ts)', () => {
     member
       .given(RICH)
-      .when(redeemCoffee({ kind: 'amountOff', valueMinor: 200 }))
-      .thenThrows('REWARD_NOT_REDEEMABLE', { rewardId: 'coffee', kind: 'amountOff' });
+      .when({ ...redeemCoffee({ kind: 'amountOff', valueMinor: 200 }), couponCode: 'TEST-CPN0-0000-0001' })
+      .thenMatches((events) => expect(events.map((e) => e.type)).toEqual(['PointsRedeemed', 'CouponIssued']));
   });
 
   it('redeems a reward without terms exactly as before', () => {

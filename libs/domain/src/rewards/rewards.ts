@@ -49,8 +49,10 @@ export interface RewardTerms {
   readonly limitPerMember?: RewardLimit;
   /** Redemptions the program will ever grant, across all members; absent: unlimited. */
   readonly stock?: number;
-  /** How long the coupon a non-points reward issues stays valid. */
+  /** How long the coupon a non-points reward issues stays valid, in days from its issue; absent: DEFAULT_COUPON_VALID_DAYS. */
   readonly validDays?: number;
+  /** false: a coupon only the program's rules or an admin give, never bought with points (its points may then be 0); absent: true. */
+  readonly redeemable?: boolean;
   readonly startsAt?: Instant;
   readonly endsAt?: Instant;
 }
@@ -71,6 +73,7 @@ export function rewardTermsProblems(reward: CatalogueReward, tierNames: Readonly
     problems.push(`${at}: a percentOff reward needs a percent from 1 to ${REWARD_LIMITS.percentMax}`);
   }
   if (kind === 'freeProduct' && !reward.sku) problems.push(`${at}: a freeProduct reward needs a sku`);
+  if (reward.redeemable === false && kind === 'points') problems.push(`${at}: only a coupon reward can be redeemable: false`);
   for (const tier of reward.tiers ?? []) if (!tierNames.has(tier)) problems.push(`${at}: tier ${tier} is not one of the program's tiers`);
   if (reward.tiers !== undefined && reward.tiers.length === 0) problems.push(`${at}: tiers, when given, names at least one tier`);
   for (const plan of reward.plans ?? []) if (!planIds.has(plan)) problems.push(`${at}: plan ${plan} is not one of the program's plans`);
@@ -100,6 +103,12 @@ export function rewardTermsProblems(reward: CatalogueReward, tierNames: Readonly
 export function assertRewardRedeemable(reward: CatalogueReward, state: MemberState, occurredAt: Instant, policy: ProgramPolicy): void {
   const timeZone = programTimeZone(policy);
   const details = { rewardId: reward.rewardId };
+  if (reward.redeemable === false) {
+    throw rejected('REWARD_NOT_AVAILABLE', `reward ${reward.rewardId} is only given by the program's rules or an admin, never for points`, {
+      ...details,
+      redeemable: false,
+    });
+  }
   if (!withinWindow(reward, occurredAt)) {
     throw rejected('REWARD_NOT_AVAILABLE', `reward ${reward.rewardId} is not available at ${occurredAt}`, {
       ...details,
@@ -141,12 +150,6 @@ export function assertRewardRedeemable(reward: CatalogueReward, state: MemberSta
         period: limit.period ?? null,
       },
     );
-  }
-  if ((reward.kind ?? 'points') !== 'points') {
-    throw rejected('REWARD_NOT_REDEEMABLE', `reward ${reward.rewardId} issues a coupon; coupon rewards arrive with coupons`, {
-      ...details,
-      kind: reward.kind,
-    });
   }
 }
 

@@ -39,6 +39,10 @@ const MEMBER_EVENT_CONCERNS: Readonly<Record<MemberEventType, TopicConcern>> = {
   MembershipPaymentRecorded: 'member',
   MembershipCancelled: 'member',
   MembershipLapsed: 'member',
+  CouponIssued: 'member',
+  CouponUsed: 'member',
+  CouponExpired: 'member',
+  CouponCancelled: 'member',
   PointsAccrued: 'points',
   PointsActivated: 'points',
   PointsRedeemed: 'points',
@@ -89,6 +93,8 @@ export const STREAM_KINDS = {
   'redemption-claim': claimStream('redemption-'),
   'refund-claim': claimStream('refund-'),
   'transfer-claim': claimStream('transfer-'),
+  /** A coupon code, claimed by the member it was issued to: codes are unique, and a till's code finds its member. */
+  'coupon-claim': claimStream('coupon-'),
   /** A budgeted earning rule's reservations (budgets/budgets.ts): what makes budgets exact under concurrency. */
   'rule-budget': { prefix: 'budget-', visibility: 'internal', eventTypes: ['BudgetReserved'] as BudgetEvent['type'][] },
 } as const satisfies Record<string, PublicStreamKind<string> | InternalStreamKind<string>>;
@@ -101,6 +107,7 @@ export const CLAIM_STREAM_KINDS: Readonly<Record<ClaimKind, StreamKind>> = {
   redemption: 'redemption-claim',
   refund: 'refund-claim',
   transfer: 'transfer-claim',
+  coupon: 'coupon-claim',
 };
 
 export const streamPrefixOf = (kind: StreamKind): string => STREAM_KINDS[kind].prefix;

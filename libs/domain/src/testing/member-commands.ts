@@ -5,6 +5,7 @@ import {
   ChangeTier,
   EnrolMember,
   ErasePersonalData,
+  IssueCoupon,
   MemberCommand,
   ReceiveTransfer,
   RecordAction,
@@ -163,6 +164,16 @@ export const cancelMembership = (o: Partial<CancelMembership> = {}): CancelMembe
   type: 'CancelMembership',
   membershipId: 'ms1',
   requestHash: 'h-ms-cancel',
+  ...common,
+  ...o,
+});
+export const issueCoupon = (o: Partial<IssueCoupon> = {}): IssueCoupon => ({
+  type: 'IssueCoupon',
+  couponId: 'c1',
+  rewardId: 'two-off',
+  reason: 'apology for a late order',
+  code: 'TEST-CPN0-0000-0009',
+  requestHash: `h-coupon-${o.couponId ?? 'c1'}`,
   ...common,
   ...o,
 });

@@ -19,6 +19,7 @@ import {
   TierChanged,
 } from '../member/events';
 import { LotConsumption } from '../lots/lots';
+import { CouponCancelled, CouponExpired, CouponIssued, CouponUsed } from '../coupons/events';
 import { Instant } from '../values/time';
 import { T0 } from './fixtures';
 
@@ -199,4 +200,43 @@ export const referralQualified = (o: DataOf<ReferralQualified> & Pick<ReferralQu
 export const erased = (o: DataOf<MemberErased> = {}): MemberErased => ({
   type: 'MemberErased',
   data: { ...common(o), requestHash: 'h-erase', ...o },
+});
+
+/** A code in the coupon format (coupons/codes.ts), distinct per seed. */
+export const testCouponCode = (seed: number): string => `TEST-CPN0-0000-${String(seed).padStart(4, '0')}`;
+
+/** An amountOff coupon of 200 issued by redemption r1 at T0, valid 30 days. */
+export const couponIssued = (o: DataOf<CouponIssued> = {}): CouponIssued => ({
+  type: 'CouponIssued',
+  data: {
+    ...common(o),
+    couponId: 'redemption:r1',
+    code: testCouponCode(1),
+    rewardId: 'two-off',
+    kind: 'amountOff',
+    valueMinor: 200,
+    percent: null,
+    sku: null,
+    expiresAt: '2026-02-09T09:00:00.000Z',
+    origin: 'redemption',
+    reference: 'r1',
+    reason: null,
+    programVersion: 1,
+    ...o,
+  },
+});
+
+export const couponUsed = (o: DataOf<CouponUsed> = {}): CouponUsed => ({
+  type: 'CouponUsed',
+  data: { ...common(o), couponId: 'redemption:r1', code: testCouponCode(1), transactionId: 'tx1', discountMinor: 200, ...o },
+});
+
+export const couponExpired = (o: DataOf<CouponExpired> = {}): CouponExpired => ({
+  type: 'CouponExpired',
+  data: { ...common(o), couponId: 'redemption:r1', code: testCouponCode(1), ...o },
+});
+
+export const couponCancelled = (o: DataOf<CouponCancelled> = {}): CouponCancelled => ({
+  type: 'CouponCancelled',
+  data: { ...common(o), couponId: 'redemption:r1', code: testCouponCode(1), reason: 'reversal', reference: 'r1', ...o },
 });

@@ -62,7 +62,7 @@ describe('loyalty topic map', () => {
 
   it('keeps claim streams of every kind internal', () => {
     const claimKinds = Object.keys(CLAIM_STREAM_KINDS) as ClaimKind[];
-    expect(claimKinds.sort()).toEqual(['purchase', 'redemption', 'refund', 'transfer']);
+    expect(claimKinds.sort()).toEqual(['coupon', 'purchase', 'redemption', 'refund', 'transfer']);
     for (const kind of claimKinds) {
       expect(routeEvent(LOYALTY_TOPIC_MAP, claimStreamId(kind, 'id-1'), 'ClientIdClaimed')).toEqual({ kind: 'internal' });
     }
