@@ -35,8 +35,13 @@ describe('paid membership: a scripted member year', () => {
     const cancelled = await s.at('2026-03-05T12:00:00Z', `${memberships}/pat-monthly/cancellation`, {});
     expect(cancelled).toMatchObject({ benefitsUntil: '2026-03-09T12:00:00.000Z' });
     expect((await buy('pat-4', 1000, '2026-03-09T11:00:00Z')).pointsAccrued).toBe(20); // an hour before the end: $10 x 2
+    expect(await s.profile('pat')).toMatchObject({
+      memberships: [{ membershipId: 'pat-monthly', status: 'cancelled-but-running', currentPeriodEnd: '2026-03-09T12:00:00.000Z' }],
+      benefits: { multiplier: 2, rewardIds: ['members-ten-dollars-off-800'] },
+    });
     expect(await s.dailyJob('2026-03-10T00:00:00Z')).toMatchObject({ membersChanged: 1 });
     expect((await buy('pat-5', 1000, '2026-03-15T12:00:00Z')).pointsAccrued).toBe(10); // lapsed: $10 x 1
+    expect(await s.profile('pat')).toMatchObject({ memberships: [], benefits: { multiplier: 1, rewardIds: [] } });
     const refused = await s.at(
       '2026-03-20T12:00:00Z',
       '/v1/redemptions',
@@ -50,6 +55,10 @@ describe('paid membership: a scripted member year', () => {
     const annual = await s.at('2026-04-01T12:00:00Z', memberships, { membershipId: 'pat-annual', planId: 'annual' });
     expect(annual).toMatchObject({ status: 'active', currentPeriodEnd: '2027-04-01T12:00:00.000Z' });
     await s.at('2026-04-01T12:00:00Z', `${memberships}/pat-annual/payments`, { paymentId: 'pay-2', amountMinor: 13_900 });
+    expect(await s.profile('pat')).toMatchObject({
+      memberships: [{ membershipId: 'pat-annual', planId: 'annual', status: 'active' }],
+      benefits: { multiplier: 2, tier: null, rewardIds: ['members-ten-dollars-off-800'] },
+    });
     expect((await buy('pat-6', 13_999, '2026-06-15T12:00:00Z')).pointsAccrued).toBe(278); // floor($139.99) = 139, then x 2
     expect(await s.balance('pat')).toMatchObject({ available: 568 }); // 50 + 160 + 50 + 20 + 10 + 278
   });
