@@ -18,7 +18,7 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!((@fastify/static/node_modules/)?content-disposition|jose)/)'],
   moduleNameMapper: {
-    '^@loyalty/(domain|event-store|read-models|messaging|audit|platform)$': '<rootDir>/libs/$1/src',
+    '^@loyalty/(domain|event-store|read-models|messaging|audit|platform|webhooks)$': '<rootDir>/libs/$1/src',
   },
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',

@@ -12,6 +12,7 @@ import { OperationsModule } from './operations/operations.module';
 import { PointsModule } from './points/points.module';
 import { ProgramModule } from './program/program.module';
 import { LedgerRuntime, RuntimeModule } from './runtime.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The HTTP app: one module per area over the shared runtime and write path; every route behind the key guard. */
 @Module({})
@@ -29,6 +30,7 @@ export class LedgerApiModule {
         AnalyticsModule,
         AuditModule,
         OperationsModule,
+        WebhooksModule,
         MeModule,
       ],
       providers: [

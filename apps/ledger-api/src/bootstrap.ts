@@ -19,6 +19,7 @@ import {
 import { installHttpHooks, requestId } from './http/http-hooks';
 import { openReadModels, Projector, READ_MODEL_SCHEMA, readModelProjections } from '@loyalty/read-models';
 import { KafkaRelay } from '@loyalty/messaging';
+import { openWebhookDatabase, WebhookWorker, WebhookWorkerOptions } from '@loyalty/webhooks';
 import { LedgerApiModule } from './app.module';
 import { validationPipe } from './http/validation';
 import { Clock } from './tokens';
@@ -88,6 +89,8 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     const projector = new Projector(store, readModels, readModelProjections(READ_MODEL_SCHEMA, personalDataReader(vault)), 'ledger', log);
     projector.start();
     closers.push(['projector', () => projector.stop()]);
+    const clock = options.clock ?? { now: () => new Date() };
+    await startWebhooks({ store, databaseUrl, config: config.webhooks, registry: metrics.registry, now: () => clock.now(), log }, closers);
     const relay = config.kafkaBrokers ? startRelay(store, databaseUrl, config.kafkaBrokers, log, closers) : null;
 
     const app = await NestFactory.create<NestFastifyApplication>(
@@ -99,7 +102,7 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
         relay,
         vault,
         metrics,
-        clock: options.clock ?? { now: () => new Date() },
+        clock,
       }),
       new FastifyAdapter({
         bodyLimit: REQUEST_BODY_BYTES_MAX,
@@ -136,6 +139,19 @@ function startRelay(
   relay.start();
   closers.push(['kafka relay', () => relay.stop()]);
   return relay;
+}
+
+/** The webhook worker on a pool of its own; it stops before the event store it reads. */
+async function startWebhooks(
+  options: Omit<WebhookWorkerOptions, 'db'> & { databaseUrl: string },
+  closers: Closers,
+): Promise<WebhookWorker> {
+  const db = await openWebhookDatabase(options.databaseUrl);
+  closers.push(['webhook connections', () => db.destroy()]);
+  const worker = await WebhookWorker.open({ ...options, db });
+  worker.start();
+  closers.push(['webhook deliveries', () => worker.stop()]);
+  return worker;
 }
 
 async function openEventStore(config: LedgerConfig, databaseUrl: string, closers: Closers): Promise<EventStore> {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { MemberTokenConfig, parseMemberTokenConfig } from './member-token-config';
+import { parseWebhookConfig, WebhookConfig } from './webhook-config';
 
 export type Role = 'admin' | 'pos' | 'analyst' | 'auditor';
 export const ROLES: readonly Role[] = ['admin', 'pos', 'analyst', 'auditor'];
@@ -31,6 +32,7 @@ export interface LedgerConfig {
   readonly port: number;
   readonly host: string;
   readonly memberTokens: MemberTokenConfig;
+  readonly webhooks: WebhookConfig;
 }
 
 /** Printed at boot when API_KEYS is unset outside production; never used in production. */
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     .map((b) => b.trim())
     .filter(Boolean);
   const memberTokens = parseMemberTokenConfig(env, production, problems);
+  const webhooks = parseWebhookConfig(env, production, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     production,
@@ -91,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     port,
     host: env.HOST || '0.0.0.0',
     memberTokens,
+    webhooks,
   };
 }
 

@@ -1,0 +1,42 @@
+import { queryRows, RowsQuery } from '@loyalty/platform';
+import { READ_MODEL_SCHEMA } from '@loyalty/read-models';
+import { loadSubscriptions, queueDeliveries } from './deliveries';
+import { notificationMessage } from './messages';
+
+const DAY_MS = 86_400_000;
+/** Rows per page of the scan: bounded memory however many members hold expiring points. */
+const SCAN_PAGE_ROWS = 1000;
+
+/**
+ * PointsExpiringSoon: for each member and expiry instant within the window,
+ * the available points that expire then, one occasion per member and instant
+ * (points added to an instant already announced are not announced again; an
+ * instant moved by activity under an inactivity policy is a new occasion).
+ * Read from the lots read model, which the log folds into.
+ */
+export async function queueExpiringSoon(db: RowsQuery, now: Date, withinDays: number): Promise<number> {
+  const subscriptions = (await loadSubscriptions(db)).filter((s) => s.eventTypes.has('PointsExpiringSoon'));
+  if (subscriptions.length === 0) return 0;
+  const until = new Date(now.getTime() + withinDays * DAY_MS);
+  let queued = 0;
+  let after: { expiresAt: Date; memberId: string } | undefined;
+  for (;;) {
+    const rows = await queryRows<{ member_id: string; expires_at: Date; points: string }>(
+      db,
+      `select member_id, expires_at, sum(remaining)::bigint as points from ${READ_MODEL_SCHEMA}.member_lots
+        where status = 'active' and remaining > 0 and expires_at > $1 and expires_at <= $2
+          and ($3::timestamptz is null or (expires_at, member_id) > ($3, $4))
+        group by expires_at, member_id order by expires_at, member_id limit $5`,
+      [now, until, after?.expiresAt ?? null, after?.memberId ?? null, SCAN_PAGE_ROWS],
+    );
+    const messages = rows.map((r) => {
+      const expiresAt = r.expires_at.toISOString();
+      const data = { memberId: r.member_id, points: Number(r.points), expiresAt };
+      return notificationMessage('PointsExpiringSoon', `${r.member_id}:${expiresAt}`, now.toISOString(), r.member_id, data, null);
+    });
+    queued += await queueDeliveries(db, subscriptions, messages, new Date());
+    const last = rows[rows.length - 1];
+    if (rows.length < SCAN_PAGE_ROWS || !last) return queued;
+    after = { expiresAt: last.expires_at, memberId: last.member_id };
+  }
+}

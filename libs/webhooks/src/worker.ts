@@ -1,0 +1,187 @@
+import type { DataSource } from 'typeorm';
+import type { Registry } from 'prom-client';
+import type { EventStore } from '@loyalty/event-store';
+import { describeFailure, WebhookConfig } from '@loyalty/platform';
+import { Projector } from '@loyalty/read-models';
+import { AttemptOutcome, claimDue, ClaimedDelivery, countOutstanding, recordAttempt, webhooksWithDueDeliveries } from './deliveries';
+import { queueExpiringSoon } from './expiring-soon';
+import { WEBHOOK_CONSUMER, WebhookIntake } from './intake';
+import { WebhookMetrics } from './metrics';
+import { afterFailure } from './retry-schedule';
+import { WEBHOOK_DDL } from './schema';
+import { describeSendFailure, post } from './sender';
+import { signatureOf } from './signature';
+import { TargetPolicy } from './targets';
+
+/** Beyond an attempt's own timeout, before another worker may take a delivery over from one that died mid-attempt. */
+const LEASE_MARGIN_MS = 30_000;
+/** Webhook state and the read models share a migration lock key space; this one is the webhooks'. */
+const MIGRATION_LOCK_KEY = 7_020_161;
+
+export interface WebhookWorkerOptions {
+  readonly store: EventStore;
+  readonly db: DataSource;
+  readonly config: WebhookConfig;
+  readonly registry: Registry;
+  /** The ledger's clock: what "expiring within N days" is measured from. Retries run on the wall clock. */
+  readonly now: () => Date;
+  readonly log: (line: string) => void;
+  readonly targets?: TargetPolicy;
+}
+
+/**
+ * Deliveries from the log: the intake (a fenced, checkpointed consumer like
+ * the projector) queues them, and this worker sends what is due, each
+ * webhook in a lane of its own of at most `concurrencyPerWebhook` attempts,
+ * so a slow or dead receiver only ever holds up itself. Everything it knows
+ * is in the `webhooks` tables: a restart carries on where it stopped.
+ */
+export class WebhookWorker {
+  readonly targets: TargetPolicy;
+  private readonly projector: Projector;
+  private readonly metrics: WebhookMetrics;
+  private readonly inFlight = new Map<string, number>();
+  private readonly attempts = new Set<Promise<void>>();
+  private timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+  private polling = false;
+  private pollAgain = false;
+
+  private constructor(private readonly options: WebhookWorkerOptions) {
+    this.targets = options.targets ?? new TargetPolicy(options.config);
+    this.metrics = new WebhookMetrics(options.registry, () => countOutstanding(options.db));
+    const intake = new WebhookIntake(options.store, (count) => {
+      this.metrics.queued.inc(count);
+      this.pollSoon();
+    });
+    this.projector = new Projector(options.store, options.db, [intake], WEBHOOK_CONSUMER, options.log);
+  }
+
+  /** Creates the tables (idempotent, once across processes) before anything may register a webhook. */
+  static async open(options: WebhookWorkerOptions): Promise<WebhookWorker> {
+    await options.db.transaction(async (manager) => {
+      await manager.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+      await manager.query(WEBHOOK_DDL);
+    });
+    return new WebhookWorker(options);
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.projector.start();
+    const { pollIntervalMs, expiryScanIntervalMs } = this.options.config;
+    this.timers = [setInterval(() => this.pollSoon(), pollIntervalMs), setInterval(() => void this.scanExpiring(), expiryScanIntervalMs)];
+    for (const timer of this.timers) timer.unref();
+    void this.scanExpiring();
+  }
+
+  /** Stops queueing at a checkpoint and lets the attempts in flight finish (each bounded by its timeout). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.timers) clearInterval(timer);
+    await this.projector.stop();
+    await Promise.allSettled([...this.attempts]);
+  }
+
+  status() {
+    return this.projector.status();
+  }
+
+  retryParked(streamId: string) {
+    return this.projector.retryParked(streamId);
+  }
+
+  /** Coalesced: a poll asked for while one runs runs once more after it. */
+  private pollSoon(): void {
+    if (this.stopping) return;
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    this.polling = true;
+    this.poll()
+      .catch((error) => this.options.log(`webhook worker poll failed: ${describeFailure(error)}`))
+      .finally(() => {
+        this.polling = false;
+        if (this.pollAgain) {
+          this.pollAgain = false;
+          this.pollSoon();
+        }
+      });
+  }
+
+  private async poll(): Promise<void> {
+    const { db, config } = this.options;
+    const now = new Date();
+    for (const webhookId of await webhooksWithDueDeliveries(db, now)) {
+      const free = config.concurrencyPerWebhook - (this.inFlight.get(webhookId) ?? 0);
+      if (free <= 0 || this.stopping) continue;
+      const leaseUntil = new Date(now.getTime() + config.attemptTimeoutMs + LEASE_MARGIN_MS);
+      for (const delivery of await claimDue(db, webhookId, now, leaseUntil, free)) this.launch(delivery);
+    }
+  }
+
+  private launch(delivery: ClaimedDelivery): void {
+    this.inFlight.set(delivery.webhookId, (this.inFlight.get(delivery.webhookId) ?? 0) + 1);
+    const attempt = this.attempt(delivery)
+      .catch((error) => this.options.log(`webhook ${delivery.webhookId} attempt not recorded: ${describeFailure(error)}`))
+      .finally(() => {
+        this.attempts.delete(attempt);
+        const left = (this.inFlight.get(delivery.webhookId) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(delivery.webhookId, left);
+        else this.inFlight.delete(delivery.webhookId);
+        this.pollSoon();
+      });
+    this.attempts.add(attempt);
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    const { config, db } = this.options;
+    const startedAt = new Date();
+    const timestamp = String(Math.floor(startedAt.getTime() / 1000));
+    let outcome: AttemptOutcome;
+    try {
+      const url = await this.targets.check(delivery.url);
+      const statusCode = await post(url, {
+        headers: {
+          'x-loyalty-event-id': delivery.messageId,
+          'x-loyalty-timestamp': timestamp,
+          'x-loyalty-signature': signatureOf(delivery.secret, timestamp, delivery.body),
+          'user-agent': 'loyalty-ledger-webhooks/1',
+        },
+        body: delivery.body,
+        timeoutMs: config.attemptTimeoutMs,
+        lookup: this.targets.lookup,
+      });
+      outcome =
+        statusCode >= 200 && statusCode < 300
+          ? { kind: 'delivered', statusCode }
+          : this.failed(delivery, startedAt, statusCode, `HTTP ${statusCode}`);
+    } catch (error) {
+      outcome = this.failed(delivery, startedAt, null, describeSendFailure(error));
+    }
+    const endedAt = new Date();
+    this.metrics.attemptDuration.observe((endedAt.getTime() - startedAt.getTime()) / 1000);
+    this.metrics.attempts.inc({ outcome: outcome.kind === 'delivered' ? 'delivered' : outcome.next === 'park' ? 'parked' : 'retrying' });
+    await recordAttempt(db, delivery, startedAt, endedAt, outcome);
+  }
+
+  private failed(delivery: ClaimedDelivery, startedAt: Date, statusCode: number | null, error: string): AttemptOutcome {
+    const firstAttemptAtMs = (delivery.firstAttemptAt ?? startedAt).getTime();
+    const decision = afterFailure(this.options.config, delivery.attempts + 1, firstAttemptAtMs, Date.now());
+    return { kind: 'failed', statusCode, error, next: decision.park ? 'park' : new Date(decision.nextAttemptAtMs) };
+  }
+
+  private async scanExpiring(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      const queued = await queueExpiringSoon(this.options.db, this.options.now(), this.options.config.expiringWithinDays);
+      if (queued > 0) {
+        this.metrics.queued.inc(queued);
+        this.pollSoon();
+      }
+    } catch (error) {
+      this.options.log(`webhook expiring-soon scan failed: ${describeFailure(error)}`);
+    }
+  }
+}
