@@ -21,6 +21,7 @@ export * from './member/due';
 export * from './member/birthday-year';
 export * from './member/decide';
 export * from './member/results';
+export * from './member/feedback';
 export * from './tiers/tier-policy';
 export * from './tiers/qualification';
 export * from './tiers/manual-change';

@@ -9,7 +9,8 @@ import { LEDGER_PAGE_SIZE_DEFAULT, LEDGER_PAGE_SIZE_MAX, MemberQueries } from '.
 import { PointsRequests } from '../points/points.requests';
 import { CurrentMember, MemberRoute } from './member-auth';
 import { EXPIRING_WITHIN_DAYS_DEFAULT, EXPIRING_WITHIN_DAYS_MAX, MeQueries } from './me-queries';
-import { MeRedemptionDto } from './me.dto';
+import { MeFeedbackDto, MeRedemptionDto } from './me.dto';
+import { MeRequests } from './me.requests';
 
 /** The member's own program, for the member a token names; no path names a member, so none can name another. */
 @ApiTags('me')
@@ -21,6 +22,7 @@ export class MeController {
     private readonly members: MemberQueries,
     private readonly me: MeQueries,
     private readonly points: PointsRequests,
+    private readonly requests: MeRequests,
     private readonly consistency: ReadConsistency,
   ) {}
 
@@ -81,5 +83,12 @@ export class MeController {
     const command = await this.points.redemption({ ...body, memberId });
     const { created, result, position } = await this.commands.execute(command);
     return written(reply, created, { redemptionId: body.redemptionId, pointsRedeemed: result.pointsRedeemed, position });
+  }
+
+  @Post('feedback')
+  async feedback(@CurrentMember() memberId: string, @Body() body: MeFeedbackDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { created, result, position } = await this.commands.execute(await this.requests.feedback(memberId, body));
+    const { pointsAwarded, capReached } = result;
+    return written(reply, created, { feedbackId: body.feedbackId, kind: body.kind, pointsAwarded, capReached, position });
   }
 }

@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
-import { MemberQueries } from '../members/member-queries';
-import { PointsRequests } from '../points/points.requests';
+import { MembersModule } from '../members/members.module';
+import { PointsModule } from '../points/points.module';
 import { MemberTokenGuard } from './member-auth';
 import { MemberStates } from './member-states';
 import { MemberTokens } from './member-tokens';
 import { MeController } from './me.controller';
 import { MeQueries } from './me-queries';
+import { MeRequests } from './me.requests';
 import { SessionsController } from './sessions.controller';
 
 /** Members' own access: tokens minted for the operator's app, and the /v1/me routes they open. */
 @Module({
+  imports: [MembersModule, PointsModule],
   controllers: [SessionsController, MeController],
-  providers: [MemberTokens, MemberTokenGuard, MemberStates, MeQueries, MemberQueries, PointsRequests],
+  providers: [MemberTokens, MemberTokenGuard, MemberStates, MeQueries, MeRequests],
 })
 export class MeModule {}

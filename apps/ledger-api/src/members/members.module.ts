@@ -11,5 +11,6 @@ import { MembershipsController } from './memberships.controller';
 @Module({
   controllers: [MembersController, MemberPointsController, MemberTierController, MembershipsController],
   providers: [MemberRequests, MembershipRequests, MemberQueries, ErasePersonalDataHandler],
+  exports: [MemberQueries],
 })
 export class MembersModule {}

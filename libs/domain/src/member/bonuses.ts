@@ -2,6 +2,7 @@ import { rejected } from '../values/errors';
 import { configuredValue } from '../values/names';
 import { addDays, toMillis } from '../values/time';
 import { AwardReferrerBonus, RecordAction } from './commands';
+import { assertFeedbackAccepted } from './feedback';
 import { accrual, base } from './decision-helpers';
 import { MemberEvent } from './events';
 import { MemberState } from './state';
@@ -13,17 +14,19 @@ import { MemberState } from './state';
  */
 export function recordAction(command: RecordAction, state: MemberState): MemberEvent[] {
   const { earning } = command.program.policy;
+  if (command.feedback) assertFeedbackAccepted(command.feedback, state);
   const bonus = configuredValue(earning.actionBonuses, command.actionType);
-  if (bonus === undefined) {
+  if (bonus === undefined && !command.feedback) {
     throw rejected('UNKNOWN_ACTION', `the program has no bonus for action ${command.actionType}`, {
       actionType: command.actionType,
       known: Object.keys(earning.actionBonuses),
     });
   }
-  const rewarded = bonus > 0 && !capReached(command, state);
+  const rewarded = bonus !== undefined && bonus > 0 && !capReached(command, state);
+  const { actionId, actionType, requestHash, feedback } = command;
   const recorded: MemberEvent = {
     type: 'ActionRecorded',
-    data: { ...base(command), actionId: command.actionId, actionType: command.actionType, rewarded, requestHash: command.requestHash },
+    data: { ...base(command), actionId, actionType, rewarded, requestHash, ...(feedback && { feedback }) },
   };
   if (!rewarded) return [recorded];
   return [

@@ -1,6 +1,7 @@
 import { PurchaseLine } from '../earning/purchase-line';
 import { ProgramPolicy } from '../program/policy';
 import { Instant } from '../values/time';
+import type { Feedback } from './feedback';
 import { commandKeys } from './command-keys';
 import { MemberType, TransferredLot } from './events';
 
@@ -94,6 +95,8 @@ export interface RecordAction extends CommandBase {
   readonly type: 'RecordAction';
   readonly actionId: string;
   readonly actionType: string;
+  /** A member's own review or survey: recorded even when its kind earns nothing. */
+  readonly feedback?: Feedback;
 }
 
 export interface AdjustPoints extends CommandBase {

@@ -2,6 +2,7 @@ import type { InactivityRule } from '../expiry/expiry';
 import { PurchaseLine } from '../earning/purchase-line';
 import { LotConsumption } from '../lots/lots';
 import { Instant } from '../values/time';
+import type { Feedback } from './feedback';
 import type { MembershipPeriod } from '../memberships/plans';
 import type { CouponCancelled, CouponExpired, CouponIssued, CouponUsed } from '../coupons/events';
 
@@ -205,7 +206,14 @@ export type MemberErased = Event<'MemberErased', { readonly requestHash: string 
 
 export type ActionRecorded = Event<
   'ActionRecorded',
-  { readonly actionId: string; readonly actionType: string; readonly rewarded: boolean; readonly requestHash: string }
+  {
+    readonly actionId: string;
+    readonly actionType: string;
+    readonly rewarded: boolean;
+    readonly requestHash: string;
+    /** Present when the action is a member's review or survey (POST /v1/me/feedback). */
+    readonly feedback?: Feedback;
+  }
 >;
 
 /** Paid memberships (docs/programs/memberships.md): the plan's terms are copied in, so a later program change never rewrites them. */

@@ -87,6 +87,9 @@ export const action = (o: Partial<RecordAction> = {}): RecordAction => ({
   ...common,
   ...o,
 });
+/** A member's review through POST /v1/me/feedback: an action carrying its feedback. */
+export const feedback = (o: Partial<RecordAction> = {}): RecordAction =>
+  action({ actionId: 'feedback:f1', feedback: { kind: 'review', rating: 5, subject: 'latte', sealedText: 'v1.sealed-text' }, ...o });
 export const adjust = (o: Partial<AdjustPoints> = {}): AdjustPoints => ({
   type: 'AdjustPoints',
   adjustmentId: 'adj1',

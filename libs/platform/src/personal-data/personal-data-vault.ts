@@ -6,6 +6,8 @@ export interface PersonalData {
   readonly name?: string;
   readonly email?: string;
   readonly birthDate?: string;
+  /** A member's feedback text (POST /v1/me/feedback), sealed on its own like the profile. */
+  readonly text?: string;
 }
 
 /** `v1.<iv>.<tag>.<ciphertext>` in base64url: AES-256-GCM under the member's own key, bound to the member id. */
