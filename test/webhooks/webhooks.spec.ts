@@ -1,5 +1,6 @@
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 import { Behaviour, eventually, Receiver } from './support/receiver';
+import { schemaProblems } from './support/schemas';
 
 const SECRET = 'whsec-test-0123456789abcdef';
 const ATTEMPT_TIMEOUT_MS = 5000;
@@ -136,6 +137,7 @@ describe('webhooks over HTTP against a local receiver', () => {
       { memberId, rewardId: 'free-coffee', points: 250, available: 300 },
     ]);
 
+    expect(crm.applied().flatMap(schemaProblems)).toEqual([]);
     expect(crm.attempts.every((a) => a.verified)).toBe(true);
     for (const [id, body] of crm.effects) {
       const tries = crm.attempts.filter((a) => a.id === id);
@@ -165,6 +167,7 @@ describe('webhooks over HTTP against a local receiver', () => {
     const ofFirstMember = crm.applied('PointsExpiringSoon').filter((m) => m.memberId === 'wh-1');
     expect(ofFirstMember.map((m) => m.data)).toEqual([{ memberId: 'wh-1', points: 1300, expiresAt: '2027-06-01T12:00:00.000Z' }]);
     expect(crm.attempts.filter((a) => a.body.memberId === 'wh-1')).toHaveLength(1);
+    expect(crm.applied().flatMap(schemaProblems)).toEqual([]);
     await t.call('DELETE', '/v1/webhooks/expiring');
   });
 
