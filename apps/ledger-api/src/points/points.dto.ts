@@ -35,6 +35,11 @@ export class RecordPurchaseDto extends OccurredAtDto {
   @Type(() => PurchaseItemDto)
   items?: PurchaseItemDto[];
   @ApiPropertyOptional() @IsOptional() @IsString() @clientId() storeId?: string;
+  @ApiPropertyOptional({ example: 'app', description: 'the sales channel, for earning rules' })
+  @IsOptional()
+  @IsString()
+  @clientId()
+  channelId?: string;
 }
 
 export class RedeemPointsDto extends OccurredAtDto {

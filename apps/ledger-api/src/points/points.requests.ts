@@ -27,6 +27,7 @@ export class PointsRequests {
       currency: body.currency,
       items: (body.items ?? []).map(({ sku, category, quantity, unitPriceMinor }) => ({ sku, category, quantity, unitPriceMinor })),
       storeId: body.storeId ?? null,
+      ...(body.channelId !== undefined && { channelId: body.channelId }),
       requestHash: requestHash('purchase', body),
       ...(await this.context.create(body.occurredAt)),
     };

@@ -80,6 +80,10 @@ export class RuleConditionsDto {
   criteria?: Record<string, unknown>;
   @ApiPropertyOptional({ example: ['individual'] }) @IsOptional() @IsArray() @IsIn(MEMBER_TYPES, { each: true }) memberTypes?: string[];
   @ApiPropertyOptional({ example: ['store-1'] }) @IdList() storeIds?: string[];
+  @ApiPropertyOptional({ example: ['app'], description: "the purchase's channelId is one of these" }) @IdList() channels?: string[];
+  @ApiPropertyOptional({ example: ['marketplace'], description: 'purchases in these channels never match' })
+  @IdList()
+  excludeChannels?: string[];
   @ApiPropertyOptional({ example: ['latte'] }) @IdList() skus?: string[];
   @ApiPropertyOptional({ example: ['coffee'] }) @IdList() categories?: string[];
   @ApiPropertyOptional() @IdList() excludeSkus?: string[];

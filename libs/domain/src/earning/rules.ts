@@ -40,6 +40,10 @@ export interface RuleConditions {
   readonly criteria?: SegmentCriterion;
   readonly memberTypes?: readonly MemberTypeName[];
   readonly storeIds?: readonly string[];
+  /** The purchase's channelId is one of these (a purchase without one does not match). */
+  readonly channels?: readonly string[];
+  /** A purchase in one of these channels never matches. */
+  readonly excludeChannels?: readonly string[];
   /** A line matches when its SKU or category is included (no includes: every line) and neither is excluded. */
   readonly skus?: readonly string[];
   readonly categories?: readonly string[];
@@ -88,6 +92,7 @@ export interface RulePurchase {
   readonly amountMinor: number;
   readonly items: readonly PurchaseLine[];
   readonly storeId: string | null;
+  readonly channelId: string | null;
   /** The purchase's own accrual: base, category and tier together. */
   readonly basePoints: number;
 }
@@ -168,6 +173,8 @@ function conditionsHold(when: RuleConditions, purchase: RulePurchase, member: Ru
   if (when.tiers && !(member.tier !== null && when.tiers.includes(member.tier))) return false;
   if (when.memberTypes && !when.memberTypes.includes(member.facts.memberType)) return false;
   if (when.storeIds && !(purchase.storeId !== null && when.storeIds.includes(purchase.storeId))) return false;
+  if (when.channels && !(purchase.channelId !== null && when.channels.includes(purchase.channelId))) return false;
+  if (when.excludeChannels && purchase.channelId !== null && when.excludeChannels.includes(purchase.channelId)) return false;
   if (when.minBasketMinor !== undefined && purchase.amountMinor < when.minBasketMinor) return false;
   if (!boughtBefore(when, member.facts)) return false;
   if (when.criteria && !matchesCriterion(when.criteria, member.facts, at)) return false;

@@ -39,6 +39,8 @@ export interface RecordPurchase extends CommandBase {
   readonly currency: string;
   readonly items: readonly PurchaseLine[];
   readonly storeId: string | null;
+  /** The sales channel (web, app, a marketplace); absent: none given. */
+  readonly channelId?: string;
   /** Points the budget streams reserved for this purchase, by rule key; set by the write path once reserved. */
   readonly budgetGrants?: Readonly<Record<string, number>>;
   /** Normalised codes (coupons/codes.ts) of the member's coupons used in this purchase, in the order they apply; absent: none. */

@@ -48,6 +48,8 @@ export type PurchaseRecorded = Event<
     readonly currency: string;
     readonly items: readonly PurchaseLine[];
     readonly storeId: string | null;
+    /** Absent in purchases recorded without one, and in those before channels existed. */
+    readonly channelId?: string;
     readonly requestHash: string;
   }
 >;

@@ -38,6 +38,7 @@ export function recordPurchase(command: RecordPurchase, state: MemberState): Mem
         currency: command.currency,
         items: command.items,
         storeId: command.storeId,
+        ...(command.channelId !== undefined && { channelId: command.channelId }),
         requestHash: command.requestHash,
       },
     },
@@ -80,6 +81,7 @@ function ruleAccruals(command: RecordPurchase, state: MemberState, basePoints: n
     amountMinor: command.amountMinor,
     items: command.items,
     storeId: command.storeId,
+    channelId: command.channelId ?? null,
     basePoints,
   };
   const tier = effectiveTierAt(policy.tiers, state, command.occurredAt);
