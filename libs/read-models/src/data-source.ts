@@ -18,6 +18,8 @@ import { tierStandingDdl } from './balances/tier-standing.ddl';
 import { tierStandingProjectionIn } from './balances/tier-standing.projection';
 import { membershipsDdl } from './memberships/memberships.ddl';
 import { membershipsProjectionIn } from './memberships/memberships.projection';
+import { preferencesDdl } from './preferences/preferences.ddl';
+import { preferencesProjectionIn } from './preferences/preferences.projection';
 
 const MIGRATION_LOCK_KEY = 7_310_002;
 
@@ -31,6 +33,7 @@ export const readModelsDdl = (schema: string): string[] => [
   parkingDdl(schema),
   tierStandingDdl(schema),
   membershipsDdl(schema),
+  preferencesDdl(schema),
 ];
 
 /**
@@ -47,6 +50,7 @@ export const readModelProjections = (schema: string, personalData: PersonalDataR
   offersProjectionIn(schema),
   tierStandingProjectionIn(schema),
   membershipsProjectionIn(schema),
+  preferencesProjectionIn(schema),
 ];
 
 export const READ_MODEL_PROJECTIONS: readonly Projection[] = readModelProjections(READ_MODEL_SCHEMA);

@@ -18,4 +18,6 @@ export * from './kpis/kpis.projection';
 export * from './experiments/experiments.projection';
 export * from './offers/offers.projection';
 export * from './balances/tier-standing.projection';
+export * from './preferences/preferences.projection';
+export * from './preferences/preferences.query';
 export * from './projector/personal-data-reader';

@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { memberStreamId, TIER_POLICY_LIMITS, TierProgress, tierProgress } from '@loyalty/domain';
-import { LedgerEntryRow, loadCheckpoint, MemberRow, qualifyingPurchaseOfRow, READ_MODEL_SCHEMA, standingOf } from '@loyalty/read-models';
+import {
+  LedgerEntryRow,
+  loadCheckpoint,
+  memberPreferences,
+  MemberRow,
+  qualifyingPurchaseOfRow,
+  READ_MODEL_SCHEMA,
+  standingOf,
+} from '@loyalty/read-models';
 import { queryRows } from '@loyalty/platform';
 import { ApiError } from '../http/api-error';
 import { ClockService } from '../ledger/clock.service';
@@ -43,6 +51,7 @@ export class MemberQueries {
       tierProgress: await this.tierProgressOf(memberId),
       enrolledAt: member.enrolledAt.toISOString(),
       segments: await this.segmentsOf(memberId),
+      preferences: await memberPreferences(this.db, memberId),
       memberships: memberships.memberships,
       benefits: memberships.benefits,
     };

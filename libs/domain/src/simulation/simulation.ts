@@ -1,0 +1,363 @@
+import { decodeBudgetEvent, decodeMemberEvent, decodeProgramEvent, decodeSegmentDefinitionEvent, StoredEvent } from '../streams/decode';
+import { isStreamOf, STREAM_KINDS } from '../streams/catalogue';
+import { MemberCommand, ProgramInForce, RecordPurchase, RedeemPoints } from '../member/commands';
+import { decideMember } from '../member/decide';
+import { MemberEvent } from '../member/events';
+import { foldMember, initialMemberState, MemberState } from '../member/state';
+import { evolveProgram, initialProgramState, ProgramState, requireProgram } from '../program/program';
+import { ProgramPolicy } from '../program/policy';
+import { reservationsFor, ruleBudgets } from '../budgets/budgets';
+import { outOfStock, stockReservationFor } from '../rewards/rewards';
+import { evolveSegmentDefinitions, initialSegmentDefinitions, SegmentDefinitionsState, segmentsInForce } from '../segments/definitions';
+import { DomainError, invalid } from '../values/errors';
+import { Instant, isAfter, toMillis } from '../values/time';
+import { birthDateTold, commandOf, decisionInstant, DecisionSplitter, RecordedDecision } from './recorded-decisions';
+import { Figures, FiguresBuilder, MemberTally, RefusalFigures, startTally } from './figures';
+
+/** A window longer than this is refused: a replay reads the whole log, and a year is what it is meant for. */
+export const SIMULATION_WINDOW_DAYS_MAX = 400;
+const MS_PER_DAY = 86_400_000;
+
+/** A stored event with its place in the log, as the event store returns it. */
+export interface PositionedEvent extends StoredEvent {
+  readonly position: bigint;
+}
+
+export interface SimulationWindow {
+  /** Exclusive: decisions at or before it make the members' opening state. */
+  readonly from: Instant;
+  /** Inclusive. */
+  readonly to: Instant;
+}
+
+export interface SimulationReport {
+  readonly from: Instant;
+  readonly to: Instant;
+  readonly eventsRead: number;
+  /** Events of types this code does not know (and what their commands wrote after them): counted, not replayed. */
+  readonly eventsSkipped: number;
+  readonly membersReplayed: number;
+  readonly current: Figures;
+  readonly candidate: Figures;
+}
+
+/** Refuses an empty, reversed or too long window: a value error with a stable code. */
+export function assertSimulationWindow(window: SimulationWindow): void {
+  const spanMs = toMillis(window.to) - toMillis(window.from);
+  if (spanMs <= 0) throw invalid('INVALID_SIMULATION_WINDOW', 'to must be after from', { ...window });
+  if (spanMs > SIMULATION_WINDOW_DAYS_MAX * MS_PER_DAY) {
+    throw invalid('SIMULATION_WINDOW_TOO_LONG', `a simulation covers at most ${SIMULATION_WINDOW_DAYS_MAX} days`, {
+      ...window,
+      maxDays: SIMULATION_WINDOW_DAYS_MAX,
+    });
+  }
+}
+
+/** Where a member's decisions fall: before the window (folded as recorded), in it (decided again), after it (ignored). */
+type Phase = 'before' | 'window' | 'after';
+
+interface MemberCursor {
+  readonly splitter: DecisionSplitter;
+  phase: Phase;
+  recorded: MemberState;
+  current: MemberTally | undefined;
+  candidate: MemberTally | undefined;
+  birthDate: string | null;
+}
+
+class RefusalCounter {
+  private readonly redemptions: { count: number; points: number; byCode: Record<string, number> } = { count: 0, points: 0, byCode: {} };
+  private readonly commands: Record<string, number> = {};
+
+  add(command: MemberCommand, error: DomainError): void {
+    if (command.type !== 'RedeemPoints') {
+      this.commands[error.code] = (this.commands[error.code] ?? 0) + 1;
+      return;
+    }
+    this.redemptions.count += 1;
+    this.redemptions.points += typeof error.details.requested === 'number' ? error.details.requested : (command.points ?? 0);
+    this.redemptions.byCode[error.code] = (this.redemptions.byCode[error.code] ?? 0) + 1;
+  }
+
+  redemptionFigures = (): RefusalFigures => ({ ...this.redemptions, byCode: { ...this.redemptions.byCode } });
+  commandFigures = (): Record<string, number> => ({ ...this.commands });
+}
+
+/**
+ * Replays a window of the log under a candidate program, in memory: each
+ * member starts the window in the state its recorded decisions before `from`
+ * left it, then every recorded decision in the window (enrolments, purchases,
+ * refunds, redemptions as recorded, actions, the daily job's runs at their
+ * recorded instants, ...) is decided again, once under the program that was in
+ * force when it was recorded (`current`, which reproduces the log) and once
+ * under the candidate. At `to` both sides settle every member, as the daily job
+ * would. Rule budgets and reward stock are simulated in memory for the
+ * candidate. Fed the log in position order, it holds a few states per member,
+ * never the log.
+ */
+export class Simulation {
+  private readonly members = new Map<string, MemberCursor>();
+  private readonly programVersions: { position: bigint; state: ProgramState }[] = [];
+  private program: ProgramState = initialProgramState();
+  private segmentDefinitions: SegmentDefinitionsState = initialSegmentDefinitions();
+  /** Budget spent on each rule key before the window, then by the candidate's own reservations. */
+  private readonly candidateSpent = new Map<string, number>();
+  private readonly candidateBudgets: ReadonlyMap<string, number>;
+  private readonly currentRefusals = new RefusalCounter();
+  private readonly candidateRefusals = new RefusalCounter();
+  private eventsRead = 0;
+  private eventsSkipped = 0;
+  private membersReplayed = 0;
+
+  constructor(
+    private readonly window: SimulationWindow,
+    private readonly candidatePolicy: ProgramPolicy,
+  ) {
+    assertSimulationWindow(window);
+    this.candidateBudgets = ruleBudgets(candidatePolicy);
+  }
+
+  get eventsReadSoFar(): number {
+    return this.eventsRead;
+  }
+
+  feed(recorded: PositionedEvent): void {
+    this.eventsRead += 1;
+    if (isStreamOf('member', recorded.streamId)) return this.feedMember(recorded);
+    const programEvent = decodeProgramEvent(recorded);
+    if (programEvent) {
+      this.program = evolveProgram(this.program, programEvent);
+      this.programVersions.push({ position: recorded.position, state: this.program });
+      return;
+    }
+    const budget = decodeBudgetEvent(recorded);
+    if (budget && !isAfter(budget.data.occurredAt, this.window.from)) {
+      this.candidateSpent.set(budget.data.ruleKey, (this.candidateSpent.get(budget.data.ruleKey) ?? 0) + budget.data.points);
+      return;
+    }
+    const segments = decodeSegmentDefinitionEvent(recorded);
+    if (segments && !isAfter(segments.data.occurredAt, this.window.to)) {
+      this.segmentDefinitions = evolveSegmentDefinitions(this.segmentDefinitions, segments);
+    }
+  }
+
+  finish(): SimulationReport {
+    const definitions = segmentsInForce(this.segmentDefinitions);
+    const current = new FiguresBuilder(definitions, this.window.to);
+    const candidate = new FiguresBuilder(definitions, this.window.to);
+    const currentProgram = this.programAt(this.window.to);
+    const candidateProgram = this.candidateProgram();
+    for (const cursor of this.members.values()) {
+      const closed = cursor.splitter.flush();
+      if (closed) this.handle(cursor, closed);
+      if (!cursor.recorded.enrolled && !cursor.current) continue;
+      const sides = this.enterWindow(cursor);
+      this.settleAtEnd(sides.current, currentProgram, cursor.birthDate, this.currentRefusals);
+      this.settleAtEnd(sides.candidate, candidateProgram, cursor.birthDate, this.candidateRefusals);
+      current.add(sides.current);
+      candidate.add(sides.candidate);
+    }
+    return {
+      from: this.window.from,
+      to: this.window.to,
+      eventsRead: this.eventsRead,
+      eventsSkipped: this.eventsSkipped,
+      membersReplayed: this.membersReplayed,
+      current: current.build(
+        currentProgram.policy.pointValueMinor,
+        this.currentRefusals.redemptionFigures(),
+        this.currentRefusals.commandFigures(),
+      ),
+      candidate: candidate.build(
+        this.candidatePolicy.pointValueMinor,
+        this.candidateRefusals.redemptionFigures(),
+        this.candidateRefusals.commandFigures(),
+      ),
+    };
+  }
+
+  private feedMember(recorded: PositionedEvent): void {
+    const memberId = recorded.streamId.slice(STREAM_KINDS.member.prefix.length);
+    const cursor = this.cursorOf(memberId);
+    const event = decodeMemberEvent(recorded);
+    if (!event) this.eventsSkipped += 1;
+    const closed = event ? cursor.splitter.push(event, recorded.position) : cursor.splitter.pushUnknown(recorded.position);
+    if (closed) this.handle(cursor, closed);
+  }
+
+  private cursorOf(memberId: string): MemberCursor {
+    let cursor = this.members.get(memberId);
+    if (!cursor) {
+      cursor = {
+        splitter: new DecisionSplitter(),
+        phase: 'before',
+        recorded: initialMemberState(),
+        current: undefined,
+        candidate: undefined,
+        birthDate: null,
+      };
+      this.members.set(memberId, cursor);
+    }
+    return cursor;
+  }
+
+  private handle(cursor: MemberCursor, decision: RecordedDecision): void {
+    if (decision.kind === 'unknown') {
+      this.eventsSkipped += decision.events.length;
+      return;
+    }
+    for (const e of decision.events) cursor.birthDate = birthDateTold(e, cursor.recorded.enrolledAt ?? e.data.occurredAt, cursor.birthDate);
+    const instant = decisionInstant(decision);
+    if (cursor.phase === 'before' && !isAfter(instant, this.window.from)) {
+      cursor.recorded = foldMember(decision.events, cursor.recorded);
+      return;
+    }
+    if (cursor.phase === 'after' || isAfter(instant, this.window.to)) {
+      cursor.phase = 'after';
+      return;
+    }
+    const sides = this.enterWindow(cursor);
+    this.replayCurrent(sides.current, decision, cursor.birthDate);
+    this.replayCandidate(sides.candidate, decision, cursor.birthDate);
+  }
+
+  private enterWindow(cursor: MemberCursor): { current: MemberTally; candidate: MemberTally } {
+    if (!cursor.current || !cursor.candidate) {
+      cursor.current = startTally(cursor.recorded);
+      cursor.candidate = startTally(cursor.recorded);
+      if (cursor.phase === 'before') cursor.phase = 'window';
+      this.membersReplayed += 1;
+    }
+    return { current: cursor.current, candidate: cursor.candidate };
+  }
+
+  private replayCurrent(tally: MemberTally, decision: RecordedDecision, birthDate: string | null): void {
+    const command = commandOf(decision, { program: this.programAtPosition(decision.position), birthDate });
+    if (!command) return void (this.eventsSkipped += decision.events.length);
+    const withGrants = command.type === 'RecordPurchase' ? { ...command, budgetGrants: recordedGrants(command, decision.events) } : command;
+    this.decideInto(tally, withGrants, this.currentRefusals);
+  }
+
+  private replayCandidate(tally: MemberTally, decision: RecordedDecision, birthDate: string | null): void {
+    const command = commandOf(decision, { program: this.candidateProgram(), birthDate });
+    if (!command) return;
+    if (command.type === 'RecordPurchase')
+      return this.decideInto(tally, this.withCandidateBudgets(command, tally.state), this.candidateRefusals);
+    if (command.type === 'RedeemPoints') return this.redeemFromCandidateStock(tally, command);
+    this.decideInto(tally, command, this.candidateRefusals);
+  }
+
+  /** Decides and applies a command on one side; a refusal leaves the side as it was and is counted. */
+  private decideInto(tally: MemberTally, command: MemberCommand, refusals: RefusalCounter): void {
+    let events: MemberEvent[];
+    try {
+      events = decideMember(command, tally.state);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return refusals.add(command, error);
+    }
+    applyTo(tally, events);
+  }
+
+  /** The candidate's budgets, spent in the order the replay meets purchases: the first decision says what each rule would award. */
+  private withCandidateBudgets(command: RecordPurchase, state: MemberState): RecordPurchase {
+    if (this.candidateBudgets.size === 0) return command;
+    let decision: MemberEvent[];
+    try {
+      decision = decideMember(command, state);
+    } catch (error) {
+      if (error instanceof DomainError) return command;
+      throw error;
+    }
+    const requests = reservationsFor(command, decision, this.candidateBudgets);
+    if (requests.length === 0) return command;
+    const budgetGrants: Record<string, number> = {};
+    for (const request of requests) {
+      const spent = this.candidateSpent.get(request.ruleKey) ?? 0;
+      const granted = Math.min(request.points, Math.max(0, request.budget - spent));
+      this.candidateSpent.set(request.ruleKey, spent + granted);
+      budgetGrants[request.ruleKey] = granted;
+    }
+    return { ...command, budgetGrants };
+  }
+
+  private redeemFromCandidateStock(tally: MemberTally, command: RedeemPoints): void {
+    let decision: MemberEvent[];
+    try {
+      decision = decideMember(command, tally.state);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return this.candidateRefusals.add(command, error);
+    }
+    const unit = stockReservationFor(command, decision);
+    if (unit) {
+      const spent = this.candidateSpent.get(unit.ruleKey) ?? 0;
+      if (spent >= unit.budget) return this.candidateRefusals.add(command, outOfStock(command, unit));
+      this.candidateSpent.set(unit.ruleKey, spent + 1);
+    }
+    applyTo(tally, decision);
+  }
+
+  private settleAtEnd(tally: MemberTally, program: ProgramInForce, birthDate: string | null, refusals: RefusalCounter): void {
+    const { to } = this.window;
+    const memberId = tally.state.memberId;
+    if (!tally.state.enrolled || memberId === null) return;
+    this.decideInto(
+      tally,
+      { type: 'SettleMember', memberId, occurredAt: to, receivedAt: to, requestHash: '', asOf: to, birthDate, program },
+      refusals,
+    );
+  }
+
+  private candidateProgram(): ProgramInForce {
+    const latest = this.programVersions[this.programVersions.length - 1]?.state.version ?? 0;
+    return { version: latest + 1, policy: this.candidatePolicy };
+  }
+
+  /** The version in force when a decision was recorded: the last configured before its first event. */
+  private programAtPosition(position: bigint): ProgramInForce {
+    let state = initialProgramState();
+    for (const v of this.programVersions) {
+      if (v.position >= position) break;
+      state = v.state;
+    }
+    return { version: state.version, policy: requireProgram(state) };
+  }
+
+  /** The version configured last at or before an instant (the end-of-window settlement runs under it). */
+  private programAt(instant: Instant): ProgramInForce {
+    let state = this.programVersions[0]?.state ?? initialProgramState();
+    for (const v of this.programVersions)
+      if (v.state.configuredAt !== undefined && !isAfter(v.state.configuredAt, instant)) state = v.state;
+    return { version: state.version, policy: requireProgram(state) };
+  }
+}
+
+/** The points each budgeted rule was granted when the purchase was recorded: what its accruals hold (0 for a spent budget). */
+function recordedGrants(command: RecordPurchase, events: readonly MemberEvent[]): Record<string, number> {
+  const grants: Record<string, number> = {};
+  for (const e of events) {
+    if (e.type !== 'PointsAccrued' || e.data.source !== 'offer' || e.data.reference !== command.transactionId) continue;
+    const key = e.data.ruleIds[0];
+    if (key !== undefined) grants[key] = (grants[key] ?? 0) + e.data.points;
+  }
+  return grants;
+}
+
+function applyTo(tally: MemberTally, events: readonly MemberEvent[]): void {
+  for (const e of events) {
+    if (e.type === 'PointsAccrued') tally.issuedBySource[e.data.source] += e.data.points;
+    if (e.type === 'PurchaseRecorded') tally.revenueMinor += e.data.amountMinor;
+    if (e.type === 'PurchaseRefunded') tally.revenueMinor -= e.data.amountMinor;
+    if (e.type === 'TierChanged') tally.tiersReached.add(e.data.to);
+    if (e.type === 'MemberEnrolled' && e.data.tier !== null) tally.tiersReached.add(e.data.tier);
+  }
+  tally.state = foldMember(events, tally.state);
+}
+
+/** Feeds a whole log (any iterable, in position order) and reports. */
+export function simulate(log: Iterable<PositionedEvent>, window: SimulationWindow, candidate: ProgramPolicy): SimulationReport {
+  const simulation = new Simulation(window, candidate);
+  for (const event of log) simulation.feed(event);
+  return simulation.finish();
+}
