@@ -20,10 +20,11 @@ const dataValidators = new Map<string, ReturnType<typeof ajv.compile>>();
 
 /** What is wrong with a received body by the published schemas; empty when nothing is. */
 export function schemaProblems(body: ReceivedAttempt['body']): string[] {
+  const { type, data } = body;
   const problems: string[] = [];
-  if (!envelope(body)) problems.push(`${body.type} envelope: ${ajv.errorsText(envelope.errors)}`);
-  let data = dataValidators.get(body.type);
-  if (!data) dataValidators.set(body.type, (data = ajv.compile(read(dataSchemaPath(body.type)))));
-  if (!data(body.data)) problems.push(`${body.type} data: ${ajv.errorsText(data.errors)}`);
+  if (!envelope(body)) problems.push(`${type} envelope: ${ajv.errorsText(envelope.errors)}`);
+  let validateData = dataValidators.get(type);
+  if (!validateData) dataValidators.set(type, (validateData = ajv.compile(read(dataSchemaPath(type)))));
+  if (!validateData(data)) problems.push(`${type} data: ${ajv.errorsText(validateData.errors)}`);
   return problems;
 }
