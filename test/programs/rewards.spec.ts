@@ -1,7 +1,7 @@
 import { TestClock } from '../support/clock';
 import { PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
-/** The reward catalogue through HTTP: tier- and segment-reserved rewards, availability windows, per-member limits, stock and coupon kinds refused. */
+/** The reward catalogue through HTTP: tier- and segment-reserved rewards, availability windows, per-member limits, stock and coupon kinds. */
 describe('reward catalogue over HTTP', () => {
   let t: TestLedger;
   const clock = new TestClock('2026-06-01T12:00:00.000Z');
@@ -58,7 +58,7 @@ describe('reward catalogue over HTTP', () => {
     expect((await redeem('bea', 'club-desk')).status).toBe(201);
   });
 
-  it('offers a reward only within its window, once a day per member and while in stock, and refuses coupon kinds', async () => {
+  it('offers a reward only within its window, once a day per member and while in stock, and sells coupon kinds as coupons', async () => {
     const early = await redeem('sam', 'summer-tea');
     expect(early.status).toBe(422);
     expect(early.body.error.code).toBe('REWARD_NOT_AVAILABLE');
@@ -81,10 +81,10 @@ describe('reward catalogue over HTTP', () => {
     expect(noMug.body.error).toMatchObject({ code: 'REWARD_OUT_OF_STOCK', details: { rewardId: 'last-mug', stock: 1 } });
 
     const coupon = await redeem('sam', 'two-off');
-    expect(coupon.status).toBe(422);
-    expect(coupon.body.error.code).toBe('REWARD_NOT_REDEEMABLE');
-    const balance = await t.call('GET', `/v1/members/sam/balance?minPosition=${lastMug.body.position}`);
-    // The welcome bonus less three teas and a mug: no refusal debited a point.
-    expect(balance.body.available).toBe(60);
+    expect(coupon.status).toBe(201);
+    expect(coupon.body.coupon).toMatchObject({ rewardId: 'two-off', kind: 'amountOff', valueMinor: 200 });
+    const balance = await t.call('GET', `/v1/members/sam/balance?minPosition=${coupon.body.position}`);
+    // The welcome bonus less three teas, a mug and a coupon: no refusal debited a point.
+    expect(balance.body.available).toBe(50);
   });
 });

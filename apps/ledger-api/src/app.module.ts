@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditModule } from './audit/audit.module';
+import { CouponsModule } from './coupons/coupons.module';
 import { ApiKeyGuard } from './http/auth';
 import { ErrorFilter } from './http/error-filter';
 import { LedgerModule } from './ledger/ledger.module';
@@ -29,6 +30,7 @@ export class LedgerApiModule {
         PointsModule,
         AnalyticsModule,
         AuditModule,
+        CouponsModule,
         OperationsModule,
         WebhooksModule,
         MeModule,

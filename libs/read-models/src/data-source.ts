@@ -20,6 +20,8 @@ import { membershipsDdl } from './memberships/memberships.ddl';
 import { membershipsProjectionIn } from './memberships/memberships.projection';
 import { preferencesDdl } from './preferences/preferences.ddl';
 import { preferencesProjectionIn } from './preferences/preferences.projection';
+import { couponsDdl } from './coupons/coupons.ddl';
+import { couponsProjectionIn } from './coupons/coupons.projection';
 
 const MIGRATION_LOCK_KEY = 7_310_002;
 
@@ -34,6 +36,7 @@ export const readModelsDdl = (schema: string): string[] => [
   tierStandingDdl(schema),
   membershipsDdl(schema),
   preferencesDdl(schema),
+  couponsDdl(schema),
 ];
 
 /**
@@ -51,6 +54,7 @@ export const readModelProjections = (schema: string, personalData: PersonalDataR
   tierStandingProjectionIn(schema),
   membershipsProjectionIn(schema),
   preferencesProjectionIn(schema),
+  couponsProjectionIn(schema),
 ];
 
 export const READ_MODEL_PROJECTIONS: readonly Projection[] = readModelProjections(READ_MODEL_SCHEMA);

@@ -20,4 +20,5 @@ export * from './offers/offers.projection';
 export * from './balances/tier-standing.projection';
 export * from './preferences/preferences.projection';
 export * from './preferences/preferences.query';
+export * from './coupons/coupons.projection';
 export * from './projector/personal-data-reader';

@@ -9,6 +9,7 @@ import { ProgramStore } from '../ledger/program-store';
 import { READ_MODELS, VAULT } from '../tokens';
 import { PersonalDataVault } from '@loyalty/platform';
 import { settlementCandidates } from './settlement-candidates';
+import { newCouponCode } from '../coupons/coupon-codes';
 
 /** Members fetched per page and settled at once: bounded work and bounded connections. */
 const CANDIDATES_PAGE_SIZE = 500;
@@ -27,6 +28,7 @@ export interface SettlementReport {
   readonly birthdayBonuses: number;
   readonly tierChanges: number;
   readonly debtRepayments: number;
+  readonly couponsExpired: number;
   /** The highest position written by this run; -1 when it wrote nothing. */
   readonly position: number;
 }
@@ -58,6 +60,7 @@ export class SettleMembersHandler implements ICommandHandler<SettleMembersComman
       birthdayBonuses: 0,
       tierChanges: 0,
       debtRepayments: 0,
+      couponsExpired: 0,
       position: -1,
     };
     let after = '';
@@ -87,6 +90,7 @@ export class SettleMembersHandler implements ICommandHandler<SettleMembersComman
       memberId,
       asOf,
       birthDate: await this.birthDateOf(memberId),
+      couponCodes: [newCouponCode()],
       occurredAt: receivedAt,
       receivedAt,
       requestHash: `settlement:${asOf}`,
@@ -111,4 +115,5 @@ function tally(report: { -readonly [K in keyof SettlementReport]: SettlementRepo
   report.birthdayBonuses += settled.result.birthdayBonuses;
   report.tierChanges += settled.result.tierChanges;
   report.debtRepayments += settled.result.debtRepayments;
+  report.couponsExpired += settled.result.couponsExpired;
 }

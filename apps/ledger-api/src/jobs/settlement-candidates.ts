@@ -30,6 +30,7 @@ export async function settlementCandidates(
          and not exists (select from ${S}.member_tier_standing h where h.member_id = m.member_id and h.held)
        union select member_id from ${S}.members where $5 and birthday_due_at <= $1
        union select member_id from ${S}.member_memberships where not lapsed and period_end <= $1
+       union select member_id from ${S}.coupons where status = 'active' and expires_at <= $1
        union select member_id from ${S}.member_tier_standing where held and held_until <= $1
        union select member_id from ${S}.member_tier_standing where not held and tier_qualified_at <= $6::timestamptz
        union select member_id from ${S}.member_tier_standing

@@ -58,6 +58,7 @@ export class MemberLedger implements ICommandHandler<ExecuteMemberCommand> {
     const history = await this.store.readStream(stream.streamId);
     const decided = stream.decide(history);
     if (claim && decided.length > 0) await this.claim(claim, command);
+    for (const code of issuedCouponCodes(decided)) await this.claim({ kind: 'coupon', id: code }, command);
     const budgeted = await this.withBudgets(command, history, decided);
     // Appended at the revision it was decided on; should the stream have moved meanwhile, runCommand decides again.
     const outcome = await runCommand(this.store, budgeted.stream, history, budgeted.decision);
@@ -150,6 +151,10 @@ function memberStream(command: MemberCommand): StreamCommand<MemberEvent> {
     decide: (history) => decideMember(command, foldMember(memberEvents(history))),
   };
 }
+
+/** Every code a decision issues is claimed by the member before the append, like a client id: codes stay unique and find their member. */
+const issuedCouponCodes = (decided: readonly MemberEvent[]): string[] =>
+  decided.flatMap((event) => (event.type === 'CouponIssued' ? [event.data.code] : []));
 
 const memberEvents = (history: readonly RecordedEvent[]): MemberEvent[] => history.flatMap((recorded) => decodeMemberEvent(recorded) ?? []);
 

@@ -2,7 +2,7 @@ import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
-import { Roles } from '../http/auth';
+import { Actor, Roles } from '../http/auth';
 import { ClientIdPipe } from '../http/params';
 import { written } from '../http/written';
 import { RecordPurchaseDto, RedeemPointsDto, RefundPurchaseDto, ReverseRedemptionDto } from './points.dto';
@@ -19,17 +19,18 @@ export class PointsController {
 
   @Post('purchases')
   @Roles('admin', 'pos')
-  async purchase(@Body() body: RecordPurchaseDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { created, result, position } = await this.commands.execute(await this.requests.purchase(body));
-    const { pointsAccrued, pendingUntil } = result;
-    return written(reply, created, { transactionId: body.transactionId, pointsAccrued, pendingUntil, position });
+  async purchase(@Body() body: RecordPurchaseDto, @Actor() caller: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { created, result, position } = await this.commands.execute(await this.requests.purchase(body, caller));
+    const { pointsAccrued, pendingUntil, couponsApplied } = result;
+    return written(reply, created, { transactionId: body.transactionId, pointsAccrued, pendingUntil, couponsApplied, position });
   }
 
   @Post('redemptions')
   @Roles('admin', 'pos')
   async redeem(@Body() body: RedeemPointsDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const { created, result, position } = await this.commands.execute(await this.requests.redemption(body));
-    return written(reply, created, { redemptionId: body.redemptionId, pointsRedeemed: result.pointsRedeemed, position });
+    const coupon = result.coupon ? { coupon: result.coupon } : {};
+    return written(reply, created, { redemptionId: body.redemptionId, pointsRedeemed: result.pointsRedeemed, position, ...coupon });
   }
 
   @Post('purchases/:transactionId/refunds')

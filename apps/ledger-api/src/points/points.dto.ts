@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { PROGRAM_LIMITS } from '@loyalty/domain';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { COUPON_CODE_INPUT_LENGTH_MAX, COUPONS_PER_PURCHASE_MAX, PROGRAM_LIMITS } from '@loyalty/domain';
 import { OccurredAtDto } from '../http/common.dto';
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
 
@@ -40,6 +52,16 @@ export class RecordPurchaseDto extends OccurredAtDto {
   @IsString()
   @clientId()
   channelId?: string;
+  @ApiPropertyOptional({
+    example: ['7K3M-Q9XA-2HZD-W4RT'],
+    description: 'the member’s coupons used in this purchase, applied in this order; amountMinor is then what was paid after them',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(COUPONS_PER_PURCHASE_MAX)
+  @IsString({ each: true })
+  @MaxLength(COUPON_CODE_INPUT_LENGTH_MAX, { each: true })
+  couponCodes?: string[];
 }
 
 export class RedeemPointsDto extends OccurredAtDto {

@@ -4,6 +4,8 @@ import { requestHash } from '../http/request-hash';
 import { CommandContextFactory } from '../ledger/command-context';
 import { ExecuteMemberCommand } from '../ledger/execute-member.command';
 import { MemberLedger } from '../ledger/member-ledger';
+import { CouponLookup } from '../coupons/coupon-lookup';
+import { newCouponCode } from '../coupons/coupon-codes';
 import { RecordPurchaseDto, RedeemPointsDto, RefundPurchaseDto, ReverseRedemptionDto } from './points.dto';
 
 /**
@@ -16,9 +18,12 @@ export class PointsRequests {
   constructor(
     private readonly context: CommandContextFactory,
     private readonly ledger: MemberLedger,
+    private readonly coupons: CouponLookup,
   ) {}
 
-  async purchase(body: RecordPurchaseDto): Promise<ExecuteMemberCommand<'RecordPurchase'>> {
+  /** caller: the API key, whose wrong coupon codes are limited (coupons/coupon-guesses.ts). */
+  async purchase(body: RecordPurchaseDto, caller: string): Promise<ExecuteMemberCommand<'RecordPurchase'>> {
+    const couponCodes = body.couponCodes?.length ? await this.coupons.memberCodes(body.memberId, body.couponCodes, caller) : [];
     const command: RecordPurchase = {
       type: 'RecordPurchase',
       memberId: body.memberId,
@@ -28,6 +33,7 @@ export class PointsRequests {
       items: (body.items ?? []).map(({ sku, category, quantity, unitPriceMinor }) => ({ sku, category, quantity, unitPriceMinor })),
       storeId: body.storeId ?? null,
       ...(body.channelId !== undefined && { channelId: body.channelId }),
+      ...(couponCodes.length > 0 && { couponCodes }),
       requestHash: requestHash('purchase', body),
       ...(await this.context.create(body.occurredAt)),
     };
@@ -41,6 +47,7 @@ export class PointsRequests {
       redemptionId: body.redemptionId,
       points: body.points ?? null,
       rewardId: body.rewardId ?? null,
+      couponCode: newCouponCode(),
       requestHash: requestHash('redemption', body),
       ...(await this.context.create(body.occurredAt)),
     };

@@ -13,6 +13,7 @@ import { fromRewardPolicy, toRewardPolicy } from './rewards.dto';
 import { fromPlan, toPlan } from './plans.dto';
 import { ProgramDto } from './program.dto';
 import { tierPolicyOf } from './tiers.dto';
+import { toBirthdayReward } from '../coupons/birthday-reward.dto';
 import { fromEarningRule, toEarningRule } from './earning-rules.dto';
 
 /** The HTTP shape (multipliers as 1.5) to the ledger's (basis points), and back. Validation ran first. */
@@ -45,6 +46,7 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
       ...(t.minPurchases !== undefined && { minPurchases: t.minPurchases }),
       multiplierBp: bp(t.multiplier),
       ...(t.expiry && { expiry: toExpiryPolicy(t.expiry) }),
+      ...(t.birthdayReward && { birthdayReward: toBirthdayReward(t.birthdayReward) }),
     })),
     rewards: (dto.rewards ?? []).map(toRewardPolicy),
     // Absent lists stay absent, so a configuration written before offers existed compares equal (PUT stays idempotent).

@@ -21,6 +21,7 @@ import { RewardDto } from './rewards.dto';
 import { PlanDto } from './plans.dto';
 import { MEMBERSHIP_LIMITS } from '@loyalty/domain';
 import { TierPolicyDto } from './tiers.dto';
+import { BirthdayRewardDto } from '../coupons/birthday-reward.dto';
 import { IsInstant, IsMultiplier, isMultiplier, IsNameMap, isNonNegativeInt } from '../http/validators';
 
 const L = PROGRAM_LIMITS;
@@ -104,6 +105,12 @@ export class TierDto {
   @ValidateNested()
   @Type(() => ExpiryDto)
   expiry?: ExpiryDto;
+  @ApiPropertyOptional({ type: BirthdayRewardDto, description: "replaces earning.birthdayBonus for this tier's members" })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => BirthdayRewardDto)
+  birthdayReward?: BirthdayRewardDto;
 }
 
 /** A targeted offer; its criteria use the segment criteria language and are checked by the domain (INVALID_PROGRAM). */

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsObject,
@@ -41,11 +42,15 @@ export class RewardLimitDto {
 /** A catalogue reward; which fields a kind needs and which tiers exist are checked by the domain (INVALID_PROGRAM). */
 export class RewardDto {
   @ApiProperty({ example: 'free-coffee' }) @Matches(CLIENT_ID_PATTERN, { message: CLIENT_ID_MESSAGE }) rewardId!: string;
-  @ApiProperty({ example: 250 }) @IsInt() @Min(1) @Max(PROGRAM_LIMITS.pointsMax) points!: number;
+  @ApiProperty({ example: 250, description: 'at least 1, or 0 for a reward that is not redeemable' })
+  @IsInt()
+  @Min(0)
+  @Max(PROGRAM_LIMITS.pointsMax)
+  points!: number;
   @ApiPropertyOptional({
     enum: REWARD_KINDS,
     default: 'points',
-    description: 'Kinds other than points are refused at redemption until coupons exist',
+    description: 'Kinds other than points issue a coupon (docs/programs/coupons.md)',
   })
   @IsOptional()
   @IsIn(REWARD_KINDS)
@@ -111,6 +116,10 @@ export class RewardDto {
   @Min(1)
   @Max(REWARD_LIMITS.validDaysMax)
   validDays?: number;
+  @ApiPropertyOptional({ example: false, default: true, description: 'false: only issued by rules or an admin, never for points' })
+  @IsOptional()
+  @IsBoolean()
+  redeemable?: boolean;
   @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z' }) @IsOptional() @IsInstant() startsAt?: string;
   @ApiPropertyOptional({ example: '2026-02-01T00:00:00Z' }) @IsOptional() @IsInstant() endsAt?: string;
 }
@@ -132,6 +141,7 @@ export function toRewardPolicy(dto: RewardDto): CatalogueReward {
     }),
     ...(dto.stock !== undefined && { stock: dto.stock }),
     ...(dto.validDays !== undefined && { validDays: dto.validDays }),
+    ...(dto.redeemable === false && { redeemable: false }),
     ...(dto.startsAt !== undefined && { startsAt: normaliseInstant(dto.startsAt) }),
     ...(dto.endsAt !== undefined && { endsAt: normaliseInstant(dto.endsAt) }),
   };

@@ -64,6 +64,7 @@ export function birthdayRewardProblems(policy: ProgramPolicy): string[] {
     const reward = tier.birthdayReward;
     if (reward === undefined) return [];
     const at = `tier ${tier.name}: birthdayReward`;
+    if ('points' in reward && 'rewardId' in reward) return [`${at} is points or a rewardId with validDays, not both`];
     if ('points' in reward) {
       const ok = Number.isSafeInteger(reward.points) && reward.points >= 1;
       return ok ? [] : [`${at}.points must be a positive integer`];
