@@ -79,6 +79,11 @@ describe('webhooks over HTTP against a local receiver', () => {
     expect((await t.call('GET', '/v1/webhooks')).body.webhooks).toEqual([]);
   });
 
+  it('is a consumer an admin can retry parked streams of, like the projector and the reactions', async () => {
+    const retry = await t.call('POST', '/v1/admin/parked-streams/webhooks/member-nobody/retry');
+    expect([retry.status, retry.body.error.code]).toEqual([404, 'STREAM_NOT_PARKED']);
+  });
+
   it('refuses targets that are not http(s), unknown event types and weak secrets, and never shows a secret', async () => {
     const put = (body: Record<string, unknown>) =>
       t.call('PUT', '/v1/webhooks/crm', { url: 'http://127.0.0.1:9/hook', eventTypes: ['PointsAccrued'], secret: SECRET, ...body });
@@ -204,6 +209,7 @@ describe('webhooks over HTTP against a local receiver', () => {
     });
     expect(parked.attempts).toBeGreaterThan(3);
     expect(Date.parse(parked.lastAttemptAt) - Date.parse(parked.firstAttemptAt)).toBeGreaterThanOrEqual(2000);
+    expect((await t.call('GET', '/metrics', undefined, { key: null })).body).toContain('webhook_deliveries_outstanding{status="parked"} 1');
     const attemptsWhenParked = crm.attempts.length;
     await new Promise((r) => setTimeout(r, 300));
     expect(crm.attempts).toHaveLength(attemptsWhenParked);

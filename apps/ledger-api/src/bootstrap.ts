@@ -90,7 +90,10 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     projector.start();
     closers.push(['projector', () => projector.stop()]);
     const clock = options.clock ?? { now: () => new Date() };
-    await startWebhooks({ store, databaseUrl, config: config.webhooks, registry: metrics.registry, now: () => clock.now(), log }, closers);
+    const webhooks = await startWebhooks(
+      { store, databaseUrl, config: config.webhooks, registry: metrics.registry, now: () => clock.now(), log },
+      closers,
+    );
     const relay = config.kafkaBrokers ? startRelay(store, databaseUrl, config.kafkaBrokers, log, closers) : null;
 
     const app = await NestFactory.create<NestFastifyApplication>(
@@ -103,6 +106,7 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
         vault,
         metrics,
         clock,
+        webhooks,
       }),
       new FastifyAdapter({
         bodyLimit: REQUEST_BODY_BYTES_MAX,

@@ -4,7 +4,8 @@ import { EventStore } from '@loyalty/event-store';
 import { KafkaRelay } from '@loyalty/messaging';
 import { LedgerConfig, LedgerMetrics, PersonalDataVault } from '@loyalty/platform';
 import { Projector } from '@loyalty/read-models';
-import { CLOCK, Clock, EVENT_STORE, LEDGER_CONFIG, METRICS, PROJECTOR, READ_MODELS, RELAY, VAULT } from './tokens';
+import { WebhookWorker } from '@loyalty/webhooks';
+import { CLOCK, Clock, EVENT_STORE, LEDGER_CONFIG, METRICS, PROJECTOR, READ_MODELS, RELAY, VAULT, WEBHOOKS } from './tokens';
 
 /** What the composition root built before Nest starts; Nest only wires it to HTTP. */
 export interface LedgerRuntime {
@@ -16,6 +17,7 @@ export interface LedgerRuntime {
   readonly vault: PersonalDataVault;
   readonly clock: Clock;
   readonly metrics: LedgerMetrics;
+  readonly webhooks: WebhookWorker;
 }
 
 /** The adapters, provided once for every area: the composition root owns their lifetimes, not Nest. */
@@ -32,6 +34,7 @@ export class RuntimeModule {
       { provide: VAULT, useValue: runtime.vault },
       { provide: CLOCK, useValue: runtime.clock },
       { provide: METRICS, useValue: runtime.metrics },
+      { provide: WEBHOOKS, useValue: runtime.webhooks },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -7,6 +7,7 @@ export const CLOCK = Symbol('Clock');
 export const METRICS = Symbol('LedgerMetrics');
 export const RELAY = Symbol('KafkaRelay');
 export const VAULT = Symbol('PersonalDataVault');
+export const WEBHOOKS = Symbol('WebhookWorker');
 
 /** The only clock in the ledger: commands are stamped here and the domain never reads time. */
 export interface Clock {

@@ -2,11 +2,12 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/c
 import { ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { listParkedStreams, Projector, RetryOutcome } from '@loyalty/read-models';
+import { WEBHOOK_CONSUMER, WebhookWorker } from '@loyalty/webhooks';
 import { ApiError } from '../http/api-error';
 import { Roles } from '../http/auth';
 import { PageLimitPipe } from '../http/params';
 import { LedgerReactions, REACTIONS_PROJECTION } from '../reactions/ledger-reactions';
-import { PROJECTOR, READ_MODELS } from '../tokens';
+import { PROJECTOR, READ_MODELS, WEBHOOKS } from '../tokens';
 
 export const PARKED_PAGE_SIZE_MAX = 500;
 const PARKED_PAGE_SIZE_DEFAULT = 100;
@@ -24,6 +25,7 @@ export class ParkedStreamsController {
     @Inject(READ_MODELS) private readonly db: DataSource,
     @Inject(PROJECTOR) private readonly projector: Projector | null,
     private readonly reactions: LedgerReactions,
+    @Inject(WEBHOOKS) private readonly webhooks: WebhookWorker,
   ) {}
 
   @Get()
@@ -45,6 +47,7 @@ export class ParkedStreamsController {
 
   private consumer(name: string): { retryParked(streamId: string): Promise<RetryOutcome> } {
     if (name === REACTIONS_PROJECTION) return this.reactions;
+    if (name === WEBHOOK_CONSUMER) return this.webhooks;
     if (this.projector && name === this.projector.name) return this.projector;
     throw new ApiError(404, 'CONSUMER_NOT_FOUND', `no consumer ${name} in this process`, { consumer: name });
   }
