@@ -54,6 +54,14 @@ describe('coupons over HTTP', () => {
       coupon: { rewardId: 'two-off', kind: 'amountOff', valueMinor: 200, expiresAt: '2026-06-11T12:00:00.000Z' },
     });
     expect(sold.coupon.code).toMatch(CODE_FORMAT);
+    const repeated = await t.call(
+      'POST',
+      '/v1/redemptions',
+      { redemptionId: sold.redemptionId, memberId: 'ann', rewardId: 'two-off' },
+      pos,
+    );
+    expect(repeated.status).toBe(200);
+    expect(repeated.body.coupon).toEqual(sold.coupon);
     const typed = sold.coupon.code.toLowerCase().replace(/-/g, ' ');
     expect(await coupon(typed, sold.position)).toMatchObject({
       code: sold.coupon.code,
@@ -92,6 +100,9 @@ describe('coupons over HTTP', () => {
     const winner = won[0]!.body as { transactionId: string; position: number };
     expect(winner).toMatchObject({ pointsAccrued: 8, couponsApplied: [{ code: raced.code, discountMinor: 200 }] });
     expect(await coupon(raced.code, winner.position)).toMatchObject({ status: 'used', usedBy: winner.transactionId });
+    const retried = await buy('ann', [raced.code], 800, winner.transactionId);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ couponsApplied: [{ code: raced.code, discountMinor: 200 }], position: winner.position });
     const tooMuch = await buy('ann', [(await redeemTwoOff('ann')).coupon.code], 801);
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.error).toMatchObject({
