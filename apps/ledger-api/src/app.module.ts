@@ -14,6 +14,7 @@ import { PointsModule } from './points/points.module';
 import { ProgramModule } from './program/program.module';
 import { LedgerRuntime, RuntimeModule } from './runtime.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { SimulationModule } from './simulation/simulation.module';
 
 /** The HTTP app: one module per area over the shared runtime and write path; every route behind the key guard. */
 @Module({})
@@ -34,6 +35,7 @@ export class LedgerApiModule {
         OperationsModule,
         WebhooksModule,
         MeModule,
+        SimulationModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

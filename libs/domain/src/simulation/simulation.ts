@@ -8,6 +8,7 @@ import { evolveProgram, initialProgramState, ProgramState, requireProgram } from
 import { ProgramPolicy } from '../program/policy';
 import { reservationsFor, ruleBudgets } from '../budgets/budgets';
 import { outOfStock, stockReservationFor } from '../rewards/rewards';
+import { isDueForActivation, isDueForExpiry } from '../lots/lots';
 import { evolveSegmentDefinitions, initialSegmentDefinitions, SegmentDefinitionsState, segmentsInForce } from '../segments/definitions';
 import { DomainError, invalid } from '../values/errors';
 import { Instant, isAfter, toMillis } from '../values/time';
@@ -152,8 +153,8 @@ export class Simulation {
       if (closed) this.handle(cursor, closed);
       if (!cursor.recorded.enrolled && !cursor.current) continue;
       const sides = this.enterWindow(cursor);
-      this.settleAtEnd(sides.current, currentProgram, cursor.birthDate, this.currentRefusals);
-      this.settleAtEnd(sides.candidate, candidateProgram, cursor.birthDate, this.candidateRefusals);
+      this.settle(sides.current, this.window.to, currentProgram, cursor.birthDate, this.currentRefusals);
+      this.settle(sides.candidate, this.window.to, candidateProgram, cursor.birthDate, this.candidateRefusals);
       current.add(sides.current);
       candidate.add(sides.candidate);
     }
@@ -218,7 +219,23 @@ export class Simulation {
     }
     const sides = this.enterWindow(cursor);
     this.replayCurrent(sides.current, decision, cursor.birthDate);
+    this.settleCandidateAhead(sides, instant, cursor.birthDate);
     this.replayCandidate(sides.candidate, decision, cursor.birthDate);
+  }
+
+  /**
+   * The daily job visits a member when the program in force makes something
+   * due, so its recorded runs follow the current program's dates. Lots the
+   * candidate makes due sooner (a shorter expiry or return window) are
+   * settled before the member's next decision, as the job would have done;
+   * under the same program nothing is ever due on one side only.
+   */
+  private settleCandidateAhead(sides: { current: MemberTally; candidate: MemberTally }, instant: Instant, birthDate: string | null): void {
+    const dueIn = (state: MemberState) =>
+      state.lots.filter((l) => isDueForActivation(l, instant) || isDueForExpiry(l, instant)).map((l) => l.lotId);
+    const dueNow = new Set(dueIn(sides.current.state));
+    if (dueIn(sides.candidate.state).every((lotId) => dueNow.has(lotId))) return;
+    this.settle(sides.candidate, instant, this.candidateProgram(), birthDate, this.candidateRefusals);
   }
 
   private enterWindow(cursor: MemberCursor): { current: MemberTally; candidate: MemberTally } {
@@ -298,13 +315,12 @@ export class Simulation {
     applyTo(tally, decision);
   }
 
-  private settleAtEnd(tally: MemberTally, program: ProgramInForce, birthDate: string | null, refusals: RefusalCounter): void {
-    const { to } = this.window;
+  private settle(tally: MemberTally, asOf: Instant, program: ProgramInForce, birthDate: string | null, refusals: RefusalCounter): void {
     const memberId = tally.state.memberId;
     if (!tally.state.enrolled || memberId === null) return;
     this.decideInto(
       tally,
-      { type: 'SettleMember', memberId, occurredAt: to, receivedAt: to, requestHash: '', asOf: to, birthDate, program },
+      { type: 'SettleMember', memberId, occurredAt: asOf, receivedAt: asOf, requestHash: '', asOf, birthDate, program },
       refusals,
     );
   }

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { SimulationsController } from './simulations.controller';
+
+@Module({ controllers: [SimulationsController] })
+export class SimulationModule {}

@@ -1,0 +1,27 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { EventStore } from '@loyalty/event-store';
+import { Roles } from '../http/auth';
+import { CLOCK, Clock, EVENT_STORE } from '../tokens';
+import { SimulationRequestDto } from './simulation.dto';
+import { candidatePolicy, runSimulation, simulationWindow } from './run-simulation';
+
+/** What-if replays of the log under a candidate program (docs/simulation.md). Nothing is written: 200, not 201. */
+@ApiTags('simulations')
+@ApiSecurity('api-key')
+@Controller('v1/simulations')
+export class SimulationsController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @Roles('admin', 'analyst')
+  async simulate(@Body() body: SimulationRequestDto) {
+    const window = simulationWindow(body.from, body.to, this.clock.now().getTime());
+    const candidate = await candidatePolicy(this.store, body.program);
+    return runSimulation(this.store, window, candidate);
+  }
+}
