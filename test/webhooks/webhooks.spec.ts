@@ -12,8 +12,10 @@ const FAST_WEBHOOKS = {
   WEBHOOK_POLL_INTERVAL_MS: '20',
   WEBHOOK_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
   NOTIFY_POINTS_EXPIRING_WITHIN_DAYS: '366',
+  NOTIFY_COUPONS_EXPIRING_WITHIN_DAYS: '30',
   NOTIFY_EXPIRY_SCAN_INTERVAL_MS: '100',
 };
+const COUPON_REWARD = { rewardId: 'two-off', points: 100, kind: 'amountOff', valueMinor: 200, validDays: 10 };
 
 /** Fails the first attempt, applies the second but answers 500 (a lost acknowledgement), accepts the third. */
 const FLAKY: Behaviour = (attempt) => (attempt === 1 ? 'refuse' : attempt === 2 ? 'apply-then-fail' : 'accept');
@@ -174,6 +176,30 @@ describe('webhooks over HTTP against a local receiver', () => {
     expect(crm.attempts.filter((a) => a.body.memberId === 'wh-1')).toHaveLength(1);
     expect(crm.applied().flatMap(schemaProblems)).toEqual([]);
     await t.call('DELETE', '/v1/webhooks/expiring');
+  });
+
+  it('sends a coupon as it is issued, and once more, once, when it is about to expire', async () => {
+    const crm = await receiver();
+    await register('coupons', crm.url, ['CouponIssued', 'CouponExpiringSoon']);
+    expect((await t.call('PUT', '/v1/program', { ...PROGRAM, rewards: [...PROGRAM.rewards, COUPON_REWARD] })).status).toBe(201);
+    const sold = await t.call(
+      'POST',
+      '/v1/redemptions',
+      { redemptionId: 'rd-coupon', memberId: 'wh-1', rewardId: 'two-off' },
+      { key: KEYS.pos },
+    );
+    expect(sold.status).toBe(201);
+    await t.caughtUp(sold.body.position);
+    await eventually(() => crm.applied().length === 2, 10_000, 'the coupon issued and expiring soon');
+    await new Promise((r) => setTimeout(r, 400));
+    const { code, expiresAt } = sold.body.coupon;
+    expect(crm.applied('CouponIssued').map((m) => m.data)).toEqual([expect.objectContaining({ code, rewardId: 'two-off', expiresAt })]);
+    expect(crm.applied('CouponExpiringSoon').map((m) => m.data)).toEqual([
+      { memberId: 'wh-1', couponId: expect.any(String), code, rewardId: 'two-off', kind: 'amountOff', expiresAt },
+    ]);
+    expect(crm.attempts).toHaveLength(2);
+    expect(crm.applied().flatMap(schemaProblems)).toEqual([]);
+    await t.call('DELETE', '/v1/webhooks/coupons');
   });
 
   it('keeps a healthy receiver on time while another never answers', async () => {

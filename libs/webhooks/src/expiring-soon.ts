@@ -40,3 +40,34 @@ export async function queueExpiringSoon(db: RowsQuery, now: Date, withinDays: nu
     after = { expiresAt: last.expires_at, memberId: last.member_id };
   }
 }
+
+/**
+ * CouponExpiringSoon: each active coupon expiring within the window, once
+ * (a coupon's expiry never moves). Read from the coupons read model.
+ */
+export async function queueCouponsExpiringSoon(db: RowsQuery, now: Date, withinDays: number): Promise<number> {
+  const subscriptions = (await loadSubscriptions(db)).filter((s) => s.eventTypes.has('CouponExpiringSoon'));
+  if (subscriptions.length === 0) return 0;
+  const until = new Date(now.getTime() + withinDays * DAY_MS);
+  let queued = 0;
+  let after: { expiresAt: Date; code: string } | undefined;
+  for (;;) {
+    const rows = await queryRows<{ member_id: string; coupon_id: string; code: string; reward_id: string; kind: string; expires_at: Date }>(
+      db,
+      `select member_id, coupon_id, code, reward_id, kind, expires_at from ${READ_MODEL_SCHEMA}.coupons
+        where status = 'active' and expires_at > $1 and expires_at <= $2
+          and ($3::timestamptz is null or (expires_at, code) > ($3, $4))
+        order by expires_at, code limit $5`,
+      [now, until, after?.expiresAt ?? null, after?.code ?? null, SCAN_PAGE_ROWS],
+    );
+    const messages = rows.map((r) => {
+      const expiresAt = r.expires_at.toISOString();
+      const data = { memberId: r.member_id, couponId: r.coupon_id, code: r.code, rewardId: r.reward_id, kind: r.kind, expiresAt };
+      return notificationMessage('CouponExpiringSoon', `${r.member_id}:${r.coupon_id}`, now.toISOString(), r.member_id, data, null);
+    });
+    queued += await queueDeliveries(db, subscriptions, messages, new Date());
+    const last = rows[rows.length - 1];
+    if (rows.length < SCAN_PAGE_ROWS || !last) return queued;
+    after = { expiresAt: last.expires_at, code: last.code };
+  }
+}

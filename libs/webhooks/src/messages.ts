@@ -2,7 +2,7 @@ import { deterministicEventId, isPublicStream, parseStreamId, PUBLISHABLE_EVENT_
 import type { RecordedEvent } from '@loyalty/event-store';
 
 /** Derived from the log for receivers, not events of it: each has a schema in libs/webhooks/schemas. */
-export const NOTIFICATION_TYPES = ['PointsExpiringSoon', 'RewardAffordable'] as const;
+export const NOTIFICATION_TYPES = ['PointsExpiringSoon', 'RewardAffordable', 'CouponExpiringSoon'] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /** What a webhook may subscribe to: every event that leaves the ledger, and the notifications. */

@@ -4,7 +4,7 @@ import type { EventStore } from '@loyalty/event-store';
 import { describeFailure, WebhookConfig } from '@loyalty/platform';
 import { Projector } from '@loyalty/read-models';
 import { AttemptOutcome, claimDue, ClaimedDelivery, countOutstanding, recordAttempt, webhooksWithDueDeliveries } from './deliveries';
-import { queueExpiringSoon } from './expiring-soon';
+import { queueCouponsExpiringSoon, queueExpiringSoon } from './expiring-soon';
 import { WEBHOOK_CONSUMER, WebhookIntake } from './intake';
 import { WebhookMetrics } from './metrics';
 import { afterFailure } from './retry-schedule';
@@ -175,7 +175,11 @@ export class WebhookWorker {
   private async scanExpiring(): Promise<void> {
     if (this.stopping) return;
     try {
-      const queued = await queueExpiringSoon(this.options.db, this.options.now(), this.options.config.expiringWithinDays);
+      const { db, config } = this.options;
+      const now = this.options.now();
+      const queued =
+        (await queueExpiringSoon(db, now, config.expiringWithinDays)) +
+        (await queueCouponsExpiringSoon(db, now, config.couponsExpiringWithinDays));
       if (queued > 0) {
         this.metrics.queued.inc(queued);
         this.pollSoon();

@@ -17,7 +17,9 @@ export interface WebhookConfig {
   readonly allowedTargets: readonly string[];
   /** PointsExpiringSoon is sent for points expiring within this many days. */
   readonly expiringWithinDays: number;
-  /** How often the points still to expire are looked at for PointsExpiringSoon. */
+  /** CouponExpiringSoon is sent for active coupons expiring within this many days. */
+  readonly couponsExpiringWithinDays: number;
+  /** How often the points and coupons still to expire are looked at for PointsExpiringSoon and CouponExpiringSoon. */
   readonly expiryScanIntervalMs: number;
 }
 
@@ -31,6 +33,7 @@ export const WEBHOOK_CONFIG_DEFAULTS = {
   pollIntervalMs: SECOND_MS,
   concurrencyPerWebhook: 4,
   expiringWithinDays: 30,
+  couponsExpiringWithinDays: 7,
   expiryScanIntervalMs: HOUR_MS,
 } as const;
 /** Bounds that keep a misconfiguration from hammering a receiver or holding a worker slot for minutes. */
@@ -61,6 +64,7 @@ export function parseWebhookConfig(env: NodeJS.ProcessEnv, production: boolean, 
       .map((t) => t.trim().toLowerCase())
       .filter(Boolean),
     expiringWithinDays: count('NOTIFY_POINTS_EXPIRING_WITHIN_DAYS', d.expiringWithinDays, 1, EXPIRING_WITHIN_DAYS_MAX),
+    couponsExpiringWithinDays: count('NOTIFY_COUPONS_EXPIRING_WITHIN_DAYS', d.couponsExpiringWithinDays, 1, EXPIRING_WITHIN_DAYS_MAX),
     expiryScanIntervalMs: count('NOTIFY_EXPIRY_SCAN_INTERVAL_MS', d.expiryScanIntervalMs, 1),
   };
   if (config.retryDelayMaxMs < config.retryDelayFirstMs)
