@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { READ_MODEL_SCHEMA } from '@loyalty/read-models';
 import { startTestLedger, TestLedger } from '../../support/ledger';
 
 export const EXAMPLES_DIR = join(__dirname, '../../../examples/programs');
@@ -29,6 +30,8 @@ export interface ScriptedLedger {
   dailyJob(asOf: string): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON over HTTP
   profile(memberId: string): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON over HTTP
   balance(memberId: string): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON over HTTP
+  /** A member's coupons as GET /v1/coupons/{code} answers them, oldest first. No route lists a member's coupons, so the codes come from the read model. */
+  coupons(memberId: string): Promise<any[]>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON over HTTP
 }
 
 export async function startScriptedLedger(label: string, program: unknown, configuredAt: string): Promise<ScriptedLedger> {
@@ -59,5 +62,13 @@ export async function startScriptedLedger(label: string, program: unknown, confi
     },
     profile: async (memberId) => (await t.call('GET', `/v1/members/${memberId}?minPosition=${lastPosition}`)).body,
     balance: async (memberId) => (await t.call('GET', `/v1/members/${memberId}/balance?minPosition=${lastPosition}`)).body,
+    async coupons(memberId) {
+      await t.caughtUp(lastPosition);
+      const rows: { code: string }[] = await t.ledger.readModels.query(
+        `select code from ${READ_MODEL_SCHEMA}.coupons where member_id = $1 order by issued_at, code`,
+        [memberId],
+      );
+      return Promise.all(rows.map(async ({ code }) => (await t.call('GET', `/v1/coupons/${code}`)).body));
+    },
   };
 }
