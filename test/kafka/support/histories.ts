@@ -35,6 +35,7 @@ import {
   cancelMembership,
   payMembership,
   startMembership,
+  issueCoupon,
 } from '../../../libs/domain/src/testing/member-commands';
 import { LATER, policy, programInForce, T0 } from '../../../libs/domain/src/testing/fixtures';
 
@@ -87,12 +88,31 @@ export function contractHistories(): Array<{ memberId: string; events: MemberEve
     cancelMembership({ memberId: 'c5', occurredAt: '2026-02-15T00:00:00.000Z', ...plans }),
     settle('2026-04-01T00:00:00.000Z', { memberId: 'c5', ...plans }),
   );
+  const coupons = {
+    program: programInForce({
+      rewards: [
+        { rewardId: 'two-off', points: 50, kind: 'amountOff', valueMinor: 200 },
+        { rewardId: 'gift', points: 0, kind: 'freeProduct', sku: 'latte', redeemable: false, validDays: 7 },
+      ],
+    }),
+  };
+  const basket = [{ sku: 'latte', quantity: 1, unitPriceMinor: 1000 }];
+  const m6 = historyOf(
+    enrol({ memberId: 'c6', ...coupons }),
+    redeem({ memberId: 'c6', redemptionId: 'cr1', points: null, rewardId: 'two-off', couponCode: 'C6C6-0000-0000-0001', ...coupons }),
+    purchase({ memberId: 'c6', transactionId: 'tx6', amountMinor: 800, items: basket, couponCodes: ['C6C6-0000-0000-0001'], ...coupons }),
+    redeem({ memberId: 'c6', redemptionId: 'cr2', points: null, rewardId: 'two-off', couponCode: 'C6C6-0000-0000-0002', ...coupons }),
+    reverse({ memberId: 'c6', redemptionId: 'cr2', ...coupons }),
+    issueCoupon({ memberId: 'c6', rewardId: 'gift', code: 'C6C6-0000-0000-0003', ...coupons }),
+    settle('2026-03-01T00:00:00.000Z', { memberId: 'c6', ...coupons }),
+  );
   return [
     { memberId: 'c1', events: m1 },
     { memberId: 'c2', events: m2 },
     { memberId: 'c3', events: m3 },
     { memberId: 'c4', events: m4 },
     { memberId: 'c5', events: m5 },
+    { memberId: 'c6', events: m6 },
   ];
 }
 
