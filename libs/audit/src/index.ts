@@ -4,6 +4,8 @@ export * from './fold/member-position';
 export * from './fold/audit-fold';
 export * from './fold/read-log';
 export * from './fold/read-model-figures';
+export * from './fold/coupons';
+export * from './reports/coupons';
 export * from './reports/integers';
 export * from './reports/breakage';
 export * from './reports/liability';

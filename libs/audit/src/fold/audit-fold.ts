@@ -1,6 +1,7 @@
-import { ACCRUAL_SOURCES, AccrualSource, decodeMemberEvent, isStreamOf } from '@loyalty/domain';
+import { ACCRUAL_SOURCES, AccrualSource, decodeMemberEvent, isCouponEvent, isStreamOf } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { ProgramVersion } from '../valuation/program-versions';
+import { applyCouponEvent, CouponFold, startCouponFold } from './coupons';
 import { applyMemberEvent, availableOf, LotObserver, MemberPosition, newMemberPosition } from './member-position';
 import { netOf } from './movements';
 
@@ -32,6 +33,8 @@ export interface AuditFold {
   readonly programVersions: ProgramVersion[];
   /** Points issued in the period by accrual source (adjustments are not issuance). */
   readonly issuedBySource: Record<AccrualSource, number>;
+  /** Coupons program-wide: the open ones and the counts of those that ended, on either side of the period start. */
+  readonly coupons: CouponFold;
   /** Lots issued whose expiry is at or before asOf ("matured"), and the points that expired: the breakage sample. */
   maturedIssued: number;
   maturedExpired: number;
@@ -48,6 +51,7 @@ export function startFold(window: AuditWindow): AuditFold {
     members: new Map<string, MemberPosition>(),
     programVersions: [] as ProgramVersion[],
     issuedBySource,
+    coupons: startCouponFold(),
     maturedIssued: 0,
     maturedExpired: 0,
     eventsRead: 0,
@@ -86,6 +90,7 @@ export function foldEvent(fold: AuditFold, recorded: RecordedEvent): void {
     position = newMemberPosition(memberId);
     fold.members.set(memberId, position);
   }
+  if (isCouponEvent(event)) applyCouponEvent(fold.coupons, event, occurredAtMs, fold.window.fromMs, fold.programVersions);
   const inPeriod = occurredAtMs > fold.window.fromMs;
   applyMemberEvent(
     position,
@@ -111,13 +116,17 @@ function observersOf(fold: Omit<AuditFold, 'observers'>): AuditFold['observers']
 }
 
 function programVersionOf(recorded: RecordedEvent, occurredAtMs: number): ProgramVersion {
-  const data = recorded.data as { version?: unknown; policy?: { pointValueMinor?: unknown; currency?: string } };
+  const data = recorded.data as {
+    version?: unknown;
+    policy?: { pointValueMinor?: unknown; currency?: string; rewards?: ReadonlyArray<{ rewardId: string; points: number }> };
+  };
   return {
     version: Number(data.version),
     occurredAtMs,
     occurredAt: new Date(occurredAtMs).toISOString(),
     pointValueMinor: Number(data.policy?.pointValueMinor ?? 0),
     currency: String(data.policy?.currency ?? ''),
+    rewardPoints: new Map((data.policy?.rewards ?? []).map((r) => [r.rewardId, Number(r.points)])),
   };
 }
 

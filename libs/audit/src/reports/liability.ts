@@ -2,6 +2,7 @@ import { AuditFold, assertFoldBalances, sortedMembers } from '../fold/audit-fold
 import { availableOf } from '../fold/member-position';
 import { pointsToMinor, valuationAt } from '../valuation/program-versions';
 import { BreakageEstimate, estimateBreakage } from './breakage';
+import { CouponLiability, couponLiability } from './coupons';
 import { exact, MinorAmount, minorOf, positionOf } from './integers';
 
 export interface MemberLiability {
@@ -26,6 +27,11 @@ export interface LiabilityReport {
   readonly programVersion: number | null;
   readonly programConfiguredAt: string | null;
   readonly liabilityMinor: MinorAmount;
+  /** Active coupons' value as of asOf, by the valuation rule of docs/audit.md; not part of liabilityMinor, which is points only. */
+  readonly couponLiabilityMinor: number;
+  readonly coupons: CouponLiability;
+  /** liabilityMinor + couponLiabilityMinor: what the program owes its members in money. */
+  readonly totalLiabilityMinor: MinorAmount;
   /** Debt larger than the member's own points: it lowers liabilityPoints, though it can never be set off against other members. */
   readonly unrecoveredDebtPoints: number;
   readonly breakage: BreakageEstimate;
@@ -74,6 +80,8 @@ export function liabilityReport(fold: AuditFold, asOf: string, options: { byMemb
   const liabilityPoints = exact(outstanding + pending, 'liability points');
   const breakage = estimateBreakage(fold, liabilityPoints);
   const netOfBreakage = liabilityPoints - breakage.expectedBreakagePoints;
+  const coupons = couponLiability(fold);
+  const liabilityMinor = pointsToMinor(liabilityPoints, value);
   return {
     asOf,
     outstandingPoints: exact(outstanding, 'outstanding points'),
@@ -84,7 +92,10 @@ export function liabilityReport(fold: AuditFold, asOf: string, options: { byMemb
     currency: valuation.currency,
     programVersion: valuation.programVersion,
     programConfiguredAt: valuation.configuredAt,
-    liabilityMinor: minorOf(pointsToMinor(liabilityPoints, value)),
+    liabilityMinor: minorOf(liabilityMinor),
+    couponLiabilityMinor: coupons.liabilityMinor,
+    coupons,
+    totalLiabilityMinor: minorOf(liabilityMinor + BigInt(coupons.liabilityMinor)),
     unrecoveredDebtPoints: exact(unrecoveredDebt, 'unrecovered debt points'),
     breakage,
     liabilityNetOfBreakagePoints: netOfBreakage,

@@ -3,6 +3,7 @@ import { AuditFold, AuditInvariantViolation, assertFoldBalances, sortedMembers }
 import { availableOf } from '../fold/member-position';
 import { addMovements, Movements, netOf, noMovements } from '../fold/movements';
 import { pointsToMinor, valuationAt } from '../valuation/program-versions';
+import { CouponRollForward, couponRollForward } from './coupons';
 import { exact, MinorAmount, minorOf, positionOf } from './integers';
 
 export interface RollForwardLines<T> {
@@ -50,6 +51,8 @@ export interface RollForwardReport {
     readonly revaluationMinor: MinorAmount;
   };
   readonly issuedBySource: IssuedBySource;
+  /** Coupons issued, used, expired and cancelled in the period, apart from points (docs/audit.md, "Coupons"). */
+  readonly coupons: CouponRollForward;
   readonly members: number;
   readonly eventsRead: number;
   readonly eventsCounted: number;
@@ -109,6 +112,7 @@ export function rollForwardReport(fold: AuditFold, from: string, to: string, opt
       revaluationMinor: minorOf(pointsToMinor(points.opening, value) - openingAtOpeningValue),
     },
     issuedBySource: sources,
+    coupons: couponRollForward(fold),
     members: members.length,
     eventsRead: fold.eventsRead,
     eventsCounted: fold.eventsCounted,

@@ -17,7 +17,11 @@ export const memberEntry = (event: MemberEvent) => ({
   data: event.data as unknown as Record<string, unknown>,
 });
 
-export const programEntry = (version: number, occurredAt: string, policy: Pick<ProgramPolicy, 'pointValueMinor' | 'currency'>) => ({
+export const programEntry = (
+  version: number,
+  occurredAt: string,
+  policy: Pick<ProgramPolicy, 'pointValueMinor' | 'currency'> & Partial<Pick<ProgramPolicy, 'rewards'>>,
+) => ({
   streamId: PROGRAM_STREAM_ID,
   type: 'ProgramConfigured',
   data: { schemaVersion: 1, version, occurredAt, policy } as Record<string, unknown>,

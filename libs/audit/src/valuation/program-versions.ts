@@ -9,6 +9,8 @@ export interface ProgramVersion {
   readonly occurredAt: string;
   readonly pointValueMinor: number;
   readonly currency: string;
+  /** Points of each catalogue reward: what a coupon without a face value is valued at (fold/coupons.ts). */
+  readonly rewardPoints: ReadonlyMap<string, number>;
 }
 
 export interface Valuation {
