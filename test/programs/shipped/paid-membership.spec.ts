@@ -4,8 +4,9 @@ import { readExample, ScriptedLedger, startScriptedLedger } from './support';
 /**
  * A scripted year of a paid membership on examples/programs/paid-membership.json, every number worked out by hand from
  * the file (examples/programs/README.md): 1 point per $1, doubled while a membership holds (its 30-day trial included,
- * and after a cancellation until the paid period ends); an annual plan at $139 and a monthly one at $14.99; fees are
- * revenue recognised evenly over the period they pay for, never points; points expire 12 months after earning.
+ * and after a cancellation until the paid period ends); an annual plan at $139 and a monthly one at $14.99; a $10 off
+ * reward for members only; fees are revenue recognised evenly over the period they pay for, never points; points
+ * expire 12 months after earning.
  */
 const PROGRAM = readExample('paid-membership.json');
 
@@ -59,8 +60,31 @@ describe('paid membership: a scripted member year', () => {
       memberships: [{ membershipId: 'pat-annual', planId: 'annual', status: 'active' }],
       benefits: { multiplier: 2, tier: null, rewardIds: ['members-ten-dollars-off-800'] },
     });
-    expect((await buy('pat-6', 13_999, '2026-06-15T12:00:00Z')).pointsAccrued).toBe(278); // floor($139.99) = 139, then x 2
-    expect(await s.balance('pat')).toMatchObject({ available: 568 }); // 50 + 160 + 50 + 20 + 10 + 278
+    expect((await buy('pat-6', 50_000, '2026-06-15T12:00:00Z')).pointsAccrued).toBe(1000); // $500 x 1, then x 2
+    expect(await s.balance('pat')).toMatchObject({ available: 1290 }); // 50 + 160 + 50 + 20 + 10 + 1,000
+  });
+
+  it('sells the member-only reward to a member and takes it off a purchase, which earns double on what was paid', async () => {
+    const sold = await s.at('2026-06-20T12:00:00Z', '/v1/redemptions', {
+      redemptionId: 'pat-members-2',
+      memberId: 'pat',
+      rewardId: 'members-ten-dollars-off-800',
+    });
+    // The catalogue gives no validDays: the ledger's default of 30 days.
+    expect(sold).toMatchObject({
+      pointsRedeemed: 800,
+      coupon: { kind: 'amountOff', valueMinor: 1000, expiresAt: '2026-07-20T12:00:00.000Z' },
+    });
+    const used = await s.at('2026-06-25T12:00:00Z', '/v1/purchases', {
+      transactionId: 'pat-headphones',
+      memberId: 'pat',
+      amountMinor: 4000, // $50 less the $10
+      currency: 'USD',
+      items: [{ sku: 'headphones', quantity: 1, unitPriceMinor: 5000 }],
+      couponCodes: [sold.coupon.code],
+    });
+    expect(used).toMatchObject({ pointsAccrued: 80, couponsApplied: [{ discountMinor: 1000 }] }); // $40 x 1, then x 2
+    expect(await s.balance('pat')).toMatchObject({ available: 570, redeemed: 800 }); // 1,290 - 800 + 80
   });
 
   it('reports the fees as revenue recognised evenly over the periods they paid for, and no point liability', async () => {
@@ -73,11 +97,15 @@ describe('paid membership: a scripted member year', () => {
       activeMemberships: 1,
     });
     const liability = await s.t.call('GET', '/v1/audit/liability?asOf=2026-10-01T12:00:00Z');
-    expect(liability.body.outstandingPoints).toBe(568);
+    expect(liability.body.outstandingPoints).toBe(570);
   });
 
-  it('expires points 12 months after they were earned, membership or not', async () => {
-    expect(await s.dailyJob('2027-01-07T00:00:00Z')).toMatchObject({ expired: 1 }); // pat-1's 50, earned 6 January 2026
-    expect(await s.balance('pat')).toMatchObject({ available: 518, expired: 50 });
+  it('expires points 12 months after they were earned, the redemption having spent the soonest first', async () => {
+    // The 800 came out of pat-1 to pat-5 (290, the lots expiring first) and 510 of pat-6: nothing is left to expire in January.
+    expect(await s.dailyJob('2027-01-07T00:00:00Z')).toMatchObject({ expired: 0 });
+    // 15 June 2027: the rest of pat-6 (1,000 - 510 = 490) expires. The annual plan, unpaid since, lapsed on 1 April.
+    expect(await s.dailyJob('2027-06-16T00:00:00Z')).toMatchObject({ expired: 1 });
+    expect(await s.balance('pat')).toMatchObject({ available: 80, expired: 490 });
+    expect(await s.profile('pat')).toMatchObject({ memberships: [], benefits: { multiplier: 1 } });
   });
 });
