@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { benchAuditCommand } from './bench/bench-audit';
 import { AUDIT_USAGE, auditCommand, FailedReport, UsageError } from './commands/audit-command';
+import { SIMULATE_USAGE, simulateCommand } from './commands/simulate-command';
 
-/** The operator's tool: `audit ...` (finance audit and seeding) and `bench-audit`. */
+/** The operator's tool: `audit ...` (finance audit and seeding), `simulate` (a candidate program on the log) and `bench-audit`. */
 async function main(argv: string[]): Promise<void> {
   const [tool, ...rest] = argv;
   if (tool === 'audit') return auditCommand(rest);
   if (tool === 'bench-audit') return benchAuditCommand(rest);
-  throw new UsageError(`usage: main.js audit <command> | bench-audit\n${AUDIT_USAGE}`);
+  if (tool === 'simulate') return simulateCommand(rest);
+  throw new UsageError(`usage: main.js audit <command> | simulate | bench-audit\n${AUDIT_USAGE}\n${SIMULATE_USAGE}`);
 }
 
 main(process.argv.slice(2)).then(

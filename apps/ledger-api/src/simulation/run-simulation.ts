@@ -1,4 +1,5 @@
 import {
+  assertSimulationWindow,
   decodeSegmentDefinitionEvent,
   evolveSegmentDefinitions,
   initialSegmentDefinitions,
@@ -56,6 +57,7 @@ export async function candidatePolicy(store: EventStore, dto: ProgramDto): Promi
 export function simulationWindow(from: string, to: string, nowMs: number): SimulationWindow {
   const window = { from: normaliseInstant(from), to: normaliseInstant(to) };
   if (toMillis(window.to) > nowMs) throw invalid('SIMULATION_WINDOW_IN_FUTURE', 'to may not be in the future', { to: window.to });
+  assertSimulationWindow(window);
   return window;
 }
 
