@@ -61,3 +61,34 @@ describe('webhook deliveries across a restart', () => {
     expect(receiver.attempts).toHaveLength(attemptsWhenDone);
   });
 });
+
+describe('webhook deliveries at shutdown', () => {
+  const ATTEMPT_TIMEOUT_MS = 15_000;
+
+  it('do not hold the stop for a receiver that never answers, and are tried again after the restart', async () => {
+    const receiver = await Receiver.start(SECRET, (attempt) => (attempt === 1 ? 'hang' : 'accept'));
+    const env = { ...FAST_WEBHOOKS, WEBHOOK_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS) };
+    const first = await startTestLedger('webhooks-shutdown', env);
+    let second: RunningLedger | undefined;
+    try {
+      expect((await first.call('PUT', '/v1/program', PROGRAM)).status).toBe(201);
+      await first.call('PUT', '/v1/webhooks/crm', { url: receiver.url, eventTypes: ['MemberEnrolled'], secret: SECRET });
+      expect((await first.call('POST', '/v1/members', { memberId: 's-1', type: 'individual' }, { key: KEYS.pos })).status).toBe(201);
+      await eventually(() => receiver.attempts.length === 1, 20_000, 'the first attempt');
+      const stoppingMs = Date.now();
+      await first.close();
+      expect(Date.now() - stoppingMs).toBeLessThan(ATTEMPT_TIMEOUT_MS / 2);
+
+      const config = loadConfig({ DATABASE_URL: first.databaseUrl, PORT: '0', HOST: '127.0.0.1', API_KEYS: `admin:${KEYS.admin}`, ...env });
+      second = await startLedger(config, { log: () => undefined, jsonLogs: false });
+      await eventually(() => receiver.applied().length === 1, 20_000, 'the delivery after the restart');
+      const listed = await fetch(`${second.url}/v1/webhooks/crm/deliveries`, { headers: { 'x-api-key': KEYS.admin } });
+      expect(((await listed.json()) as { deliveries: unknown[] }).deliveries).toEqual([
+        expect.objectContaining({ status: 'delivered', attempts: 2, lastError: null }),
+      ]);
+    } finally {
+      await receiver.close();
+      await second?.close();
+    }
+  });
+});

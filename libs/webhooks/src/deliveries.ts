@@ -65,8 +65,9 @@ export interface ClaimedDelivery {
 export async function webhooksWithDueDeliveries(db: RowsQuery, now: Date): Promise<string[]> {
   const rows = await queryRows<{ webhook_id: string }>(
     db,
-    `select distinct webhook_id from ${S}.deliveries
-      where status = 'pending' and next_attempt_at <= $1 and (lease_until is null or lease_until <= $1)`,
+    `select webhook_id from ${S}.endpoints e where exists (
+       select 1 from ${S}.deliveries d where d.webhook_id = e.webhook_id and d.status = 'pending' and d.next_attempt_at <= $1
+          and (d.lease_until is null or d.lease_until <= $1))`,
     [now],
   );
   return rows.map((r) => r.webhook_id);

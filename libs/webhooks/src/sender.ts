@@ -5,14 +5,15 @@ import type { LookupFunction } from 'node:net';
 export interface PostOptions {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
-  readonly timeoutMs: number;
+  /** Aborts the exchange: the attempt's timeout, or the worker's shutdown. */
+  readonly signal: AbortSignal;
   readonly lookup: LookupFunction;
 }
 
 /**
  * One POST, resolved with the response's status once its body has been read
- * (and thrown away), or rejected on a network failure or when the whole
- * exchange outlasts the timeout. Redirects are not followed: a 3xx is an
+ * (and thrown away), or rejected on a network failure or when the signal
+ * aborts it (the whole exchange is bounded, not each read). Redirects are not followed: a 3xx is an
  * answer like any other non-2xx, and following it would leave the checked target.
  */
 export function post(url: URL, options: PostOptions): Promise<number> {
@@ -24,7 +25,7 @@ export function post(url: URL, options: PostOptions): Promise<number> {
         method: 'POST',
         headers: { ...options.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body) },
         lookup: options.lookup,
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal: options.signal,
       },
       (response: IncomingMessage) => {
         response.on('end', () => resolve(response.statusCode ?? 0));
@@ -42,9 +43,10 @@ export function post(url: URL, options: PostOptions): Promise<number> {
 
 /** What is kept of a failure: its code and message, never a response body (it may hold anything). */
 export function describeSendFailure(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
-  if (error instanceof Error && error.name === 'AbortError') return 'timed out';
-  const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  return (typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message).slice(0, 300);
+  // Read by shape: errors of node's internals may come from another realm than this module's Error.
+  const { name, code, message, cause } = (error ?? {}) as { name?: unknown; code?: unknown; message?: unknown; cause?: { name?: unknown } };
+  if (name === 'TimeoutError' || cause?.name === 'TimeoutError') return 'timed out';
+  if (name === 'AbortError') return 'abandoned at shutdown';
+  const text = typeof message === 'string' ? message : String(error);
+  return (typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text).slice(0, 300);
 }

@@ -44,8 +44,11 @@ export class WebhookWorker {
   private readonly attempts = new Set<Promise<void>>();
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
-  private polling = false;
+  private polling: Promise<void> | undefined;
   private pollAgain = false;
+  private scanning: Promise<void> | undefined;
+  /** Ends the attempts in flight at shutdown: they are recorded as failed and retried, instead of holding the stop for their timeout. */
+  private shutdown = new AbortController();
 
   private constructor(private readonly options: WebhookWorkerOptions) {
     this.targets = options.targets ?? new TargetPolicy(options.config);
@@ -68,18 +71,21 @@ export class WebhookWorker {
 
   start(): void {
     this.stopping = false;
+    this.shutdown = new AbortController();
     this.projector.start();
     const { pollIntervalMs, expiryScanIntervalMs } = this.options.config;
-    this.timers = [setInterval(() => this.pollSoon(), pollIntervalMs), setInterval(() => void this.scanExpiring(), expiryScanIntervalMs)];
+    this.timers = [setInterval(() => this.pollSoon(), pollIntervalMs), setInterval(() => this.scanSoon(), expiryScanIntervalMs)];
     for (const timer of this.timers) timer.unref();
-    void this.scanExpiring();
+    this.scanSoon();
   }
 
-  /** Stops queueing at a checkpoint and lets the attempts in flight finish (each bounded by its timeout). */
+  /** Stops queueing at a checkpoint, lets a poll or scan under way finish, and ends the attempts in flight (they are retried). */
   async stop(): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
     await this.projector.stop();
+    await Promise.allSettled([this.polling, this.scanning]);
+    this.shutdown.abort();
     await Promise.allSettled([...this.attempts]);
   }
 
@@ -98,11 +104,10 @@ export class WebhookWorker {
       this.pollAgain = true;
       return;
     }
-    this.polling = true;
-    this.poll()
+    this.polling = this.poll()
       .catch((error) => this.options.log(`webhook worker poll failed: ${describeFailure(error)}`))
       .finally(() => {
-        this.polling = false;
+        this.polling = undefined;
         if (this.pollAgain) {
           this.pollAgain = false;
           this.pollSoon();
@@ -150,7 +155,7 @@ export class WebhookWorker {
           'user-agent': 'loyalty-ledger-webhooks/1',
         },
         body: delivery.body,
-        timeoutMs: config.attemptTimeoutMs,
+        signal: AbortSignal.any([AbortSignal.timeout(config.attemptTimeoutMs), this.shutdown.signal]),
         lookup: this.targets.lookup,
       });
       outcome =
@@ -172,8 +177,12 @@ export class WebhookWorker {
     return { kind: 'failed', statusCode, error, next: decision.park ? 'park' : new Date(decision.nextAttemptAtMs) };
   }
 
+  private scanSoon(): void {
+    if (this.stopping || this.scanning) return;
+    this.scanning = this.scanExpiring().finally(() => (this.scanning = undefined));
+  }
+
   private async scanExpiring(): Promise<void> {
-    if (this.stopping) return;
     try {
       const { db, config } = this.options;
       const now = this.options.now();
