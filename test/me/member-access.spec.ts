@@ -12,6 +12,7 @@ const program = {
     { rewardId: 'free-coffee', points: 250 },
     { rewardId: 'cookie', points: 100 },
     { rewardId: 'gold-lounge', points: 50, tiers: ['gold'] },
+    { rewardId: 'two-off', points: 20, kind: 'amountOff', valueMinor: 200, validDays: 10 },
   ],
   offers: [
     { offerId: 'june-bonus', startsAt: '2026-05-01T00:00:00Z', endsAt: '2026-07-01T00:00:00Z', bonusPoints: 20 },
@@ -100,6 +101,7 @@ describe('members reach their own program with member tokens', () => {
           affordable: true,
           pointsToGo: 0,
         },
+        { rewardId: 'two-off', kind: 'amountOff', points: 20, eligible: true, refusal: null, affordable: true, pointsToGo: 0 },
       ]);
       const refused = await asMember(t, token, 'POST', '/v1/me/redemptions', { redemptionId: 'me-rd-lounge', rewardId: 'gold-lounge' });
       expect(refused.status).toBe(422);
@@ -137,6 +139,30 @@ describe('members reach their own program with member tokens', () => {
         memberId: 'm-2',
       });
       expect(memberIdInBody.status).toBe(400);
+    });
+    it('sells a coupon reward to the member and lists the member’s coupons, the code ready to read out at a till', async () => {
+      const sold = await asMember(t, token, 'POST', '/v1/me/redemptions', { redemptionId: 'me-rd-coupon', rewardId: 'two-off' });
+      expect(sold.status).toBe(201);
+      expect(sold.body.coupon).toMatchObject({ rewardId: 'two-off', kind: 'amountOff', valueMinor: 200 });
+      await t.caughtUp(sold.body.position);
+      const coupons = await asMember(t, token, 'GET', '/v1/me/coupons');
+      expect(coupons.body).toEqual({
+        memberId: 'm-1',
+        coupons: [
+          {
+            code: sold.body.coupon.code,
+            rewardId: 'two-off',
+            kind: 'amountOff',
+            valueMinor: 200,
+            percent: null,
+            sku: null,
+            status: 'active',
+            expiresAt: new Date(Date.parse(TEST_NOW) + 10 * DAY_MS).toISOString(),
+          },
+        ],
+      });
+      const others = await memberToken(t, 'm-2');
+      expect((await asMember(t, others, 'GET', '/v1/me/coupons')).body).toEqual({ memberId: 'm-2', coupons: [] });
     });
   });
 

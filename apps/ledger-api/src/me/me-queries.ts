@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { basisPointsToMultiplier, offersForMember, rewardStandings } from '@loyalty/domain';
-import { READ_MODEL_SCHEMA } from '@loyalty/read-models';
+import { basisPointsToMultiplier, offersForMember, rewardStandings, tierRulesOf } from '@loyalty/domain';
+import { CouponRow, READ_MODEL_SCHEMA } from '@loyalty/read-models';
 import { queryRows } from '@loyalty/platform';
 import { ClockService } from '../ledger/clock.service';
 import { ProgramStore } from '../ledger/program-store';
@@ -11,6 +11,8 @@ import { MemberStates } from './member-states';
 
 export const EXPIRING_WITHIN_DAYS_DEFAULT = 30;
 export const EXPIRING_WITHIN_DAYS_MAX = 3650;
+/** A member holds a handful of coupons; the list stops here rather than page. */
+export const ME_COUPONS_MAX = 200;
 const MILLIS_PER_DAY = 86_400_000;
 
 /** What a member sees of its own program; each answer computed as the write path or the projections compute it. */
@@ -26,10 +28,13 @@ export class MeQueries {
 
   async tier(memberId: string) {
     const { tier } = await this.members.balance(memberId);
-    const progress = await this.members.tierProgressOf(memberId);
+    const [progress, { policy }] = await Promise.all([this.members.tierProgressOf(memberId), this.programs.state()]);
     return {
       memberId,
       current: tier,
+      // What qualifyingValue and remaining count: spend in the currency minor units, purchase points, or purchases.
+      qualifyBy: policy ? tierRulesOf(policy).qualifyBy : null,
+      currency: policy?.currency ?? null,
       next: progress?.nextTier ?? null,
       qualifyingValue: progress?.qualifyingValue ?? null,
       remaining: progress?.remainingToNext ?? null,
@@ -53,6 +58,30 @@ export class MeQueries {
         endsAt: o.endsAt,
         multiplier: o.multiplierBp === null ? null : basisPointsToMultiplier(o.multiplierBp),
         bonusPoints: o.bonusPoints,
+      })),
+    };
+  }
+
+  /** The member's coupons from the coupons read model: active ones first, soonest to expire first, then the used and expired. */
+  async coupons(memberId: string) {
+    await this.members.balance(memberId);
+    const rows = await queryRows<CouponRow>(
+      this.db,
+      `select * from ${READ_MODEL_SCHEMA}.coupons where member_id = $1
+        order by status <> 'active', expires_at, code limit $2`,
+      [memberId, ME_COUPONS_MAX],
+    );
+    return {
+      memberId,
+      coupons: rows.map((c) => ({
+        code: c.code,
+        rewardId: c.reward_id,
+        kind: c.kind,
+        valueMinor: c.value_minor === null ? null : Number(c.value_minor),
+        percent: c.percent,
+        sku: c.sku,
+        status: c.status,
+        expiresAt: new Date(c.expires_at).toISOString(),
       })),
     };
   }

@@ -68,6 +68,11 @@ export class MeController {
     return this.me.offers(memberId);
   }
 
+  @Get('coupons')
+  coupons(@CurrentMember() memberId: string) {
+    return this.me.coupons(memberId);
+  }
+
   @Get('expiring')
   @ApiQuery({ name: 'withinDays', required: false })
   expiring(
@@ -82,7 +87,8 @@ export class MeController {
   async redeem(@CurrentMember() memberId: string, @Body() body: MeRedemptionDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const command = await this.points.redemption({ ...body, memberId });
     const { created, result, position } = await this.commands.execute(command);
-    return written(reply, created, { redemptionId: body.redemptionId, pointsRedeemed: result.pointsRedeemed, position });
+    const coupon = result.coupon ? { coupon: result.coupon } : {};
+    return written(reply, created, { redemptionId: body.redemptionId, pointsRedeemed: result.pointsRedeemed, position, ...coupon });
   }
 
   @Post('feedback')

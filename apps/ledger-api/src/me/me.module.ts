@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MemberPageController } from '../member-page/member-page.controller';
 import { MembersModule } from '../members/members.module';
 import { PointsModule } from '../points/points.module';
 import { MemberTokenGuard } from './member-auth';
@@ -12,7 +13,7 @@ import { SessionsController } from './sessions.controller';
 /** Members' own access: tokens minted for the operator's app, and the /v1/me routes they open. */
 @Module({
   imports: [MembersModule, PointsModule],
-  controllers: [SessionsController, MeController],
+  controllers: [SessionsController, MeController, MemberPageController],
   providers: [MemberTokens, MemberTokenGuard, MemberStates, MeQueries, MeRequests],
 })
 export class MeModule {}
