@@ -10,7 +10,10 @@ import { readExample, ScriptedLedger, startScriptedLedger } from './support';
  * Times are UTC; Los Angeles is UTC-7 from March to November.
  */
 const PROGRAM = readExample('starbucks-rewards.json') as { earning: Record<string, unknown> };
-const DOUBLE_STAR_DAY = readExample('promotions/starbucks-rewards/double-star-day.json') as unknown[];
+const DOUBLE_STAR_DAYS = [
+  ...(readExample('promotions/starbucks-rewards/double-star-day.json') as unknown[]),
+  ...(readExample('promotions/starbucks-rewards/gold-reserve-double-star-day.json') as unknown[]),
+];
 
 describe('Starbucks Rewards: a scripted member year', () => {
   let s: ScriptedLedger;
@@ -34,8 +37,8 @@ describe('Starbucks Rewards: a scripted member year', () => {
     });
   });
 
-  it('doubles a Green purchase on a Double Star Day once the promotion is added, and only that day', async () => {
-    const withPromotion = { ...PROGRAM, earning: { ...PROGRAM.earning, rules: DOUBLE_STAR_DAY } };
+  it('doubles a Green purchase on a Double Star Day once the promotions are added, and only that day', async () => {
+    const withPromotion = { ...PROGRAM, earning: { ...PROGRAM.earning, rules: DOUBLE_STAR_DAYS } };
     s.t.clock.set('2026-04-01T07:00:00Z');
     expect((await s.t.call('PUT', '/v1/program', withPromotion)).status).toBe(201);
     // 11:00 on 15 April in Los Angeles: base floor($5.60 x 1) = 5, and the Double Star Day adds floor(5 x (2 - 1)) = 5.
@@ -53,18 +56,21 @@ describe('Starbucks Rewards: a scripted member year', () => {
     });
     // floor($8.45 x 1.2) = floor(10.14) = 10: one floor of the total, not 8 whole dollars x 1.2 = 9.
     expect((await buy('sam', 'sam-4', 845, '2026-05-20T15:00:00Z')).pointsAccrued).toBe(10);
+    // The Double Star Day for Gold and Reserve: floor($10 x 1.2) = 12, once more 12. gia, at Green, earns $10 x 1 only.
+    expect((await buy('sam', 'sam-dsd', 1000, '2026-05-27T18:00:00Z')).pointsAccrued).toBe(24);
+    expect((await buy('gia', 'gia-dsd-gold', 1000, '2026-05-27T18:00:00Z')).pointsAccrued).toBe(10);
   });
 
   it('upgrades to Reserve at 2,500 Stars, the crossing purchase earning at Gold, and earns 1.7 after', async () => {
-    // floor($1,650 x 1.2) = 1,980 at Gold: 510 + 10 + 1,980 = 2,500 >= 2,500.
+    // floor($1,650 x 1.2) = 1,980 at Gold: 510 + 10 + 24 + 1,980 = 2,524 >= 2,500.
     expect((await buy('sam', 'sam-5', 165_000, '2026-06-10T15:00:00Z')).pointsAccrued).toBe(1980);
     expect(await s.profile('sam')).toMatchObject({
       tier: 'reserve',
-      tierProgress: { qualifyingValue: 2500, nextTier: null, remainingToNext: null, statusUntil: '2027-06-10T15:00:00.000Z' },
+      tierProgress: { qualifyingValue: 2524, nextTier: null, remainingToNext: null, statusUntil: '2027-06-10T15:00:00.000Z' },
     });
     expect((await buy('sam', 'sam-6', 999, '2026-06-11T15:00:00Z')).pointsAccrued).toBe(16); // floor($9.99 x 1.7) = floor(16.983)
-    // 120 + 250 + 140 earned at Green, 10 + 1,980 at Gold, 16 at Reserve.
-    expect(await s.balance('sam')).toMatchObject({ available: 2516, expired: 0, tier: 'reserve' });
+    // 120 + 250 + 140 earned at Green, 10 + 24 + 1,980 at Gold, 16 at Reserve.
+    expect(await s.balance('sam')).toMatchObject({ available: 2540, expired: 0, tier: 'reserve' });
   });
 
   it('sells $2 off for 60 Stars and takes it off a purchase at the till, which earns on what was paid', async () => {
@@ -88,8 +94,8 @@ describe('Starbucks Rewards: a scripted member year', () => {
       couponCodes: [sold.coupon.code],
     });
     expect(used).toMatchObject({ pointsAccrued: 7, couponsApplied: [{ code: sold.coupon.code, discountMinor: 200 }] }); // floor($4.50 x 1.7)
-    // 2,516 - 60 + 7. The 60 came out of the Green Stars, which expire first (Reserve Stars never do).
-    expect(await s.balance('sam')).toMatchObject({ available: 2463, redeemed: 60 });
+    // 2,540 - 60 + 7. The 60 came out of the Green Stars, which expire first (Reserve Stars never do).
+    expect(await s.balance('sam')).toMatchObject({ available: 2487, redeemed: 60 });
   });
 
   it('gives each member the birthday treat of their tier: the day itself at Green, 30 days at Reserve', async () => {
@@ -138,18 +144,18 @@ describe('Starbucks Rewards: a scripted member year', () => {
       (await s.t.call('GET', `/v1/audit/liability?asOf=${asOf}`)).body.outstandingPoints as number;
     // sam's last activity was the purchase of 21 June 15:00 UTC, counted even at Reserve: his Green Stars lapse 6 months on.
     expect(await s.dailyJob('2026-12-22T08:00:00Z')).toMatchObject({ expired: 3 }); // sam's three Green lots
-    expect(await s.balance('sam')).toMatchObject({ available: 2013, expired: 450 }); // 120 + 250 + 140 - 60 Green; 2,463 - 450
-    // gia's Stars from March and April outlived their own 6 months because she kept buying: 30 + 10 + 5 + 3 + 12 + 25.
-    expect(await s.balance('gia')).toMatchObject({ available: 85, expired: 0 });
-    expect(await outstandingAt('2026-12-21T14:59:59.999Z')).toBe(2463 + 85);
-    expect(await outstandingAt('2026-12-21T15:00:00.000Z')).toBe(2013 + 85);
+    expect(await s.balance('sam')).toMatchObject({ available: 2037, expired: 450 }); // 120 + 250 + 140 - 60 Green; 2,487 - 450
+    // gia's Stars from March and April outlived their own 6 months because she kept buying: 30 + 10 + 5 + 10 + 3 + 12 + 25.
+    expect(await s.balance('gia')).toMatchObject({ available: 95, expired: 0 });
+    expect(await outstandingAt('2026-12-21T14:59:59.999Z')).toBe(2487 + 95);
+    expect(await outstandingAt('2026-12-21T15:00:00.000Z')).toBe(2037 + 95);
 
     // Without the reload her Stars would have gone on 1 February.
     expect(await s.dailyJob('2027-02-02T08:00:00Z')).toMatchObject({ expired: 0 });
     await s.dailyJob('2027-05-02T08:00:00Z');
-    expect(await s.balance('gia')).toMatchObject({ available: 0, expired: 85 }); // 1 November + 6 months, nothing since
-    expect(await outstandingAt('2027-05-01T14:59:59.999Z')).toBe(2013 + 85);
-    expect(await outstandingAt('2027-05-01T15:00:00.000Z')).toBe(2013);
+    expect(await s.balance('gia')).toMatchObject({ available: 0, expired: 95 }); // 1 November + 6 months, nothing since
+    expect(await outstandingAt('2027-05-01T14:59:59.999Z')).toBe(2037 + 95);
+    expect(await outstandingAt('2027-05-01T15:00:00.000Z')).toBe(2037);
   });
 
   it('ends Reserve after 12 months on the Stars of the 12 months then closing, and keeps the Stars earned at Gold and Reserve', async () => {
@@ -161,7 +167,7 @@ describe('Starbucks Rewards: a scripted member year', () => {
       tier: 'green',
       tierProgress: { qualifyingValue: 23, nextTier: 'gold', remainingToNext: 477, statusUntil: null }, // Green never ends
     });
-    expect(await s.balance('sam')).toMatchObject({ available: 2013, expired: 450 });
+    expect(await s.balance('sam')).toMatchObject({ available: 2037, expired: 450 });
     expect((await buy('sam', 'sam-7', 1000, '2027-06-15T15:00:00Z')).pointsAccrued).toBe(10); // back at 1 Star per $1
   });
 });
