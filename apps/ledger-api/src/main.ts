@@ -1,4 +1,4 @@
-import { DEV_API_KEY_SECRETS, loadConfig, runProcess } from '@loyalty/platform';
+import { DEV_API_KEY_SECRETS, DEV_MEMBER_TOKEN_KID, loadConfig, runProcess } from '@loyalty/platform';
 import { startLedger } from './bootstrap';
 
 /** `npm start`: the whole ledger in one process on embedded defaults. */
@@ -11,11 +11,17 @@ runProcess(
       `Loyalty ledger listening on ${base}`,
       `  API docs:   ${base}/docs`,
       `  Health:     ${base}/health/ready`,
+      `  Member page: ${base}/member#token=<token from POST /v1/members/{id}/sessions>`,
       `  Event store: ${config.eventStore.kind}; read models: ${config.databaseUrl ? 'DATABASE_URL' : `embedded PostgreSQL in ${config.dataDir}`}`,
     ];
     if (config.apiKeysAreDevDefaults) {
       lines.push('  WARNING: API_KEYS is unset; using development keys:');
       for (const key of DEV_API_KEY_SECRETS) lines.push(`    ${key.role}: x-api-key: ${key.key}`);
+    }
+    if (config.memberTokens.signingKeysAreDevDefaults) {
+      lines.push(
+        `  WARNING: MEMBER_TOKEN_KEYS is unset; member tokens are signed with the development key (kid ${DEV_MEMBER_TOKEN_KID}, derived from a fixed phrase)`,
+      );
     }
     console.log(lines.join('\n'));
     return { stop: () => ledger.close(), unfinished: () => ledger.closing() };
