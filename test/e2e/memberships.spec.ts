@@ -216,6 +216,8 @@ describe('membership benefits over HTTP: a tier, reserved rewards, and what GET 
       memberships: [{ membershipId: 'ms-g', planId: 'gold-club', status: 'trial', currentPeriodEnd: '2026-03-31T00:00:00.000Z' }],
       benefits: { multiplier: 2, tier: 'gold', rewardIds: ['members-lounge'] },
     });
+    expect((await t.call('GET', '/v1/members/g/balance', undefined, { key: KEYS.pos })).body.tier).toBe('gold');
+    expect((await t.call('GET', '/v1/members/n/balance', undefined, { key: KEYS.pos })).body.tier).toBe('silver');
   });
 
   it('once the period ends unpaid the member is back on the qualified tier', async () => {
@@ -235,5 +237,6 @@ describe('membership benefits over HTTP: a tier, reserved rewards, and what GET 
       memberships: [],
       benefits: { multiplier: 1, tier: null, rewardIds: [] },
     });
+    expect((await t.call('GET', '/v1/members/g/balance', undefined, { key: KEYS.pos })).body.tier).toBe('silver');
   });
 });

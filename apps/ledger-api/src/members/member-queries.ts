@@ -15,7 +15,7 @@ import { ApiError } from '../http/api-error';
 import { ClockService } from '../ledger/clock.service';
 import { ProgramStore } from '../ledger/program-store';
 import { READ_MODELS } from '../tokens';
-import { membershipProfile } from './memberships-profile';
+import { effectiveTierOf, MembershipRow, membershipProfile } from './memberships-profile';
 
 export const LEDGER_PAGE_SIZE_DEFAULT = 50;
 export const LEDGER_PAGE_SIZE_MAX = 500;
@@ -108,20 +108,24 @@ export class MemberQueries {
    * is parked and the checkpoint they reflect, all from one snapshot.
    */
   async balance(memberId: string) {
+    const now = this.clock.nowIso();
     const [row] = await queryRows<BalanceRow>(
       this.db,
       `select m.member_id, m.tier, b.available::text, b.pending::text, b.lifetime_earned::text, b.redeemed::text, b.expired::text,
               b.clawed_back::text, b.adjusted::text, b.transferred_in::text, b.transferred_out::text, b.debt::text,
               p.first_position::text as parked_position, p.parked_at,
-              (select position::text from ${READ_MODEL_SCHEMA}.checkpoints where projection = $2) as as_of_position
+              (select position::text from ${READ_MODEL_SCHEMA}.checkpoints where projection = $2) as as_of_position,
+              (select json_agg(mm) from ${READ_MODEL_SCHEMA}.member_memberships mm
+                where mm.member_id = k.member_id and mm.tier is not null and not mm.lapsed and mm.period_end > $4::timestamptz) as tier_grants
          from (select $1::text as member_id) k
          left join ${READ_MODEL_SCHEMA}.members m on m.member_id = k.member_id
          left join ${READ_MODEL_SCHEMA}.member_balances b on b.member_id = k.member_id
          left join ${READ_MODEL_SCHEMA}.parked_streams p on p.consumer = $2 and p.stream_id = $3`,
-      [memberId, LEDGER_PROJECTION, memberStreamId(memberId)],
+      [memberId, LEDGER_PROJECTION, memberStreamId(memberId), now],
     );
     if (row?.parked_position) throw memberParked(memberId, row);
     if (!row?.member_id || row.available === null) throw memberNotFound(memberId);
+    const tier = row.tier_grants ? effectiveTierOf(row.tier, row.tier_grants, (await this.programs.state()).policy, now) : row.tier;
     const points = (value: string | null) => Number(value);
     return {
       memberId,
@@ -135,7 +139,7 @@ export class MemberQueries {
       transferredIn: points(row.transferred_in),
       transferredOut: points(row.transferred_out),
       debt: points(row.debt),
-      tier: row.tier,
+      tier,
       asOfPosition: Number(row.as_of_position ?? -1),
     };
   }
@@ -194,6 +198,8 @@ type BalanceRow = ParkedMark &
     readonly member_id: string | null;
     readonly tier: string | null;
     readonly as_of_position: string | null;
+    /** Memberships that may grant a tier now; null (no lookup of the program) for nearly every member. */
+    readonly tier_grants: MembershipRow[] | null;
   };
 
 function memberParked(memberId: string, parked: ParkedMark): ApiError {

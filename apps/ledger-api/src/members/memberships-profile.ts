@@ -15,7 +15,7 @@ import { READ_MODEL_SCHEMA } from '@loyalty/read-models';
 import { queryRows } from '@loyalty/platform';
 
 /** A member_memberships row as to_json renders it (memberships.projection.ts). */
-interface MembershipRow {
+export interface MembershipRow {
   readonly membership_id: string;
   readonly plan_id: string;
   readonly period_end: string;
@@ -73,6 +73,16 @@ export async function membershipProfile(
     })),
     benefits: { multiplier: basisPointsToMultiplier(benefits.multiplierBp), tier: benefits.tier, rewardIds: benefits.rewardIds },
   };
+}
+
+/** The tier a member earns and redeems at now, as GET /v1/members/{id} reports it: the balance read says the same. */
+export function effectiveTierOf(
+  qualifiedTier: string | null,
+  rows: readonly MembershipRow[],
+  policy: ProgramPolicy | undefined,
+  now: Instant,
+) {
+  return effectiveTier(policy?.tiers ?? [], qualifiedTier, activeAt(rows.map(activeMembershipOf), now));
 }
 
 type ActiveMembership = MembershipGrant & { readonly cancelled: boolean; readonly trialEndsAt: Instant | null };
