@@ -13,6 +13,10 @@ export const KPI_DEFAULT_RANGE_DAYS = 30;
 export const TOP_MEMBERS_MAX = 10;
 const MS_PER_DAY = 86_400_000;
 
+/** Days from milliseconds, rounded to 4 decimals like the rates; null when nothing was measured. */
+export const daysOf = (ms: string | null | undefined): number | null =>
+  ms === null || ms === undefined ? null : Math.round((Number(ms) * 10_000) / MS_PER_DAY) / 10_000;
+
 /** A rate from integer counts, rounded to 4 decimals for JSON; null when the denominator is 0. */
 export const rate = (numerator: number, denominator: number): number | null =>
   denominator === 0 ? null : Math.round((numerator * 10_000) / denominator) / 10_000;
@@ -54,6 +58,18 @@ interface DayTotals {
   points_redeemed: string;
   points_expired: string;
   net_points: string;
+}
+
+/**
+ * Coupons issued and used per bucket, each counted where its own event's UTC
+ * day puts it, and the time from issue to use of the coupons used in the bucket.
+ */
+interface CouponTotals {
+  bucket: string;
+  issued: string;
+  used: string;
+  mean_ms: string | null;
+  median_ms: string | null;
 }
 
 /** KPIs per bucket from the day projections; integers stay integers, rates come from integer counts. */
@@ -106,6 +122,8 @@ export class KpiQueries {
       [from, to],
     );
 
+    const coupons = await this.couponsPerBucket(g, rangeStart, to);
+
     const byBucket = new Map(totals.map((t) => [t.bucket, t]));
     const buyersByBucket = new Map(buyers.map((b) => [b.bucket, b]));
     let outstanding = Number(opening!.points);
@@ -121,6 +139,9 @@ export class KpiQueries {
       const redeemed = n(t?.points_redeemed);
       const expired = n(t?.points_expired);
       const pointValueMinor = valueAt(values, Date.parse(`${end}T00:00:00Z`));
+      const c = coupons.get(start);
+      const couponsIssued = n(c?.issued);
+      const couponsUsed = n(c?.used);
       return {
         start,
         end,
@@ -139,6 +160,11 @@ export class KpiQueries {
         outstandingPoints: outstanding,
         pointValueMinor,
         liabilityMinor: outstanding * pointValueMinor,
+        couponsIssued,
+        couponsUsed,
+        couponUseRate: rate(couponsUsed, couponsIssued),
+        meanDaysToUse: daysOf(c?.mean_ms),
+        medianDaysToUse: daysOf(c?.median_ms),
       };
     });
     return {
@@ -149,6 +175,25 @@ export class KpiQueries {
       buckets,
       topMembers: top.map((m) => ({ memberId: m.member_id, spendMinor: Number(m.spend), purchases: Number(m.purchases) })),
     };
+  }
+
+  private async couponsPerBucket(g: Granularity, rangeStart: string, to: string): Promise<Map<string, CouponTotals>> {
+    const rows: CouponTotals[] = await this.db.query(
+      `with issued as (
+         select date_trunc('${g}', issued_day::timestamp)::date::text as bucket, count(*) issued
+         from ${S}.kpi_coupons where issued_day >= $1::date and issued_day < $2::date group by 1
+       ), used as (
+         select date_trunc('${g}', used_day::timestamp)::date::text as bucket, count(*) used,
+                avg(ms) mean_ms, percentile_cont(0.5) within group (order by ms) median_ms
+         from (select used_day, (extract(epoch from used_at - issued_at) * 1000)::bigint ms
+               from ${S}.kpi_coupons where used_day >= $1::date and used_day < $2::date) u
+         group by 1
+       )
+       select bucket, coalesce(i.issued, 0)::text issued, coalesce(u.used, 0)::text used, u.mean_ms::text, u.median_ms::text
+       from issued i full join used u using (bucket)`,
+      [rangeStart, to],
+    );
+    return new Map(rows.map((r) => [r.bucket, r]));
   }
 }
 

@@ -2,7 +2,21 @@ import fc from 'fast-check';
 import { MemberCommand } from '../member/commands';
 import { ACTIVITY_KINDS, ExpiryPolicy } from '../expiry/expiry';
 import { policy, programInForce } from './fixtures';
-import { action, adjust, changeTier, enrol, purchase, receive, redeem, refund, reverse, settle, transfer } from './member-commands';
+import {
+  action,
+  adjust,
+  changeTier,
+  enrol,
+  issueCoupon,
+  purchase,
+  receive,
+  redeem,
+  refund,
+  reverse,
+  settle,
+  transfer,
+} from './member-commands';
+import type { CatalogueReward } from '../rewards/rewards';
 import { TierRules } from '../tiers/tier-policy';
 
 /**
@@ -16,8 +30,23 @@ export const RECEIVED_AT = '2030-01-01T00:00:00.000Z';
 /** Known to the settlement handler from the sealed personal data; here, as the handler would pass it. */
 const BIRTH_DATE = '1990-06-15';
 
+/** One coupon reward of each kind, and one only rules or an admin give (never sold for points). */
+const COUPON_REWARDS: readonly CatalogueReward[] = [
+  { rewardId: 'two-off', points: 60, kind: 'amountOff', valueMinor: 200, validDays: 30 },
+  { rewardId: 'ten-percent', points: 150, kind: 'percentOff', percent: 10, validDays: 60 },
+  { rewardId: 'free-cookie', points: 90, kind: 'freeProduct', sku: 'cookie', validDays: 14 },
+  { rewardId: 'gift-cookie', points: 0, kind: 'freeProduct', sku: 'cookie', validDays: 7, redeemable: false },
+];
+/** The catalogue of every generated history's program: a store that configures its own program uses it too, to value coupons alike. */
+export const ARBITRARY_REWARDS: readonly CatalogueReward[] = [...policy().rewards, ...COUPON_REWARDS];
+/** Priced so that any coupon leaves at least half the basket, which is what a coupon purchase pays. */
+const COOKIE_PRICE_MINOR = 300;
+
 type Step =
   | { kind: 'purchase'; amountMinor: number; coffeeShare: number }
+  | { kind: 'redeemCoupon'; reward: number }
+  | { kind: 'issueCoupon'; reward: number }
+  | { kind: 'useCoupon'; target: number; basketMinor: number }
   | { kind: 'redeem'; points: number }
   | { kind: 'refund'; target: number; share: number }
   | { kind: 'reverse'; target: number }
@@ -64,6 +93,37 @@ export const memberPlan = fc.record({
   pendingDays: fc.constantFrom(0, 14),
   expiryMonths: fc.constantFrom(0, 3, 12),
   steps: fc.array(fc.tuple(step, fc.integer({ min: 1, max: 24 * 20 })), { minLength: 1, maxLength: 60 }),
+});
+
+/** Coupons bought with points, given by an admin, and used by purchases (often a code that is no longer usable, to exercise refusals). */
+const couponStep: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('redeemCoupon' as const), reward: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('issueCoupon' as const), reward: fc.nat() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('useCoupon' as const),
+      target: fc.nat(),
+      basketMinor: fc.integer({ min: 1_000, max: 50_000 }),
+    }),
+  },
+);
+
+/**
+ * memberPlan with coupons besides. Opt-in: the domain's settlement due
+ * instant (member/due.ts) leaves coupon expiries to the app's coupons read
+ * model, so the properties that hold it exact run on memberPlan.
+ */
+export const memberPlanWithCoupons: fc.Arbitrary<MemberPlan> = fc.record({
+  pendingDays: fc.constantFrom(0, 14),
+  expiryMonths: fc.constantFrom(0, 3, 12),
+  steps: fc.array(
+    fc.tuple(fc.oneof({ weight: 3, arbitrary: step }, { weight: 1, arbitrary: couponStep }), fc.integer({ min: 1, max: 24 * 20 })),
+    {
+      minLength: 1,
+      maxLength: 60,
+    },
+  ),
 });
 
 const expiryPolicy: fc.Arbitrary<ExpiryPolicy> = fc.oneof(
@@ -139,11 +199,20 @@ type TierPlan = typeof memberPlanUnderTierPolicy extends fc.Arbitrary<infer T> ?
 function programOf(plan: MemberPlan | ExpiryPlan | TierPlan) {
   if ('tierPolicy' in plan) {
     const { pendingDays, expiryMonths, tierPolicy, timeZone } = plan;
-    return programInForce({ pendingDays, expiryMonths, tierPolicy, timeZone, tiers: TIERED });
+    return programInForce({ pendingDays, expiryMonths, tierPolicy, timeZone, tiers: TIERED, rewards: [...ARBITRARY_REWARDS] });
   }
-  if (!('expiry' in plan)) return programInForce({ pendingDays: plan.pendingDays, expiryMonths: plan.expiryMonths });
+  if (!('expiry' in plan)) {
+    return programInForce({ pendingDays: plan.pendingDays, expiryMonths: plan.expiryMonths, rewards: [...ARBITRARY_REWARDS] });
+  }
   const tiers = policy().tiers.map((t) => (t.name === 'gold' && plan.goldExpiry ? { ...t, expiry: plan.goldExpiry } : t));
-  return programInForce({ pendingDays: plan.pendingDays, expiryMonths: 0, expiry: plan.expiry, timeZone: plan.timeZone, tiers });
+  return programInForce({
+    pendingDays: plan.pendingDays,
+    expiryMonths: 0,
+    expiry: plan.expiry,
+    timeZone: plan.timeZone,
+    tiers,
+    rewards: [...ARBITRARY_REWARDS],
+  });
 }
 
 /** Turns a plan into commands for one member; `memberId` lets several members share one store. */
@@ -154,6 +223,9 @@ export function commandsOf(plan: MemberPlan | ExpiryPlan | TierPlan, memberId = 
   const common = () => ({ memberId, occurredAt: iso(), receivedAt: RECEIVED_AT, program });
   const purchases: Array<{ id: string; amountMinor: number }> = [];
   const redemptions: string[] = [];
+  /** Codes of coupons asked for; a use may name one that was refused, used, expired or cancelled, to exercise refusals. */
+  const couponCodes: string[] = [];
+  const couponReward = (n: number) => COUPON_REWARDS[n % COUPON_REWARDS.length]!.rewardId;
   const commands: MemberCommand[] = [enrol({ ...common(), personalData: null, requestHash: `enrol-${memberId}` })];
   plan.steps.forEach(([s, hours], i) => {
     at += hours * HOUR_MS;
@@ -168,6 +240,31 @@ export function commandsOf(plan: MemberPlan | ExpiryPlan | TierPlan, memberId = 
       case 'redeem':
         redemptions.push(id);
         return void commands.push(redeem({ ...common(), redemptionId: id, points: s.points, requestHash: `h-${id}` }));
+      case 'redeemCoupon': {
+        redemptions.push(id);
+        couponCodes.push(`CPN-${id}`);
+        const rewardId = couponReward(s.reward);
+        return void commands.push(
+          redeem({ ...common(), redemptionId: id, points: null, rewardId, couponCode: `CPN-${id}`, requestHash: `h-${id}` }),
+        );
+      }
+      case 'issueCoupon':
+        couponCodes.push(`CPN-${id}`);
+        return void commands.push(
+          issueCoupon({ ...common(), couponId: id, rewardId: couponReward(s.reward), code: `CPN-${id}`, requestHash: `h-${id}` }),
+        );
+      case 'useCoupon': {
+        const code = couponCodes[s.target % Math.max(couponCodes.length, 1)] ?? 'CPN-missing';
+        const items = [
+          { sku: 'cookie', category: 'food', quantity: 1, unitPriceMinor: COOKIE_PRICE_MINOR },
+          { sku: 'bag', category: 'goods', quantity: 1, unitPriceMinor: s.basketMinor },
+        ];
+        const amountMinor = Math.floor(s.basketMinor / 2);
+        purchases.push({ id, amountMinor });
+        return void commands.push(
+          purchase({ ...common(), transactionId: id, amountMinor, items, couponCodes: [code], requestHash: `h-${id}` }),
+        );
+      }
       case 'refund': {
         const target = purchases[s.target % Math.max(purchases.length, 1)];
         const amountMinor = Math.max(1, Math.floor(((target?.amountMinor ?? 1) * s.share) / 100));

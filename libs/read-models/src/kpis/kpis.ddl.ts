@@ -35,4 +35,17 @@ create table if not exists ${s}.kpi_point_values (
   point_value_minor bigint not null,
   currency text not null
 );
+
+-- One row per coupon: issues and uses per bucket, and the time from issue to use (docs/analytics.md).
+create table if not exists ${s}.kpi_coupons (
+  member_id text not null,
+  code text not null,
+  issued_at timestamptz not null,
+  issued_day date not null,
+  used_at timestamptz,
+  used_day date,
+  primary key (member_id, code)
+);
+create index if not exists kpi_coupons_issued_day on ${s}.kpi_coupons (issued_day);
+create index if not exists kpi_coupons_used_day on ${s}.kpi_coupons (used_day) where used_day is not null;
 `;

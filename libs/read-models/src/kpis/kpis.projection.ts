@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { decodeMemberEvent, decodeProgramEvent, MemberEvent, ProgramConfigured, toMillis } from '@loyalty/domain';
+import { CouponIssued, CouponUsed, decodeMemberEvent, decodeProgramEvent, MemberEvent, ProgramConfigured, toMillis } from '@loyalty/domain';
 import { Projection } from '../projector/projection';
 import { keyOf } from '../projector/row-sets';
 import { READ_MODEL_SCHEMA } from '../schema';
@@ -32,6 +32,7 @@ export const kpisProjectionIn = (schema: string): Projection => ({
   async applyBatch(manager, events) {
     const days = new Map<string, Record<string, unknown>>();
     const memberDays = new Map<string, Record<string, unknown>>();
+    const coupons: Array<CouponIssued | CouponUsed> = [];
     for (const recorded of events) {
       const program = decodeProgramEvent(recorded);
       if (program?.type === 'ProgramConfigured') {
@@ -39,6 +40,7 @@ export const kpisProjectionIn = (schema: string): Projection => ({
         continue;
       }
       const event = decodeMemberEvent(recorded);
+      if (event?.type === 'CouponIssued' || event?.type === 'CouponUsed') coupons.push(event);
       const counted = event && countsOf(event);
       if (!counted) continue;
       const day = utcDay(event.data.occurredAt);
@@ -47,6 +49,7 @@ export const kpisProjectionIn = (schema: string): Projection => ({
     }
     await addUp(manager, `${schema}.kpi_days`, ['day'], DAY_COUNTERS, [...days.values()]);
     await addUp(manager, `${schema}.kpi_member_days`, ['day', 'member_id'], MEMBER_DAY_COUNTERS, [...memberDays.values()]);
+    await couponRows(manager, `${schema}.kpi_coupons`, coupons);
   },
 });
 
@@ -106,7 +109,41 @@ function countsOf(event: MemberEvent): Counts | undefined {
     case 'ReferralQualified':
     case 'ActionRecorded':
     case 'TierChanged':
+    case 'CouponIssued':
+    case 'CouponUsed':
+    case 'CouponExpired':
+    case 'CouponCancelled':
       return undefined;
+  }
+}
+
+/**
+ * Issues insert a coupon's row, uses date it; issues first, so a coupon
+ * issued and used in one batch is whole. A coupon is used at most once
+ * (the domain refuses a second use), so a use only ever fills empty columns.
+ */
+async function couponRows(manager: EntityManager, table: string, events: ReadonlyArray<CouponIssued | CouponUsed>): Promise<void> {
+  const row = ({ data: d }: CouponIssued | CouponUsed) => ({
+    member_id: d.memberId,
+    code: d.code,
+    at: d.occurredAt,
+    day: utcDay(d.occurredAt),
+  });
+  const issued = events.filter((e) => e.type === 'CouponIssued').map(row);
+  const used = events.filter((e) => e.type === 'CouponUsed').map(row);
+  const recordset = 'json_to_recordset($1::json) as r(member_id text, code text, at timestamptz, day date)';
+  if (issued.length > 0) {
+    await manager.query(
+      `insert into ${table} (member_id, code, issued_at, issued_day) select r.member_id, r.code, r.at, r.day from ${recordset}
+       on conflict (member_id, code) do nothing`,
+      [JSON.stringify(issued)],
+    );
+  }
+  if (used.length > 0) {
+    await manager.query(
+      `update ${table} k set used_at = r.at, used_day = r.day from ${recordset} where k.member_id = r.member_id and k.code = r.code`,
+      [JSON.stringify(used)],
+    );
   }
 }
 
