@@ -14,6 +14,7 @@ const FAST_WEBHOOKS = {
   NOTIFY_POINTS_EXPIRING_WITHIN_DAYS: '366',
   NOTIFY_COUPONS_EXPIRING_WITHIN_DAYS: '30',
   NOTIFY_EXPIRY_SCAN_INTERVAL_MS: '100',
+  WEBHOOK_DELIVERED_RETENTION_DAYS: '400',
 };
 const COUPON_REWARD = { rewardId: 'two-off', points: 100, kind: 'amountOff', valueMinor: 200, validDays: 10 };
 
@@ -200,6 +201,26 @@ describe('webhooks over HTTP against a local receiver', () => {
     expect(crm.attempts).toHaveLength(2);
     expect(crm.applied().flatMap(schemaProblems)).toEqual([]);
     await t.call('DELETE', '/v1/webhooks/coupons');
+  });
+
+  it('prunes deliveries delivered longer ago than the retention, and never a pending or parked one', async () => {
+    await register('pruned', 'http://127.0.0.1:9/hook', ['MemberEnrolled']);
+    const db = t.ledger.readModels;
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const aged = async (status: string, deliveredAt: string | null): Promise<string> => {
+      const rows: Array<{ message_id: string }> = await db.query(
+        `insert into webhooks.deliveries (webhook_id, message_id, type, body, status, next_attempt_at, delivered_at, created_at)
+         values ('pruned', gen_random_uuid(), 'MemberEnrolled', '{}', $1, now() + interval '1 day', $2, now() - interval '500 days')
+         returning message_id`,
+        [status, deliveredAt],
+      );
+      return rows[0]!.message_id;
+    };
+    await aged('delivered', daysAgo(401));
+    const kept = [await aged('delivered', daysAgo(399)), await aged('parked', null), await aged('pending', null)];
+    await eventually(async () => (await deliveries('pruned')).deliveries.length === kept.length, 10_000, 'the old delivery pruned');
+    expect((await deliveries('pruned')).deliveries.map((d: { messageId: string }) => d.messageId).sort()).toEqual(kept.sort());
+    await t.call('DELETE', '/v1/webhooks/pruned');
   });
 
   it('keeps a healthy receiver on time while another never answers', async () => {

@@ -220,6 +220,28 @@ export async function replayParked(db: RowsQuery, webhookId: string, now: Date):
   return rows[0]?.replayed ?? 0;
 }
 
+/** Rows per delete: short transactions however much there is to prune. */
+const PRUNE_BATCH_ROWS = 5000;
+
+/** Deletes what was delivered before `before`; pending and parked deliveries are never pruned. */
+export async function pruneDelivered(db: RowsQuery, before: Date): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const rows = await queryRows<{ pruned: number }>(
+      db,
+      `with pruned as (
+         delete from ${S}.deliveries where (webhook_id, message_id) in (
+           select webhook_id, message_id from ${S}.deliveries where status = 'delivered' and delivered_at < $1 limit $2)
+         returning 1)
+       select count(*)::int as pruned from pruned`,
+      [before, PRUNE_BATCH_ROWS],
+    );
+    const count = rows[0]?.pruned ?? 0;
+    pruned += count;
+    if (count < PRUNE_BATCH_ROWS) return pruned;
+  }
+}
+
 export async function countOutstanding(db: RowsQuery): Promise<Array<{ status: DeliveryStatus; count: number }>> {
   return queryRows(db, `select status, count(*)::int as count from ${S}.deliveries where status in ('pending', 'parked') group by status`);
 }

@@ -41,5 +41,6 @@ create table if not exists ${WEBHOOK_SCHEMA}.deliveries (
 );
 create index if not exists deliveries_due on ${WEBHOOK_SCHEMA}.deliveries (webhook_id, next_attempt_at) where status = 'pending';
 create index if not exists deliveries_parked on ${WEBHOOK_SCHEMA}.deliveries (webhook_id) where status = 'parked';
+create index if not exists deliveries_delivered on ${WEBHOOK_SCHEMA}.deliveries (delivered_at) where status = 'delivered';
 create index if not exists deliveries_listed on ${WEBHOOK_SCHEMA}.deliveries (webhook_id, seq desc);
 `;

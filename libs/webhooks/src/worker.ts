@@ -3,7 +3,15 @@ import type { Registry } from 'prom-client';
 import type { EventStore } from '@loyalty/event-store';
 import { describeFailure, WebhookConfig } from '@loyalty/platform';
 import { Projector } from '@loyalty/read-models';
-import { AttemptOutcome, claimDue, ClaimedDelivery, countOutstanding, recordAttempt, webhooksWithDueDeliveries } from './deliveries';
+import {
+  AttemptOutcome,
+  claimDue,
+  ClaimedDelivery,
+  countOutstanding,
+  pruneDelivered,
+  recordAttempt,
+  webhooksWithDueDeliveries,
+} from './deliveries';
 import { queueCouponsExpiringSoon, queueExpiringSoon } from './expiring-soon';
 import { WEBHOOK_CONSUMER, WebhookIntake } from './intake';
 import { WebhookMetrics } from './metrics';
@@ -15,6 +23,7 @@ import { TargetPolicy } from './targets';
 
 /** Beyond an attempt's own timeout, before another worker may take a delivery over from one that died mid-attempt. */
 const LEASE_MARGIN_MS = 30_000;
+const DAY_MS = 86_400_000;
 /** Webhook state and the read models share a migration lock key space; this one is the webhooks'. */
 const MIGRATION_LOCK_KEY = 7_020_161;
 
@@ -46,7 +55,7 @@ export class WebhookWorker {
   private stopping = false;
   private polling: Promise<void> | undefined;
   private pollAgain = false;
-  private scanning: Promise<void> | undefined;
+  private sweeping: Promise<void> | undefined;
   /** Ends the attempts in flight at shutdown: they are recorded as failed and retried, instead of holding the stop for their timeout. */
   private shutdown = new AbortController();
 
@@ -74,17 +83,17 @@ export class WebhookWorker {
     this.shutdown = new AbortController();
     this.projector.start();
     const { pollIntervalMs, expiryScanIntervalMs } = this.options.config;
-    this.timers = [setInterval(() => this.pollSoon(), pollIntervalMs), setInterval(() => this.scanSoon(), expiryScanIntervalMs)];
+    this.timers = [setInterval(() => this.pollSoon(), pollIntervalMs), setInterval(() => this.sweepSoon(), expiryScanIntervalMs)];
     for (const timer of this.timers) timer.unref();
-    this.scanSoon();
+    this.sweepSoon();
   }
 
-  /** Stops queueing at a checkpoint, lets a poll or scan under way finish, and ends the attempts in flight (they are retried). */
+  /** Stops queueing at a checkpoint, lets a poll or sweep under way finish, and ends the attempts in flight (they are retried). */
   async stop(): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
     await this.projector.stop();
-    await Promise.allSettled([this.polling, this.scanning]);
+    await Promise.allSettled([this.polling, this.sweeping]);
     this.shutdown.abort();
     await Promise.allSettled([...this.attempts]);
   }
@@ -177,14 +186,15 @@ export class WebhookWorker {
     return { kind: 'failed', statusCode, error, next: decision.park ? 'park' : new Date(decision.nextAttemptAtMs) };
   }
 
-  private scanSoon(): void {
-    if (this.stopping || this.scanning) return;
-    this.scanning = this.scanExpiring().finally(() => (this.scanning = undefined));
+  private sweepSoon(): void {
+    if (this.stopping || this.sweeping) return;
+    this.sweeping = this.sweep().finally(() => (this.sweeping = undefined));
   }
 
-  private async scanExpiring(): Promise<void> {
+  /** The clock's part of the work: notifications of what expires soon, and pruning what was delivered long enough ago. */
+  private async sweep(): Promise<void> {
+    const { db, config } = this.options;
     try {
-      const { db, config } = this.options;
       const now = this.options.now();
       const queued =
         (await queueExpiringSoon(db, now, config.expiringWithinDays)) +
@@ -193,8 +203,9 @@ export class WebhookWorker {
         this.metrics.queued.inc(queued);
         this.pollSoon();
       }
+      await pruneDelivered(db, new Date(Date.now() - config.deliveredRetentionDays * DAY_MS));
     } catch (error) {
-      this.options.log(`webhook expiring-soon scan failed: ${describeFailure(error)}`);
+      this.options.log(`webhook sweep failed: ${describeFailure(error)}`);
     }
   }
 }

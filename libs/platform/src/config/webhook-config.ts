@@ -21,6 +21,11 @@ export interface WebhookConfig {
   readonly couponsExpiringWithinDays: number;
   /** How often the points and coupons still to expire are looked at for PointsExpiringSoon and CouponExpiringSoon. */
   readonly expiryScanIntervalMs: number;
+  /**
+   * Delivered deliveries are kept this long for GET .../deliveries, then deleted. At least the expiring-soon windows,
+   * so a notification still in its window is never queued again after its row is gone.
+   */
+  readonly deliveredRetentionDays: number;
 }
 
 const SECOND_MS = 1000;
@@ -35,11 +40,13 @@ export const WEBHOOK_CONFIG_DEFAULTS = {
   expiringWithinDays: 30,
   couponsExpiringWithinDays: 7,
   expiryScanIntervalMs: HOUR_MS,
+  deliveredRetentionDays: 30,
 } as const;
 /** Bounds that keep a misconfiguration from hammering a receiver or holding a worker slot for minutes. */
 const ATTEMPT_TIMEOUT_MS_MAX = 60 * SECOND_MS;
 const CONCURRENCY_PER_WEBHOOK_MAX = 64;
 const EXPIRING_WITHIN_DAYS_MAX = 366;
+const RETENTION_DAYS_MAX = 3660;
 
 export function parseWebhookConfig(env: NodeJS.ProcessEnv, production: boolean, problems: string[]): WebhookConfig {
   const d = WEBHOOK_CONFIG_DEFAULTS;
@@ -66,7 +73,13 @@ export function parseWebhookConfig(env: NodeJS.ProcessEnv, production: boolean, 
     expiringWithinDays: count('NOTIFY_POINTS_EXPIRING_WITHIN_DAYS', d.expiringWithinDays, 1, EXPIRING_WITHIN_DAYS_MAX),
     couponsExpiringWithinDays: count('NOTIFY_COUPONS_EXPIRING_WITHIN_DAYS', d.couponsExpiringWithinDays, 1, EXPIRING_WITHIN_DAYS_MAX),
     expiryScanIntervalMs: count('NOTIFY_EXPIRY_SCAN_INTERVAL_MS', d.expiryScanIntervalMs, 1),
+    deliveredRetentionDays: count('WEBHOOK_DELIVERED_RETENTION_DAYS', d.deliveredRetentionDays, 1, RETENTION_DAYS_MAX),
   };
+  if (config.deliveredRetentionDays < Math.max(config.expiringWithinDays, config.couponsExpiringWithinDays)) {
+    problems.push(
+      'WEBHOOK_DELIVERED_RETENTION_DAYS must be at least NOTIFY_POINTS_EXPIRING_WITHIN_DAYS and NOTIFY_COUPONS_EXPIRING_WITHIN_DAYS',
+    );
+  }
   if (config.retryDelayMaxMs < config.retryDelayFirstMs)
     problems.push('WEBHOOK_RETRY_MAX_DELAY_MS must not be below WEBHOOK_RETRY_FIRST_DELAY_MS');
   return config;
