@@ -1,4 +1,7 @@
+import { DecisionSplitter, commandOf } from '../simulation/recorded-decisions';
 import { member } from '../testing/fixtures';
+import { decideMember } from './decide';
+import { foldMember } from './state';
 import { enrol, feedback } from '../testing/member-commands';
 import { actionAccrued, actionRecorded, enrolled, erased, welcomeAccrued } from '../testing/member-events';
 
@@ -52,5 +55,17 @@ describe('member feedback', () => {
       .given(wasErased)
       .when(feedback({ feedback: ratingOnly }))
       .then([actionRecorded({ actionId: 'feedback:f1', feedback: ratingOnly }), actionAccrued('feedback:f1', 50)]);
+  });
+
+  it('comes back with its feedback when a simulation rebuilds the command from the log, so the replay decides the same events', () => {
+    const { program: inForce } = enrol();
+    const program = { ...inForce, policy: { ...inForce.policy, earning: { ...inForce.policy.earning, actionBonuses: {} } } };
+    const before = foldMember(ENROLLED);
+    const recorded = decideMember(feedback({ actionId: 'feedback:s2', actionType: 'survey', program }), before);
+    const splitter = new DecisionSplitter();
+    const decisions = recorded.flatMap((event, i) => splitter.push(event, BigInt(i + 2)) ?? []);
+    const [decision] = [...decisions, splitter.flush()].filter((d) => d !== undefined);
+    const command = commandOf(decision!, { program, birthDate: null })!;
+    expect(decideMember(command, before)).toEqual(recorded);
   });
 });

@@ -160,8 +160,8 @@ export function commandOf(decision: RecordedDecision, context: ReplayContext): M
     case 'RedemptionReversed':
       return { ...common, type: 'ReverseRedemption', redemptionId: event.data.redemptionId, requestHash: '' };
     case 'ActionRecorded': {
-      const { actionId, actionType, requestHash } = event.data;
-      return { ...common, type: 'RecordAction', actionId, actionType, requestHash };
+      const { actionId, actionType, requestHash, feedback } = event.data;
+      return { ...common, type: 'RecordAction', actionId, actionType, requestHash, ...(feedback && { feedback }) };
     }
     case 'PointsAdjusted': {
       const { adjustmentId, points, reason, actor, requestHash } = event.data;
