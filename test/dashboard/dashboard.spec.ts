@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Browser, chromium, Page } from 'playwright-core';
 import { TestClock } from '../support/clock';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
+import { memberStreamId } from '@loyalty/domain';
+import { couponIssued, couponUsed, testCouponCode } from '../../libs/domain/src/testing/member-events';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -78,6 +81,18 @@ describeWithBrowser('dashboard', () => {
       });
     }
     await write('/v1/redemptions', { redemptionId: 'dr-1', memberId: 'd-3', points: 60, occurredAt: at(1) });
+    // Coupon events as the domain writes them, so the coupon panel has figures of its own: two issued, one used.
+    const coupons = [
+      couponIssued({ memberId: 'd-1', occurredAt: at(6), couponId: 'dc-1', code: testCouponCode(1), expiresAt: at(-20) }),
+      couponIssued({ memberId: 'd-1', occurredAt: at(5), couponId: 'dc-2', code: testCouponCode(2), expiresAt: at(-20) }),
+      couponUsed({ memberId: 'd-1', occurredAt: at(2), couponId: 'dc-1', code: testCouponCode(1) }),
+    ];
+    const appended = await t.ledger.store.append(
+      memberStreamId('d-1'),
+      coupons.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data as unknown as Record<string, unknown> })),
+      'any',
+    );
+    position = Math.max(position, Number(appended.position));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   }, 50_000);
   afterAll(async () => {
@@ -126,6 +141,13 @@ describeWithBrowser('dashboard', () => {
     expect(await plotted('revenue', 'revenueMinor')).toEqual(fromApi('revenueMinor'));
     expect(await plotted('points', 'pointsIssued')).toEqual(fromApi('pointsIssued'));
     expect(await plotted('activity', 'activeMembers')).toEqual(fromApi('activeMembers'));
+    expect(await plotted('coupons', 'couponsIssued')).toEqual(fromApi('couponsIssued'));
+    expect(await plotted('coupons', 'couponsUsed')).toEqual(fromApi('couponsUsed'));
+    const total = (field: string) => kpis.buckets.reduce((s: number, b: Record<string, number>) => s + b[field]!, 0);
+    expect([total('couponsIssued'), total('couponsUsed')]).toEqual([2, 1]);
+    expect(await page.$$eval('#coupon-table tr', (rows) => rows.map((r) => r.textContent).filter((t) => t?.includes('4.0')))).toHaveLength(
+      1,
+    );
     expect(await plotted('segments', 'memberCount')).toEqual(
       segments.segments.map((s: { name: string; memberCount: number }) => [s.name, s.memberCount]),
     );

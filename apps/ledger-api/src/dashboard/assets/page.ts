@@ -31,6 +31,7 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
     <figure><figcaption>Purchases and active members</figcaption><div id="chart-activity" class="chart"></div></figure>
     <figure><figcaption>Points issued, redeemed and expired</figcaption><div id="chart-points" class="chart"></div></figure>
     <figure><figcaption>Liability (outstanding points × point value)</figcaption><div id="chart-liability" class="chart"></div></figure>
+    <figure><figcaption>Coupons issued and used</figcaption><div id="chart-coupons" class="chart"></div><table id="coupon-table"></table></figure>
     <figure class="wide"><figcaption>Segment sizes</figcaption><div id="chart-segments" class="chart"></div></figure>
   </section>
   <section>

@@ -45,6 +45,7 @@ export const DASHBOARD_JS = String.raw`
   }
   function pct(rate) { return rate === null ? '–' : (rate * 100).toFixed(1) + ' %'; }
   function int(n) { return Number(n).toLocaleString(); }
+  function days(d) { return d === null ? '–' : d.toFixed(1); }
 
   /** A line (or bar) chart of several integer series over labelled buckets. */
   function chart(containerId, chartName, labels, series, kind, format) {
@@ -156,6 +157,9 @@ export const DASHBOARD_JS = String.raw`
     chart('chart-activity', 'activity', labels, [series('purchases', 'Purchases'), series('activeMembers', 'Active members')], 'line', int);
     chart('chart-points', 'points', labels, [series('pointsIssued', 'Issued'), series('pointsRedeemed', 'Redeemed'), series('pointsExpired', 'Expired')], 'line', int);
     chart('chart-liability', 'liability', labels, [series('liabilityMinor', 'Liability')], 'line', moneyFormat);
+    chart('chart-coupons', 'coupons', labels, [series('couponsIssued', 'Issued'), series('couponsUsed', 'Used')], 'bar', int);
+    table('coupon-table', ['Period', 'Issued', 'Used', 'Use rate', 'Mean days to use', 'Median days to use'],
+      b.map(function (x) { return [x.start, int(x.couponsIssued), int(x.couponsUsed), pct(x.couponUseRate), days(x.meanDaysToUse), days(x.medianDaysToUse)]; }));
     segmentBars(segments.segments);
     table('kpi-table', ['Period', 'Enrolments', 'Active', 'Purchases', 'Revenue', 'Avg basket', 'Repeat rate', 'Issued', 'Redeemed', 'Expired', 'Redemption rate', 'Outstanding', 'Liability'],
       b.map(function (x) {
