@@ -82,6 +82,14 @@ describe('webhooks over HTTP against a local receiver', () => {
     expect((await t.call('GET', '/v1/webhooks')).body.webhooks).toEqual([]);
   });
 
+  it('reports its consumer in /health/ready', async () => {
+    await eventually(
+      async () => (await t.call('GET', '/health/ready', undefined, { key: null })).body.checks.webhooks.status === 'running',
+    );
+    const ready = await t.call('GET', '/health/ready', undefined, { key: null });
+    expect(ready.body.checks.webhooks).toEqual({ status: 'running', position: expect.any(String), lastError: null });
+  });
+
   it('is a consumer an admin can retry parked streams of, like the projector and the reactions', async () => {
     const retry = await t.call('POST', '/v1/admin/parked-streams/webhooks/member-nobody/retry');
     expect([retry.status, retry.body.error.code]).toEqual([404, 'STREAM_NOT_PARKED']);

@@ -8,8 +8,9 @@ import { eventsBehind, LAG_COUNT_CAP, parkedStreamCounts, Projector } from '@loy
 /** Not ready while the read models are this many events or more behind the log. */
 const READY_LAG_EVENTS_MAX = 500;
 import { Public } from '../http/auth';
-import { EVENT_STORE, PROJECTOR, READ_MODELS, RELAY } from '../tokens';
+import { EVENT_STORE, PROJECTOR, READ_MODELS, RELAY, WEBHOOKS } from '../tokens';
 import { KafkaRelay } from '@loyalty/messaging';
+import { WebhookWorker } from '@loyalty/webhooks';
 
 /** Ready only when the store and the read database answer and the projector runs with little lag. */
 @ApiTags('health')
@@ -21,6 +22,7 @@ export class HealthController {
     @Inject(READ_MODELS) private readonly db: DataSource,
     @Inject(PROJECTOR) private readonly projector: Projector | null,
     @Inject(RELAY) private readonly relay: KafkaRelay | null,
+    @Inject(WEBHOOKS) private readonly webhooks: WebhookWorker,
   ) {}
 
   @Get('live')
@@ -35,8 +37,9 @@ export class HealthController {
     const lagEvents = projector && store === 'up' ? await eventsBehind(this.store, projector.position).catch(() => LAG_COUNT_CAP) : null;
     const projectorOk = !projector || (projector.status === 'running' && (lagEvents ?? 0) < READY_LAG_EVENTS_MAX);
     const relay = this.relay?.status();
+    const webhooks = this.webhooks.status();
     const parked = database === 'up' ? await parkedStreamCounts(this.db.manager).catch(() => undefined) : undefined;
-    // Parked streams, a failing relay or a dead-lettered event needs an operator, but the ledger still serves: reported, not gating.
+    // Parked streams, a failing relay or webhook consumer, a dead-lettered event need an operator, but the ledger still serves: reported, not gating.
     const ready = store === 'up' && database === 'up' && projectorOk;
     void reply.status(ready ? 200 : 503);
     return {
@@ -63,6 +66,11 @@ export class HealthController {
               lastError: relay.lastError ?? null,
             }
           : 'not-hosted',
+        webhooks: {
+          status: webhooks.status,
+          position: webhooks.position === undefined ? null : String(webhooks.position),
+          lastError: webhooks.lastError ?? null,
+        },
       },
     };
   }
