@@ -6,7 +6,7 @@ import { initialMemberState, MemberCommand, PROGRAM_STREAM_ID, variantOf } from 
 import { EventStore, PostgresEventStore } from '@loyalty/event-store';
 import { openReadModels, Projector, READ_MODEL_SCHEMA as S, readModelProjections, waitForCheckpoint } from '@loyalty/read-models';
 import { auditLiability, auditReconciliation, auditRollForward, ReadModelTableName, ReconciliationReport } from '@loyalty/audit';
-import { memberPlan, RECEIVED_AT } from '../../libs/domain/src/testing/arbitrary-history';
+import { ARBITRARY_REWARDS, memberPlanWithCoupons, RECEIVED_AT } from '../../libs/domain/src/testing/arbitrary-history';
 import { programInForce } from '../../libs/domain/src/testing/fixtures';
 import { enrol, purchase, refund } from '../../libs/domain/src/testing/member-commands';
 import { appendGeneratedMember } from '../support/generated-history';
@@ -37,7 +37,8 @@ const offer = {
   boughtCategories: [],
   pointsBudget: null,
 };
-const program = programInForce({ experiments: [experiment], offers: [offer] });
+// The generated histories' catalogue, so the audit values their coupons by the rewards they were bought with.
+const program = programInForce({ experiments: [experiment], offers: [offer], rewards: [...ARBITRARY_REWARDS] });
 
 /** Appends what each command decides, on one member's stream; returns the last position. */
 async function appendCommands(store: EventStore, memberId: string, commands: readonly MemberCommand[]): Promise<bigint> {
@@ -113,7 +114,7 @@ describe('audit against the read models (Postgres, fast-check)', () => {
 
   it('reconciles every read model with no difference and the liability equals the sum of member balances', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(memberPlan, { minLength: 1, maxLength: 3 }), async (plans) => {
+      fc.asyncProperty(fc.array(memberPlanWithCoupons, { minLength: 1, maxLength: 3 }), async (plans) => {
         for (const plan of plans) later((await appendGeneratedMember(store, plan, `audit-${members++}`)).lastPosition);
         await caughtUp();
 
@@ -132,15 +133,24 @@ describe('audit against the read models (Postgres, fast-check)', () => {
         const rolled = await auditRollForward(store, Date.parse('2000-01-01T00:00:00Z'), END_MS);
         expect(rolled.points.opening).toBe(0);
         expect(rolled.points.closing).toBe(liability.liabilityPoints);
+        // Coupons: every one the log issued and used is the KPI read model's, and the roll-forward closes on the liability's.
+        const [coupons] = await db.query(`select count(*)::int as issued, count(used_at)::int as used from ${S}.kpi_coupons`);
+        expect({ issued: rolled.coupons.count.issued, used: rolled.coupons.count.used }).toEqual(coupons);
+        expect(rolled.coupons.count.opening).toBe(0);
+        expect(rolled.coupons.count.closing).toBe(liability.coupons.active);
+        expect(rolled.coupons.valueMinor.closing).toBe(liability.couponLiabilityMinor);
       }),
       { numRuns: RUNS },
     );
-    const [counted] = await db.query<Array<{ participants: number; purchases: number }>>(
-      `select (select count(*) from ${S}.experiment_members)::int as participants, (select count(*) from ${S}.segment_purchases)::int as purchases`,
+    const [counted] = await db.query<Array<{ participants: number; purchases: number; coupons: number; used: number }>>(
+      `select (select count(*) from ${S}.experiment_members)::int as participants, (select count(*) from ${S}.segment_purchases)::int as purchases,
+              (select count(*) from ${S}.kpi_coupons)::int as coupons, (select count(used_at) from ${S}.kpi_coupons)::int as used`,
     );
-    // Bounds, not figures: the histories are random, and these only show the experiment and segment tables were exercised.
+    // Bounds, not figures: the histories are random, and these only show the experiment, segment and coupon tables were exercised.
     expect(counted!.participants).toBeGreaterThan(0);
     expect(counted!.purchases).toBeGreaterThan(0);
+    expect(counted!.coupons).toBeGreaterThan(0);
+    expect(counted!.used).toBeGreaterThan(0);
   });
 
   describe('a corrupted row of each table', () => {

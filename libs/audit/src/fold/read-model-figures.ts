@@ -1,5 +1,8 @@
 import {
+  CouponEvent,
+  CouponStatus,
   decodeMemberEvent,
+  isCouponEvent,
   decodeProgramEvent,
   ExperimentPolicy,
   isExperimentRunning,
@@ -17,6 +20,20 @@ export interface MoneyAndPoints {
   readonly movements: Movements;
   revenueMinor: number;
   refundsMinor: number;
+}
+
+/** Coupons per UTC day: issued on it, used on it, and the milliseconds from issue to use of those used on it. */
+export interface CouponDay {
+  issued: number;
+  used: number;
+  msToUse: number;
+}
+
+/** A coupon as its events leave it, the last one deciding (as the read models follow them, with no time bound). */
+export interface LoggedCoupon {
+  readonly memberId: string;
+  readonly issuedAtMs: number;
+  status: CouponStatus;
 }
 
 export interface LoggedPurchase {
@@ -49,6 +66,9 @@ export interface ReadModelFigures {
   readonly joined: Map<string, string>;
   /** Offer rule ids (the domain's `offerRuleId`) of every offer configured so far. */
   readonly offerByRuleId: Map<string, string>;
+  /** Keyed `memberId/code`. */
+  readonly coupons: Map<string, LoggedCoupon>;
+  readonly couponDays: Map<string, CouponDay>;
 }
 
 export const startReadModelFigures = (): ReadModelFigures => ({
@@ -62,6 +82,8 @@ export const startReadModelFigures = (): ReadModelFigures => ({
   experiments: new Map(),
   joined: new Map(),
   offerByRuleId: new Map(),
+  coupons: new Map(),
+  couponDays: new Map(),
 });
 
 export const purchaseKey = (memberId: string, transactionId: string) => `${memberId}/${transactionId}`;
@@ -81,6 +103,7 @@ export function foldReadModelFigures(figures: ReadModelFigures, recorded: Record
   for (const experiment of figures.experiments.values()) {
     if (isExperimentRunning(experiment, event.data.occurredAt)) addMoneyAndPoints(variantOfMember(figures, experiment, event), event);
   }
+  if (isCouponEvent(event)) return void foldCoupon(figures, event);
   const memberId = event.data.memberId;
   switch (event.type) {
     case 'PurchaseRecorded':
@@ -108,6 +131,31 @@ export function foldReadModelFigures(figures: ReadModelFigures, recorded: Record
       return;
     default:
       return;
+  }
+}
+
+const STATUS_AFTER: Record<Exclude<CouponEvent['type'], 'CouponIssued'>, CouponStatus> = {
+  CouponUsed: 'used',
+  CouponExpired: 'expired',
+  CouponCancelled: 'cancelled',
+};
+
+function foldCoupon(figures: ReadModelFigures, event: CouponEvent): void {
+  const d = event.data;
+  const key = `${d.memberId}/${d.code}`;
+  const occurredAtMs = Date.parse(d.occurredAt);
+  const day = entry(figures.couponDays, utcDay(d.occurredAt), () => ({ issued: 0, used: 0, msToUse: 0 }));
+  if (event.type === 'CouponIssued') {
+    figures.coupons.set(key, { memberId: d.memberId, issuedAtMs: occurredAtMs, status: 'active' });
+    day.issued += 1;
+    return;
+  }
+  const coupon = figures.coupons.get(key);
+  if (!coupon) return;
+  coupon.status = STATUS_AFTER[event.type];
+  if (event.type === 'CouponUsed') {
+    day.used += 1;
+    day.msToUse += occurredAtMs - coupon.issuedAtMs;
   }
 }
 

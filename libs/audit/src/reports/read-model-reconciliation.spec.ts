@@ -1,5 +1,6 @@
 import { adjust, enrol, historyOf, purchase, redeem, refund, reverse } from '../../../domain/src/testing/member-commands';
 import { programInForce, T0 } from '../../../domain/src/testing/fixtures';
+import { couponIssued, couponUsed } from '../../../domain/src/testing/member-events';
 import { memberEntry, programEntry, recordedLog } from '../testing/log';
 import { storedRows } from '../testing/read-models';
 import { asOfWindow, foldEvent, startFold } from '../fold/audit-fold';
@@ -47,6 +48,8 @@ const log = recordedLog([
     enrol({ memberId: 'm5', occurredAt: at(1), program }), // welcome 100
     purchase({ memberId: 'm5', transactionId: 't5', amountMinor: 3_000, occurredAt: at(1), program }), // 30 x 2 + offer 40
   ).map(memberEntry),
+  // A coupon issued on 01-11 and used two days later.
+  ...[couponIssued({ memberId: 'm5', occurredAt: at(1) }), couponUsed({ memberId: 'm5', occurredAt: at(3) })].map(memberEntry),
 ]);
 
 const balance = (memberId: string, available: number, issued: number, rest: Partial<ReadModelBalance> = {}): ReadModelBalance => ({
@@ -99,6 +102,10 @@ const projectedRows = (): Record<ReadModelTableName, Record<string, Record<strin
     'rate/double': { revenue_minor: 3_000, points_issued: 200, points_redeemed: 0 },
   },
   offerAwards: { bonus40: { points: 80 } },
+  kpiCoupons: {
+    '2026-01-11': { issued: 1, used: 0, ms_to_use: 0 },
+    '2026-01-13': { issued: 0, used: 1, ms_to_use: 2 * 86_400_000 },
+  },
 });
 
 function reconcile(change: (rows: ReturnType<typeof projectedRows>) => void = () => undefined) {
@@ -138,6 +145,7 @@ describe('reconciliation of every read model that carries money or points', () =
     ['segmentPurchases', 'm1/t1', 'refunded_minor', 1],
     ['experimentMembers', 'rate/double', 'points_issued', 60],
     ['offerAwards', 'bonus40', 'points', 40],
+    ['kpiCoupons', '2026-01-13', 'ms_to_use', 1_000],
     ['memberLots', 'm1', 'remaining_active', -5],
     ['ledgerEntries', 'm5', 'points', 7],
   ])('reports a corrupted %s row (%s %s) and nothing else', (name, key, field, delta) => {

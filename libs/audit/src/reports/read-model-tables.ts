@@ -125,6 +125,19 @@ export const READ_MODEL_TABLES = {
         points_redeemed: v.movements.redeemed,
       })),
   },
+  kpiCoupons: {
+    table: `${S}.kpi_coupons`,
+    fields: ['issued', 'used', 'ms_to_use'],
+    absent: 'zero',
+    totals: true,
+    sql: `select day::text as key, sum(issued)::text as issued, sum(used)::text as used, sum(ms)::text as ms_to_use
+            from (select issued_day as day, 1 as issued, 0 as used, 0::bigint as ms from ${S}.kpi_coupons
+                  union all
+                  select used_day, 0, 1, (extract(epoch from used_at - issued_at) * 1000)::bigint
+                    from ${S}.kpi_coupons where used_day is not null) coupon_days
+           group by day`,
+    eventLog: (_fold, figures) => mapValues(figures.couponDays, (d) => ({ issued: d.issued, used: d.used, ms_to_use: d.msToUse })),
+  },
   offerAwards: {
     table: `${S}.offer_awards`,
     fields: ['points'],
