@@ -27,6 +27,28 @@ const RECORD_CSP_VIOLATIONS = `
 `;
 const OVERFLOW = '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })';
 const CODE_FONT_SIZE = 'getComputedStyle(document.querySelector("#coupons .code")).fontSize';
+/** How many visible elements carry text, and those whose WCAG contrast against the background they sit on is below AA (4.5:1). */
+const LOW_CONTRAST = `(() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const [R, G, B] = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  };
+  const background = (el) => {
+    for (let n = el; n; n = n.parentElement) {
+      const c = rgb(getComputedStyle(n).backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const texts = [...document.querySelectorAll('body *')]
+    .filter((el) => el.offsetParent !== null && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+    .map((el) => {
+      const [a, b] = [luminance(rgb(getComputedStyle(el).color)), luminance(background(el))];
+      return { text: el.textContent.trim().slice(0, 30), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
+    });
+  return { checked: texts.length, low: texts.filter((r) => r.ratio < 4.5) };
+})()`;
 const UNLABELLED_FIELDS = `[...document.querySelectorAll('input, select, textarea')]
   .filter((f) => !f.id || !document.querySelector('label[for="' + f.id + '"]')).map((f) => f.outerHTML)`;
 
@@ -90,6 +112,9 @@ describeWithBrowser('member page', () => {
       expect(await page.evaluate<string>('location.hash')).toBe('');
       const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(OVERFLOW);
       expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+      const contrast = await page.evaluate<{ checked: number; low: unknown[] }>(LOW_CONTRAST);
+      expect(contrast.checked).toBeGreaterThan(20);
+      expect(contrast.low).toEqual([]);
       await page.screenshot({ path: join(SCREENSHOTS, `${viewport.name}-${viewport.width}x${viewport.height}.png`), fullPage: true });
       expect(await violations()).toEqual([]);
       await page.close();
