@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EventStore, RecordedEvent } from '@loyalty/event-store';
 import type { Projection } from '@loyalty/read-models';
-import { loadSubscriptions, queueDeliveries } from './deliveries';
+import { loadSubscriptions, queueDeliveries, Subscription } from './deliveries';
 import { eventMessage, OutgoingMessage } from './messages';
 import { RewardAffordableDeriver } from './reward-affordable';
 
@@ -32,8 +32,19 @@ export class WebhookIntake implements Projection {
       const message = wanted.has(event.type) ? eventMessage(event) : undefined;
       return message ? [message] : [];
     });
-    if (wanted.has('RewardAffordable')) messages.push(...(await this.rewardAffordable.derive(events)));
+    const listening = subscriptions.filter((s) => s.eventTypes.has('RewardAffordable'));
+    if (listening.length > 0) messages.push(...(await this.rewardAffordable.derive(events, earliestStart(listening))));
     const count = await queueDeliveries(manager, subscriptions, messages, new Date());
     if (count > 0) this.queued(count);
   }
+}
+
+/** Where the earliest of these webhooks starts hearing: folding members before it would be wasted (a consumer catching up). */
+function earliestStart(subscriptions: readonly Subscription[]): bigint {
+  let earliest: bigint | undefined;
+  for (const { afterPosition } of subscriptions) {
+    if (afterPosition === null) return -1n;
+    if (earliest === undefined || afterPosition < earliest) earliest = afterPosition;
+  }
+  return earliest ?? -1n;
 }

@@ -34,11 +34,12 @@ export class RewardAffordableDeriver {
 
   constructor(private readonly store: EventStore) {}
 
-  async derive(events: readonly RecordedEvent[]): Promise<OutgoingMessage[]> {
+  /** The notifications of the batch's events after `afterPosition` (earlier ones are folded only as history). */
+  async derive(events: readonly RecordedEvent[], afterPosition = -1n): Promise<OutgoingMessage[]> {
     if (!this.programs || events.some((e) => e.streamId === PROGRAM_STREAM_ID)) this.programs = await this.programHistory();
     const byStream = new Map<string, RecordedEvent[]>();
     for (const event of events) {
-      if (!decodeMemberEvent(event)) continue;
+      if (event.position <= afterPosition || !decodeMemberEvent(event)) continue;
       const list = byStream.get(event.streamId) ?? [];
       list.push(event);
       byStream.set(event.streamId, list);
