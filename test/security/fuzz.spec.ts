@@ -43,6 +43,11 @@ const ENDPOINTS: Record<string, Endpoint> = {
   },
   program: { method: 'PUT', path: () => '/v1/program', valid: () => ({ ...PROGRAM }) },
   expire: { method: 'POST', path: () => '/v1/admin/jobs/expire', valid: () => ({ asOf: '2020-01-01T00:00:00Z' }) },
+  webhook: {
+    method: 'PUT',
+    path: (id) => `/v1/webhooks/${id}`,
+    valid: () => ({ url: 'http://127.0.0.1:9/hook', eventTypes: ['MemberEnrolled'], secret: 'fz-secret-0123456789' }),
+  },
 };
 
 const hostileValue = fc.oneof(
