@@ -1,6 +1,6 @@
 import { ACCRUAL_SOURCES, AccrualSource } from '../member/events';
 import { SegmentDefinition } from '../segments/builtins';
-import { matchesCriterion } from '../segments/evaluate';
+import { criteriaEvaluatorAt } from '../segments/evaluate';
 import { memberFactsOf } from '../segments/member-facts';
 import { availablePoints, MemberState, pendingOf } from '../member/state';
 import { Movements } from '../lots/lot-effects';
@@ -62,7 +62,33 @@ export const startTally = (state: MemberState): MemberTally => ({
   tiersReached: new Set(),
 });
 
-/** Adds up a side: every member's tally, refusals, valued at the side's point value, segments judged at `to`. */
+/**
+ * Which segments a member is in at `to`, judged once per member on its
+ * recorded history, so that both sides' segment figures are about the same
+ * members (a candidate changes points, not who bought what).
+ */
+export class SegmentJudge {
+  private readonly matches: ReturnType<typeof criteriaEvaluatorAt>;
+
+  constructor(
+    private readonly definitions: readonly SegmentDefinition[],
+    to: Instant,
+  ) {
+    this.matches = criteriaEvaluatorAt(to);
+  }
+
+  get names(): string[] {
+    return this.definitions.map((d) => d.name);
+  }
+
+  segmentsOf(state: MemberState): string[] {
+    const facts = memberFactsOf(state);
+    if (!facts) return [];
+    return this.definitions.filter((d) => this.matches(d.criteria, facts)).map((d) => d.name);
+  }
+}
+
+/** Adds up a side: every member's tally, refusals, valued at the side's point value. */
 export class FiguresBuilder {
   private readonly bySource = Object.fromEntries(ACCRUAL_SOURCES.map((s) => [s, 0])) as Record<AccrualSource, number>;
   private readonly membersByTier: Record<string, number> = {};
@@ -74,16 +100,13 @@ export class FiguresBuilder {
   private outstanding = 0;
   private revenueMinor = 0;
 
-  constructor(
-    private readonly definitions: readonly SegmentDefinition[],
-    private readonly to: Instant,
-  ) {
+  constructor(segmentNames: readonly string[]) {
     this.segments = Object.fromEntries(
-      definitions.map((d) => [d.name, { members: 0, pointsIssued: 0, pointsRedeemed: 0, revenueMinor: 0 }]),
+      segmentNames.map((name) => [name, { members: 0, pointsIssued: 0, pointsRedeemed: 0, revenueMinor: 0 }]),
     );
   }
 
-  add(tally: MemberTally): void {
+  add(tally: MemberTally, segments: readonly string[]): void {
     const { state, startMovements } = tally;
     if (!state.enrolled) return;
     const issued = state.movements.issued - startMovements.issued;
@@ -97,7 +120,13 @@ export class FiguresBuilder {
     const tier = state.tier ?? NO_TIER;
     this.membersByTier[tier] = (this.membersByTier[tier] ?? 0) + 1;
     for (const reached of tally.tiersReached) this.reaching[reached] = (this.reaching[reached] ?? 0) + 1;
-    this.addToSegments(state, issued, redeemed, tally.revenueMinor);
+    for (const name of segments) {
+      const s = this.segments[name]!;
+      s.members += 1;
+      s.pointsIssued += issued;
+      s.pointsRedeemed += redeemed;
+      s.revenueMinor += tally.revenueMinor;
+    }
   }
 
   build(pointValueMinor: number, redemptionsRefused: RefusalFigures, commandsRefused: Readonly<Record<string, number>>): Figures {
@@ -116,19 +145,6 @@ export class FiguresBuilder {
       redemptionsRefused,
       commandsRefused,
     };
-  }
-
-  private addToSegments(state: MemberState, issued: number, redeemed: number, revenueMinor: number): void {
-    const facts = memberFactsOf(state);
-    if (!facts) return;
-    for (const definition of this.definitions) {
-      if (!matchesCriterion(definition.criteria, facts, this.to)) continue;
-      const s = this.segments[definition.name]!;
-      s.members += 1;
-      s.pointsIssued += issued;
-      s.pointsRedeemed += redeemed;
-      s.revenueMinor += revenueMinor;
-    }
   }
 }
 

@@ -8,12 +8,13 @@ import { evolveProgram, initialProgramState, ProgramState, requireProgram } from
 import { ProgramPolicy } from '../program/policy';
 import { reservationsFor, ruleBudgets } from '../budgets/budgets';
 import { outOfStock, stockReservationFor } from '../rewards/rewards';
-import { isDueForActivation, isDueForExpiry } from '../lots/lots';
+import { Lot } from '../lots/lots';
+import { lotDueAt } from '../member/due';
 import { evolveSegmentDefinitions, initialSegmentDefinitions, SegmentDefinitionsState, segmentsInForce } from '../segments/definitions';
 import { DomainError, invalid } from '../values/errors';
 import { Instant, isAfter, toMillis } from '../values/time';
 import { birthDateTold, commandOf, decisionInstant, DecisionSplitter, RecordedDecision } from './recorded-decisions';
-import { Figures, FiguresBuilder, MemberTally, RefusalFigures, startTally } from './figures';
+import { Figures, FiguresBuilder, MemberTally, RefusalFigures, SegmentJudge, startTally } from './figures';
 
 /** A window longer than this is refused: a replay reads the whole log, and a year is what it is meant for. */
 export const SIMULATION_WINDOW_DAYS_MAX = 400;
@@ -54,13 +55,29 @@ export function assertSimulationWindow(window: SimulationWindow): void {
   }
 }
 
+/**
+ * The opening state is folded this many events at a time: foldMember takes
+ * ownership of its maps from 8 events on, where one event at a time copies
+ * them at every event; a member never holds more than this unfolded.
+ */
+const OPENING_FOLD_BATCH_EVENTS = 64;
+
+function foldOpening(cursor: MemberCursor): void {
+  if (cursor.unfolded.length === 0) return;
+  cursor.recorded = foldMember(cursor.unfolded, cursor.recorded);
+  cursor.unfolded.length = 0;
+}
+
 /** Where a member's decisions fall: before the window (folded as recorded), in it (decided again), after it (ignored). */
 type Phase = 'before' | 'window' | 'after';
 
 interface MemberCursor {
   readonly splitter: DecisionSplitter;
   phase: Phase;
+  /** The opening state: the recorded decisions before the window, folded in batches. */
   recorded: MemberState;
+  readonly unfolded: MemberEvent[];
+  enrolledAt: Instant | null;
   current: MemberTally | undefined;
   candidate: MemberTally | undefined;
   birthDate: string | null;
@@ -106,6 +123,7 @@ export class Simulation {
   private readonly candidateBudgets: ReadonlyMap<string, number>;
   private readonly currentRefusals = new RefusalCounter();
   private readonly candidateRefusals = new RefusalCounter();
+  private readonly lotDueMs = new WeakMap<Lot, number>();
   private eventsRead = 0;
   private eventsSkipped = 0;
   private membersReplayed = 0;
@@ -143,20 +161,22 @@ export class Simulation {
   }
 
   finish(): SimulationReport {
-    const definitions = segmentsInForce(this.segmentDefinitions);
-    const current = new FiguresBuilder(definitions, this.window.to);
-    const candidate = new FiguresBuilder(definitions, this.window.to);
+    const judge = new SegmentJudge(segmentsInForce(this.segmentDefinitions), this.window.to);
+    const current = new FiguresBuilder(judge.names);
+    const candidate = new FiguresBuilder(judge.names);
     const currentProgram = this.programAt(this.window.to);
     const candidateProgram = this.candidateProgram();
     for (const cursor of this.members.values()) {
       const closed = cursor.splitter.flush();
       if (closed) this.handle(cursor, closed);
+      foldOpening(cursor);
       if (!cursor.recorded.enrolled && !cursor.current) continue;
       const sides = this.enterWindow(cursor);
       this.settle(sides.current, this.window.to, currentProgram, cursor.birthDate, this.currentRefusals);
       this.settle(sides.candidate, this.window.to, candidateProgram, cursor.birthDate, this.candidateRefusals);
-      current.add(sides.current);
-      candidate.add(sides.candidate);
+      const segments = judge.segmentsOf(sides.current.state);
+      current.add(sides.current, segments);
+      candidate.add(sides.candidate, segments);
     }
     return {
       from: this.window.from,
@@ -193,6 +213,8 @@ export class Simulation {
         splitter: new DecisionSplitter(),
         phase: 'before',
         recorded: initialMemberState(),
+        unfolded: [],
+        enrolledAt: null,
         current: undefined,
         candidate: undefined,
         birthDate: null,
@@ -207,10 +229,12 @@ export class Simulation {
       this.eventsSkipped += decision.events.length;
       return;
     }
-    for (const e of decision.events) cursor.birthDate = birthDateTold(e, cursor.recorded.enrolledAt ?? e.data.occurredAt, cursor.birthDate);
+    for (const e of decision.events) cursor.birthDate = birthDateTold(e, cursor.enrolledAt ?? e.data.occurredAt, cursor.birthDate);
+    if (decision.events[0]!.type === 'MemberEnrolled') cursor.enrolledAt = decision.events[0].data.occurredAt;
     const instant = decisionInstant(decision);
     if (cursor.phase === 'before' && !isAfter(instant, this.window.from)) {
-      cursor.recorded = foldMember(decision.events, cursor.recorded);
+      cursor.unfolded.push(...decision.events);
+      if (cursor.unfolded.length >= OPENING_FOLD_BATCH_EVENTS) foldOpening(cursor);
       return;
     }
     if (cursor.phase === 'after' || isAfter(instant, this.window.to)) {
@@ -218,8 +242,10 @@ export class Simulation {
       return;
     }
     const sides = this.enterWindow(cursor);
-    this.replayCurrent(sides.current, decision, cursor.birthDate);
+    // Both sides as they stood before the decision: what was due then on the candidate's side only.
     this.settleCandidateAhead(sides, instant, cursor.birthDate);
+    // The log is what the programs in force decided: the property test shows deciding it again gives these very events.
+    applyTo(sides.current, decision.events);
     this.replayCandidate(sides.candidate, decision, cursor.birthDate);
   }
 
@@ -231,28 +257,33 @@ export class Simulation {
    * under the same program nothing is ever due on one side only.
    */
   private settleCandidateAhead(sides: { current: MemberTally; candidate: MemberTally }, instant: Instant, birthDate: string | null): void {
-    const dueIn = (state: MemberState) =>
-      state.lots.filter((l) => isDueForActivation(l, instant) || isDueForExpiry(l, instant)).map((l) => l.lotId);
-    const dueNow = new Set(dueIn(sides.current.state));
-    if (dueIn(sides.candidate.state).every((lotId) => dueNow.has(lotId))) return;
+    const asOfMs = toMillis(instant);
+    const dueNow = new Set<string>();
+    for (const lot of sides.current.state.lots) if (this.isDue(lot, asOfMs)) dueNow.add(lot.lotId);
+    if (sides.candidate.state.lots.every((lot) => !this.isDue(lot, asOfMs) || dueNow.has(lot.lotId))) return;
     this.settle(sides.candidate, instant, this.candidateProgram(), birthDate, this.candidateRefusals);
+  }
+
+  /** Lots are immutable and shared between states until they change, so each one's due instant is parsed once. */
+  private isDue(lot: Lot, asOfMs: number): boolean {
+    let dueMs = this.lotDueMs.get(lot);
+    if (dueMs === undefined) {
+      const dueAt = lotDueAt(lot);
+      dueMs = dueAt === null ? Number.POSITIVE_INFINITY : toMillis(dueAt);
+      this.lotDueMs.set(lot, dueMs);
+    }
+    return dueMs <= asOfMs;
   }
 
   private enterWindow(cursor: MemberCursor): { current: MemberTally; candidate: MemberTally } {
     if (!cursor.current || !cursor.candidate) {
+      foldOpening(cursor);
       cursor.current = startTally(cursor.recorded);
       cursor.candidate = startTally(cursor.recorded);
       if (cursor.phase === 'before') cursor.phase = 'window';
       this.membersReplayed += 1;
     }
     return { current: cursor.current, candidate: cursor.candidate };
-  }
-
-  private replayCurrent(tally: MemberTally, decision: RecordedDecision, birthDate: string | null): void {
-    const command = commandOf(decision, { program: this.programAtPosition(decision.position), birthDate });
-    if (!command) return void (this.eventsSkipped += decision.events.length);
-    const withGrants = command.type === 'RecordPurchase' ? { ...command, budgetGrants: recordedGrants(command, decision.events) } : command;
-    this.decideInto(tally, withGrants, this.currentRefusals);
   }
 
   private replayCandidate(tally: MemberTally, decision: RecordedDecision, birthDate: string | null): void {
@@ -330,16 +361,6 @@ export class Simulation {
     return { version: latest + 1, policy: this.candidatePolicy };
   }
 
-  /** The version in force when a decision was recorded: the last configured before its first event. */
-  private programAtPosition(position: bigint): ProgramInForce {
-    let state = initialProgramState();
-    for (const v of this.programVersions) {
-      if (v.position >= position) break;
-      state = v.state;
-    }
-    return { version: state.version, policy: requireProgram(state) };
-  }
-
   /** The version configured last at or before an instant (the end-of-window settlement runs under it). */
   private programAt(instant: Instant): ProgramInForce {
     let state = this.programVersions[0]?.state ?? initialProgramState();
@@ -347,17 +368,6 @@ export class Simulation {
       if (v.state.configuredAt !== undefined && !isAfter(v.state.configuredAt, instant)) state = v.state;
     return { version: state.version, policy: requireProgram(state) };
   }
-}
-
-/** The points each budgeted rule was granted when the purchase was recorded: what its accruals hold (0 for a spent budget). */
-function recordedGrants(command: RecordPurchase, events: readonly MemberEvent[]): Record<string, number> {
-  const grants: Record<string, number> = {};
-  for (const e of events) {
-    if (e.type !== 'PointsAccrued' || e.data.source !== 'offer' || e.data.reference !== command.transactionId) continue;
-    const key = e.data.ruleIds[0];
-    if (key !== undefined) grants[key] = (grants[key] ?? 0) + e.data.points;
-  }
-  return grants;
 }
 
 function applyTo(tally: MemberTally, events: readonly MemberEvent[]): void {
