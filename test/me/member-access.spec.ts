@@ -71,7 +71,7 @@ describe('members reach their own program with member tokens', () => {
       expect(me.body).toMatchObject({ memberId: 'm-1', name: 'Ada', tier: 'silver' });
       const balance = await asMember(t, token, 'GET', '/v1/me/balance');
       expect(balance.body).toMatchObject({ memberId: 'm-1', available: 100 + 47 + 20, pending: 0 });
-      const ledger = await asMember(t, token, 'GET', '/v1/me/ledger?limit=1');
+      const ledger = await asMember(t, token, 'GET', `/v1/me/ledger?limit=1&minPosition=${position}`);
       expect(ledger.body.entries).toHaveLength(1);
       expect(ledger.body.nextCursor).not.toBeNull();
     });

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
+import { MEMBER_TOKEN_TTL_SECONDS_DEFAULT } from '@loyalty/platform';
+import { TEST_NOW } from '../support/clock';
 import { PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 import { memberToken } from './support';
 
@@ -147,6 +149,21 @@ describeWithBrowser('member page', () => {
     // The page reloads its panels once the read models hold the redemption.
     await page.waitForSelector(`#available[data-value="${before - 100}"]`, { timeout: 10_000 });
     expect((await t.call('GET', '/v1/members/page-1/balance')).body.available).toBe(before - 100);
+    await page.close();
+  });
+
+  it('asks the member to come back through the app once the token has expired', async () => {
+    const page = await browser.newPage();
+    const token = await memberToken(t, 'page-1');
+    t.clock.advance(MEMBER_TOKEN_TTL_SECONDS_DEFAULT * 1000);
+    try {
+      await page.goto(`${t.ledger.url}/member#token=${token}`);
+      await page.waitForSelector('#status.error', { timeout: 10_000 });
+      expect(await page.textContent('#status')).toContain('session has ended');
+      expect(await page.isVisible('#content')).toBe(false);
+    } finally {
+      t.clock.set(TEST_NOW);
+    }
     await page.close();
   });
 

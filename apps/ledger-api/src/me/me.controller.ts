@@ -44,11 +44,14 @@ export class MeController {
   @Get('ledger')
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'minPosition', required: false })
   async ledger(
     @CurrentMember() memberId: string,
     @Query('cursor') cursor?: string,
     @Query('limit', new PageLimitPipe(LEDGER_PAGE_SIZE_DEFAULT, LEDGER_PAGE_SIZE_MAX)) limit = LEDGER_PAGE_SIZE_DEFAULT,
+    @Query('minPosition') minPosition?: string,
   ) {
+    await this.consistency.atLeast(minPosition);
     const asOfPosition = await this.members.asOfPosition();
     return { ...(await this.members.ledger(memberId, cursor, limit)), asOfPosition };
   }
