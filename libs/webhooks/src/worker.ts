@@ -24,7 +24,7 @@ import { TargetPolicy } from './targets';
 /** Beyond an attempt's own timeout, before another worker may take a delivery over from one that died mid-attempt. */
 const LEASE_MARGIN_MS = 30_000;
 const DAY_MS = 86_400_000;
-/** Webhook state and the read models share a migration lock key space; this one is the webhooks'. */
+/** Two processes creating the same tables at once can still collide in the catalog: one migrates at a time. */
 const MIGRATION_LOCK_KEY = 7_020_161;
 
 export interface WebhookWorkerOptions {
@@ -35,7 +35,6 @@ export interface WebhookWorkerOptions {
   /** The ledger's clock: what "expiring within N days" is measured from. Retries run on the wall clock. */
   readonly now: () => Date;
   readonly log: (line: string) => void;
-  readonly targets?: TargetPolicy;
 }
 
 /**
@@ -46,7 +45,7 @@ export interface WebhookWorkerOptions {
  * is in the `webhooks` tables: a restart carries on where it stopped.
  */
 export class WebhookWorker {
-  readonly targets: TargetPolicy;
+  private readonly targets: TargetPolicy;
   private readonly projector: Projector;
   private readonly metrics: WebhookMetrics;
   private readonly inFlight = new Map<string, number>();
@@ -60,7 +59,7 @@ export class WebhookWorker {
   private shutdown = new AbortController();
 
   private constructor(private readonly options: WebhookWorkerOptions) {
-    this.targets = options.targets ?? new TargetPolicy(options.config);
+    this.targets = new TargetPolicy(options.config);
     this.metrics = new WebhookMetrics(options.registry, () => countOutstanding(options.db));
     const intake = new WebhookIntake(options.store, (count) => {
       this.metrics.queued.inc(count);
