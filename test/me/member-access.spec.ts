@@ -13,6 +13,7 @@ const program = {
     { rewardId: 'cookie', points: 100 },
     { rewardId: 'gold-lounge', points: 50, tiers: ['gold'] },
     { rewardId: 'two-off', points: 20, kind: 'amountOff', valueMinor: 200, validDays: 10 },
+    { rewardId: 'last-mug', points: 10, stock: 1 },
   ],
   offers: [
     { offerId: 'june-bonus', startsAt: '2026-05-01T00:00:00Z', endsAt: '2026-07-01T00:00:00Z', bonusPoints: 20 },
@@ -87,25 +88,36 @@ describe('members reach their own program with member tokens', () => {
       });
     });
 
-    it('shows each reward as a redemption would judge it: eligible, affordable and the points to go', async () => {
-      const rewards = await asMember(t, token, 'GET', '/v1/me/rewards');
-      expect(rewards.body.rewards).toEqual([
-        { rewardId: 'free-coffee', kind: 'points', points: 250, eligible: true, refusal: null, affordable: false, pointsToGo: 250 - 167 },
-        { rewardId: 'cookie', kind: 'points', points: 100, eligible: true, refusal: null, affordable: true, pointsToGo: 0 },
-        {
-          rewardId: 'gold-lounge',
-          kind: 'points',
-          points: 50,
-          eligible: false,
-          refusal: 'REWARD_NOT_ELIGIBLE',
-          affordable: true,
-          pointsToGo: 0,
-        },
-        { rewardId: 'two-off', kind: 'amountOff', points: 20, eligible: true, refusal: null, affordable: true, pointsToGo: 0 },
+    it('shows each reward as a redemption would judge it: eligible, affordable, the points to go and the stock left', async () => {
+      const standing = (rewardId: string, kind: string, points: number, o: Record<string, unknown> = {}) => ({
+        rewardId,
+        kind,
+        points,
+        eligible: true,
+        refusal: null,
+        affordable: true,
+        pointsToGo: 0,
+        stockRemaining: null,
+        ...o,
+      });
+      const mine = async () => (await asMember(t, token, 'GET', '/v1/me/rewards')).body.rewards;
+      expect(await mine()).toEqual([
+        standing('free-coffee', 'points', 250, { affordable: false, pointsToGo: 250 - 167 }),
+        standing('cookie', 'points', 100),
+        standing('gold-lounge', 'points', 50, { eligible: false, refusal: 'REWARD_NOT_ELIGIBLE' }),
+        standing('two-off', 'amountOff', 20),
+        standing('last-mug', 'points', 10, { stockRemaining: 1 }),
       ]);
       const refused = await asMember(t, token, 'POST', '/v1/me/redemptions', { redemptionId: 'me-rd-lounge', rewardId: 'gold-lounge' });
       expect(refused.status).toBe(422);
       expect(refused.body.error.code).toBe('REWARD_NOT_ELIGIBLE');
+
+      expect((await t.call('POST', '/v1/redemptions', { redemptionId: 'm2-mug', memberId: 'm-2', rewardId: 'last-mug' })).status).toBe(201);
+      expect((await mine())[4]).toEqual(
+        standing('last-mug', 'points', 10, { eligible: false, refusal: 'REWARD_OUT_OF_STOCK', stockRemaining: 0 }),
+      );
+      const soldOut = await asMember(t, token, 'POST', '/v1/me/redemptions', { redemptionId: 'me-rd-mug', rewardId: 'last-mug' });
+      expect(soldOut.body.error.code).toBe('REWARD_OUT_OF_STOCK');
     });
 
     it('lists the offers running now whose conditions the member meets', async () => {
@@ -132,7 +144,7 @@ describe('members reach their own program with member tokens', () => {
       expect((await asMember(t, token, 'POST', '/v1/me/redemptions', body)).status).toBe(200);
       await t.caughtUp(first.body.position);
       expect((await t.call('GET', '/v1/members/m-1/balance')).body.available).toBe(67);
-      expect((await t.call('GET', '/v1/members/m-2/balance')).body.available).toBe(100);
+      expect((await t.call('GET', '/v1/members/m-2/balance')).body.available).toBe(100 - 10);
       const memberIdInBody = await asMember(t, token, 'POST', '/v1/me/redemptions', {
         redemptionId: 'me-rd-2',
         points: 1,

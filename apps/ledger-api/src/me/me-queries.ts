@@ -43,8 +43,11 @@ export class MeQueries {
   }
 
   async rewards(memberId: string) {
-    const [state, program] = await Promise.all([this.states.of(memberId), this.programs.state()]);
-    return { memberId, rewards: program.policy ? rewardStandings(program.policy, state, this.clock.nowIso()) : [] };
+    const [state, { policy }] = await Promise.all([this.states.of(memberId), this.programs.state()]);
+    if (!policy) return { memberId, rewards: [] };
+    const stocked = policy.rewards.filter((r) => r.stock !== undefined).map((r) => r.rewardId);
+    const reserved = new Map(await Promise.all(stocked.map(async (id) => [id, await this.states.stockReserved(id)] as const)));
+    return { memberId, rewards: rewardStandings(policy, state, this.clock.nowIso(), reserved) };
   }
 
   async offers(memberId: string) {

@@ -1,13 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeMemberEvent, foldMember, MemberState, memberStreamId } from '@loyalty/domain';
+import {
+  budgetStreamId,
+  decodeBudgetEvent,
+  decodeMemberEvent,
+  foldBudget,
+  foldMember,
+  MemberState,
+  memberStreamId,
+  rewardStockKey,
+} from '@loyalty/domain';
 import { EventStore } from '@loyalty/event-store';
 import { ApiError } from '../http/api-error';
 import { EVENT_STORE } from '../tokens';
 
 /**
- * A member's state folded from its own stream, as the write path folds it:
- * answers that must match what a command would decide (reward eligibility,
- * offers) are computed from this, not from read models that may lag.
+ * A member's state folded from its own stream, as the write path folds it,
+ * and a reward's reserved stock from its budget stream: answers that must
+ * match what a command would decide (reward eligibility, offers, stock) are
+ * computed from these, not from read models that may lag.
  */
 @Injectable()
 export class MemberStates {
@@ -18,5 +28,11 @@ export class MemberStates {
     const state = foldMember(history.flatMap((recorded) => decodeMemberEvent(recorded) ?? []));
     if (!state.enrolled) throw new ApiError(404, 'MEMBER_NOT_FOUND', `no member ${memberId}`, { memberId });
     return state;
+  }
+
+  /** Units of a stocked reward that redemptions have reserved. */
+  async stockReserved(rewardId: string): Promise<number> {
+    const events = await this.store.readStream(budgetStreamId(rewardStockKey(rewardId)));
+    return foldBudget(events.flatMap((e) => decodeBudgetEvent(e) ?? [])).reservedPoints;
   }
 }

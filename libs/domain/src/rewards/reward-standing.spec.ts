@@ -18,8 +18,26 @@ const REWARDS = [
 describe('reward standings', () => {
   it('tells eligibility, affordability and the points to go for each reward, from the 100 welcome points', () => {
     expect(rewardStandings(policy({ rewards: REWARDS }), STATE, T0)).toEqual([
-      { rewardId: 'cookie', kind: 'points', points: 80, eligible: true, refusal: null, affordable: true, pointsToGo: 0 },
-      { rewardId: 'free-coffee', kind: 'points', points: 250, eligible: true, refusal: null, affordable: false, pointsToGo: 150 },
+      {
+        rewardId: 'cookie',
+        kind: 'points',
+        points: 80,
+        eligible: true,
+        refusal: null,
+        affordable: true,
+        pointsToGo: 0,
+        stockRemaining: null,
+      },
+      {
+        rewardId: 'free-coffee',
+        kind: 'points',
+        points: 250,
+        eligible: true,
+        refusal: null,
+        affordable: false,
+        pointsToGo: 150,
+        stockRemaining: null,
+      },
       {
         rewardId: 'gold-only',
         kind: 'points',
@@ -28,9 +46,48 @@ describe('reward standings', () => {
         refusal: 'REWARD_NOT_ELIGIBLE',
         affordable: true,
         pointsToGo: 0,
+        stockRemaining: null,
       },
-      { rewardId: 'once', kind: 'points', points: 10, eligible: true, refusal: null, affordable: true, pointsToGo: 0 },
-      { rewardId: 'later', kind: 'points', points: 10, eligible: false, refusal: 'REWARD_NOT_AVAILABLE', affordable: true, pointsToGo: 0 },
+      {
+        rewardId: 'once',
+        kind: 'points',
+        points: 10,
+        eligible: true,
+        refusal: null,
+        affordable: true,
+        pointsToGo: 0,
+        stockRemaining: null,
+      },
+      {
+        rewardId: 'later',
+        kind: 'points',
+        points: 10,
+        eligible: false,
+        refusal: 'REWARD_NOT_AVAILABLE',
+        affordable: true,
+        pointsToGo: 0,
+        stockRemaining: null,
+      },
+    ]);
+  });
+
+  it('counts the stock left from what the budget stream reserved, a reward with none left being out of stock', () => {
+    const stocked = [
+      { rewardId: 'mug', points: 10, stock: 2 },
+      { rewardId: 'last-mug', points: 10, stock: 1 },
+      { rewardId: 'gold-mug', points: 10, stock: 1, tiers: ['gold'] },
+    ];
+    const reserved = new Map([
+      ['mug', 1],
+      ['last-mug', 1],
+      ['gold-mug', 1],
+    ]);
+    expect(
+      rewardStandings(policy({ rewards: stocked }), STATE, T0, reserved).map((r) => [r.rewardId, r.refusal, r.stockRemaining]),
+    ).toEqual([
+      ['mug', null, 1],
+      ['last-mug', 'REWARD_OUT_OF_STOCK', 0],
+      ['gold-mug', 'REWARD_NOT_ELIGIBLE', 0],
     ]);
   });
 

@@ -14,17 +14,27 @@ export interface RewardStanding {
   readonly refusal: string | null;
   readonly affordable: boolean;
   readonly pointsToGo: number;
+  /** Units left of a stocked reward; null for one without a stock. */
+  readonly stockRemaining: number | null;
 }
 
 /**
  * The catalogue as a redemption at `at` would see it: eligibility is the
  * redemption's own check, so the answer and the redemption never disagree.
- * Stock is not known here (it is kept on the reward's budget stream).
+ * Stock lives on each reward's budget stream, so the caller reads what is
+ * reserved there (`stockReserved`, units by reward id); a reward with none
+ * left is REWARD_OUT_OF_STOCK once its terms allow it.
  */
-export function rewardStandings(policy: ProgramPolicy, state: MemberState, at: Instant): RewardStanding[] {
+export function rewardStandings(
+  policy: ProgramPolicy,
+  state: MemberState,
+  at: Instant,
+  stockReserved: ReadonlyMap<string, number> = new Map(),
+): RewardStanding[] {
   const available = Math.max(availablePoints(state), 0);
   return policy.rewards.map((reward) => {
-    const refusal = refusalOf(reward, state, at, policy);
+    const stockRemaining = reward.stock === undefined ? null : Math.max(reward.stock - (stockReserved.get(reward.rewardId) ?? 0), 0);
+    const refusal = refusalOf(reward, state, at, policy) ?? (stockRemaining === 0 ? 'REWARD_OUT_OF_STOCK' : null);
     return {
       rewardId: reward.rewardId,
       kind: reward.kind ?? 'points',
@@ -33,6 +43,7 @@ export function rewardStandings(policy: ProgramPolicy, state: MemberState, at: I
       refusal,
       affordable: available >= reward.points,
       pointsToGo: Math.max(reward.points - available, 0),
+      stockRemaining,
     };
   });
 }
