@@ -8,7 +8,7 @@ import { openReadModels, Projector, READ_MODEL_SCHEMA as S, readModelProjections
 import { auditLiability, auditReconciliation, auditRollForward, ReadModelTableName, ReconciliationReport } from '@loyalty/audit';
 import { ARBITRARY_REWARDS, memberPlanWithCoupons, RECEIVED_AT } from '../../libs/domain/src/testing/arbitrary-history';
 import { programInForce } from '../../libs/domain/src/testing/fixtures';
-import { enrol, purchase, refund } from '../../libs/domain/src/testing/member-commands';
+import { enrol, issueCoupon, purchase, refund } from '../../libs/domain/src/testing/member-commands';
 import { appendGeneratedMember } from '../support/generated-history';
 import { createTestDatabase } from '../support/postgres';
 
@@ -133,11 +133,27 @@ describe('audit against the read models (Postgres, fast-check)', () => {
         const rolled = await auditRollForward(store, Date.parse('2000-01-01T00:00:00Z'), END_MS);
         expect(rolled.points.opening).toBe(0);
         expect(rolled.points.closing).toBe(liability.liabilityPoints);
-        // Coupons: every one the log issued and used is the KPI read model's, and the roll-forward closes on the liability's.
-        const [coupons] = await db.query(`select count(*)::int as issued, count(used_at)::int as used from ${S}.kpi_coupons`);
-        expect({ issued: rolled.coupons.count.issued, used: rolled.coupons.count.used }).toEqual(coupons);
-        expect(rolled.coupons.count.opening).toBe(0);
-        expect(rolled.coupons.count.closing).toBe(liability.coupons.active);
+        // Coupons: the roll-forward of the whole history against the coupons and KPI read models. The audit ends a coupon at its
+        // expiresAt, so one the job has not expired yet, or one cancelled after its expiry, is expired there and not in the tables.
+        const [coupons] = await db.query(
+          `select count(*)::int as issued, count(*) filter (where status = 'used')::int as used,
+                  count(*) filter (where status in ('expired', 'cancelled') or (status = 'active' and expires_at <= $1))::int as ended,
+                  count(*) filter (where status = 'active' and expires_at > $1)::int as active,
+                  (select count(*) from ${S}.kpi_coupons)::int as kpi_issued, (select count(used_at) from ${S}.kpi_coupons)::int as kpi_used
+             from ${S}.coupons`,
+          [new Date(END_MS).toISOString()],
+        );
+        const c = rolled.coupons.count;
+        expect({
+          issued: c.issued,
+          used: c.used,
+          ended: c.expired + c.cancelled,
+          active: c.closing,
+          kpi_issued: c.issued,
+          kpi_used: c.used,
+        }).toEqual(coupons);
+        expect(c.opening).toBe(0);
+        expect(c.closing).toBe(liability.coupons.active);
         expect(rolled.coupons.valueMinor.closing).toBe(liability.couponLiabilityMinor);
       }),
       { numRuns: RUNS },
@@ -164,6 +180,8 @@ describe('audit against the read models (Postgres, fast-check)', () => {
       enrol({ memberId: 'corrupt-1', personalData: null, ...at(0) }),
       purchase({ memberId: 'corrupt-1', transactionId: 'corrupt-tx', amountMinor: 27_170, ...at(1) }),
       refund({ memberId: 'corrupt-1', transactionId: 'corrupt-tx', refundId: 'corrupt-rf', amountMinor: 12, ...at(2) }),
+      // A coupon of 200 off, given by an admin: no points move.
+      issueCoupon({ memberId: 'corrupt-1', couponId: 'corrupt-c', rewardId: 'two-off', code: 'CPN-corrupt-c', ...at(3) }),
     ];
     const variant = variantOf(experiment, 'corrupt-1').name;
     let lotId: string;
@@ -229,6 +247,7 @@ describe('audit against the read models (Postgres, fast-check)', () => {
         'remaining_active',
       ],
       ['ledgerEntries', 'ledger_entries', 'points', 'entry_id = $1', () => [entryId], () => 'corrupt-1', 'points'],
+      ['coupons', 'coupons', 'value_minor', `code = 'CPN-corrupt-c'`, () => [], () => 'corrupt-1', 'active_value_minor'],
     ];
 
     it.each(cases)('%s: %s.%s is reported, and only there', async (section, table, column, where, params, key, field) => {

@@ -33,6 +33,8 @@ export interface CouponDay {
 export interface LoggedCoupon {
   readonly memberId: string;
   readonly issuedAtMs: number;
+  /** The face value the event carries (amountOff), else 0: what read_models.coupons holds as value_minor. */
+  readonly valueMinor: number;
   status: CouponStatus;
 }
 
@@ -146,7 +148,7 @@ function foldCoupon(figures: ReadModelFigures, event: CouponEvent): void {
   const occurredAtMs = Date.parse(d.occurredAt);
   const day = entry(figures.couponDays, utcDay(d.occurredAt), () => ({ issued: 0, used: 0, msToUse: 0 }));
   if (event.type === 'CouponIssued') {
-    figures.coupons.set(key, { memberId: d.memberId, issuedAtMs: occurredAtMs, status: 'active' });
+    figures.coupons.set(key, { memberId: d.memberId, issuedAtMs: occurredAtMs, valueMinor: event.data.valueMinor ?? 0, status: 'active' });
     day.issued += 1;
     return;
   }

@@ -1,6 +1,6 @@
 import { adjust, enrol, historyOf, purchase, redeem, refund, reverse } from '../../../domain/src/testing/member-commands';
 import { programInForce, T0 } from '../../../domain/src/testing/fixtures';
-import { couponIssued, couponUsed } from '../../../domain/src/testing/member-events';
+import { couponIssued, couponUsed, testCouponCode } from '../../../domain/src/testing/member-events';
 import { memberEntry, programEntry, recordedLog } from '../testing/log';
 import { storedRows } from '../testing/read-models';
 import { asOfWindow, foldEvent, startFold } from '../fold/audit-fold';
@@ -48,8 +48,12 @@ const log = recordedLog([
     enrol({ memberId: 'm5', occurredAt: at(1), program }), // welcome 100
     purchase({ memberId: 'm5', transactionId: 't5', amountMinor: 3_000, occurredAt: at(1), program }), // 30 x 2 + offer 40
   ).map(memberEntry),
-  // A coupon issued on 01-11 and used two days later.
-  ...[couponIssued({ memberId: 'm5', occurredAt: at(1) }), couponUsed({ memberId: 'm5', occurredAt: at(3) })].map(memberEntry),
+  // A coupon issued on 01-11 and used two days later; another of 200, issued on 01-14 and still active.
+  ...[
+    couponIssued({ memberId: 'm5', occurredAt: at(1) }),
+    couponUsed({ memberId: 'm5', occurredAt: at(3) }),
+    couponIssued({ memberId: 'm1', occurredAt: at(4), couponId: 'c2', code: testCouponCode(2) }),
+  ].map(memberEntry),
 ]);
 
 const balance = (memberId: string, available: number, issued: number, rest: Partial<ReadModelBalance> = {}): ReadModelBalance => ({
@@ -105,6 +109,11 @@ const projectedRows = (): Record<ReadModelTableName, Record<string, Record<strin
   kpiCoupons: {
     '2026-01-11': { issued: 1, used: 0, ms_to_use: 0 },
     '2026-01-13': { issued: 0, used: 1, ms_to_use: 2 * 86_400_000 },
+    '2026-01-14': { issued: 1, used: 0, ms_to_use: 0 },
+  },
+  coupons: {
+    m1: { issued: 1, active: 1, used: 0, expired: 0, cancelled: 0, active_value_minor: 200 },
+    m5: { issued: 1, active: 0, used: 1, expired: 0, cancelled: 0, active_value_minor: 0 },
   },
 });
 
@@ -146,6 +155,8 @@ describe('reconciliation of every read model that carries money or points', () =
     ['experimentMembers', 'rate/double', 'points_issued', 60],
     ['offerAwards', 'bonus40', 'points', 40],
     ['kpiCoupons', '2026-01-13', 'ms_to_use', 1_000],
+    ['coupons', 'm1', 'active_value_minor', 5],
+    ['coupons', 'm5', 'expired', 1],
     ['memberLots', 'm1', 'remaining_active', -5],
     ['ledgerEntries', 'm5', 'points', 7],
   ])('reports a corrupted %s row (%s %s) and nothing else', (name, key, field, delta) => {

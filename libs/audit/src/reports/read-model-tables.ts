@@ -2,7 +2,7 @@ import { READ_MODEL_SCHEMA as S } from '@loyalty/read-models';
 import { AuditFold } from '../fold/audit-fold';
 import { MemberPosition } from '../fold/member-position';
 import { Movements, netOf } from '../fold/movements';
-import { MoneyAndPoints, ReadModelFigures } from '../fold/read-model-figures';
+import { LoggedCoupon, MoneyAndPoints, ReadModelFigures } from '../fold/read-model-figures';
 
 /** One reconciled row: its figures by the field name the report prints. */
 export type Figures = Readonly<Record<string, number>>;
@@ -43,6 +43,21 @@ const moneyAndPointsRow = (f: MoneyAndPoints): Figures => ({
   refunds_minor: f.refundsMinor,
   ...Object.fromEntries(KPI_POINT_COLUMNS.map(([column, movement]) => [column, f.movements[movement]])),
 });
+
+const COUPON_STATUSES = ['active', 'used', 'expired', 'cancelled'] as const;
+
+/** Per member: coupons issued, how many are in each status, and the face value of the active ones. */
+function couponsByMember(coupons: ReadonlyMap<string, LoggedCoupon>): Map<string, Figures> {
+  const rows = new Map<string, Record<string, number>>();
+  for (const c of coupons.values()) {
+    const row = rows.get(c.memberId) ?? { issued: 0, active_value_minor: 0, ...Object.fromEntries(COUPON_STATUSES.map((s) => [s, 0])) };
+    row.issued! += 1;
+    row[c.status]! += 1;
+    if (c.status === 'active') row.active_value_minor! += c.valueMinor;
+    rows.set(c.memberId, row);
+  }
+  return rows;
+}
 
 const mapValues = <V>(source: ReadonlyMap<string, V>, row: (value: V) => Figures) =>
   new Map([...source].map(([key, value]) => [key, row(value)]));
@@ -137,6 +152,17 @@ export const READ_MODEL_TABLES = {
                     from ${S}.kpi_coupons where used_day is not null) coupon_days
            group by day`,
     eventLog: (_fold, figures) => mapValues(figures.couponDays, (d) => ({ issued: d.issued, used: d.used, ms_to_use: d.msToUse })),
+  },
+  coupons: {
+    table: `${S}.coupons`,
+    fields: ['issued', ...COUPON_STATUSES, 'active_value_minor'],
+    absent: 'zero',
+    totals: true,
+    sql: `select member_id as key, count(*)::text as issued,
+                 ${COUPON_STATUSES.map((s) => `count(*) filter (where status = '${s}')::text as ${s}`).join(', ')},
+                 coalesce(sum(value_minor) filter (where status = 'active'), 0)::text as active_value_minor
+            from ${S}.coupons group by member_id`,
+    eventLog: (_fold, figures) => couponsByMember(figures.coupons),
   },
   offerAwards: {
     table: `${S}.offer_awards`,
