@@ -64,7 +64,7 @@ describeWithBrowser('member page', () => {
     t = await startTestLedger('me_page');
     const rewards = [
       { rewardId: 'free-coffee', points: 250 },
-      { rewardId: 'cookie', points: 100 },
+      { rewardId: 'cookie', points: 100, stock: 50 },
       { rewardId: 'two-off', points: 20, kind: 'amountOff', valueMinor: 200, validDays: 10 },
     ];
     expect((await t.call('PUT', '/v1/program', { ...PROGRAM, expiryMonths: 1, rewards })).status).toBe(201);
@@ -108,6 +108,7 @@ describeWithBrowser('member page', () => {
         ['free-coffee', 'false'],
       ]);
       expect(await page.getAttribute('#expiring-panel', 'data-points')).toBe('120');
+      expect(await page.textContent('#rewards li[data-reward="cookie"]')).toContain('only 50 left');
       expect(await page.textContent('#coupons .code')).toBe(couponCode);
       const codeSizePx = Number.parseFloat(await page.evaluate<string>(CODE_FONT_SIZE));
       expect(codeSizePx).toBeGreaterThanOrEqual(24);

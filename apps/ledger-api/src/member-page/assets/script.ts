@@ -95,6 +95,7 @@ export const MEMBER_PAGE_JS = String.raw`
     empty(list, within.length ? '' : 'No rewards for you right now.');
     within.forEach(function (r) {
       var parts = [{ text: r.rewardId, className: 'name' }, { text: points(r.points) }];
+      if (r.stockRemaining !== null) parts.push({ text: 'only ' + number(r.stockRemaining) + ' left', className: 'muted' });
       if (r.affordable) {
         var button = document.createElement('button');
         button.type = 'button';
