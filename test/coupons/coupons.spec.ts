@@ -8,7 +8,7 @@ const REWARDS = [
 ];
 const TIERS = [
   { name: 'silver', minSpendMinor: 0, multiplier: 1, birthdayReward: { rewardId: 'birthday-drink', validDays: 7 } },
-  { name: 'gold', minSpendMinor: 100_000, multiplier: 1.5 },
+  { name: 'gold', minSpendMinor: 100_000, multiplier: 1.5, upgradeReward: { rewardId: 'two-off' } },
 ];
 const BASKET = [
   { sku: 'latte', quantity: 1, unitPriceMinor: 450 },
@@ -161,8 +161,28 @@ describe('coupons over HTTP', () => {
     // Every coupon still active: the two-off ones sold so far and the two birthday drinks.
     expect(expiry.body.couponsExpired).toBeGreaterThanOrEqual(3);
     expect(await coupon(lapsing.code, expiry.body.position)).toMatchObject({ status: 'expired' });
+    const gifts = await t.call('GET', `/v1/members/ann/coupons?status=expired&minPosition=${expiry.body.position}`, undefined, pos);
+    expect(gifts.body.coupons).toContainEqual(
+      expect.objectContaining({ rewardId: 'birthday-drink', expiresAt: '2026-06-10T00:00:00.000Z' }),
+    );
     const again = await t.call('POST', `/v1/admin/jobs/expire?minPosition=${expiry.body.position}`, {});
     expect(again.body).toMatchObject({ couponsExpired: 0, birthdayBonuses: 0 });
+  });
+
+  it('gives a coupon of the tier’s upgrade reward to a member who reaches the tier', async () => {
+    expect((await t.call('POST', '/v1/members', { memberId: 'cy', type: 'individual' })).status).toBe(201);
+    const upgrade = await t.call(
+      'POST',
+      '/v1/purchases',
+      { transactionId: 'cy-1', memberId: 'cy', amountMinor: 100_000, currency: 'EUR' },
+      pos,
+    );
+    expect(upgrade.status).toBe(201);
+    const listed = await t.call('GET', `/v1/members/cy/coupons?minPosition=${upgrade.body.position}`, undefined, pos);
+    expect(listed.body.coupons).toEqual([
+      expect.objectContaining({ memberId: 'cy', rewardId: 'two-off', status: 'active', valueMinor: 200 }),
+    ]);
+    expect((await t.call('GET', '/v1/members/cy/coupons?status=lost', undefined, pos)).status).toBe(400);
   });
 
   it('limits wrong codes per API key: once spent, even a right code is refused until the bucket refills', async () => {

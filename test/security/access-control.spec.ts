@@ -33,6 +33,7 @@ const ACCESS: Record<string, Access> = {
   'POST /v1/redemptions/{redemptionId}/reversal': ['admin', 'pos'],
   'POST /v1/members/{memberId}/coupons': ['admin'],
   'GET /v1/coupons/{code}': ['admin', 'pos'],
+  'GET /v1/members/{memberId}/coupons': ['admin', 'pos'],
   'POST /v1/admin/jobs/expire': ['admin'],
   'GET /v1/admin/parked-streams': ['admin'],
   'POST /v1/admin/parked-streams/{consumer}/{streamId}/retry': ['admin'],

@@ -42,6 +42,7 @@ export * from './coupons/codes';
 export * from './coupons/coupons';
 export * from './coupons/use';
 export * from './coupons/birthday';
+export * from './coupons/rule-coupons';
 export * from './streams/catalogue';
 export * from './streams/decode';
 export * from './simulation/recorded-decisions';

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CouponRow, READ_MODEL_SCHEMA } from '@loyalty/read-models';
+import { CouponRow, loadCheckpoint, READ_MODEL_SCHEMA } from '@loyalty/read-models';
 import { READ_MODELS } from '../tokens';
 
 const LEDGER_PROJECTION = 'ledger';
+/** A member's coupons in one answer at most, newest first. */
+export const MEMBER_COUPONS_MAX = 200;
 
 /** A coupon as a till sees it: its terms and status, the fields its kind does not use left out. */
 export interface CouponReading {
@@ -33,20 +35,35 @@ export class CouponQueries {
       [code, LEDGER_PROJECTION],
     );
     const found = rows[0];
-    if (!found) return undefined;
-    const c = found.row;
-    return {
-      code: c.code,
-      memberId: c.member_id,
-      rewardId: c.reward_id,
-      kind: c.kind,
-      ...(c.value_minor !== null && { valueMinor: Number(c.value_minor) }),
-      ...(c.percent !== null && { percent: c.percent }),
-      ...(c.sku !== null && { sku: c.sku }),
-      status: c.status,
-      expiresAt: new Date(c.expires_at).toISOString(),
-      ...(c.used_by !== null && { usedBy: c.used_by }),
-      asOfPosition: Number(found.as_of_position ?? -1),
-    };
+    return found && { ...readingOf(found.row), asOfPosition: Number(found.as_of_position ?? -1) };
   }
+
+  async asOfPosition(): Promise<number> {
+    return Number((await loadCheckpoint(this.db.manager, LEDGER_PROJECTION)) ?? -1n);
+  }
+
+  /** The member's coupons, newest first, optionally of one status only. */
+  async ofMember(memberId: string, status: CouponRow['status'] | undefined) {
+    const rows: Array<{ row: CouponRow }> = await this.db.query(
+      `select to_json(c) as row from ${READ_MODEL_SCHEMA}.coupons c
+       where member_id = $1 and ($2::text is null or status = $2) order by issued_at desc, code limit $3`,
+      [memberId, status ?? null, MEMBER_COUPONS_MAX],
+    );
+    return rows.map((r) => readingOf(r.row));
+  }
+}
+
+function readingOf(c: CouponRow): Omit<CouponReading, 'asOfPosition'> {
+  return {
+    code: c.code,
+    memberId: c.member_id,
+    rewardId: c.reward_id,
+    kind: c.kind,
+    ...(c.value_minor !== null && { valueMinor: Number(c.value_minor) }),
+    ...(c.percent !== null && { percent: c.percent }),
+    ...(c.sku !== null && { sku: c.sku }),
+    status: c.status,
+    expiresAt: new Date(c.expires_at).toISOString(),
+    ...(c.used_by !== null && { usedBy: c.used_by }),
+  };
 }

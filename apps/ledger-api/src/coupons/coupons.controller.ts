@@ -2,7 +2,15 @@ import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
-import { COUPON_CODE_INPUT_LENGTH_MAX, IssueCoupon, normaliseCouponCode, notFound } from '@loyalty/domain';
+import {
+  COUPON_CODE_INPUT_LENGTH_MAX,
+  COUPON_STATUSES,
+  CouponStatus,
+  invalid,
+  IssueCoupon,
+  normaliseCouponCode,
+  notFound,
+} from '@loyalty/domain';
 import { Actor, Roles } from '../http/auth';
 import { ClientIdPipe } from '../http/params';
 import { ReadConsistency } from '../http/read-consistency';
@@ -49,6 +57,21 @@ export class CouponsController {
     return written(reply, created, { couponId: body.couponId, memberId, coupon: result.coupon, position });
   }
 
+  @Get('members/:memberId/coupons')
+  @Roles('pos', 'admin')
+  async ofMember(
+    @Param('memberId', ClientIdPipe) memberId: string,
+    @Query('status') status?: string,
+    @Query('minPosition') minPosition?: string,
+  ) {
+    if (status !== undefined && !isCouponStatus(status)) {
+      throw invalid('INVALID_COUPON_STATUS', `status must be one of ${COUPON_STATUSES.join(', ')}`, { status });
+    }
+    await this.consistency.atLeast(minPosition);
+    const asOfPosition = await this.queries.asOfPosition();
+    return { memberId, coupons: await this.queries.ofMember(memberId, status), asOfPosition };
+  }
+
   @Get('coupons/:code')
   @Roles('pos', 'admin')
   async byCode(@Param('code') presented: string, @Actor() caller: string, @Query('minPosition') minPosition?: string) {
@@ -63,3 +86,5 @@ export class CouponsController {
     return coupon;
   }
 }
+
+const isCouponStatus = (text: string): text is CouponStatus => (COUPON_STATUSES as readonly string[]).includes(text);

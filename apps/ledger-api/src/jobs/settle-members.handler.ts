@@ -90,7 +90,7 @@ export class SettleMembersHandler implements ICommandHandler<SettleMembersComman
       memberId,
       asOf,
       birthDate: await this.birthDateOf(memberId),
-      couponCodes: [newCouponCode()],
+      freshCouponCodes: [newCouponCode(), newCouponCode()],
       occurredAt: receivedAt,
       receivedAt,
       requestHash: `settlement:${asOf}`,

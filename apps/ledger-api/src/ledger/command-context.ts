@@ -2,11 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { normaliseInstant, ProgramInForce } from '@loyalty/domain';
 import { ClockService } from './clock.service';
 import { ProgramStore } from './program-store';
+import { newCouponCode } from '../coupons/coupon-codes';
 
 export interface CommandContext {
   readonly occurredAt: string;
   readonly receivedAt: string;
   readonly program: ProgramInForce;
+  /** A code for a coupon the program's rules may issue with the command (a tier's upgrade reward); unused by most. */
+  readonly freshCouponCodes: readonly string[];
 }
 
 /** Stamps a member command with its times and the program version in force. */
@@ -21,6 +24,6 @@ export class CommandContextFactory {
     const receivedAt = this.clock.nowIso();
     // The DTO's IsInstant refused anything parseInstant does not read; null, like absent, means now.
     const occurred = occurredAt ? normaliseInstant(occurredAt) : receivedAt;
-    return { occurredAt: occurred, receivedAt, program: await this.programs.inForce() };
+    return { occurredAt: occurred, receivedAt, program: await this.programs.inForce(), freshCouponCodes: [newCouponCode()] };
   }
 }

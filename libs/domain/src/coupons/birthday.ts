@@ -4,10 +4,10 @@ import type { MemberEvent } from '../member/events';
 import type { MemberState } from '../member/state';
 import { birthdayIn } from '../member/birthday-year';
 import { ProgramPolicy, programTimeZone } from '../program/policy';
-import { invalid } from '../values/errors';
 import { Instant, isAfter } from '../values/time';
 import { zonedInstant } from '../values/zoned-time';
 import { couponIssued, isCouponReward } from './coupons';
+import { freshCouponCode } from './rule-coupons';
 
 /** A tier's birthday reward: points, or a coupon of a catalogue reward valid for validDays local days from the birthday. */
 export type BirthdayReward = { readonly points: number } | { readonly rewardId: string; readonly validDays: number };
@@ -39,11 +39,9 @@ export function tierBirthdayReward(
   if (!catalogued || !command.birthDate) return undefined;
   const expiresAt = birthdayWindowEnd(year, command.birthDate, reward.validDays, programTimeZone(command.program.policy));
   if (!isAfter(expiresAt, at)) return undefined;
-  const code = command.couponCodes?.[0];
-  if (code === undefined) throw invalid('COUPON_CODE_MISSING', 'a birthday coupon is issued with a fresh coupon code');
   return couponIssued(dated, catalogued, {
     couponId: key,
-    code,
+    code: freshCouponCode(command, []),
     origin: 'birthday',
     reference: key,
     reason: null,

@@ -1,7 +1,7 @@
 import { policyProblems } from '../program/program';
 import { RewardPolicy, TierPolicy } from '../program/policy';
 import { member, policy, programInForce } from '../testing/fixtures';
-import { issueCoupon, purchase, redeem, refund, reverse, settle } from '../testing/member-commands';
+import { changeTier, issueCoupon, purchase, redeem, refund, reverse, settle } from '../testing/member-commands';
 import {
   couponCancelled,
   couponExpired,
@@ -12,6 +12,7 @@ import {
   purchaseRecorded,
   redeemed,
   testCouponCode,
+  tierChanged,
   welcomeAccrued,
 } from '../testing/member-events';
 import { MemberEvent } from '../member/events';
@@ -274,7 +275,7 @@ describe('coupons: birthday rewards per tier', () => {
     { name: 'gold', minSpendMinor: 100_000, multiplierBp: 15_000 },
   ];
   const withTiers = (silver: Partial<TierPolicy>) => programInForce({ rewards: REWARDS, tiers: tiers(silver), timeZone: TOKYO });
-  const birthday = (silver: Partial<TierPolicy>, o: { couponCodes?: string[] } = {}) =>
+  const birthday = (silver: Partial<TierPolicy>, o: { freshCouponCodes?: string[] } = {}) =>
     settle('2026-03-05T12:00:00.000Z', { birthDate: '1990-03-05', program: withTiers(silver), ...o });
 
   it('accrues the tier birthday points in place of the program bonus', () => {
@@ -291,7 +292,7 @@ describe('coupons: birthday rewards per tier', () => {
   it('issues a coupon of the catalogue reward, valid to the end of the last local day of its window', () => {
     member
       .given(RICH)
-      .when(birthday({ birthdayReward: { rewardId: 'birthday-gift', validDays: 1 } }, { couponCodes: [CODE] }))
+      .when(birthday({ birthdayReward: { rewardId: 'birthday-gift', validDays: 1 } }, { freshCouponCodes: [CODE] }))
       .then([
         couponIssued({
           occurredAt: '2026-03-05T00:00:00.000Z',
@@ -320,7 +321,7 @@ describe('coupons: birthday rewards per tier', () => {
     ];
     member
       .given(year)
-      .when(birthday(reward, { couponCodes: [testCouponCode(2)] }))
+      .when(birthday(reward, { freshCouponCodes: [testCouponCode(2)] }))
       .thenNothing();
     member
       .given(RICH)
@@ -338,6 +339,53 @@ describe('coupons: birthday rewards per tier', () => {
     ]);
     expect(policyProblems(policy({ tiers: tiers({ birthdayReward: { points: 0 } }) }))).toEqual([
       'tier silver: birthdayReward.points must be a positive integer',
+    ]);
+  });
+});
+
+describe('coupons: a tier upgrade reward', () => {
+  const withUpgrade = programInForce({
+    rewards: REWARDS,
+    tiers: [
+      { name: 'silver', minSpendMinor: 0, multiplierBp: 10_000 },
+      { name: 'gold', minSpendMinor: 100_000, multiplierBp: 15_000, upgradeReward: { rewardId: 'two-off' } },
+    ],
+  });
+  const crossing = purchase({ transactionId: 'tx2', amountMinor: 60_000, program: withUpgrade, freshCouponCodes: [CODE] });
+
+  it('issues a coupon of the tier reward with the purchase that reaches the tier, dated at the upgrade', () => {
+    member
+      .given(RICH)
+      .when(crossing)
+      .thenMatches((events) => {
+        expect(events.map((e) => e.type)).toEqual(['PurchaseRecorded', 'PointsAccrued', 'TierChanged', 'CouponIssued']);
+        expect(events[3]).toEqual(
+          couponIssued({ couponId: 'tier:purchase:tx2:gold', origin: 'tier', reference: 'purchase:tx2:gold', requestHash: undefined }),
+        );
+      });
+  });
+
+  it('issues one for an admin raising the tier, none for lowering it, and needs a fresh code', () => {
+    const up = changeTier({ tier: 'gold', program: withUpgrade, freshCouponCodes: [CODE] });
+    member
+      .given(RICH)
+      .when(up)
+      .thenMatches((events) => expect(events.map((e) => e.type)).toEqual(['TierChanged', 'CouponIssued']));
+    const gold = [...RICH, tierChanged({ from: 'silver', to: 'gold', qualifyingSpendMinor: 100_000 })];
+    member
+      .given(gold)
+      .when(changeTier({ tier: 'silver', program: withUpgrade, freshCouponCodes: [CODE] }))
+      .thenMatches((events) => expect(events.map((e) => e.type)).toEqual(['TierChanged']));
+    member
+      .given(RICH)
+      .when({ ...crossing, freshCouponCodes: [] })
+      .thenThrows('COUPON_CODE_MISSING');
+  });
+
+  it('must name a coupon reward of the catalogue', () => {
+    const tiers = [{ name: 'silver', minSpendMinor: 0, multiplierBp: 10_000, upgradeReward: { rewardId: 'free-coffee' } }];
+    expect(policyProblems(policy({ rewards: REWARDS, tiers }))).toEqual([
+      'tier silver: upgradeReward.rewardId must name a coupon reward of the catalogue',
     ]);
   });
 });

@@ -8,7 +8,8 @@ import type { CouponEvent, CouponIssued, CouponKind, CouponOrigin } from './even
 /** How long a coupon stays valid when its reward names no validDays, from the instant it is issued. */
 export const DEFAULT_COUPON_VALID_DAYS = 30;
 
-export type CouponStatus = 'active' | 'used' | 'expired' | 'cancelled';
+export const COUPON_STATUSES = ['active', 'used', 'expired', 'cancelled'] as const;
+export type CouponStatus = (typeof COUPON_STATUSES)[number];
 
 /** A coupon as its events left it, keyed in the member's state by its code. */
 export interface CouponRecord {

@@ -22,6 +22,8 @@ interface CommandBase {
   readonly receivedAt: Instant;
   readonly requestHash: string;
   readonly program: ProgramInForce;
+  /** Fresh codes (random, from the app layer) for coupons the program's rules may issue with this command (coupons/rule-coupons.ts); absent: none. */
+  readonly freshCouponCodes?: readonly string[];
 }
 
 export interface EnrolMember extends CommandBase {
@@ -74,8 +76,6 @@ export interface SettleMember extends CommandBase {
   readonly asOf: Instant;
   /** Opened from the member's sealed personal data by the handler; null when unknown or erased. */
   readonly birthDate: string | null;
-  /** Fresh codes (random, from the app layer) for coupons the settlement may issue (a birthday coupon); absent: none. */
-  readonly couponCodes?: readonly string[];
 }
 
 /** An admin gives a member a coupon of a catalogue reward, without points; idempotent on couponId. */

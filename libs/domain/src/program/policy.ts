@@ -6,6 +6,7 @@ import type { ExpiryPolicy, TierExpiry } from '../expiry/expiry';
 import type { MembershipPlan } from '../memberships/plans';
 import type { CatalogueReward } from '../rewards/rewards';
 import type { BirthdayReward } from '../coupons/birthday';
+import type { TierUpgradeReward } from '../coupons/rule-coupons';
 
 /** A program's rules as the ledger stores them: integers only, multipliers in basis points. */
 export interface TierPolicy extends TierExpiry {
@@ -17,6 +18,8 @@ export interface TierPolicy extends TierExpiry {
   readonly multiplierBp: number;
   /** Replaces earning.birthdayBonus for this tier's members (coupons/birthday.ts); absent: the program's bonus. */
   readonly birthdayReward?: BirthdayReward;
+  /** A coupon for every member who reaches this tier (coupons/rule-coupons.ts); absent: none. */
+  readonly upgradeReward?: TierUpgradeReward;
 }
 
 /** A catalogue reward and its optional terms (docs/programs/rewards.md). */
