@@ -27,6 +27,7 @@ const ACCESS: Record<string, Access> = {
   'POST /v1/members/{memberId}/transfers': ['admin', 'pos'],
   'DELETE /v1/members/{memberId}/personal-data': ['admin'],
   'POST /v1/members/{memberId}/sessions': ['admin', 'pos'],
+  'POST /v1/simulations': ['admin', 'analyst'],
   'POST /v1/purchases': ['admin', 'pos'],
   'POST /v1/purchases/{transactionId}/refunds': ['admin', 'pos'],
   'POST /v1/redemptions': ['admin', 'pos'],
