@@ -11,8 +11,9 @@ import { httpSection } from './sections/http';
 import { rebuildSection } from './sections/rebuild';
 import { auditSection } from './sections/audit';
 import { relaySection } from './sections/relay';
+import { simulationSection } from './sections/simulation';
 
-const SECTIONS: readonly BenchSection[] = [appendsSection, httpSection, rebuildSection, auditSection, relaySection];
+const SECTIONS: readonly BenchSection[] = [appendsSection, httpSection, rebuildSection, auditSection, relaySection, simulationSection];
 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 

@@ -9,7 +9,9 @@ import { ProgramPolicy } from '../program/policy';
 import { reservationsFor, ruleBudgets } from '../budgets/budgets';
 import { outOfStock, stockReservationFor } from '../rewards/rewards';
 import { Lot } from '../lots/lots';
-import { lotDueAt } from '../member/due';
+import { awardsBirthdayBonus, lotDueAt } from '../member/due';
+import { birthdayBonusAt, birthdayYearOf } from '../member/birthday-year';
+import { statusEndsAt } from '../tiers/qualification';
 import { evolveSegmentDefinitions, initialSegmentDefinitions, SegmentDefinitionsState, segmentsInForce } from '../segments/definitions';
 import { DomainError, invalid } from '../values/errors';
 import { Instant, isAfter, toMillis } from '../values/time';
@@ -172,8 +174,8 @@ export class Simulation {
       foldOpening(cursor);
       if (!cursor.recorded.enrolled && !cursor.current) continue;
       const sides = this.enterWindow(cursor);
-      this.settle(sides.current, this.window.to, currentProgram, cursor.birthDate, this.currentRefusals);
-      this.settle(sides.candidate, this.window.to, candidateProgram, cursor.birthDate, this.candidateRefusals);
+      this.settleAtEnd(sides.current, currentProgram, cursor.birthDate, this.currentRefusals);
+      this.settleAtEnd(sides.candidate, candidateProgram, cursor.birthDate, this.candidateRefusals);
       const segments = judge.segmentsOf(sides.current.state);
       current.add(sides.current, segments);
       candidate.add(sides.candidate, segments);
@@ -344,6 +346,25 @@ export class Simulation {
       this.candidateSpent.set(unit.ruleKey, spent + 1);
     }
     applyTo(tally, decision);
+  }
+
+  /** The end-of-window run, for a member the daily job would visit by `to`: most have nothing due, and a run costs a decision. */
+  private settleAtEnd(tally: MemberTally, program: ProgramInForce, birthDate: string | null, refusals: RefusalCounter): void {
+    const { to } = this.window;
+    if (this.hasDueBy(tally.state, to, program.policy, birthDate)) this.settle(tally, to, program, birthDate, refusals);
+  }
+
+  /** What settle() would find to do by asOf: a lot to activate or expire, a status that ended, a birthday bonus, a lapse. */
+  private hasDueBy(state: MemberState, asOf: Instant, policy: ProgramPolicy, birthDate: string | null): boolean {
+    const asOfMs = toMillis(asOf);
+    if (state.lots.some((lot) => this.isDue(lot, asOfMs))) return true;
+    const statusEnd = statusEndsAt(policy, state);
+    if (statusEnd !== null && toMillis(statusEnd) <= asOfMs) return true;
+    const year = birthdayYearOf(asOf);
+    if (awardsBirthdayBonus(policy) && birthDate !== null && !state.birthdayYears.has(year)) {
+      if (toMillis(birthdayBonusAt(year, birthDate, state.enrolledAt)) <= asOfMs) return true;
+    }
+    return [...state.memberships.values()].some((m) => !m.lapsed && toMillis(m.periodEnd) <= asOfMs);
   }
 
   private settle(tally: MemberTally, asOf: Instant, program: ProgramInForce, birthDate: string | null, refusals: RefusalCounter): void {
