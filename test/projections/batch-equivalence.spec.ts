@@ -13,7 +13,7 @@ import {
 } from '@loyalty/domain';
 import { PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
 import { PersonalDataReader, projectBatch, readModelProjections, readModelsDdl } from '@loyalty/read-models';
-import { commandsOf, memberPlan, RECEIVED_AT } from '../../libs/domain/src/testing/arbitrary-history';
+import { commandsOf, memberPlanWithCoupons, RECEIVED_AT } from '../../libs/domain/src/testing/arbitrary-history';
 import { policy } from '../../libs/domain/src/testing/fixtures';
 import { erase } from '../../libs/domain/src/testing/member-commands';
 import { createTestDatabase } from '../support/postgres';
@@ -86,7 +86,7 @@ const DEFINITIONS = [
 
 /** Several generated plans joined into one: histories long enough for batches to cut through day changes, refunds and expiries. */
 const longPlan = fc
-  .array(memberPlan, { minLength: 4, maxLength: 8 })
+  .array(memberPlanWithCoupons, { minLength: 4, maxLength: 8 })
   .map((plans) => ({ ...plans[0]!, steps: plans.flatMap((p) => p.steps) }));
 
 const history = fc.record({
@@ -102,7 +102,7 @@ const history = fc.record({
  * Batching is an optimisation only: the read models are the same rows
  * whether a log is applied one event at a time or in batches of any size,
  * for every table of every projection (personal data, erasures, segment
- * definitions, day changes, experiments and offers included).
+ * definitions, day changes, experiments, offers and coupons included).
  */
 describe('projections applied in batches', () => {
   it('write the same rows at every batch size', async () => {
