@@ -15,6 +15,7 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
 <body>
 <header>
   <h1>Loyalty program dashboard</h1>
+  <p><a href="/dashboard/simulation">Try a candidate program on recorded history</a></p>
   <form id="controls" autocomplete="off">
     <label>API key <input id="api-key" type="password" placeholder="analyst key" required></label>
     <label>From <input id="from" type="date"></label>

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { Browser, chromium, Page } from 'playwright-core';
+import { KEYS, startTestLedger, TestLedger } from '../support/ledger';
+import { DOUBLED_EARNING, recordScenario } from './scenario';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'];
+const available = existsSync(CHROMIUM);
+if (!available && process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} is missing`);
+const describeWithBrowser = available ? describe : describe.skip;
+
+// Page-side code is a string: the project compiles without the DOM library.
+const RECORD_CSP_VIOLATIONS = `
+  window.cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.effectiveDirective + ' ' + e.blockedURI));
+`;
+
+/** The simulation view in headless Chromium: its bars must show the API's numbers, under the dashboard's strict CSP. */
+describeWithBrowser('dashboard simulation view', () => {
+  let t: TestLedger;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestLedger('simulation-dashboard');
+    await recordScenario(t);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t.close();
+  });
+
+  const plotted = (page: Page, chart: string, series: string) =>
+    page.$$eval(`[data-chart="${chart}"] [data-series="${series}"]`, (nodes) =>
+      nodes.map((n) => [n.getAttribute('data-label'), Number(n.getAttribute('data-value'))]),
+    );
+
+  it('draws the candidate beside the programs in force, as POST /v1/simulations reports them', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
+    await page.goto(`${t.ledger.url}/dashboard/simulation`);
+    await page.fill('#api-key', KEYS.analyst);
+    await page.fill('#from', '2025-06-01');
+    await page.fill('#to', '2026-06-01');
+    await page.fill('#program', JSON.stringify(DOUBLED_EARNING));
+    await page.click('#simulate');
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: 10_000 });
+
+    const body = { program: DOUBLED_EARNING, from: '2025-06-01T00:00:00Z', to: '2026-06-01T00:00:00Z' };
+    const { current, candidate } = (await t.call('POST', '/v1/simulations', body, { key: KEYS.analyst })).body;
+    const bars = (figures: Record<string, number>) => [
+      ['issued', figures.pointsIssued],
+      ['redeemed', figures.pointsRedeemed],
+      ['expired', figures.pointsExpired],
+      ['outstanding', figures.outstandingPoints],
+    ];
+    expect(await plotted(page, 'points', 'current')).toEqual(bars(current));
+    expect(await plotted(page, 'points', 'candidate')).toEqual(bars(candidate));
+    // Hand-checked in scenario.ts: 1900 issued in force, 3600 under the doubled rate.
+    expect(await plotted(page, 'points', 'candidate')).toContainEqual(['issued', 3600]);
+    expect(await plotted(page, 'tiers', 'candidate')).toEqual([
+      ['gold', 1],
+      ['silver', 1],
+    ]);
+    expect(await page.evaluate<string[]>('window.cspViolations')).toEqual([]);
+  });
+
+  it('shows the refusal code when the key may not simulate', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.ledger.url}/dashboard/simulation`);
+    await page.fill('#api-key', KEYS.pos);
+    await page.fill('#program', JSON.stringify(DOUBLED_EARNING));
+    await page.click('#simulate');
+    await page.waitForSelector('#status.error', { timeout: 10_000 });
+    expect(await page.textContent('#status')).toMatch(/FORBIDDEN|403/);
+  });
+});
