@@ -37,7 +37,9 @@ describe('coupons over HTTP', () => {
 
   beforeAll(async () => {
     t = await startTestLedger('coupons_http');
-    expect((await t.call('PUT', '/v1/program', { ...PROGRAM, tiers: TIERS, rewards: REWARDS })).status).toBe(201);
+    const rules = [{ ruleId: 'gift-card-thanks', when: { skus: ['gift-card'] }, effect: { coupon: { rewardId: 'two-off' } } }];
+    const program = { ...PROGRAM, earning: { ...PROGRAM.earning, rules }, tiers: TIERS, rewards: REWARDS };
+    expect((await t.call('PUT', '/v1/program', program)).status).toBe(201);
     for (const memberId of ['ann', 'bob']) {
       expect((await t.call('POST', '/v1/members', { memberId, type: 'individual', birthDate: '1990-06-03' })).status).toBe(201);
       expect(
@@ -183,6 +185,24 @@ describe('coupons over HTTP', () => {
       expect.objectContaining({ memberId: 'cy', rewardId: 'two-off', status: 'active', valueMinor: 200 }),
     ]);
     expect((await t.call('GET', '/v1/members/cy/coupons?status=lost', undefined, pos)).status).toBe(400);
+  });
+
+  it('gives a coupon for a purchase an earning rule with a coupon effect applies to, and takes it back with a full refund', async () => {
+    expect((await t.call('POST', '/v1/members', { memberId: 'dee', type: 'individual' })).status).toBe(201);
+    const items = [{ sku: 'gift-card', quantity: 1, unitPriceMinor: 2500 }];
+    const bought = await t.call(
+      'POST',
+      '/v1/purchases',
+      { transactionId: 'dee-1', memberId: 'dee', amountMinor: 2500, currency: 'EUR', items },
+      pos,
+    );
+    expect(bought.status).toBe(201);
+    const given = await t.call('GET', `/v1/members/dee/coupons?minPosition=${bought.body.position}`, undefined, pos);
+    expect(given.body.coupons).toEqual([expect.objectContaining({ rewardId: 'two-off', status: 'active' })]);
+    const refund = await t.call('POST', '/v1/purchases/dee-1/refunds', { refundId: 'dee-rf', amountMinor: 2500 }, pos);
+    expect(refund.status).toBe(201);
+    const taken = await t.call('GET', `/v1/members/dee/coupons?minPosition=${refund.body.position}`, undefined, pos);
+    expect(taken.body.coupons).toEqual([expect.objectContaining({ rewardId: 'two-off', status: 'cancelled' })]);
   });
 
   it('limits wrong codes per API key: once spent, even a right code is refused until the bucket refills', async () => {

@@ -1,7 +1,7 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { Instant, invalid, isAfter, normaliseInstant, ProgramInForce, SettleMember } from '@loyalty/domain';
+import { freshCouponCodesNeeded, Instant, invalid, isAfter, normaliseInstant, ProgramInForce, SettleMember } from '@loyalty/domain';
 import { ClockService } from '../ledger/clock.service';
 import { ExecuteMemberCommand, MemberReply } from '../ledger/execute-member.command';
 import { MemberLedger } from '../ledger/member-ledger';
@@ -90,7 +90,7 @@ export class SettleMembersHandler implements ICommandHandler<SettleMembersComman
       memberId,
       asOf,
       birthDate: await this.birthDateOf(memberId),
-      freshCouponCodes: [newCouponCode(), newCouponCode()],
+      freshCouponCodes: Array.from({ length: freshCouponCodesNeeded(program.policy) }, newCouponCode),
       occurredAt: receivedAt,
       receivedAt,
       requestHash: `settlement:${asOf}`,

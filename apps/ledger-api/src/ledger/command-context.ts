@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { normaliseInstant, ProgramInForce } from '@loyalty/domain';
+import { freshCouponCodesNeeded, normaliseInstant, ProgramInForce } from '@loyalty/domain';
 import { ClockService } from './clock.service';
 import { ProgramStore } from './program-store';
 import { newCouponCode } from '../coupons/coupon-codes';
@@ -8,7 +8,7 @@ export interface CommandContext {
   readonly occurredAt: string;
   readonly receivedAt: string;
   readonly program: ProgramInForce;
-  /** A code for a coupon the program's rules may issue with the command (a tier's upgrade reward); unused by most. */
+  /** Codes for coupons the program's rules may issue with the command (an upgrade, a coupon rule); unused by most. */
   readonly freshCouponCodes: readonly string[];
 }
 
@@ -24,6 +24,8 @@ export class CommandContextFactory {
     const receivedAt = this.clock.nowIso();
     // The DTO's IsInstant refused anything parseInstant does not read; null, like absent, means now.
     const occurred = occurredAt ? normaliseInstant(occurredAt) : receivedAt;
-    return { occurredAt: occurred, receivedAt, program: await this.programs.inForce(), freshCouponCodes: [newCouponCode()] };
+    const program = await this.programs.inForce();
+    const freshCouponCodes = Array.from({ length: freshCouponCodesNeeded(program.policy) }, newCouponCode);
+    return { occurredAt: occurred, receivedAt, program, freshCouponCodes };
   }
 }

@@ -30,6 +30,7 @@ import {
 } from '@loyalty/domain';
 import { CLIENT_ID_MESSAGE, CLIENT_ID_PATTERN } from '../http/validation';
 import { IsInstant, IsMultiplier } from '../http/validators';
+import { CouponRewardRefDto, toCouponRewardRef } from '../coupons/upgrade-reward.dto';
 
 const R = EARNING_RULE_LIMITS;
 const CALENDAR_PERIODS = ['day', 'month', 'quarter', 'year'] as const;
@@ -110,6 +111,12 @@ export class RuleEffectDto {
   @ApiPropertyOptional({ type: PerUnitDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => PerUnitDto) perUnit?: PerUnitDto;
   @ApiPropertyOptional({ example: 50 }) @IsOptional() @IsInt() @Min(1) @Max(R.pointsMax) bonusPoints?: number;
   @ApiPropertyOptional({ example: 10 }) @IsOptional() @IsInt() @Min(1) @Max(R.pointsMax) pointsPerItem?: number;
+  @ApiPropertyOptional({ type: CouponRewardRefDto, description: 'a coupon of this catalogue reward for each purchase the rule applies to' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CouponRewardRefDto)
+  coupon?: CouponRewardRefDto;
 }
 
 export class PerMemberCapDto {
@@ -172,6 +179,7 @@ export function toEarningRule(dto: EarningRuleDto): EarningRule {
     perUnit: e.perUnit && { points: e.perUnit.points, unitMinor: e.perUnit.unitMinor, of: e.perUnit.of ?? 'matchingLines' },
     bonusPoints: e.bonusPoints,
     pointsPerItem: e.pointsPerItem,
+    coupon: e.coupon && toCouponRewardRef(e.coupon),
   });
   const c = dto.cap ?? {};
   const perMember = c.perMember && {

@@ -14,7 +14,7 @@ import { fromPlan, toPlan } from './plans.dto';
 import { ProgramDto } from './program.dto';
 import { tierPolicyOf } from './tiers.dto';
 import { toBirthdayReward } from '../coupons/birthday-reward.dto';
-import { toUpgradeReward } from '../coupons/upgrade-reward.dto';
+import { toCouponRewardRef } from '../coupons/upgrade-reward.dto';
 import { fromEarningRule, toEarningRule } from './earning-rules.dto';
 
 /** The HTTP shape (multipliers as 1.5) to the ledger's (basis points), and back. Validation ran first. */
@@ -48,7 +48,7 @@ export function toPolicy(dto: ProgramDto): ProgramPolicy {
       multiplierBp: bp(t.multiplier),
       ...(t.expiry && { expiry: toExpiryPolicy(t.expiry) }),
       ...(t.birthdayReward && { birthdayReward: toBirthdayReward(t.birthdayReward) }),
-      ...(t.upgradeReward && { upgradeReward: toUpgradeReward(t.upgradeReward) }),
+      ...(t.upgradeReward && { upgradeReward: toCouponRewardRef(t.upgradeReward) }),
     })),
     rewards: (dto.rewards ?? []).map(toRewardPolicy),
     // Absent lists stay absent, so a configuration written before offers existed compares equal (PUT stays idempotent).

@@ -22,7 +22,7 @@ import { PlanDto } from './plans.dto';
 import { MEMBERSHIP_LIMITS } from '@loyalty/domain';
 import { TierPolicyDto } from './tiers.dto';
 import { BirthdayRewardDto } from '../coupons/birthday-reward.dto';
-import { UpgradeRewardDto } from '../coupons/upgrade-reward.dto';
+import { CouponRewardRefDto } from '../coupons/upgrade-reward.dto';
 import { IsInstant, IsMultiplier, isMultiplier, IsNameMap, isNonNegativeInt } from '../http/validators';
 
 const L = PROGRAM_LIMITS;
@@ -112,12 +112,12 @@ export class TierDto {
   @ValidateNested()
   @Type(() => BirthdayRewardDto)
   birthdayReward?: BirthdayRewardDto;
-  @ApiPropertyOptional({ type: UpgradeRewardDto, description: 'a coupon for every member who reaches this tier' })
+  @ApiPropertyOptional({ type: CouponRewardRefDto, description: 'a coupon for every member who reaches this tier' })
   @IsOptional()
   @IsObject()
   @ValidateNested()
-  @Type(() => UpgradeRewardDto)
-  upgradeReward?: UpgradeRewardDto;
+  @Type(() => CouponRewardRefDto)
+  upgradeReward?: CouponRewardRefDto;
 }
 
 /** A targeted offer; its criteria use the segment criteria language and are checked by the domain (INVALID_PROGRAM). */

@@ -390,6 +390,58 @@ describe('coupons: a tier upgrade reward', () => {
   });
 });
 
+describe('coupons: an earning rule whose effect is a coupon', () => {
+  const withRule = programInForce({
+    rewards: REWARDS,
+    earning: {
+      ...policy().earning,
+      rules: [{ ruleId: 'spend-50', when: { minBasketMinor: 5000 }, effect: { coupon: { rewardId: 'two-off' } }, cap: {} }],
+    },
+  });
+  const big = (o: Parameters<typeof purchase>[0] = {}) =>
+    purchase({ transactionId: 'tx2', amountMinor: 6000, program: withRule, freshCouponCodes: [CODE], ...o });
+  const given = couponIssued({ couponId: 'offer:spend-50:tx2', origin: 'offer', reference: 'tx2' });
+  const bought = [...RICH, purchaseRecorded({ transactionId: 'tx2', amountMinor: 6000 }), purchaseAccrued('tx2', 60), given];
+
+  it('issues a coupon of the rule reward with each purchase the rule applies to, and none otherwise', () => {
+    member
+      .given(RICH)
+      .when(big())
+      .thenMatches((events) => {
+        expect(events.map((e) => e.type)).toEqual(['PurchaseRecorded', 'PointsAccrued', 'CouponIssued']);
+        expect(events[2]).toEqual(given);
+      });
+    member
+      .given(RICH)
+      .when(big({ amountMinor: 4999 }))
+      .thenMatches((events) => expect(events.map((e) => e.type)).toEqual(['PurchaseRecorded', 'PointsAccrued']));
+  });
+
+  it('cancels the coupon, while active, when the whole purchase is refunded; a partial refund or a used coupon keeps it', () => {
+    member
+      .given(bought)
+      .when(refund({ transactionId: 'tx2', amountMinor: 6000, program: withRule }))
+      .thenMatches((events) =>
+        expect(events).toContainEqual(couponCancelled({ couponId: 'offer:spend-50:tx2', reason: 'refund', reference: 'rf1' })),
+      );
+    member
+      .given(bought)
+      .when(refund({ transactionId: 'tx2', amountMinor: 5999, program: withRule }))
+      .thenMatches((events) => expect(events.map((e) => e.type)).not.toContain('CouponCancelled'));
+    member
+      .given([...bought, couponUsed({ transactionId: 'tx3' })])
+      .when(refund({ transactionId: 'tx2', amountMinor: 6000, program: withRule }))
+      .thenMatches((events) => expect(events.map((e) => e.type)).not.toContain('CouponCancelled'));
+  });
+
+  it('must name a coupon reward of the catalogue', () => {
+    const rules = [{ ruleId: 'bad', when: {}, effect: { coupon: { rewardId: 'free-coffee' } }, cap: {} }];
+    expect(policyProblems(policy({ rewards: REWARDS, earning: { ...policy().earning, rules } }))).toEqual([
+      'earning rule bad: effect.coupon.rewardId must name a coupon reward of the catalogue',
+    ]);
+  });
+});
+
 describe('coupon codes', () => {
   it('carry at least 64 random bits and read back whatever the case, dashes, spaces and look-alikes', () => {
     expect(COUPON_CODE_BITS).toBeGreaterThanOrEqual(64);

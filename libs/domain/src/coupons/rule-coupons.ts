@@ -1,9 +1,15 @@
-import { commandKey, MemberCommand } from '../member/commands';
+import { commandKey, MemberCommand, RecordPurchase, RefundPurchase } from '../member/commands';
+import { base } from '../member/decision-helpers';
 import type { MemberEvent } from '../member/events';
+import type { MemberState } from '../member/state';
+import { effectiveTierAt } from '../memberships/benefits';
+import { programTimeZone } from '../program/policy';
+import { memberFactsOf } from '../segments/member-facts';
+import { ruleApplies } from '../earning/rules';
 import type { ProgramPolicy } from '../program/policy';
 import { invalid } from '../values/errors';
 import { couponIssued, isCouponReward } from './coupons';
-import type { CouponIssued } from './events';
+import type { CouponCancelled, CouponIssued } from './events';
 
 /** A tier's upgrade reward: a coupon of a catalogue reward for every member who reaches the tier. */
 export interface TierUpgradeReward {
@@ -66,4 +72,77 @@ export function upgradeRewardProblems(policy: ProgramPolicy): string[] {
     const reward = policy.rewards.find((r) => r.rewardId === rewardId);
     return reward && isCouponReward(reward) ? [] : [`tier ${tier.name}: upgradeReward.rewardId must name a coupon reward of the catalogue`];
   });
+}
+
+/**
+ * Earning rules whose effect is a coupon: one coupon of the rule's reward for
+ * each purchase the rule applies to, judged like the rule's points (on the
+ * member before this purchase), dated at the purchase. Its reference is the
+ * purchase's transactionId.
+ */
+export function offerCoupons(command: RecordPurchase, state: MemberState, decided: readonly MemberEvent[]): CouponIssued[] {
+  const { policy } = command.program;
+  const rules = (policy.earning.rules ?? []).filter((r) => r.effect.coupon !== undefined);
+  const facts = memberFactsOf(state);
+  if (!facts || rules.length === 0) return [];
+  const purchase = {
+    occurredAt: command.occurredAt,
+    amountMinor: command.amountMinor,
+    items: command.items,
+    storeId: command.storeId,
+    channelId: command.channelId ?? null,
+    basePoints: 0,
+  };
+  const member = { facts, tier: effectiveTierAt(policy.tiers, state, command.occurredAt), awardedSince: () => 0 };
+  const coupons: CouponIssued[] = [];
+  for (const rule of rules) {
+    const reward = policy.rewards.find((r) => r.rewardId === rule.effect.coupon!.rewardId);
+    if (!reward || !ruleApplies(rule, purchase, member, programTimeZone(policy))) continue;
+    coupons.push(
+      couponIssued(command, reward, {
+        couponId: `offer:${rule.ruleId}:${command.transactionId}`,
+        code: freshCouponCode(command, [...decided, ...coupons]),
+        origin: 'offer',
+        reference: command.transactionId,
+        reason: null,
+        issuedAt: command.occurredAt,
+      }),
+    );
+  }
+  return coupons;
+}
+
+/** A refund of the whole purchase takes back the coupons its rules gave that are still active; a used one stays used. */
+export function refundCancellations(command: RefundPurchase, state: MemberState): CouponCancelled[] {
+  const purchase = state.purchases.get(command.transactionId);
+  if (!purchase || purchase.refundedMinor + command.amountMinor < purchase.amountMinor) return [];
+  return [...state.coupons.values()]
+    .filter((c) => c.origin === 'offer' && c.reference === command.transactionId && c.status === 'active')
+    .map((c) => ({
+      type: 'CouponCancelled',
+      data: { ...base(command), couponId: c.couponId, code: c.code, reason: 'refund', reference: command.refundId },
+    }));
+}
+
+/** Fresh codes a command needs at most: a birthday coupon, an upgrade coupon, and one per coupon rule. */
+export const freshCouponCodesNeeded = (policy: ProgramPolicy): number =>
+  2 + (policy.earning.rules ?? []).filter((r) => r.effect.coupon !== undefined).length;
+
+export function offerCouponProblems(policy: ProgramPolicy): string[] {
+  return (policy.earning.rules ?? []).flatMap((rule) => {
+    const rewardId = rule.effect.coupon?.rewardId;
+    if (rewardId === undefined) return [];
+    const reward = policy.rewards.find((r) => r.rewardId === rewardId);
+    return reward && isCouponReward(reward)
+      ? []
+      : [`earning rule ${rule.ruleId}: effect.coupon.rewardId must name a coupon reward of the catalogue`];
+  });
+}
+
+/** Every coupon the program's rules issue with a decision, or take back: upgrades, coupon rules, a full refund. */
+export function ruleCoupons(command: MemberCommand, state: MemberState, decided: readonly MemberEvent[]): MemberEvent[] {
+  const events: MemberEvent[] = tierUpgradeCoupons(command, decided);
+  if (command.type === 'RecordPurchase') events.push(...offerCoupons(command, state, [...decided, ...events]));
+  if (command.type === 'RefundPurchase') events.push(...refundCancellations(command, state));
+  return events;
 }

@@ -130,7 +130,7 @@ describe('earning rules', () => {
       ]),
     ).toEqual([
       'earning rule ids must be unique',
-      'earning rule x: effect needs at least one of multiplier, perUnit, bonusPoints, pointsPerItem',
+      'earning rule x: effect needs at least one of multiplier, perUnit, bonusPoints, pointsPerItem, coupon',
       'earning rule x: endsAt must be after startsAt',
       'earning rule x: no segment nope',
     ]);

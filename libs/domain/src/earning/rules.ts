@@ -64,6 +64,8 @@ export interface RuleEffect {
   readonly bonusPoints?: number;
   /** Points for each unit of quantity on the matching lines. */
   readonly pointsPerItem?: number;
+  /** A coupon of a catalogue coupon reward for each purchase the rule applies to (coupons/rule-coupons.ts). */
+  readonly coupon?: { readonly rewardId: string };
 }
 
 export type CapPeriod = { readonly calendar: 'day' | 'month' | 'quarter' | 'year' } | { readonly rollingDays: number };
@@ -145,6 +147,10 @@ export function ruleAwards(
   }
   return awards;
 }
+
+/** Whether a rule applies to a purchase (its lines and conditions), whatever its effect and caps. */
+export const ruleApplies = (rule: EarningRule, purchase: RulePurchase, member: RuleMember, timeZone: string): boolean =>
+  matchingLines(rule.when, purchase.items) !== undefined && conditionsHold(rule.when, purchase, member, timeZone);
 
 /** The lines a rule counts; undefined when line conditions exist and no line meets them. */
 function matchingLines(when: RuleConditions, items: readonly PurchaseLine[]): readonly PurchaseLine[] | undefined {
@@ -264,8 +270,11 @@ export function earningRuleProblems(rules: readonly EarningRule[]): string[] {
     if (when.hours && when.hours.fromHour === when.hours.toHour) problems.push(`${where}: hours must not start and end at the same hour`);
     if (when.segment !== undefined && !segmentCriteriaOf(when)) problems.push(`${where}: no segment ${when.segment}`);
     if (when.criteria) problems.push(...criteriaProblems(when.criteria).map((p) => `${where}: ${p}`));
-    const effects = [effect.multiplierBp, effect.perUnit, effect.bonusPoints, effect.pointsPerItem].filter((e) => e !== undefined);
-    if (effects.length === 0) problems.push(`${where}: effect needs at least one of multiplier, perUnit, bonusPoints, pointsPerItem`);
+    const effects = [effect.multiplierBp, effect.perUnit, effect.bonusPoints, effect.pointsPerItem, effect.coupon].filter(
+      (e) => e !== undefined,
+    );
+    if (effects.length === 0)
+      problems.push(`${where}: effect needs at least one of multiplier, perUnit, bonusPoints, pointsPerItem, coupon`);
     if (effect.perUnit && effect.perUnit.unitMinor < 1) problems.push(`${where}: perUnit.unitMinor must be at least 1`);
   }
   return problems;

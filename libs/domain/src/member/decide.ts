@@ -14,7 +14,7 @@ import { base, idConflict, repayDebt, requireEnrolled } from './decision-helpers
 import { assertLedgerInvariants } from './invariants';
 import { cancelMembership, recordMembershipPayment, startMembership } from '../memberships/decisions';
 import { issueCoupon } from '../coupons/decisions';
-import { tierUpgradeCoupons } from '../coupons/rule-coupons';
+import { ruleCoupons } from '../coupons/rule-coupons';
 
 /**
  * decide(command, state) -> events. An empty list means there is nothing to
@@ -36,7 +36,7 @@ export function decideMember(command: MemberCommand, state: MemberState): Member
     throw idConflict(command);
   }
   const events = decideFresh(command, state);
-  events.push(...tierUpgradeCoupons(command, events));
+  events.push(...ruleCoupons(command, state, events));
   const repayment = events.length > 0 ? debtRepaymentAfter(command, state, events) : undefined;
   if (repayment) events.push(repayment);
   assertLedgerInvariants(state, events);

@@ -1,6 +1,6 @@
 import { rewardTermsProblems } from '../rewards/rewards';
 import { birthdayRewardProblems } from '../coupons/birthday';
-import { upgradeRewardProblems } from '../coupons/rule-coupons';
+import { offerCouponProblems, upgradeRewardProblems } from '../coupons/rule-coupons';
 import { canonicalJson } from '../values/canonical-json';
 import { invalid, rejected } from '../values/errors';
 import { Instant } from '../values/time';
@@ -134,7 +134,7 @@ export function policyProblems(policy: ProgramPolicy): string[] {
   problems.push(...offerProblems(policy.offers ?? []), ...experimentProblems(policy.experiments ?? []));
   problems.push(...earningRuleProblems(earning.rules ?? []));
   problems.push(...expiryProblems(policy));
-  problems.push(...birthdayRewardProblems(policy), ...upgradeRewardProblems(policy));
+  problems.push(...birthdayRewardProblems(policy), ...upgradeRewardProblems(policy), ...offerCouponProblems(policy));
   problems.push(...planProblems(policy.plans ?? [], tierNames));
   return problems;
 }
