@@ -20,7 +20,7 @@ export interface RecordedDecision {
 }
 
 /** A settlement's events in the order settle() appends them; a debt repayment always comes last. */
-const SETTLEMENT_STAGE = { lots: 0, birthday: 1, statusEnd: 2, lapse: 3, debtRepaid: 4 } as const;
+const SETTLEMENT_STAGE = { lots: 0, birthday: 1, couponExpiry: 2, statusEnd: 3, lapse: 4, debtRepaid: 5 } as const;
 type SettlementStage = (typeof SETTLEMENT_STAGE)[keyof typeof SETTLEMENT_STAGE];
 
 type Role = { readonly opens: 'command' } | { readonly opens: 'settlement'; readonly stage: SettlementStage } | { readonly opens: 'none' };
@@ -45,6 +45,13 @@ function roleOf(event: MemberEvent): Role {
     case 'TierChanged':
       if (event.data.manual) return OPENS_COMMAND;
       return event.data.reason === 'requalification' ? settlementAt(SETTLEMENT_STAGE.statusEnd) : CONTINUES;
+    case 'CouponIssued':
+      if (event.data.origin === 'admin') return OPENS_COMMAND;
+      return event.data.origin === 'birthday' ? settlementAt(SETTLEMENT_STAGE.birthday) : CONTINUES;
+    case 'CouponExpired':
+      return settlementAt(SETTLEMENT_STAGE.couponExpiry);
+    case 'CouponUsed':
+    case 'CouponCancelled':
     case 'ReferralQualified':
     case 'PointsClawedBack':
     case 'DebtRepaid':
@@ -100,7 +107,7 @@ export class DecisionSplitter {
     if (role.opens === 'command') return false;
     if (open.decision.kind !== 'settlement') return role.opens === 'none';
     if (open.stage === SETTLEMENT_STAGE.debtRepaid) return false;
-    if (role.opens === 'none') return event.type === 'DebtRepaid';
+    if (role.opens === 'none') return true;
     if (role.stage < open.stage) return false;
     if (role.stage === SETTLEMENT_STAGE.birthday && open.stage === SETTLEMENT_STAGE.birthday) return false;
     return role.stage !== SETTLEMENT_STAGE.lots || toMillis(event.data.occurredAt) >= open.lastLotMs;
@@ -146,8 +153,26 @@ export function commandOf(decision: RecordedDecision, context: ReplayContext): M
       return { ...common, type: 'EnrolMember', memberType, personalData, referredBy, requestHash };
     }
     case 'PurchaseRecorded': {
-      const { transactionId, amountMinor, currency, items, storeId, requestHash } = event.data;
-      return { ...common, type: 'RecordPurchase', transactionId, amountMinor, currency, items, storeId, requestHash };
+      const { transactionId, amountMinor, currency, items, storeId, channelId, requestHash } = event.data;
+      const channel = channelId === undefined ? {} : { channelId };
+      const coupons = couponCodesUsed(decision.events);
+      const couponCodes = coupons.length === 0 ? {} : { couponCodes: coupons };
+      return {
+        ...common,
+        type: 'RecordPurchase',
+        transactionId,
+        amountMinor,
+        currency,
+        items,
+        storeId,
+        ...channel,
+        ...couponCodes,
+        requestHash,
+      };
+    }
+    case 'CouponIssued': {
+      const { couponId, rewardId, reason, code, requestHash } = event.data;
+      return { ...common, type: 'IssueCoupon', couponId, rewardId, reason: reason ?? '', code, requestHash: requestHash ?? '' };
     }
     case 'PurchaseRefunded': {
       const { transactionId, refundId, amountMinor, requestHash } = event.data;
@@ -155,7 +180,17 @@ export function commandOf(decision: RecordedDecision, context: ReplayContext): M
     }
     case 'PointsRedeemed': {
       const { redemptionId, points, rewardId, requestHash } = event.data;
-      return { ...common, type: 'RedeemPoints', redemptionId, points: rewardId === null ? points : null, rewardId, requestHash };
+      const issued = decision.events.find((e) => e.type === 'CouponIssued');
+      const couponCode = issued?.type === 'CouponIssued' ? { couponCode: issued.data.code } : {};
+      return {
+        ...common,
+        type: 'RedeemPoints',
+        redemptionId,
+        points: rewardId === null ? points : null,
+        rewardId,
+        ...couponCode,
+        requestHash,
+      };
     }
     case 'RedemptionReversed':
       return { ...common, type: 'ReverseRedemption', redemptionId: event.data.redemptionId, requestHash: '' };
@@ -200,6 +235,9 @@ export function commandOf(decision: RecordedDecision, context: ReplayContext): M
       return undefined;
   }
 }
+
+/** The coupons a recorded purchase used, in the order it applied them. */
+const couponCodesUsed = (events: readonly MemberEvent[]): string[] => events.flatMap((e) => (e.type === 'CouponUsed' ? [e.data.code] : []));
 
 /**
  * The birthday a recorded bonus tells: the bonus is dated on the birthday, or
