@@ -16,6 +16,7 @@ describe('full ledger over HTTP', () => {
     birthdayBonuses: 0,
     tierChanges: 0,
     debtRepayments: 0,
+    couponsExpired: 0,
     // The log position the run wrote at depends on every earlier test's writes, so it is not pinned here.
     position: expect.any(Number) as unknown,
     ...counts,
