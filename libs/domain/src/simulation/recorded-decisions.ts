@@ -1,6 +1,7 @@
 import { MemberCommand, ProgramInForce } from '../member/commands';
 import { MemberEvent } from '../member/events';
 import { Instant, toMillis } from '../values/time';
+import { freshCouponCodesNeeded } from '../coupons/rule-coupons';
 
 /**
  * One decision as the log recorded it: the events one command appended to a
@@ -143,6 +144,7 @@ export function commandOf(decision: RecordedDecision, context: ReplayContext): M
     occurredAt: instant,
     receivedAt: instant,
     program: context.program,
+    freshCouponCodes: freshCodesFor(decision, context.program),
   };
   if (decision.kind === 'settlement')
     return { ...common, type: 'SettleMember', requestHash: '', asOf: instant, birthDate: context.birthDate };
@@ -234,6 +236,18 @@ export function commandOf(decision: RecordedDecision, context: ReplayContext): M
     default:
       return undefined;
   }
+}
+
+/**
+ * The codes a replayed command may give the coupons it issues: the ones the
+ * recorded decision gave, in order (so a replay under the programs in force
+ * issues the same coupons), then codes of the replay's own for coupons only
+ * the candidate issues, as many as its rules may need.
+ */
+function freshCodesFor(decision: RecordedDecision, program: ProgramInForce): string[] {
+  const recorded = decision.events.flatMap((e) => (e.type === 'CouponIssued' && e.data.origin !== 'admin' ? [e.data.code] : []));
+  const own = Array.from({ length: freshCouponCodesNeeded(program.policy) }, (_, i) => `SIMULATED-${decision.position}-${i}`);
+  return [...recorded, ...own];
 }
 
 /** The coupons a recorded purchase used, in the order it applied them. */
