@@ -22,7 +22,9 @@ export class PointsController {
   async purchase(@Body() body: RecordPurchaseDto, @Actor() caller: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const { created, result, position } = await this.commands.execute(await this.requests.purchase(body, caller));
     const { pointsAccrued, pendingUntil, couponsApplied } = result;
-    return written(reply, created, { transactionId: body.transactionId, pointsAccrued, pendingUntil, couponsApplied, position });
+    // Only a purchase that used coupons answers couponsApplied: every other answer stays as clients have always read it.
+    const coupons = couponsApplied.length > 0 ? { couponsApplied } : {};
+    return written(reply, created, { transactionId: body.transactionId, pointsAccrued, pendingUntil, position, ...coupons });
   }
 
   @Post('redemptions')
