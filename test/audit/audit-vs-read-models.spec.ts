@@ -134,7 +134,7 @@ describe('audit against the read models (Postgres, fast-check)', () => {
         expect(rolled.points.opening).toBe(0);
         expect(rolled.points.closing).toBe(liability.liabilityPoints);
         // Coupons: the roll-forward of the whole history against the coupons and KPI read models. The audit ends a coupon at its
-        // expiresAt, so one the job has not expired yet, or one cancelled after its expiry, is expired there and not in the tables.
+        // expiresAt, so one the job has not expired yet is expired there and still active in the tables.
         const [coupons] = await db.query(
           `select count(*)::int as issued, count(*) filter (where status = 'used')::int as used,
                   count(*) filter (where status in ('expired', 'cancelled') or (status = 'active' and expires_at <= $1))::int as ended,

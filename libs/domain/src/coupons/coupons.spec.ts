@@ -251,6 +251,13 @@ describe('coupons: reversal and expiry', () => {
       .thenMatches((events) => expect(events.map((e) => e.type)).toEqual(['RedemptionReversed']));
   });
 
+  it('cancels nothing when the reversal comes after the coupon expired but before the daily job recorded it', () => {
+    member
+      .given(HOLDING)
+      .when(reverse({ redemptionId: 'r1', occurredAt: '2026-02-09T09:00:00.000Z' }))
+      .thenMatches((events) => expect(events.map((e) => e.type)).toEqual(['RedemptionReversed']));
+  });
+
   it('expires an active coupon at its own expiresAt, once', () => {
     member
       .given(HOLDING)

@@ -5,7 +5,7 @@ import type { MemberState } from '../member/state';
 import type { CatalogueReward } from '../rewards/rewards';
 import { invalid, rejected } from '../values/errors';
 import { isAtOrBefore, toMillis } from '../values/time';
-import { couponIssued, couponOfRedemption, isCouponReward } from './coupons';
+import { couponIssued, couponOfRedemption, couponStatusAt, isCouponReward } from './coupons';
 import type { CouponCancelled, CouponExpired } from './events';
 
 /** An admin's coupon: any coupon reward of the catalogue, redeemable with points or not, for a stated reason. */
@@ -47,12 +47,15 @@ export function redemptionCoupon(command: RedeemPoints, reward: CatalogueReward 
 /**
  * A reversal takes back the coupon the redemption issued: cancelled while
  * active; once used the reversal is refused (the member had the reward); an
- * expired or cancelled coupon gave nothing, so only the points come back.
+ * expired or cancelled coupon gave nothing, so only the points come back. A
+ * coupon past its expiresAt is expired even before the daily job records it,
+ * so the audit, which ends it there, and the coupon's own events agree.
  */
 export function reversalCoupon(command: ReverseRedemption, state: MemberState): CouponCancelled[] {
   const coupon = couponOfRedemption(state.coupons, command.redemptionId);
-  if (!coupon || coupon.status === 'expired' || coupon.status === 'cancelled') return [];
-  if (coupon.status === 'used') {
+  const status = coupon && couponStatusAt(coupon, command.occurredAt);
+  if (!coupon || status === 'expired' || status === 'cancelled') return [];
+  if (status === 'used') {
     throw rejected('COUPON_ALREADY_USED', `the coupon of redemption ${command.redemptionId} was used`, {
       redemptionId: command.redemptionId,
       code: coupon.code,
