@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { LotSchedule } from '../lots/lots';
 import { DomainError } from '../values/errors';
 import { Instant, toMillis } from '../values/time';
-import { commandsOf, memberPlan, RECEIVED_AT } from '../testing/arbitrary-history';
+import { commandsOf, memberPlan, memberPlanWithCoupons, RECEIVED_AT } from '../testing/arbitrary-history';
 import { policy, programInForce } from '../testing/fixtures';
 import { settle } from '../testing/member-commands';
 import { decideMember } from './decide';
@@ -73,9 +73,15 @@ describe('the next settlement due instant', () => {
       lot({ expiresAt: '2026-02-01T00:00:00.000Z' }),
       lot({ status: 'pending', pendingUntil: '2026-02-14T00:00:00.000Z', expiresAt: '2027-02-01T00:00:00.000Z' }),
     ],
+    coupons: [{ status: 'used' as const, expiresAt: '2025-06-01T00:00:00.000Z' }],
   };
 
-  it('is the earliest of the lots, the requalification and the birthday bonus', () => {
+  it('is the earliest of the lots, the active coupons, the requalification and the birthday bonus', () => {
+    const couponFirst = {
+      ...schedule,
+      coupons: [...schedule.coupons, { status: 'active' as const, expiresAt: '2026-01-05T00:00:00.000Z' }],
+    };
+    expect(nextSettlementDueAt(couponFirst, policy())).toBe('2026-01-05T00:00:00.000Z');
     expect(nextSettlementDueAt(schedule, policy())).toBe('2026-01-10T09:00:00.000Z');
     expect(nextSettlementDueAt({ ...schedule, tierQualifiedAt: '2025-12-01T00:00:00.000Z' }, policy())).toBe('2026-02-01T00:00:00.000Z');
   });
@@ -91,7 +97,7 @@ describe('the next settlement due instant', () => {
   it('is exactly when the settlement first has something to do, after any history and after each run it makes', () => {
     const program = programInForce();
     fc.assert(
-      fc.property(memberPlan, (plan) => {
+      fc.property(fc.oneof(memberPlan, memberPlanWithCoupons), (plan) => {
         for (const history of statesAfter(commandsOf(plan))) {
           let state = history;
           for (let run = 0; run < RUNS_AT_DUE_INSTANTS; run++) {
@@ -129,6 +135,7 @@ function statesAfter(commands: ReturnType<typeof commandsOf>): MemberState[] {
 function scheduleOf(state: MemberState) {
   return {
     lots: state.lots,
+    coupons: state.coupons.values(),
     enrolledAt: state.enrolledAt!,
     tierQualifiedAt: state.tierQualifiedAt!,
     birthDate: LEAP_DAY_BIRTH_DATE,

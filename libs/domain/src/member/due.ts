@@ -3,6 +3,7 @@ import { ProgramPolicy } from '../program/policy';
 import { addMonths, Instant, toMillis } from '../values/time';
 import { birthdayBonusAt, birthdayYearOf } from './birthday-year';
 import { anyTierBirthdayReward } from '../coupons/birthday';
+import type { CouponRecord } from '../coupons/coupons';
 
 /**
  * When the daily settlement has something to do for a member, from what a
@@ -38,6 +39,12 @@ export interface MemberDue {
   readonly birthdayBonusAt: Instant | null;
 }
 
+/** From when settlement has something to do with a coupon: expire it, while it is active. */
+export const couponDueAt = (coupon: CouponSchedule): Instant | null => (coupon.status === 'active' ? coupon.expiresAt : null);
+
+/** What settlement reads of a coupon (the coupons read model holds it too). */
+export type CouponSchedule = Pick<CouponRecord, 'status' | 'expiresAt'>;
+
 /** From when settlement has something to do with a lot: activate it or expire what is left of it. */
 export const lotDueAt = (lot: LotSchedule): Instant | null => earliest([activationDueAt(lot), expiryDueAt(lot)]);
 
@@ -59,16 +66,17 @@ function birthdayBonusDueAt({ enrolledAt, birthDate, lastBirthdayYear }: MemberS
 
 /**
  * The next instant at which settlement under the policy has something to do
- * for a member: the earliest of its lots' and its own due instants, or null
+ * for a member: the earliest of its lots', its coupons' and its own due instants, or null
  * when nothing will ever be due.
  */
 export function nextSettlementDueAt(
-  member: MemberSchedule & { readonly lots: readonly LotSchedule[] },
+  member: MemberSchedule & { readonly lots: readonly LotSchedule[]; readonly coupons: Iterable<CouponSchedule> },
   policy: ProgramPolicy,
 ): Instant | null {
   const own = memberDue(member);
   return earliest([
     ...member.lots.map(lotDueAt),
+    ...[...member.coupons].map(couponDueAt),
     requalifiesTiers(policy) ? own.requalificationAt : null,
     awardsBirthdayBonus(policy) ? own.birthdayBonusAt : null,
   ]);

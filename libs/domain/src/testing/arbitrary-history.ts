@@ -109,11 +109,7 @@ const couponStep: fc.Arbitrary<Step> = fc.oneof(
   },
 );
 
-/**
- * memberPlan with coupons besides. Opt-in: the domain's settlement due
- * instant (member/due.ts) leaves coupon expiries to the app's coupons read
- * model, so the properties that hold it exact run on memberPlan.
- */
+/** memberPlan with coupons besides: bought with points, given by an admin, used by purchases. */
 export const memberPlanWithCoupons: fc.Arbitrary<MemberPlan> = fc.record({
   pendingDays: fc.constantFrom(0, 14),
   expiryMonths: fc.constantFrom(0, 3, 12),
