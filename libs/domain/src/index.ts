@@ -17,6 +17,7 @@ export * from './claims/claims';
 export * from './member/events';
 export * from './member/commands';
 export * from './member/state';
+export * from './member/state-codec';
 export * from './member/due';
 export * from './member/birthday-year';
 export * from './member/decide';
