@@ -115,6 +115,17 @@ export function eventStoreContract(adapterName: string, subject: () => Promise<C
       expect(limited.map((e) => e.type)).toEqual(['A', 'B', 'C']);
     });
 
+    // A cached fold reads only what follows its revision: nothing new must read as empty, not fail.
+    it('reads only the events from a revision on, none past the end, and a missing stream from any revision as empty', async () => {
+      await store.append(`${prefix}a`, [event('A'), event('B')], 'no_stream');
+      const head = await store.readStream(`${prefix}a`, { fromRevision: 1n });
+      expect(head.map((e) => [e.type, e.revision])).toEqual([['B', 1n]]);
+      expect(await store.readStream(`${prefix}a`, { fromRevision: 2n })).toEqual([]);
+      await store.append(`${prefix}a`, [event('C')], 1n);
+      expect((await store.readStream(`${prefix}a`, { fromRevision: 2n })).map((e) => e.type)).toEqual(['C']);
+      expect(await store.readStream(`${prefix}missing`, { fromRevision: 5n })).toEqual([]);
+    });
+
     it('reads all streams in global order, after an exclusive position, page by page', async () => {
       const filter = { streamNamePrefixes: [prefix] };
       await store.append(`${prefix}a`, [event('A1')], 'no_stream');
