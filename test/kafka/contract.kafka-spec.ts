@@ -15,6 +15,7 @@ import {
 } from '@loyalty/domain';
 import { RecordedEvent } from '@loyalty/event-store';
 import { HEADERS, KafkaRelay, LOYALTY_TOPIC_MAP, routeEvent, topicsOf } from '@loyalty/messaging';
+import { NOTIFICATION_TYPES } from '@loyalty/webhooks';
 import { describeKafka, testBrokers } from './support/kafka-env';
 import {
   appendDecided,
@@ -78,7 +79,7 @@ function undocumentedFields(schema: JsonSchema, value: unknown, root: JsonSchema
 describe('consumer contract documents', () => {
   it('has a schema and an AsyncAPI message for every event type the stream catalogue publishes', () => {
     expect([...schemaTypes].sort()).toEqual(PUBLISHED);
-    expect(Object.keys(asyncApi.components.messages).sort()).toEqual(PUBLISHED);
+    expect(Object.keys(asyncApi.components.messages).sort()).toEqual([...PUBLISHED, ...NOTIFICATION_TYPES].sort());
     for (const type of PUBLISHED) {
       expect(asyncApi.components.messages[type]!.payload.schema.$ref).toBe(`./schemas/${type}.schema.json`);
     }

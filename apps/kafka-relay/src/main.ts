@@ -1,8 +1,8 @@
 import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
-import { KafkaRelay } from '@loyalty/messaging';
+import { KafkaRelay, NotificationRelay } from '@loyalty/messaging';
 import { ConfigError, loadConfig, openPool, RunningProcess, runProcess, stopSteps } from '@loyalty/platform';
 
-/** Connections: the relay's leadership session, the store's LISTEN connection, and reads. */
+/** Connections: the two relays' leadership sessions, the store's LISTEN connection, and reads. */
 const POOL_CONNECTIONS_MAX = 5;
 
 /**
@@ -22,10 +22,13 @@ async function main(): Promise<RunningProcess> {
     config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : await PostgresEventStore.open(pool);
   const relay = new KafkaRelay({ store, pool, brokers: config.kafkaBrokers, log: (line) => console.log(line) });
   relay.start();
+  const notifications = new NotificationRelay({ pool, brokers: config.kafkaBrokers, log: (line) => console.log(line) });
+  notifications.start();
   console.log(`kafka relay started for ${config.kafkaBrokers.join(',')} (active or standby, see the advisory lock)`);
 
   return stopSteps([
     ['kafka relay', () => relay.stop()],
+    ['kafka notification relay', () => notifications.stop()],
     ['event-store subscriptions', () => store.close()],
     ['connections', () => pool.end()],
   ]);

@@ -18,7 +18,7 @@ import {
 } from '@loyalty/platform';
 import { installHttpHooks, requestId } from './http/http-hooks';
 import { openReadModels, Projector, READ_MODEL_SCHEMA, readModelProjections } from '@loyalty/read-models';
-import { KafkaRelay } from '@loyalty/messaging';
+import { KafkaRelay, NotificationRelay } from '@loyalty/messaging';
 import { openWebhookDatabase, WebhookWorker, WebhookWorkerOptions } from '@loyalty/webhooks';
 import { LedgerApiModule } from './app.module';
 import { validationPipe } from './http/validation';
@@ -129,7 +129,7 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
   }
 }
 
-/** The Kafka relay, hosted here when KAFKA_BROKERS is set; its own pool, as it holds a connection while active. */
+/** The Kafka relays (events, notifications), hosted here when KAFKA_BROKERS is set; their own pool, as each holds a connection while active. */
 function startRelay(
   store: EventStore,
   databaseUrl: string,
@@ -137,11 +137,14 @@ function startRelay(
   log: (line: string) => void,
   closers: Closers,
 ): KafkaRelay {
-  const pool = openPool(databaseUrl, 3, log, 'kafka relay');
+  const pool = openPool(databaseUrl, 4, log, 'kafka relay');
   closers.push(['kafka relay connections', () => pool.end()]);
   const relay = new KafkaRelay({ store, pool, brokers, log });
   relay.start();
   closers.push(['kafka relay', () => relay.stop()]);
+  const notifications = new NotificationRelay({ pool, brokers, log });
+  notifications.start();
+  closers.push(['kafka notification relay', () => notifications.stop()]);
   return relay;
 }
 

@@ -4,3 +4,4 @@ export * from './relay/chunks';
 export * from './relay/poison';
 export * from './relay/relay-store';
 export * from './relay/kafka-relay';
+export * from './notifications/notification-relay';

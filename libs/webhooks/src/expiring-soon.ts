@@ -1,7 +1,9 @@
-import { queryRows, RowsQuery } from '@loyalty/platform';
+import type { DataSource } from 'typeorm';
+import { queryRows } from '@loyalty/platform';
 import { READ_MODEL_SCHEMA } from '@loyalty/read-models';
 import { loadSubscriptions, queueDeliveries } from './deliveries';
-import { notificationMessage } from './messages';
+import { NotificationMessage, notificationMessage, NotificationType } from './messages';
+import { recordNotifications } from './outbox';
 
 const DAY_MS = 86_400_000;
 /** Rows per page of the scan: bounded memory however many members hold expiring points. */
@@ -14,9 +16,7 @@ const SCAN_PAGE_ROWS = 1000;
  * instant moved by activity under an inactivity policy is a new occasion).
  * Read from the lots read model, which the log folds into.
  */
-export async function queueExpiringSoon(db: RowsQuery, now: Date, withinDays: number): Promise<number> {
-  const subscriptions = (await loadSubscriptions(db)).filter((s) => s.eventTypes.has('PointsExpiringSoon'));
-  if (subscriptions.length === 0) return 0;
+export async function queueExpiringSoon(db: DataSource, now: Date, withinDays: number): Promise<number> {
   const until = new Date(now.getTime() + withinDays * DAY_MS);
   let queued = 0;
   let after: { expiresAt: Date; memberId: string } | undefined;
@@ -34,7 +34,7 @@ export async function queueExpiringSoon(db: RowsQuery, now: Date, withinDays: nu
       const data = { memberId: r.member_id, points: Number(r.points), expiresAt };
       return notificationMessage('PointsExpiringSoon', `${r.member_id}:${expiresAt}`, now.toISOString(), r.member_id, data, null);
     });
-    queued += await queueDeliveries(db, subscriptions, messages, new Date());
+    queued += await recordAndQueue(db, 'PointsExpiringSoon', messages);
     const last = rows[rows.length - 1];
     if (rows.length < SCAN_PAGE_ROWS || !last) return queued;
     after = { expiresAt: last.expires_at, memberId: last.member_id };
@@ -45,9 +45,7 @@ export async function queueExpiringSoon(db: RowsQuery, now: Date, withinDays: nu
  * CouponExpiringSoon: each active coupon expiring within the window, once
  * (a coupon's expiry never moves). Read from the coupons read model.
  */
-export async function queueCouponsExpiringSoon(db: RowsQuery, now: Date, withinDays: number): Promise<number> {
-  const subscriptions = (await loadSubscriptions(db)).filter((s) => s.eventTypes.has('CouponExpiringSoon'));
-  if (subscriptions.length === 0) return 0;
+export async function queueCouponsExpiringSoon(db: DataSource, now: Date, withinDays: number): Promise<number> {
   const until = new Date(now.getTime() + withinDays * DAY_MS);
   let queued = 0;
   let after: { expiresAt: Date; code: string } | undefined;
@@ -65,9 +63,24 @@ export async function queueCouponsExpiringSoon(db: RowsQuery, now: Date, withinD
       const data = { memberId: r.member_id, couponId: r.coupon_id, code: r.code, rewardId: r.reward_id, kind: r.kind, expiresAt };
       return notificationMessage('CouponExpiringSoon', `${r.member_id}:${r.coupon_id}`, now.toISOString(), r.member_id, data, null);
     });
-    queued += await queueDeliveries(db, subscriptions, messages, new Date());
+    queued += await recordAndQueue(db, 'CouponExpiringSoon', messages);
     const last = rows[rows.length - 1];
     if (rows.length < SCAN_PAGE_ROWS || !last) return queued;
     after = { expiresAt: last.expires_at, code: last.code };
   }
+}
+
+/**
+ * One page in one transaction: the occasions into the outbox (once, ever) and
+ * the queue of each webhook listening now (once per webhook: one registered
+ * since the last scan still hears of an occasion within its window).
+ */
+function recordAndQueue(db: DataSource, type: NotificationType, messages: readonly NotificationMessage[]): Promise<number> {
+  if (messages.length === 0) return Promise.resolve(0);
+  return db.transaction(async (manager) => {
+    const at = new Date();
+    await recordNotifications(manager, messages, at);
+    const subscriptions = (await loadSubscriptions(manager)).filter((s) => s.eventTypes.has(type));
+    return queueDeliveries(manager, subscriptions, messages, at);
+  });
 }

@@ -11,3 +11,5 @@ export * from './reward-affordable';
 export * from './worker';
 export * from './database';
 export * from './log-head';
+export * from './outbox';
+export * from './expiring-soon';

@@ -12,9 +12,13 @@ export const WEBHOOK_EVENT_TYPES: readonly string[] = [...new Set([...PUBLISHABL
 export interface OutgoingMessage {
   readonly id: string;
   readonly type: string;
+  readonly memberId: string | null;
   readonly position: bigint | null;
   readonly body: string;
 }
+
+/** A notification is always about one member: its key on Kafka. */
+export type NotificationMessage = OutgoingMessage & { readonly memberId: string };
 
 interface Body {
   readonly id: string;
@@ -27,6 +31,7 @@ interface Body {
 const messageOf = (body: Body, position: bigint | null): OutgoingMessage => ({
   id: body.id,
   type: body.type,
+  memberId: body.memberId,
   position,
   body: JSON.stringify(body),
 });
@@ -52,7 +57,7 @@ export function notificationMessage(
   memberId: string,
   data: Readonly<Record<string, unknown>>,
   position: bigint | null,
-): OutgoingMessage {
+): NotificationMessage {
   const id = deterministicEventId('notifications', `${type}:${occasion}`, 0);
-  return messageOf({ id, type, occurredAt, memberId, data }, position);
+  return { ...messageOf({ id, type, occurredAt, memberId, data }, position), memberId };
 }

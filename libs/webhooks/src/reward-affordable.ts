@@ -11,7 +11,7 @@ import {
   ProgramPolicy,
 } from '@loyalty/domain';
 import type { EventStore, RecordedEvent } from '@loyalty/event-store';
-import { notificationMessage, OutgoingMessage } from './messages';
+import { NotificationMessage, notificationMessage } from './messages';
 
 /** The rewards a change of available points from `before` to `after` brings within reach: crossed upwards, not merely held. */
 export const rewardsReached = (before: number, after: number, rewards: readonly CatalogueReward[]): CatalogueReward[] =>
@@ -35,7 +35,7 @@ export class RewardAffordableDeriver {
   constructor(private readonly store: EventStore) {}
 
   /** The notifications of the batch's events after `afterPosition` (earlier ones are folded only as history). */
-  async derive(events: readonly RecordedEvent[], afterPosition = -1n): Promise<OutgoingMessage[]> {
+  async derive(events: readonly RecordedEvent[], afterPosition = -1n): Promise<NotificationMessage[]> {
     if (!this.programs || events.some((e) => e.streamId === PROGRAM_STREAM_ID)) this.programs = await this.programHistory();
     const byStream = new Map<string, RecordedEvent[]>();
     for (const event of events) {
@@ -44,19 +44,19 @@ export class RewardAffordableDeriver {
       list.push(event);
       byStream.set(event.streamId, list);
     }
-    const messages: OutgoingMessage[] = [];
+    const messages: NotificationMessage[] = [];
     for (const [streamId, batch] of byStream) messages.push(...(await this.deriveForMember(streamId, batch)));
     return messages;
   }
 
-  private async deriveForMember(streamId: string, batch: readonly RecordedEvent[]): Promise<OutgoingMessage[]> {
+  private async deriveForMember(streamId: string, batch: readonly RecordedEvent[]): Promise<NotificationMessage[]> {
     const firstRevision = batch[0]!.revision;
     const earlier = firstRevision === 0n ? [] : await this.store.readStream(streamId);
     let state = foldMember(
       earlier.flatMap((e) => (e.revision < firstRevision ? decodedOrNone(e) : [])),
       initialMemberState(),
     );
-    const messages: OutgoingMessage[] = [];
+    const messages: NotificationMessage[] = [];
     for (const recorded of batch) {
       const event = decodeMemberEvent(recorded)!;
       const before = availablePoints(state);

@@ -15,6 +15,7 @@ import {
 import { queueCouponsExpiringSoon, queueExpiringSoon } from './expiring-soon';
 import { WEBHOOK_CONSUMER, WebhookIntake } from './intake';
 import { WebhookMetrics } from './metrics';
+import { createNotificationOutbox, pruneNotifications } from './outbox';
 import { afterFailure } from './retry-schedule';
 import { WEBHOOK_DDL } from './schema';
 import { describeSendFailure, post } from './sender';
@@ -73,6 +74,7 @@ export class WebhookWorker {
     await options.db.transaction(async (manager) => {
       await manager.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
       await manager.query(WEBHOOK_DDL);
+      await createNotificationOutbox(manager);
     });
     return new WebhookWorker(options);
   }
@@ -190,7 +192,7 @@ export class WebhookWorker {
     this.sweeping = this.sweep().finally(() => (this.sweeping = undefined));
   }
 
-  /** The clock's part of the work: notifications of what expires soon, and pruning what was delivered long enough ago. */
+  /** The clock's part of the work: notifications of what expires soon, and pruning what was delivered or recorded long enough ago. */
   private async sweep(): Promise<void> {
     const { db, config } = this.options;
     try {
@@ -202,7 +204,9 @@ export class WebhookWorker {
         this.metrics.queued.inc(queued);
         this.pollSoon();
       }
-      await pruneDelivered(db, new Date(Date.now() - config.deliveredRetentionDays * DAY_MS));
+      const retainedFrom = new Date(Date.now() - config.deliveredRetentionDays * DAY_MS);
+      await pruneDelivered(db, retainedFrom);
+      await pruneNotifications(db, retainedFrom);
     } catch (error) {
       this.options.log(`webhook sweep failed: ${describeFailure(error)}`);
     }

@@ -14,6 +14,7 @@ import {
   isPublicStream,
   streamIdOf,
 } from '@loyalty/domain';
+import { NOTIFICATION_TYPES } from '@loyalty/webhooks';
 import { LOYALTY_TOPIC_MAP, LOYALTY_TOPICS, prefixedTopicMap, routeEvent, topicsOf } from './topic-map';
 
 const MESSAGING = resolve(__dirname, '../..');
@@ -79,6 +80,7 @@ describe('loyalty topic map', () => {
   it('lists each topic once, one per concern', () => {
     expect(topicsOf(LOYALTY_TOPIC_MAP)).toEqual([
       'loyalty.member',
+      'loyalty.notifications',
       'loyalty.points',
       'loyalty.program',
       'loyalty.purchases',
@@ -111,11 +113,31 @@ describe('published contract files', () => {
       channels: Record<string, { address: string; messages?: Record<string, unknown> }>;
       components: { messages: Record<string, unknown> };
     };
-    expect(Object.keys(asyncApi.components.messages).sort()).toEqual(publishable);
+    expect(Object.keys(asyncApi.components.messages).sort()).toEqual([...publishable, ...NOTIFICATION_TYPES].sort());
     for (const { kind, type } of PUBLISHABLE_EVENT_TYPES) {
       const route = routeEvent(LOYALTY_TOPIC_MAP, streamIdOf(kind, 'x'), type);
       const channel = Object.values(asyncApi.channels).find((c) => route.kind === 'publish' && c.address === route.topic);
       expect({ type, onChannel: Object.keys(channel?.messages ?? {}).includes(type) }).toEqual({ type, onChannel: true });
     }
+  });
+});
+
+describe('notifications on Kafka', () => {
+  it('puts every notification type on the notifications channel, with the schema webhooks use', () => {
+    const asyncApi = yaml.load(readFileSync(join(MESSAGING, 'asyncapi.yaml'), 'utf8')) as {
+      channels: Record<string, { address: string; messages?: Record<string, unknown> }>;
+      components: { messages: Record<string, { payload: { schema: { $ref: string } } }> };
+    };
+    const channel = Object.values(asyncApi.channels).find((c) => c.address === LOYALTY_TOPIC_MAP.notifications);
+    expect(Object.keys(channel?.messages ?? {}).sort()).toEqual([...NOTIFICATION_TYPES].sort());
+    for (const type of NOTIFICATION_TYPES) {
+      const ref = asyncApi.components.messages[type]!.payload.schema.$ref;
+      expect(ref).toBe(`../webhooks/schemas/${type}.schema.json`);
+      expect(existsSync(join(MESSAGING, ref))).toBe(true);
+    }
+  });
+
+  it('prefixes the notifications topic with the rest of a map', () => {
+    expect(prefixedTopicMap(LOYALTY_TOPIC_MAP, 'run-1').notifications).toBe('run-1.loyalty.notifications');
   });
 });

@@ -13,6 +13,8 @@ export interface TopicMapDefinition {
   /** Names the relay's checkpoint and leadership lock: a changed map gets a name of its own and republishes from the start. */
   readonly name: string;
   readonly topics: Readonly<Record<TopicConcern, string>>;
+  /** Notifications derived from the log (libs/webhooks), not events of it: the notification relay's one topic. */
+  readonly notifications: string;
 }
 
 export type Route =
@@ -33,7 +35,7 @@ export const LOYALTY_TOPICS = {
  * every kind stay internal, segment definitions have a topic of their own and
  * loyalty.other is gone.
  */
-export const LOYALTY_TOPIC_MAP: TopicMapDefinition = { name: 'loyalty-v2', topics: LOYALTY_TOPICS };
+export const LOYALTY_TOPIC_MAP: TopicMapDefinition = { name: 'loyalty-v2', topics: LOYALTY_TOPICS, notifications: 'loyalty.notifications' };
 
 /** The same routing under another name with every topic prefixed, so tests and benchmarks never write the real topics. */
 export function prefixedTopicMap(map: TopicMapDefinition, prefix: string): TopicMapDefinition {
@@ -47,6 +49,7 @@ export function prefixedTopicMap(map: TopicMapDefinition, prefix: string): Topic
       program: rename('program'),
       segments: rename('segments'),
     },
+    notifications: `${prefix}.${map.notifications}`,
   };
 }
 
@@ -58,9 +61,9 @@ export function routeEvent(map: TopicMapDefinition, streamId: string, type: stri
   return { kind: 'publish', topic: map.topics[publication.concern], key: stream.id, mapped: publication.known };
 }
 
-/** Every topic the map can route to, so the relay can create them before the first event needs one. */
+/** Every topic of the map, the notifications' included, so the relays can create them before the first message needs one. */
 export function topicsOf(map: TopicMapDefinition): string[] {
-  return [...new Set(Object.values(map.topics))].sort();
+  return [...new Set([...Object.values(map.topics), map.notifications])].sort();
 }
 
 /** How the relay reports a type it routed by default or a stream it did not publish: the stream's kind (else its id's first word) and the type. */

@@ -1,0 +1,102 @@
+import { queryRows, RowsQuery } from '@loyalty/platform';
+import type { NotificationMessage } from './messages';
+
+/**
+ * Every notification, derived once, written once per occasion: the webhook
+ * queue is filled in the same transaction, and the Kafka relay reads it in
+ * `seq` order from a checkpoint of its own. Writers hold one transaction lock
+ * while they append, so rows commit in `seq` order and a reader past a `seq`
+ * never misses a row committed later below it.
+ */
+export const NOTIFICATION_SCHEMA = 'notifications';
+
+const S = NOTIFICATION_SCHEMA;
+
+/** Serialises writers of the outbox (the intake's batches, every process's sweeps) until they commit. */
+const OUTBOX_WRITE_LOCK_KEY = 7_020_162;
+
+/** The webhook worker and the Kafka relay may both start first: one creates the outbox at a time. */
+const OUTBOX_MIGRATION_LOCK_KEY = 7_020_163;
+
+const NOTIFICATION_OUTBOX_DDL = `
+create schema if not exists ${S};
+
+create table if not exists ${S}.outbox (
+  seq bigserial primary key,
+  message_id uuid not null unique,
+  type text not null,
+  member_id text not null,
+  -- The delivery body as webhooks get it: id, type, occurredAt, memberId and data.
+  body text not null,
+  created_at timestamptz not null
+);
+create index if not exists outbox_created on ${S}.outbox (created_at);
+`;
+
+/** Inside a transaction: idempotent, and once at a time across processes. */
+export async function createNotificationOutbox(db: RowsQuery): Promise<void> {
+  await db.query('select pg_advisory_xact_lock($1)', [OUTBOX_MIGRATION_LOCK_KEY]);
+  await db.query(NOTIFICATION_OUTBOX_DDL);
+}
+
+/** Call inside the transaction that writes them: the occasions not recorded before are appended, the rest are no-ops. */
+export async function recordNotifications(db: RowsQuery, messages: readonly NotificationMessage[], at: Date): Promise<number> {
+  if (messages.length === 0) return 0;
+  await db.query('select pg_advisory_xact_lock($1)', [OUTBOX_WRITE_LOCK_KEY]);
+  const rows = await queryRows<{ recorded: number }>(
+    db,
+    `with recorded as (
+       insert into ${S}.outbox (message_id, type, member_id, body, created_at)
+       select m::uuid, t, mb, b, $5 from unnest($1::text[], $2::text[], $3::text[], $4::text[]) with ordinality as x(m, t, mb, b, n)
+        order by n
+       on conflict (message_id) do nothing returning 1)
+     select count(*)::int as recorded from recorded`,
+    [messages.map((m) => m.id), messages.map((m) => m.type), messages.map((m) => m.memberId), messages.map((m) => m.body), at],
+  );
+  return rows[0]?.recorded ?? 0;
+}
+
+export interface RecordedNotification {
+  readonly seq: bigint;
+  readonly messageId: string;
+  readonly type: string;
+  readonly memberId: string;
+  /** As stored: the value a Kafka consumer gets is its `data`. */
+  readonly body: string;
+}
+
+/** Oldest first, strictly after `afterSeq` (undefined: from the start). */
+export async function readNotifications(db: RowsQuery, afterSeq: bigint | undefined, limit: number): Promise<RecordedNotification[]> {
+  const rows = await queryRows<{ seq: string; message_id: string; type: string; member_id: string; body: string }>(
+    db,
+    `select seq, message_id, type, member_id, body from ${S}.outbox where seq > $1 order by seq limit $2`,
+    [(afterSeq ?? 0n).toString(), limit],
+  );
+  return rows.map((r) => ({ seq: BigInt(r.seq), messageId: r.message_id, type: r.type, memberId: r.member_id, body: r.body }));
+}
+
+/** The last `seq` written, for a reader's lag; undefined: none yet. */
+export async function lastNotificationSeq(db: RowsQuery): Promise<bigint | undefined> {
+  const rows = await queryRows<{ seq: string | null }>(db, `select max(seq) as seq from ${S}.outbox`);
+  return rows[0]?.seq ? BigInt(rows[0].seq) : undefined;
+}
+
+/** Rows per delete: short transactions however much there is to prune. */
+const PRUNE_BATCH_ROWS = 5000;
+
+/** Forgets occasions recorded before `before`: past both expiring-soon windows, none of them is derived again. */
+export async function pruneNotifications(db: RowsQuery, before: Date): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const rows = await queryRows<{ pruned: number }>(
+      db,
+      `with pruned as (
+         delete from ${S}.outbox where seq in (select seq from ${S}.outbox where created_at < $1 order by seq limit $2) returning 1)
+       select count(*)::int as pruned from pruned`,
+      [before, PRUNE_BATCH_ROWS],
+    );
+    const count = rows[0]?.pruned ?? 0;
+    pruned += count;
+    if (count < PRUNE_BATCH_ROWS) return pruned;
+  }
+}
