@@ -16,6 +16,7 @@ import { ClockService } from '../ledger/clock.service';
 import { ProgramStore } from '../ledger/program-store';
 import { READ_MODELS } from '../tokens';
 import { effectiveTierOf, MembershipRow, membershipProfile } from './memberships-profile';
+import { preparedRows } from './prepared-rows';
 
 export const LEDGER_PAGE_SIZE_DEFAULT = 50;
 export const LEDGER_PAGE_SIZE_MAX = 500;
@@ -109,8 +110,9 @@ export class MemberQueries {
    */
   async balance(memberId: string) {
     const now = this.clock.nowIso();
-    const [row] = await queryRows<BalanceRow>(
+    const [row] = await preparedRows<BalanceRow>(
       this.db,
+      'member_balance',
       `select m.member_id, m.tier, b.available::text, b.pending::text, b.lifetime_earned::text, b.redeemed::text, b.expired::text,
               b.clawed_back::text, b.adjusted::text, b.transferred_in::text, b.transferred_out::text, b.debt::text,
               p.first_position::text as parked_position, p.parked_at,
