@@ -1,11 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { queryRows, RowsQuery } from '@loyalty/platform';
 import { CouponRow, loadCheckpoint, READ_MODEL_SCHEMA } from '@loyalty/read-models';
 import { READ_MODELS } from '../tokens';
 
 const LEDGER_PROJECTION = 'ledger';
-/** A member's coupons in one answer at most, newest first. */
+/** A member holds a handful of coupons: one answer at most holds this many, rather than page. */
 export const MEMBER_COUPONS_MAX = 200;
+
+/** How a list of a member's coupons is ordered: an operator's newest first, a member's own those still to use first, soonest to expire first. */
+export type MemberCouponsOrder = 'newest' | 'toUseFirst';
+
+const ORDER_BY: Readonly<Record<MemberCouponsOrder, string>> = {
+  newest: 'issued_at desc, code',
+  toUseFirst: "status <> 'active', expires_at, code",
+};
+
+/** The one query of a member's coupons in the coupons read model, for the operator's route and the member's own. */
+export function memberCouponRows(
+  db: RowsQuery,
+  memberId: string,
+  options: { readonly order: MemberCouponsOrder; readonly status?: CouponRow['status'] },
+): Promise<CouponRow[]> {
+  return queryRows<CouponRow>(
+    db,
+    `select * from ${READ_MODEL_SCHEMA}.coupons
+      where member_id = $1 and ($2::text is null or status = $2) order by ${ORDER_BY[options.order]} limit $3`,
+    [memberId, options.status ?? null, MEMBER_COUPONS_MAX],
+  );
+}
 
 /** A coupon as a till sees it: its terms and status, the fields its kind does not use left out. */
 export interface CouponReading {
@@ -44,12 +67,7 @@ export class CouponQueries {
 
   /** The member's coupons, newest first, optionally of one status only. */
   async ofMember(memberId: string, status: CouponRow['status'] | undefined) {
-    const rows: Array<{ row: CouponRow }> = await this.db.query(
-      `select to_json(c) as row from ${READ_MODEL_SCHEMA}.coupons c
-       where member_id = $1 and ($2::text is null or status = $2) order by issued_at desc, code limit $3`,
-      [memberId, status ?? null, MEMBER_COUPONS_MAX],
-    );
-    return rows.map((r) => readingOf(r.row));
+    return (await memberCouponRows(this.db, memberId, { order: 'newest', status })).map(readingOf);
   }
 }
 

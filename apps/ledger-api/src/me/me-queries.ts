@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { basisPointsToMultiplier, offersForMember, rewardStandings, tierRulesOf } from '@loyalty/domain';
-import { CouponRow, READ_MODEL_SCHEMA } from '@loyalty/read-models';
+import { READ_MODEL_SCHEMA } from '@loyalty/read-models';
 import { queryRows } from '@loyalty/platform';
+import { memberCouponRows } from '../coupons/coupon-queries';
 import { ClockService } from '../ledger/clock.service';
 import { ProgramStore } from '../ledger/program-store';
 import { MemberQueries } from '../members/member-queries';
@@ -11,8 +12,6 @@ import { MemberStates } from './member-states';
 
 export const EXPIRING_WITHIN_DAYS_DEFAULT = 30;
 export const EXPIRING_WITHIN_DAYS_MAX = 3650;
-/** A member holds a handful of coupons; the list stops here rather than page. */
-export const ME_COUPONS_MAX = 200;
 const MILLIS_PER_DAY = 86_400_000;
 
 /** What a member sees of its own program; each answer computed as the write path or the projections compute it. */
@@ -68,12 +67,7 @@ export class MeQueries {
   /** The member's coupons from the coupons read model: active ones first, soonest to expire first, then the used and expired. */
   async coupons(memberId: string) {
     await this.members.balance(memberId);
-    const rows = await queryRows<CouponRow>(
-      this.db,
-      `select * from ${READ_MODEL_SCHEMA}.coupons where member_id = $1
-        order by status <> 'active', expires_at, code limit $2`,
-      [memberId, ME_COUPONS_MAX],
-    );
+    const rows = await memberCouponRows(this.db, memberId, { order: 'toUseFirst' });
     return {
       memberId,
       coupons: rows.map((c) => ({
