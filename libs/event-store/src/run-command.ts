@@ -3,7 +3,7 @@ import { EventStore, EventToAppend, StreamRevision, RecordedEvent, WrongExpected
 /** Attempts of load-decide-append before a contended stream is reported as a conflict. */
 export const COMMAND_ATTEMPTS_MAX = 10;
 /** Upper bound of the random pause before a retry, so contending writers spread out. */
-const RETRY_JITTER_MS_MAX = 20;
+export const RETRY_JITTER_MS_MAX = 20;
 
 export interface DomainEventShape {
   readonly type: string;
@@ -78,8 +78,9 @@ export async function runCommand<Event extends DomainEventShape>(
   throw new ConcurrencyExhaustedError(command.streamId);
 }
 
-function repeated(
-  command: StreamCommand<DomainEventShape>,
+/** A command that decided nothing: its own events as the history holds them, from the ids it gives them. */
+export function repeated(
+  command: Pick<StreamCommand<DomainEventShape>, 'eventId'>,
   history: readonly RecordedEvent[],
   decidedAt: StreamRevision | 'no_stream',
 ): CommandOutcome {
@@ -99,7 +100,7 @@ function repeated(
  * one append they are consecutive in both adapters' ordering, but callers
  * only rely on the last one, so earlier events carry it too.
  */
-function recordedFrom(
+export function recordedFrom(
   streamId: string,
   events: readonly EventToAppend[],
   result: { nextRevision: bigint; position: bigint },

@@ -1,6 +1,7 @@
 export * from './config/config';
 export * from './config/member-token-config';
 export * from './config/webhook-config';
+export * from './config/member-state-config';
 export * from './database/embedded-postgres';
 export * from './database/pool';
 export * from './observability/json-logger';

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, OnModuleDestroy, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   BudgetReserved,
@@ -16,11 +16,11 @@ import {
   decodeMemberEvent,
   deterministicEventId,
   foldBudget,
-  foldMember,
   MemberCommand,
   MemberCommandOf,
   MemberCommandType,
   MemberEvent,
+  MemberState,
   memberStreamId,
   outOfStock,
   ReservationRequest,
@@ -29,24 +29,51 @@ import {
   ruleBudgets,
   stockReservationFor,
 } from '@loyalty/domain';
-import { EventStore, RecordedEvent, runCommand, StreamCommand, StreamLocks } from '@loyalty/event-store';
+import {
+  COMMAND_ATTEMPTS_MAX,
+  CommandOutcome,
+  ConcurrencyExhaustedError,
+  EventStore,
+  EventToAppend,
+  RecordedEvent,
+  recordedFrom,
+  repeated,
+  RETRY_JITTER_MS_MAX,
+  runCommand,
+  StreamLocks,
+  StreamRevision,
+  WrongExpectedRevisionError,
+} from '@loyalty/event-store';
 import { EVENT_STORE } from '../tokens';
 import { ExecuteMemberCommand, GlobalIdClaim, MemberReply } from './execute-member.command';
+import { FoldedMember, MemberStates } from './member-states';
 
 /**
  * The write path for member commands, in steps: decide on the member's
  * stream, claim the command's global id, reserve a purchase's budgeted
  * awards on their budget streams (none for most purchases), append at the
- * revision decided on.
+ * revision decided on. The member's state comes from MemberStates, which
+ * folds only the events the stream gained since it last folded it.
  * A refusal throws at the first step, so it claims and writes nothing; a
  * repeat decides nothing new, so it claims nothing and answers what its first
  * run recorded.
  */
 @CommandHandler(ExecuteMemberCommand)
-export class MemberLedger implements ICommandHandler<ExecuteMemberCommand> {
+export class MemberLedger implements ICommandHandler<ExecuteMemberCommand>, OnModuleDestroy {
   private readonly locks = new StreamLocks();
+  private readonly states: MemberStates;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(MemberStates) states?: MemberStates,
+  ) {
+    this.states = states ?? new MemberStates(store);
+  }
+
+  /** Snapshots still being written finish before the database they go to closes. */
+  async onModuleDestroy(): Promise<void> {
+    await this.states.drain();
+  }
 
   /** Commands for one member run one at a time in this process: concurrent requests queue instead of racing to a conflict. */
   execute<T extends MemberCommandType>({ command, claim }: ExecuteMemberCommand<T>): Promise<MemberReply<T>> {
@@ -55,13 +82,12 @@ export class MemberLedger implements ICommandHandler<ExecuteMemberCommand> {
 
   private async write<T extends MemberCommandType>(command: MemberCommandOf<T>, claim?: GlobalIdClaim): Promise<MemberReply<T>> {
     const stream = memberStream(command);
-    const history = await this.store.readStream(stream.streamId);
-    const decided = stream.decide(history);
+    const folded = await this.states.load(stream.streamId);
+    const decided = stream.decide(folded.state);
     if (claim && decided.length > 0) await this.claim(claim, command);
     for (const code of issuedCouponCodes(decided)) await this.claim({ kind: 'coupon', id: code }, command);
-    const budgeted = await this.withBudgets(command, history, decided);
-    // Appended at the revision it was decided on; should the stream have moved meanwhile, runCommand decides again.
-    const outcome = await runCommand(this.store, budgeted.stream, history, budgeted.decision);
+    const budgeted = await this.withBudgets(command, folded.state, decided);
+    const outcome = await this.append(budgeted.stream, folded, budgeted.decision);
     return {
       created: outcome.appended,
       position: Number(outcome.position),
@@ -79,9 +105,9 @@ export class MemberLedger implements ICommandHandler<ExecuteMemberCommand> {
    */
   private async withBudgets(
     command: MemberCommand,
-    history: readonly RecordedEvent[],
+    state: MemberState,
     decision: MemberEvent[],
-  ): Promise<{ stream: StreamCommand<MemberEvent>; decision: MemberEvent[] }> {
+  ): Promise<{ stream: MemberStream; decision: MemberEvent[] }> {
     const stream = memberStream(command);
     if (command.type === 'RedeemPoints') {
       const unit = stockReservationFor(command, decision);
@@ -94,7 +120,52 @@ export class MemberLedger implements ICommandHandler<ExecuteMemberCommand> {
     const budgetGrants: Record<string, number> = {};
     for (const request of requests) budgetGrants[request.ruleKey] = await this.reserve(request);
     const granted = memberStream({ ...command, budgetGrants });
-    return { stream: granted, decision: granted.decide(history) };
+    return { stream: granted, decision: granted.decide(state) };
+  }
+
+  /**
+   * Appended at the revision it was decided on. Should the stream have moved
+   * meanwhile (another process), the kept state is dropped and the command
+   * read and decided again, a bounded number of times.
+   */
+  private async append(stream: MemberStream, first: FoldedMember, decision: MemberEvent[]): Promise<CommandOutcome> {
+    let folded = first;
+    let events = decision;
+    for (let attempt = 1; ; attempt++) {
+      if (events.length === 0) return this.repeated(stream, folded);
+      const toAppend: EventToAppend[] = events.map((e, index) => ({
+        eventId: stream.eventId(index, folded.revision),
+        type: e.type,
+        data: payload(e.data),
+      }));
+      try {
+        const result = await this.store.append(stream.streamId, toAppend, folded.revision);
+        const recorded = recordedFrom(stream.streamId, toAppend, result);
+        this.states.appended(folded, recorded);
+        return { appended: true, events: recorded, position: result.position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        this.states.forget(stream.streamId);
+        if (attempt === COMMAND_ATTEMPTS_MAX) throw new ConcurrencyExhaustedError(stream.streamId);
+        // The first conflict is news, not contention: read again at once; later ones spread out.
+        if (attempt > 1) await new Promise((r) => setTimeout(r, Math.random() * RETRY_JITTER_MS_MAX * attempt));
+        folded = await this.states.load(stream.streamId);
+        events = stream.decide(folded.state);
+      }
+    }
+  }
+
+  /**
+   * A command that decided nothing answers with what its first run recorded:
+   * found among what this load read or this process last appended, else in
+   * the stream read whole up to the revision it was decided at.
+   */
+  private async repeated(stream: MemberStream, folded: FoldedMember): Promise<CommandOutcome> {
+    const known = repeated(stream, [...folded.recent, ...folded.read], folded.revision);
+    if (known.events.length > 0 || folded.fromStart) return known;
+    const decidedAt = folded.revision;
+    const history = (await this.store.readStream(stream.streamId)).filter((e) => decidedAt !== 'no_stream' && e.revision <= decidedAt);
+    return repeated(stream, history, decidedAt);
   }
 
   /** The points reserved for this purchase: a new reservation, the one a previous attempt made, or 0 when the budget is spent. */
@@ -143,18 +214,27 @@ export class MemberLedger implements ICommandHandler<ExecuteMemberCommand> {
   }
 }
 
-function memberStream(command: MemberCommand): StreamCommand<MemberEvent> {
+/** A member command on its stream, decided on the member's folded state. */
+interface MemberStream {
+  readonly streamId: string;
+  eventId(index: number, decidedAt: StreamRevision | 'no_stream'): string;
+  decide(state: MemberState): MemberEvent[];
+}
+
+function memberStream(command: MemberCommand): MemberStream {
   const streamId = memberStreamId(command.memberId);
   return {
     streamId,
     eventId: (index, decidedAt) => deterministicEventId(streamId, decisionKey(command, decidedAt), index),
-    decide: (history) => decideMember(command, foldMember(memberEvents(history))),
+    decide: (state) => decideMember(command, state),
   };
 }
 
 /** Every code a decision issues is claimed by the member before the append, like a client id: codes stay unique and find their member. */
 const issuedCouponCodes = (decided: readonly MemberEvent[]): string[] =>
   decided.flatMap((event) => (event.type === 'CouponIssued' ? [event.data.code] : []));
+
+const payload = (data: object): Record<string, unknown> => data as Record<string, unknown>;
 
 const memberEvents = (history: readonly RecordedEvent[]): MemberEvent[] => history.flatMap((recorded) => decodeMemberEvent(recorded) ?? []);
 

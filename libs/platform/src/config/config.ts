@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { MemberTokenConfig, parseMemberTokenConfig } from './member-token-config';
 import { parseWebhookConfig, WebhookConfig } from './webhook-config';
+import { MemberStateConfig, parseMemberStateConfig } from './member-state-config';
 
 export type Role = 'admin' | 'pos' | 'analyst' | 'auditor';
 export const ROLES: readonly Role[] = ['admin', 'pos', 'analyst', 'auditor'];
@@ -33,6 +34,7 @@ export interface LedgerConfig {
   readonly host: string;
   readonly memberTokens: MemberTokenConfig;
   readonly webhooks: WebhookConfig;
+  readonly memberStates: MemberStateConfig;
 }
 
 /** Printed at boot when API_KEYS is unset outside production; never used in production. */
@@ -76,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     .filter(Boolean);
   const memberTokens = parseMemberTokenConfig(env, production, problems);
   const webhooks = parseWebhookConfig(env, production, problems);
+  const memberStates = parseMemberStateConfig(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     production,
@@ -95,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     host: env.HOST || '0.0.0.0',
     memberTokens,
     webhooks,
+    memberStates,
   };
 }
 
