@@ -75,12 +75,6 @@ export async function readNotifications(db: RowsQuery, afterSeq: bigint | undefi
   return rows.map((r) => ({ seq: BigInt(r.seq), messageId: r.message_id, type: r.type, memberId: r.member_id, body: r.body }));
 }
 
-/** The last `seq` written, for a reader's lag; undefined: none yet. */
-export async function lastNotificationSeq(db: RowsQuery): Promise<bigint | undefined> {
-  const rows = await queryRows<{ seq: string | null }>(db, `select max(seq) as seq from ${S}.outbox`);
-  return rows[0]?.seq ? BigInt(rows[0].seq) : undefined;
-}
-
 /** Rows per delete: short transactions however much there is to prune. */
 const PRUNE_BATCH_ROWS = 5000;
 
