@@ -1,0 +1,61 @@
+import { DataSource } from 'typeorm';
+import { createTestDatabase } from '../../../test/support/postgres';
+import { notificationMessage } from './messages';
+import { createNotificationOutbox, pruneNotifications, readNotifications, recordNotifications } from './outbox';
+
+const expiring = (memberId: string, expiresAt: string) =>
+  notificationMessage('PointsExpiringSoon', `${memberId}:${expiresAt}`, expiresAt, memberId, { memberId, points: 10, expiresAt }, null);
+
+describe('the notification outbox', () => {
+  let db: DataSource;
+
+  beforeAll(async () => {
+    db = new DataSource({ type: 'postgres', url: await createTestDatabase('outbox'), extra: { max: 4 } });
+    await db.initialize();
+    await db.transaction((manager) => createNotificationOutbox(manager));
+  });
+  afterAll(() => db.destroy());
+  beforeEach(() => db.query('truncate notifications.outbox'));
+
+  it('records each occasion once, however often it is derived, in the order recorded', async () => {
+    const first = [expiring('m1', '2027-01-01T00:00:00.000Z'), expiring('m2', '2027-01-01T00:00:00.000Z')];
+    expect(await db.transaction((m) => recordNotifications(m, first, new Date()))).toBe(2);
+    const again = [expiring('m3', '2027-02-01T00:00:00.000Z'), ...first];
+    expect(await db.transaction((m) => recordNotifications(m, again, new Date()))).toBe(1);
+    const rows = await readNotifications(db, undefined, 10);
+    expect(rows.map((r) => r.memberId)).toEqual(['m1', 'm2', 'm3']);
+    expect(rows.map((r) => r.messageId)).toEqual([first[0]!.id, first[1]!.id, again[0]!.id]);
+    expect((await readNotifications(db, rows[0]!.seq, 10)).map((r) => r.memberId)).toEqual(['m2', 'm3']);
+  });
+
+  it('lets a writer append only once the one before it committed, so a reader past a seq never misses a row below it', async () => {
+    let releaseFirst!: () => void;
+    const firstHolding = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstRecorded!: () => void;
+    const recorded = new Promise<void>((resolve) => (firstRecorded = resolve));
+    const first = db.transaction(async (m) => {
+      await recordNotifications(m, [expiring('early', '2027-01-01T00:00:00.000Z')], new Date());
+      firstRecorded();
+      await firstHolding;
+    });
+    await recorded;
+    let secondDone = false;
+    const second = db
+      .transaction((m) => recordNotifications(m, [expiring('late', '2027-01-01T00:00:00.000Z')], new Date()))
+      .then(() => (secondDone = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(secondDone).toBe(false);
+    expect(await readNotifications(db, undefined, 10)).toEqual([]);
+    releaseFirst();
+    await Promise.all([first, second]);
+    expect((await readNotifications(db, undefined, 10)).map((r) => r.memberId)).toEqual(['early', 'late']);
+  });
+
+  it('forgets occasions recorded before the retention cut-off only', async () => {
+    const longAgo = new Date('2026-01-01T00:00:00.000Z');
+    await db.transaction((m) => recordNotifications(m, [expiring('old', '2026-02-01T00:00:00.000Z')], longAgo));
+    await db.transaction((m) => recordNotifications(m, [expiring('new', '2027-02-01T00:00:00.000Z')], new Date()));
+    expect(await pruneNotifications(db, new Date('2026-06-01T00:00:00.000Z'))).toBe(1);
+    expect((await readNotifications(db, undefined, 10)).map((r) => r.memberId)).toEqual(['new']);
+  });
+});
