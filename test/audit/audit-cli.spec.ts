@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { auditCommand, FailedReport } from '../../apps/cli/src/commands/audit-command';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
-/** `npm run audit -- reconcile` in a script or a cron job: a difference must fail it, not only be written down. */
-describe('npm run audit -- reconcile', () => {
+/** `npm run ledger:audit -- reconcile` in a script or a cron job: a difference must fail it, not only be written down. */
+describe('npm run ledger:audit -- reconcile', () => {
   let t: TestLedger;
   const out = join(mkdtempSync(join(tmpdir(), 'audit-cli-')), 'reconciliation.json');
   const reconcile = async () => {

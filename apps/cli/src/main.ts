@@ -1,23 +1,31 @@
 import 'reflect-metadata';
-import { benchAuditCommand } from './bench/bench-audit';
-import { AUDIT_USAGE, auditCommand, FailedReport, UsageError } from './commands/audit-command';
+import { BENCH_AUDIT_USAGE, benchAuditCommand } from './bench/bench-audit';
+import { HelpRequested, UsageError } from './cli/args';
+import { runCli } from './cli/run-cli';
+import { AUDIT_USAGE, auditCommand } from './commands/audit-command';
+import { DB_URL_USAGE, dbUrlCommand } from './commands/db-url-command';
 import { SIMULATE_USAGE, simulateCommand } from './commands/simulate-command';
+import { REBUILD_USAGE, rebuildCommand } from './projections-rebuild';
 
-/** The operator's tool: `audit ...` (finance audit and seeding), `simulate` (a candidate program on the log) and `bench-audit`. */
-async function main(argv: string[]): Promise<void> {
-  const [tool, ...rest] = argv;
-  if (tool === 'audit') return auditCommand(rest);
-  if (tool === 'bench-audit') return benchAuditCommand(rest);
-  if (tool === 'simulate') return simulateCommand(rest);
-  throw new UsageError(`usage: main.js audit <command> | simulate | bench-audit\n${AUDIT_USAGE}\n${SIMULATE_USAGE}`);
+/** Each tool under the npm script that runs it, which names it in its messages. */
+const TOOLS: Readonly<Record<string, { readonly script: string; readonly run: (argv: string[]) => Promise<void> | void }>> = {
+  audit: { script: 'ledger:audit', run: auditCommand },
+  simulate: { script: 'simulate', run: simulateCommand },
+  'bench-audit': { script: 'bench:audit', run: benchAuditCommand },
+  'db-url': { script: 'db:url', run: dbUrlCommand },
+  'projections-rebuild': { script: 'projections:rebuild', run: rebuildCommand },
+};
+
+const USAGE = `usage: main.js <tool> [options]; <tool> --help for its own
+${[AUDIT_USAGE, SIMULATE_USAGE, REBUILD_USAGE, DB_URL_USAGE, BENCH_AUDIT_USAGE].join('\n\n')}`;
+
+/** The operator's tools, one entry point: the npm scripts name the tool (`npm run ledger:audit` runs `main.js audit`). */
+function main([tool, ...rest]: string[]): Promise<void> | void {
+  if (tool === '--help' || tool === '-h') throw new HelpRequested(USAGE);
+  if (tool === undefined) throw new UsageError(`a tool is required: ${Object.keys(TOOLS).join(', ')}`);
+  const found = TOOLS[tool];
+  if (!found) throw new UsageError(`unknown tool '${tool}': ${Object.keys(TOOLS).join(', ')}`);
+  return found.run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(
-      `${error instanceof UsageError || error instanceof FailedReport ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+runCli(TOOLS[process.argv[2] ?? '']?.script ?? 'loyalty-cli', main);

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
-import { EventStore, EventStoreDbEventStore, PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
-import { ConfigError, loadConfig, openPool } from '@loyalty/platform';
+import { EventStore, RecordedEvent } from '@loyalty/event-store';
+import { loadConfig } from '@loyalty/platform';
 import {
   applyHoldingBack,
   applyIsolating,
@@ -17,6 +17,8 @@ import {
   replayInLanes,
 } from '@loyalty/read-models';
 import { openPersonalDataVault, personalDataReader, queryRows } from '@loyalty/platform';
+import { parseCommand } from './cli/args';
+import { openStorage } from './storage';
 
 /** Events per rebuild batch: ten times the live projector's, as nobody waits on these rows and round trips add up. */
 const REBUILD_PAGE_SIZE = 5000;
@@ -247,35 +249,32 @@ export function analyticsViewsSql(): string | undefined {
   return found ? readFileSync(found, 'utf8') : undefined;
 }
 
-/** `npm run projections:rebuild`: needs DATABASE_URL (and EVENT_STORE when the log is in EventStoreDB). */
-async function main(): Promise<void> {
-  const config = loadConfig();
-  if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required: the rebuild runs against the database the API reads']);
-  const pool = openPool(config.databaseUrl, 4, (line) => console.error(line), 'event store');
-  const store: EventStore =
-    config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : await PostgresEventStore.open(pool);
+export const REBUILD_USAGE = `usage: npm run projections:rebuild -- [--keep-old]
+  Replays the whole log into a fresh read-model schema while the API keeps serving, then swaps it in.
+  --keep-old  keep the previous read models in a schema read_models_old_<time> (the output names it)
+Storage: DATABASE_URL / EVENT_STORE as the app, else the embedded PostgreSQL under DATA_DIR (default ./.data):
+the running ledger's when \`npm start\` runs, else one started for the rebuild.`;
+
+const REBUILD_COMMAND = { usage: REBUILD_USAGE, options: { 'keep-old': { type: 'boolean' } } } as const;
+
+/** `npm run projections:rebuild`: every argument is checked before anything is read, so `--help` or a typo never rebuilds. */
+export async function rebuildCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const keepOldSchema = parseCommand(REBUILD_COMMAND, argv).values['keep-old'] ?? false;
+  const storage = await openStorage(loadConfig(env), (line) => process.stderr.write(`${line}\n`));
   try {
     const result = await rebuildReadModels({
-      databaseUrl: config.databaseUrl,
-      store,
+      databaseUrl: storage.databaseUrl,
+      store: storage.store,
       viewsSql: analyticsViewsSql(),
-      keepOldSchema: process.argv.includes('--keep-old'),
+      keepOldSchema,
       progress: (p) => process.stderr.write(progressBar(p)),
     });
     process.stderr.write('\n');
-    console.log(
+    process.stdout.write(
       `rebuilt read models from ${result.events} events up to position ${result.position} in ${result.seconds.toFixed(1)} s and swapped them in` +
-        (process.argv.includes('--keep-old') ? `; the previous ones are in schema ${result.oldSchema}` : ''),
+        `${keepOldSchema ? `; the previous ones are in schema ${result.oldSchema}` : ''}\n`,
     );
   } finally {
-    await store.close();
-    await pool.end();
+    await storage.close();
   }
-}
-
-if (require.main === module) {
-  main().catch((error) => {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  });
 }

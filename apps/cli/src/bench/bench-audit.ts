@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { Pool } from 'pg';
 import { AUDIT_PAGE_SIZE, asOfWindow, foldEvent, foldLog, liabilityReport, startFold } from '@loyalty/audit';
 import { EVENT_STORE_SCHEMA, PostgresEventStore, RecordedEvent } from '@loyalty/event-store';
 import { createDatabase, startEmbeddedPostgres } from '@loyalty/platform';
+import { outputTarget, parseCommand, UsageError } from '../cli/args';
 import { seedLog } from '../seed/seed-log';
 
 const AS_OF_MS = Date.parse('2026-01-01T00:00:00.000Z');
@@ -39,6 +40,16 @@ export interface FoldFigures {
   readonly liabilityPoints: number;
 }
 
+export const BENCH_AUDIT_USAGE = `usage: npm run bench:audit -- [--sizes events:members,...] [--out file.json]
+  Seeds logs of each size into a throwaway embedded PostgreSQL and measures the liability fold of each
+  in a fresh process: events/s, the reducer alone, peak RSS and heap, retained heap. A Markdown table on
+  stdout, the figures as JSON in --out. Default sizes: ${DEFAULT_SIZES}.`;
+
+const BENCH_AUDIT_COMMAND = {
+  usage: BENCH_AUDIT_USAGE,
+  options: { 'fold-only': { type: 'string' }, sizes: { type: 'string' }, out: { type: 'string' } },
+} as const;
+
 const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const stderr = (line: string) => process.stderr.write(`${line}\n`);
@@ -51,13 +62,11 @@ const stderr = (line: string) => process.stderr.write(`${line}\n`);
  * retains. Same members with 5x the events shows memory follows members.
  */
 export async function benchAuditCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { 'fold-only': { type: 'string' }, sizes: { type: 'string' }, out: { type: 'string' } },
-  });
+  const { values } = parseCommand(BENCH_AUDIT_COMMAND, argv);
   if (values['fold-only']) return void process.stdout.write(`${JSON.stringify(await measureFold(values['fold-only']))}\n`);
 
-  const sizes = (values.sizes ?? DEFAULT_SIZES).split(',').map((s) => s.split(':').map(Number) as [number, number]);
+  const sizes = benchSizes(values.sizes ?? DEFAULT_SIZES);
+  if (values.out) outputTarget(values.out, undefined, ['json']);
   const dir = mkdtempSync(join(tmpdir(), 'loyalty-bench-'));
   // Run as root, PostgreSQL runs as its own user and must reach the data directory inside this one.
   chmodSync(dir, 0o755);
@@ -98,13 +107,25 @@ export async function benchAuditCommand(argv: string[]): Promise<void> {
   if (values.out) writeFileSync(values.out, `${JSON.stringify(rows, null, 2)}\n`);
 }
 
+function benchSizes(raw: string): Array<[events: number, members: number]> {
+  return raw.split(',').map((size) => {
+    const match = /^(\d{1,10}):(\d{1,10})$/.exec(size.trim());
+    if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+      throw new UsageError(`--sizes takes events:members pairs of positive integers separated by commas, got '${size}'`);
+    }
+    return [Number(match[1]), Number(match[2])];
+  });
+}
+
 /**
  * The fold of the log at `url` in a fresh process (`cliMain` is the built
  * CLI entry, dist/apps/cli/src/main.js), so the caller's own heap does not
  * blur the memory figures.
  */
 export async function foldInChild(cliMain: string, url: string): Promise<FoldFigures> {
-  const child = promisify(execFile)(process.execPath, ['--expose-gc', cliMain, 'bench-audit', '--fold-only', url], { encoding: 'utf8' });
+  const child = promisify(execFile)(process.execPath, [...process.execArgv, '--expose-gc', cliMain, 'bench-audit', '--fold-only', url], {
+    encoding: 'utf8',
+  });
   // The child's progress goes where ours does.
   child.child.stderr?.pipe(process.stderr);
   return JSON.parse((await child).stdout) as FoldFigures;

@@ -1,23 +1,41 @@
-import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { auditLiability, auditReconciliation, auditRollForward, FoldProgress, reportToCsv } from '@loyalty/audit';
 import { INSTANT_MAX, INSTANT_MIN, parseInstant } from '@loyalty/domain';
 import { loadConfig } from '@loyalty/platform';
+import { countOption, outputTarget, parseCommand, UsageError, writeReport } from '../cli/args';
+import { FailedReport } from '../cli/run-cli';
 import { seedLog } from '../seed/seed-log';
 import { openStorage } from '../storage';
 
-export const AUDIT_USAGE = `usage: npm run audit -- <command> [options]
+export { FailedReport, UsageError };
+
+export const AUDIT_USAGE = `usage: npm run ledger:audit -- <command> [options]
   liability    --as-of <ISO>  [--at-position N] [--by-member] [--out file.csv|file.json] [--format csv|json]
   roll-forward --from <ISO> --to <ISO>  [--at-position N] [--by-member] [--out ...] [--format ...]
   reconcile    [--out ...] [--format ...]
   seed         [--events 1000000] [--members 20000] [--seed 1]
-Storage: DATABASE_URL / EVENT_STORE as the app, else the embedded PostgreSQL under DATA_DIR (default ./.data).
-The embedded server serves one process at a time: stop \`npm start\` first, or set DATABASE_URL.`;
+The format is --format, else the extension of --out; JSON on stdout without either. Progress on stderr.
+Storage: DATABASE_URL / EVENT_STORE as the app, else the embedded PostgreSQL under DATA_DIR (default ./.data):
+the running ledger's when \`npm start\` runs, else one started for the command.
+Exit codes: 0 done, 1 failed (a reconciliation with differences, an unreachable database), 2 bad arguments.`;
 
-export class UsageError extends Error {}
+const COMMANDS = ['liability', 'roll-forward', 'reconcile', 'seed'];
 
-/** The command ran and wrote its report, and the report is a failure (reconciliation found differences): exit 1, no stack. */
-export class FailedReport extends Error {}
+const AUDIT_COMMAND = {
+  usage: AUDIT_USAGE,
+  positionals: ['command'],
+  options: {
+    'as-of': { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    'at-position': { type: 'string' },
+    'by-member': { type: 'boolean' },
+    out: { type: 'string' },
+    format: { type: 'string' },
+    events: { type: 'string' },
+    members: { type: 'string' },
+    seed: { type: 'string' },
+  },
+} as const;
 
 const stderr = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -39,34 +57,13 @@ function instant(name: string, raw: string | undefined, nowMs: number): number {
   return ms;
 }
 
-function count(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  if (!/^\d{1,10}$/.test(raw) || Number(raw) < 1) throw new UsageError(`--${name} must be a positive integer`);
-  return Number(raw);
-}
-
-export async function auditCommand(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'as-of': { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'at-position': { type: 'string' },
-      'by-member': { type: 'boolean' },
-      out: { type: 'string' },
-      format: { type: 'string' },
-      events: { type: 'string' },
-      members: { type: 'string' },
-      seed: { type: 'string' },
-    },
-  });
+export async function auditCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const { positionals, values } = parseCommand(AUDIT_COMMAND, argv);
   const [command] = positionals;
-  if (!command || !['liability', 'roll-forward', 'reconcile', 'seed'].includes(command)) throw new UsageError(AUDIT_USAGE);
+  if (!command) throw new UsageError(`a command is required: ${COMMANDS.join(', ')} (--help lists the options)`);
+  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command '${command}': ${COMMANDS.join(', ')} (--help lists the options)`);
   const nowMs = Date.now();
-  const format = values.format ?? (values.out?.endsWith('.csv') ? 'csv' : 'json');
-  if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
+  const target = outputTarget(values.out, values.format, ['json', 'csv']);
   const atPosition =
     values['at-position'] === undefined ? undefined : /^\d{1,20}$/.test(values['at-position']) ? BigInt(values['at-position']) : undefined;
   if (values['at-position'] !== undefined && atPosition === undefined) throw new UsageError('--at-position must be a log position');
@@ -75,18 +72,23 @@ export async function auditCommand(argv: string[]): Promise<void> {
   const period =
     command === 'roll-forward' ? { from: instant('from', values.from, nowMs), to: instant('to', values.to, nowMs) } : undefined;
   if (period && period.from >= period.to) throw new UsageError('--from must be before --to');
+  const seed =
+    command === 'seed'
+      ? {
+          events: countOption('events', values.events, 1_000_000),
+          members: countOption('members', values.members, 20_000),
+          seed: countOption('seed', values.seed, 1),
+        }
+      : undefined;
 
-  const storage = await openStorage(loadConfig(), stderr);
+  const storage = await openStorage(loadConfig(env), stderr);
   try {
     const options = { atPosition, byMember: values['by-member'] ?? false, onProgress: progress };
     let report: object;
-    if (command === 'seed') {
-      const events = count('events', values.events, 1_000_000);
+    if (seed) {
       const started = Date.now();
       const result = await seedLog(storage.store, {
-        events,
-        members: count('members', values.members, 20_000),
-        seed: count('seed', values.seed, 1),
+        ...seed,
         onProgress: (written) => {
           if (written % 100_000 < 100) stderr(`seed: ${written} events`);
         },
@@ -104,15 +106,11 @@ export async function auditCommand(argv: string[]): Promise<void> {
     } else {
       report = await auditReconciliation(storage.store, await storage.readModels(), { onProgress: progress });
     }
-    const body = format === 'csv' ? reportToCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
-    if (values.out) {
-      writeFileSync(values.out, body);
-      stderr(`audit: wrote ${values.out}`);
-    } else {
-      process.stdout.write(body);
-    }
+    writeReport(target, target.format === 'csv' ? reportToCsv(report) : `${JSON.stringify(report, null, 2)}\n`, (line) =>
+      stderr(`audit: ${line}`),
+    );
     if ('healthy' in report && report.healthy === false)
-      throw new FailedReport('audit: reconciliation found differences between the log and the read models (see the report)');
+      throw new FailedReport('reconciliation found differences between the log and the read models (see the report)');
   } finally {
     await storage.close();
   }

@@ -1,5 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { DomainError, INSTANT_MAX, INSTANT_MIN, parseInstant, ProgramPolicy } from '@loyalty/domain';
 import { EventStore } from '@loyalty/event-store';
 import { loadConfig } from '@loyalty/platform';
@@ -7,14 +6,20 @@ import { ApiError } from '../../../ledger-api/src/http/api-error';
 import { validationPipe } from '../../../ledger-api/src/http/validation';
 import { ProgramDto } from '../../../ledger-api/src/program/program.dto';
 import { candidatePolicy, runSimulation, SimulationProgress, simulationWindow } from '../../../ledger-api/src/simulation/run-simulation';
+import { outputTarget, parseCommand, UsageError, writeReport } from '../cli/args';
 import { openStorage } from '../storage';
-import { UsageError } from './audit-command';
 
 export const SIMULATE_USAGE = `usage: npm run simulate -- --program <file.json> --from <ISO> --to <ISO> [--out <file.json>]
   Replays the log's decisions in (from, to] under the programs in force and under the candidate program
   (a JSON file written as the body of PUT /v1/program), writing nothing, and prints both sides' figures.
-  At most 400 days; --to not in the future. Progress on stderr; the report on stdout, or in --out.
-Storage: DATABASE_URL / EVENT_STORE as the app, else the embedded PostgreSQL under DATA_DIR (default ./.data).`;
+  At most 400 days; --to not in the future. Progress on stderr; the report (JSON) on stdout, or in --out.
+Storage: DATABASE_URL / EVENT_STORE as the app, else the embedded PostgreSQL under DATA_DIR (default ./.data):
+the running ledger's when \`npm start\` runs, else one started for the command.`;
+
+const SIMULATE_COMMAND = {
+  usage: SIMULATE_USAGE,
+  options: { program: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } },
+} as const;
 
 const stderr = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -24,7 +29,7 @@ function progress(p: SimulationProgress): void {
 }
 
 function instantArg(name: string, raw: string | undefined): string {
-  if (!raw) throw new UsageError(`--${name} is required\n${SIMULATE_USAGE}`);
+  if (!raw) throw new UsageError(`--${name} is required (--help lists the options)`);
   if (parseInstant(raw) === undefined) {
     throw new UsageError(
       `--${name} must be ISO 8601 with an offset, a real date and time from ${INSTANT_MIN} to ${INSTANT_MAX}, got ${raw}`,
@@ -63,18 +68,9 @@ async function refusedAsUsage<T>(run: () => T | Promise<T>): Promise<T> {
 }
 
 export async function simulateCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      program: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help) return void process.stdout.write(`${SIMULATE_USAGE}\n`);
-  if (!values.program) throw new UsageError(`--program is required\n${SIMULATE_USAGE}`);
+  const { values } = parseCommand(SIMULATE_COMMAND, argv);
+  const target = outputTarget(values.out, undefined, ['json']);
+  if (!values.program) throw new UsageError(`--program is required (--help lists the options)`);
   // Every argument is checked before a database is opened.
   const window = await refusedAsUsage(() => simulationWindow(instantArg('from', values.from), instantArg('to', values.to), Date.now()));
   const dto = await programDto(values.program);
@@ -85,10 +81,7 @@ export async function simulateCommand(argv: string[], env: NodeJS.ProcessEnv = p
     const started = Date.now();
     const report = await refusedAsUsage(() => runSimulation(store, window, candidate, progress));
     stderr(`simulate: ${report.eventsRead} events, ${report.membersReplayed} members in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const body = `${JSON.stringify(report, null, 2)}\n`;
-    if (!values.out) return void process.stdout.write(body);
-    writeFileSync(values.out, body);
-    stderr(`simulate: wrote ${values.out}`);
+    writeReport(target, `${JSON.stringify(report, null, 2)}\n`, (line) => stderr(`simulate: ${line}`));
   } finally {
     await storage.close();
   }

@@ -60,7 +60,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     );
   }
   const { child, port, lastWords } = await bootServer(databaseDir, user, log);
-  const url = (database: string) => `postgres://${SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${port}/${database}`;
+  const url = (database: string) => embeddedUrl(port, database);
   const watchdog = watchPostmaster(child.pid!, log);
   let stopping: Promise<void> | undefined;
   child.once('exit', () => watchdog.standDown());
@@ -79,6 +79,21 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     throw error;
   }
   return { url: url(DATABASE_NAME), stop };
+}
+
+const embeddedUrl = (port: number, database: string) => `postgres://${SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${port}/${database}`;
+
+/**
+ * The URL of the embedded PostgreSQL that a running process (the app) serves
+ * from dataDir, so tools can share it rather than fail on its lock; undefined
+ * when none runs, or when the one left there has no live owner (a start stops it).
+ */
+export function runningEmbeddedPostgresUrl(dataDir: string): string | undefined {
+  const databaseDir = join(resolve(dataDir), 'postgres');
+  const lock = readPostmasterPid(databaseDir);
+  if (!lock || lock.status !== 'ready' || !isRunning(lock.pid) || !isPostmasterOf(lock.pid, databaseDir)) return undefined;
+  const owner = processInfo(lock.pid)?.parentPid;
+  return owner !== undefined && owner > 1 && isNodeProcess(owner) ? embeddedUrl(lock.port, DATABASE_NAME) : undefined;
 }
 
 /** A fresh, empty database `name` on the server at `adminUrl` (dropped first if a previous run left it); returns its URL. */
