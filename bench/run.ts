@@ -12,8 +12,17 @@ import { rebuildSection } from './sections/rebuild';
 import { auditSection } from './sections/audit';
 import { relaySection } from './sections/relay';
 import { simulationSection } from './sections/simulation';
+import { historySection } from './sections/history';
 
-const SECTIONS: readonly BenchSection[] = [appendsSection, httpSection, rebuildSection, auditSection, relaySection, simulationSection];
+const SECTIONS: readonly BenchSection[] = [
+  appendsSection,
+  httpSection,
+  historySection,
+  rebuildSection,
+  auditSection,
+  relaySection,
+  simulationSection,
+];
 
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
