@@ -68,10 +68,10 @@ describeKafka('the ledger API hosting the relay (KAFKA_BROKERS set)', () => {
         await reader.waitFor((messages) => messages.filter((m) => m.key === memberId).length >= 2);
         const types = reader.messages.filter((m) => m.key === memberId).map((m) => m.headers[HEADERS.eventType]);
         expect(types).toEqual(expect.arrayContaining(['MemberEnrolled', 'PointsAccrued']));
-        await eventually(
-          async () => (await t.call('GET', '/health/ready', undefined, { key: null })).body.checks.kafkaRelay.status === 'running',
-          30_000,
-        );
+        await eventually(async () => {
+          const { checks } = (await t.call('GET', '/health/ready', undefined, { key: null })).body;
+          return checks.kafkaRelay.status === 'running' && checks.kafkaNotificationRelay.status === 'running';
+        }, 30_000);
         const metrics = await t.call('GET', '/metrics', undefined, { key: null });
         expect(String(metrics.body)).toMatch(/kafka_relay_lag_events \d+/);
       } finally {

@@ -94,7 +94,7 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
       { store, databaseUrl, config: config.webhooks, registry: metrics.registry, now: () => clock.now(), log },
       closers,
     );
-    const relay = config.kafkaBrokers ? startRelay(store, databaseUrl, config.kafkaBrokers, log, closers) : null;
+    const relays = config.kafkaBrokers ? startRelays(store, databaseUrl, config.kafkaBrokers, log, closers) : null;
 
     const app = await NestFactory.create<NestFastifyApplication>(
       LedgerApiModule.register({
@@ -102,7 +102,8 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
         store,
         readModels,
         projector,
-        relay,
+        relay: relays?.events ?? null,
+        notificationRelay: relays?.notifications ?? null,
         vault,
         metrics,
         clock,
@@ -130,13 +131,13 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
 }
 
 /** The Kafka relays (events, notifications), hosted here when KAFKA_BROKERS is set; their own pool, as each holds a connection while active. */
-function startRelay(
+function startRelays(
   store: EventStore,
   databaseUrl: string,
   brokers: readonly string[],
   log: (line: string) => void,
   closers: Closers,
-): KafkaRelay {
+): { events: KafkaRelay; notifications: NotificationRelay } {
   const pool = openPool(databaseUrl, 4, log, 'kafka relay');
   closers.push(['kafka relay connections', () => pool.end()]);
   const relay = new KafkaRelay({ store, pool, brokers, log });
@@ -145,7 +146,7 @@ function startRelay(
   const notifications = new NotificationRelay({ pool, brokers, log });
   notifications.start();
   closers.push(['kafka notification relay', () => notifications.stop()]);
-  return relay;
+  return { events: relay, notifications };
 }
 
 /** The webhook worker on a pool of its own; it stops before the event store it reads. */

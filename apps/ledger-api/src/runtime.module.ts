@@ -1,11 +1,23 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@loyalty/event-store';
-import { KafkaRelay } from '@loyalty/messaging';
+import { KafkaRelay, NotificationRelay } from '@loyalty/messaging';
 import { LedgerConfig, LedgerMetrics, PersonalDataVault } from '@loyalty/platform';
 import { Projector } from '@loyalty/read-models';
 import { WebhookWorker } from '@loyalty/webhooks';
-import { CLOCK, Clock, EVENT_STORE, LEDGER_CONFIG, METRICS, PROJECTOR, READ_MODELS, RELAY, VAULT, WEBHOOKS } from './tokens';
+import {
+  CLOCK,
+  Clock,
+  EVENT_STORE,
+  LEDGER_CONFIG,
+  METRICS,
+  NOTIFICATION_RELAY,
+  PROJECTOR,
+  READ_MODELS,
+  RELAY,
+  VAULT,
+  WEBHOOKS,
+} from './tokens';
 
 /** What the composition root built before Nest starts; Nest only wires it to HTTP. */
 export interface LedgerRuntime {
@@ -14,6 +26,7 @@ export interface LedgerRuntime {
   readonly readModels: DataSource;
   readonly projector: Projector | null;
   readonly relay: KafkaRelay | null;
+  readonly notificationRelay: NotificationRelay | null;
   readonly vault: PersonalDataVault;
   readonly clock: Clock;
   readonly metrics: LedgerMetrics;
@@ -31,6 +44,7 @@ export class RuntimeModule {
       { provide: READ_MODELS, useValue: runtime.readModels },
       { provide: PROJECTOR, useValue: runtime.projector },
       { provide: RELAY, useValue: runtime.relay },
+      { provide: NOTIFICATION_RELAY, useValue: runtime.notificationRelay },
       { provide: VAULT, useValue: runtime.vault },
       { provide: CLOCK, useValue: runtime.clock },
       { provide: METRICS, useValue: runtime.metrics },

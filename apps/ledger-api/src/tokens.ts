@@ -6,6 +6,7 @@ export const PROJECTOR = Symbol('Projector');
 export const CLOCK = Symbol('Clock');
 export const METRICS = Symbol('LedgerMetrics');
 export const RELAY = Symbol('KafkaRelay');
+export const NOTIFICATION_RELAY = Symbol('NotificationRelay');
 export const VAULT = Symbol('PersonalDataVault');
 export const WEBHOOKS = Symbol('WebhookWorker');
 

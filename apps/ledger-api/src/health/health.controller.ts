@@ -8,8 +8,8 @@ import { eventsBehind, LAG_COUNT_CAP, parkedStreamCounts, Projector } from '@loy
 /** Not ready while the read models are this many events or more behind the log. */
 const READY_LAG_EVENTS_MAX = 500;
 import { Public } from '../http/auth';
-import { EVENT_STORE, PROJECTOR, READ_MODELS, RELAY, WEBHOOKS } from '../tokens';
-import { KafkaRelay } from '@loyalty/messaging';
+import { EVENT_STORE, NOTIFICATION_RELAY, PROJECTOR, READ_MODELS, RELAY, WEBHOOKS } from '../tokens';
+import { KafkaRelay, NotificationRelay } from '@loyalty/messaging';
 import { WebhookWorker } from '@loyalty/webhooks';
 
 /** Ready only when the store and the read database answer and the projector runs with little lag. */
@@ -22,6 +22,7 @@ export class HealthController {
     @Inject(READ_MODELS) private readonly db: DataSource,
     @Inject(PROJECTOR) private readonly projector: Projector | null,
     @Inject(RELAY) private readonly relay: KafkaRelay | null,
+    @Inject(NOTIFICATION_RELAY) private readonly notificationRelay: NotificationRelay | null,
     @Inject(WEBHOOKS) private readonly webhooks: WebhookWorker,
   ) {}
 
@@ -37,6 +38,7 @@ export class HealthController {
     const lagEvents = projector && store === 'up' ? await eventsBehind(this.store, projector.position).catch(() => LAG_COUNT_CAP) : null;
     const projectorOk = !projector || (projector.status === 'running' && (lagEvents ?? 0) < READY_LAG_EVENTS_MAX);
     const relay = this.relay?.status();
+    const notificationRelay = this.notificationRelay?.status();
     const webhooks = this.webhooks.status();
     const parked = database === 'up' ? await parkedStreamCounts(this.db.manager).catch(() => undefined) : undefined;
     // Parked streams, a failing relay or webhook consumer, a dead-lettered event need an operator, but the ledger still serves: reported, not gating.
@@ -64,6 +66,14 @@ export class HealthController {
               lagEvents: relay.lagEvents,
               poisonEvents: relay.poisonEvents,
               lastError: relay.lastError ?? null,
+            }
+          : 'not-hosted',
+        kafkaNotificationRelay: notificationRelay
+          ? {
+              status: notificationRelay.status,
+              lastSeq: notificationRelay.lastSeq === undefined ? null : String(notificationRelay.lastSeq),
+              producedNotifications: notificationRelay.producedNotifications,
+              lastError: notificationRelay.lastError ?? null,
             }
           : 'not-hosted',
         webhooks: {
