@@ -60,9 +60,6 @@ describe('RewardAffordable', () => {
     expect(await crossings([recorded])).toEqual(expected);
     expect(await crossings(recorded.map((e) => [e]))).toEqual(expected);
     expect(await crossings([recorded.slice(0, 3), recorded.slice(3)])).toEqual(expected);
-    // Before a listener's start, events are history only: folded, never announced.
-    const afterThird = await new RewardAffordableDeriver(store).derive(recorded, 3n);
-    expect(afterThird.map((m) => m.position)).toEqual([5n, 5n]);
   });
 
   it('keys each notification by its occasion, so deriving it again yields the same message', async () => {

@@ -34,12 +34,12 @@ export class RewardAffordableDeriver {
 
   constructor(private readonly store: EventStore) {}
 
-  /** The notifications of the batch's events after `afterPosition` (earlier ones are folded only as history). */
-  async derive(events: readonly RecordedEvent[], afterPosition = -1n): Promise<NotificationMessage[]> {
+  /** The notifications of the batch's events. */
+  async derive(events: readonly RecordedEvent[]): Promise<NotificationMessage[]> {
     if (!this.programs || events.some((e) => e.streamId === PROGRAM_STREAM_ID)) this.programs = await this.programHistory();
     const byStream = new Map<string, RecordedEvent[]>();
     for (const event of events) {
-      if (event.position <= afterPosition || !decodeMemberEvent(event)) continue;
+      if (!decodeMemberEvent(event)) continue;
       const list = byStream.get(event.streamId) ?? [];
       list.push(event);
       byStream.set(event.streamId, list);
