@@ -37,9 +37,14 @@ export function parseCommand<O extends Options>(spec: CommandSpec<O>, argv: read
   return parsed;
 }
 
-/** parseArgs explains itself in a first sentence, then how to pass a positional that starts with '-'. */
+/**
+ * parseArgs explains itself in a first sentence, then how to pass a
+ * positional that starts with '-'. Its TypeError may come from another realm
+ * (jest's sandbox), where instanceof Error is false: the message is read as is.
+ */
 function firstSentence(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const { message } = error as { message?: unknown };
+  if (typeof message !== 'string') return String(error);
   return message.split(/\.\s/)[0]!.replace(/\.$/, '');
 }
 
