@@ -1,8 +1,9 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createDatabase as createEmbeddedDatabase, startEmbeddedPostgres } from '@loyalty/platform';
+import { parseCommand, UsageError } from '../apps/cli/src/cli/args';
+import { exitWith } from '../apps/cli/src/cli/run-cli';
 import { BenchContext, BenchSection, SectionResult, SeededLog } from './support/harness';
 import { renderSection, renderTargets } from './support/report';
 import { seedSharedLog } from './support/seeded-log';
@@ -34,16 +35,20 @@ const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
  * shrinks sizes and durations to check the bench itself.
  */
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      only: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-      out: { type: 'string', default: 'bench-results.json' },
+  const { values } = parseCommand(
+    {
+      usage: `usage: npm run bench -- [--only ${SECTIONS.map((s) => s.id).join(',')}] [--quick] [--out bench-results.json]`,
+      options: {
+        only: { type: 'string' },
+        quick: { type: 'boolean', default: false },
+        out: { type: 'string', default: 'bench-results.json' },
+      },
     },
-  });
+    process.argv.slice(2),
+  );
   const only = values.only?.split(',').map((s) => s.trim());
   const unknown = only?.filter((id) => !SECTIONS.some((s) => s.id === id)) ?? [];
-  if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')}; sections: ${SECTIONS.map((s) => s.id).join(', ')}`);
+  if (unknown.length) throw new UsageError(`unknown section(s) ${unknown.join(', ')}; sections: ${SECTIONS.map((s) => s.id).join(', ')}`);
   const selected = SECTIONS.filter((s) => !only || only.includes(s.id));
 
   const dir = mkdtempSync(join(tmpdir(), 'loyalty-bench-'));
@@ -121,8 +126,5 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 
 main().then(
   (code) => process.exit(code),
-  (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
+  (error: unknown) => exitWith(error, 'bench'),
 );

@@ -67,6 +67,17 @@ describe('the CLIs explain themselves', () => {
     expectOneLine(await cli(args), 2, message);
   });
 
+  it('npm run bench answers --help and refuses an unknown option or section without starting a database', async () => {
+    const bench = (args: string[]) => run(process.execPath, ['-r', './apps/cli/register.js', 'bench/run.ts', ...args], {});
+    expect(await bench(['--help'])).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/^usage: npm run bench -- \[--only /) as unknown,
+      stderr: '',
+    });
+    expectOneLine(await bench(['--bogus']), 2, /Unknown option '--bogus'/);
+    expectOneLine(await bench(['--only', 'nope']), 2, /unknown section\(s\) nope/);
+  });
+
   it('refuses an --out it could not write, before doing the work', async () => {
     const result = await cli(['audit', 'liability', '--as-of', AS_OF, '--out', '/nonexistent/dir/x.csv']);
     expectOneLine(result, 2, /--out \/nonexistent\/dir\/x.csv: directory \/nonexistent\/dir does not exist/);
