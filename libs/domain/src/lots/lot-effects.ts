@@ -235,6 +235,17 @@ export function lotsAfterActivity(lots: readonly Lot[], event: MemberEvent): rea
   return after ?? lots;
 }
 
+/**
+ * The book after one member event: its effects, then the activity it counts
+ * as. The member's state moves its lots this way alone, so a check that needs
+ * only lots, debt and movements can fold this and leave the rest of the state.
+ */
+export function bookAfter(book: LotBook, event: MemberEvent): LotBook {
+  const applied = applyLotEffects(book, lotEffects(event));
+  const lots = lotsAfterActivity(applied.lots, event);
+  return { lots, debt: applied.debt, movements: applied.movements };
+}
+
 const movement = (name: MovementName, delta: number): LotEffect => ({ kind: 'movement', movement: name, delta });
 
 const taken = (lots: readonly LotConsumption[]): LotEffect[] => lots.map((l) => ({ kind: 'remaining', lotId: l.lotId, delta: -l.points }));

@@ -2,7 +2,8 @@ import { OCCURRED_AT_FUTURE_SKEW_MS, toMillis } from '../values/time';
 import { invalid } from '../values/errors';
 import { commandKey, MemberCommand } from './commands';
 import { MemberEvent } from './events';
-import { foldMember, MemberState } from './state';
+import { MemberState } from './state';
+import { bookAfter, LotBook } from '../lots/lot-effects';
 import { enrol } from './enrolment';
 import { recordPurchase, refundPurchase } from './purchases';
 import { redeem, reverseRedemption } from './redemptions';
@@ -37,15 +38,17 @@ export function decideMember(command: MemberCommand, state: MemberState): Member
   }
   const events = decideFresh(command, state);
   events.push(...ruleCoupons(command, state, events));
-  const repayment = events.length > 0 ? debtRepaymentAfter(command, state, events) : undefined;
+  if (events.length === 0) return events;
+  // The repayment and the invariants read lots, debt and movements alone: the events' book is folded once for both.
+  const book = events.reduce<LotBook>(bookAfter, state);
+  const repayment = debtRepaymentAfter(command, book, events);
   if (repayment) events.push(repayment);
-  assertLedgerInvariants(state, events);
+  assertLedgerInvariants(repayment ? bookAfter(book, repayment) : book);
   return events;
 }
 
 /** Whatever made points available (an accrual, an activation, a reversal) pays off debt first. */
-function debtRepaymentAfter(command: MemberCommand, state: MemberState, events: readonly MemberEvent[]) {
-  const after = foldMember(events, state);
+function debtRepaymentAfter(command: MemberCommand, after: LotBook, events: readonly MemberEvent[]) {
   return repayDebt(command, after.lots, after.debt, events[events.length - 1]!.data.occurredAt);
 }
 

@@ -1,4 +1,5 @@
-import { expiryDate, isDueForActivation, isDueForExpiry, Lot } from '../lots/lots';
+import { activationDueAt, expiryDate, expiryDueAt, isDueForExpiry, Lot } from '../lots/lots';
+import { bookAfter, LotBook } from '../lots/lot-effects';
 import { rejected } from '../values/errors';
 import { Instant, isAfter, toMillis } from '../values/time';
 import { birthdayBonusAt, birthdayYearOf } from './birthday-year';
@@ -13,7 +14,7 @@ import { couponExpiries } from '../coupons/decisions';
 import { birthdayRewardOf, tierBirthdayReward } from '../coupons/birthday';
 
 interface DueTransition {
-  readonly at: Instant;
+  readonly atMs: number;
   readonly order: number;
   readonly event: (command: SettleMember, lot: Lot) => MemberEvent;
 }
@@ -39,20 +40,24 @@ export function settle(command: SettleMember, state: MemberState): MemberEvent[]
 }
 
 function lotTransitions(command: SettleMember, state: MemberState): MemberEvent[] {
+  // Every lot is looked at on every run: asOf and each instant are parsed once, not at each comparison.
+  const asOfMs = toMillis(command.asOf);
+  const dueBy = (dueAt: Instant | null) => dueAt !== null && toMillis(dueAt) <= asOfMs;
   const due: Array<{ lot: Lot } & DueTransition> = [];
   for (const lot of state.lots) {
-    if (isDueForActivation(lot, command.asOf)) due.push({ lot, at: lot.pendingUntil!, order: 0, event: activation });
-    if (isDueForExpiry(lot, command.asOf)) due.push({ lot, at: expiryDate(lot), order: 1, event: expiry });
+    if (dueBy(activationDueAt(lot))) due.push({ lot, atMs: toMillis(lot.pendingUntil!), order: 0, event: activation });
+    if (dueBy(expiryDueAt(lot))) due.push({ lot, atMs: toMillis(expiryDate(lot)), order: 1, event: expiry });
   }
-  due.sort((a, b) => toMillis(a.at) - toMillis(b.at) || a.order - b.order || a.lot.sequence - b.lot.sequence);
+  due.sort((a, b) => a.atMs - b.atMs || a.order - b.order || a.lot.sequence - b.lot.sequence);
   const events: MemberEvent[] = [];
-  let current = state;
+  // Only the lots move between transitions: the rest of the state is not folded.
+  let book: LotBook = state;
   for (const transition of due) {
-    const lot = current.lots.find((l) => l.lotId === transition.lot.lotId)!;
+    const lot = book.lots.find((l) => l.lotId === transition.lot.lotId)!;
     if (transition.order === 1 && !isDueForExpiry(lot, command.asOf)) continue;
     const event = transition.event(command, lot);
     events.push(event);
-    current = foldMember([event], current);
+    book = bookAfter(book, event);
   }
   return events;
 }

@@ -1,4 +1,4 @@
-import { applyLotEffects, lotEffects, lotsAfterActivity, Movements, NO_MOVEMENTS } from '../lots/lot-effects';
+import { bookAfter, Movements, NO_MOVEMENTS } from '../lots/lot-effects';
 import { availableInLots, Lot, LotConsumption, pendingPoints } from '../lots/lots';
 import { Instant, isAfter } from '../values/time';
 import type { MembershipPeriod } from '../memberships/plans';
@@ -134,10 +134,9 @@ const inPlaceInto = (owned: ReadonlySet<ReadonlyMap<unknown, unknown>>): MapWrit
 });
 
 function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberState {
-  const book = applyLotEffects(state, lotEffects(event));
-  const { debt, movements } = book;
-  const lots = lotsAfterActivity(book.lots, event);
-  const s: MemberState = { ...state, lots, debt, movements, eventCount: state.eventCount + 1 };
+  const { lots, debt, movements } = bookAfter(state, event);
+  // Spread after the state in each case, so an event clones the state once, not twice.
+  const moved = { lots, debt, movements, eventCount: state.eventCount + 1 };
   const update = <K, V>(map: ReadonlyMap<K, V>, key: K, change: (value: V) => V): ReadonlyMap<K, V> => {
     const current = map.get(key);
     return current === undefined ? map : w.set(map, key, change(current));
@@ -146,7 +145,8 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
     case 'MemberEnrolled': {
       const d = event.data;
       return {
-        ...s,
+        ...state,
+        ...moved,
         enrolled: true,
         memberId: d.memberId,
         memberType: d.memberType,
@@ -171,7 +171,8 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         categories: [...new Set(d.items.flatMap((i) => (i.category === undefined ? [] : [i.category])))],
       };
       return {
-        ...s,
+        ...state,
+        ...moved,
         purchases: w.set(state.purchases, d.transactionId, record),
         processed: w.set(state.processed, commandKeys.purchase(d.transactionId), d.requestHash),
       };
@@ -188,12 +189,13 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
           : state.purchases;
       const awarded = birthdayBonusYearOf(event);
       const birthdayYears = awarded === undefined ? state.birthdayYears : new Set([...state.birthdayYears, awarded]);
-      return { ...s, purchases, birthdayYears };
+      return { ...state, ...moved, purchases, birthdayYears };
     }
     case 'PointsRedeemed': {
       const d = event.data;
       return {
-        ...s,
+        ...state,
+        ...moved,
         redemptions: w.set(state.redemptions, d.redemptionId, {
           occurredAt: d.occurredAt,
           rewardId: d.rewardId,
@@ -205,11 +207,12 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
       };
     }
     case 'RedemptionReversed':
-      return { ...s, redemptions: update(state.redemptions, event.data.redemptionId, (r) => ({ ...r, reversed: true })) };
+      return { ...state, ...moved, redemptions: update(state.redemptions, event.data.redemptionId, (r) => ({ ...r, reversed: true })) };
     case 'PurchaseRefunded': {
       const d = event.data;
       return {
-        ...s,
+        ...state,
+        ...moved,
         purchases: update(state.purchases, d.transactionId, (p) => ({ ...p, refundedMinor: p.refundedMinor + d.amountMinor })),
         processed: w.set(state.processed, commandKeys.refund(d.refundId), d.requestHash),
       };
@@ -217,23 +220,33 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
     case 'PointsClawedBack': {
       const d = event.data;
       return {
-        ...s,
+        ...state,
+        ...moved,
         purchases: update(state.purchases, d.transactionId, (p) => ({ ...p, pointsClawedBack: p.pointsClawedBack + d.points })),
       };
     }
     case 'PointsAdjusted':
-      return { ...s, processed: w.set(state.processed, commandKeys.adjustment(event.data.adjustmentId), event.data.requestHash) };
+      return {
+        ...state,
+        ...moved,
+        processed: w.set(state.processed, commandKeys.adjustment(event.data.adjustmentId), event.data.requestHash),
+      };
     case 'PointsTransferredOut':
-      return { ...s, processed: w.set(state.processed, commandKeys.transfer(event.data.transferId), event.data.requestHash) };
+      return { ...state, ...moved, processed: w.set(state.processed, commandKeys.transfer(event.data.transferId), event.data.requestHash) };
     case 'PointsTransferredIn':
       // Issued by the transfer reactor, not a client: the transfer id is its own request.
-      return { ...s, processed: w.set(state.processed, commandKeys.transferIn(event.data.transferId), event.data.transferId) };
+      return {
+        ...state,
+        ...moved,
+        processed: w.set(state.processed, commandKeys.transferIn(event.data.transferId), event.data.transferId),
+      };
     case 'ReferralQualified':
-      return { ...s, referralQualified: true };
+      return { ...state, ...moved, referralQualified: true };
     case 'ActionRecorded': {
       const d = event.data;
       return {
-        ...s,
+        ...state,
+        ...moved,
         rewardedActions: d.rewarded
           ? [...state.rewardedActions, { actionType: d.actionType, occurredAt: d.occurredAt }]
           : state.rewardedActions,
@@ -243,7 +256,8 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
     case 'TierChanged': {
       const d = event.data;
       return {
-        ...s,
+        ...state,
+        ...moved,
         tier: d.to,
         tierQualifiedAt: d.reason === 'requalification' ? d.occurredAt : state.tierQualifiedAt,
         tierReachedAt: d.occurredAt,
@@ -252,7 +266,12 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
       };
     }
     case 'MemberErased':
-      return { ...s, erased: true, processed: w.set(state.processed, commandKeys.erasure(event.data.memberId), event.data.requestHash) };
+      return {
+        ...state,
+        ...moved,
+        erased: true,
+        processed: w.set(state.processed, commandKeys.erasure(event.data.memberId), event.data.requestHash),
+      };
     case 'MembershipStarted': {
       const d = event.data;
       const record: MembershipRecord = {
@@ -269,7 +288,8 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         lapsed: false,
       };
       return {
-        ...s,
+        ...state,
+        ...moved,
         memberships: w.set(state.memberships, d.membershipId, record),
         processed: w.set(state.processed, commandKeys.membership(d.membershipId), d.requestHash),
       };
@@ -277,7 +297,8 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
     case 'MembershipPaymentRecorded': {
       const d = event.data;
       return {
-        ...s,
+        ...state,
+        ...moved,
         memberships: update(state.memberships, d.membershipId, (m) => ({
           ...m,
           paidUntil: d.periodEnd,
@@ -289,18 +310,20 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
     case 'MembershipCancelled': {
       const d = event.data;
       return {
-        ...s,
+        ...state,
+        ...moved,
         memberships: update(state.memberships, d.membershipId, (m) => ({ ...m, cancelled: true })),
         processed: w.set(state.processed, commandKeys.membershipCancellation(d.membershipId), d.requestHash),
       };
     }
     case 'MembershipLapsed':
-      return { ...s, memberships: update(state.memberships, event.data.membershipId, (m) => ({ ...m, lapsed: true })) };
+      return { ...state, ...moved, memberships: update(state.memberships, event.data.membershipId, (m) => ({ ...m, lapsed: true })) };
     case 'CouponIssued': {
       const d = event.data;
       const awarded = birthdayBonusYearOf(event);
       return {
-        ...s,
+        ...state,
+        ...moved,
         coupons: couponsAfter(state.coupons, event),
         birthdayYears: awarded === undefined ? state.birthdayYears : new Set([...state.birthdayYears, awarded]),
         processed: d.requestHash === undefined ? state.processed : w.set(state.processed, commandKeys.coupon(d.couponId), d.requestHash),
@@ -309,11 +332,11 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
     case 'CouponUsed':
     case 'CouponExpired':
     case 'CouponCancelled':
-      return { ...s, coupons: couponsAfter(state.coupons, event) };
+      return { ...state, ...moved, coupons: couponsAfter(state.coupons, event) };
     case 'PointsActivated':
     case 'PointsExpired':
     case 'DebtRepaid':
-      return s;
+      return { ...state, ...moved };
   }
 }
 
@@ -326,11 +349,36 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
  */
 export function foldMember(events: readonly MemberEvent[], from: MemberState = initialMemberState()): MemberState {
   if (events.length < FOLD_IN_PLACE_MIN_EVENTS) return events.reduce(evolveMember, from);
-  const processed = new Map(from.processed);
-  const purchases = new Map(from.purchases);
-  const redemptions = new Map(from.redemptions);
-  const w = inPlaceInto(new Set<ReadonlyMap<unknown, unknown>>([processed, purchases, redemptions]));
-  return events.reduce<MemberState>((state, event) => evolve(state, event, w), { ...from, processed, purchases, redemptions });
+  return new OwnedMemberFold(from).apply(events);
+}
+
+/**
+ * A member's state kept by one holder alone and moved on decision after
+ * decision (a replay's side): its maps are copied once, here, and every
+ * later event is written into them in place, where evolveMember would copy
+ * them at each event. A state it hands out is only good until the next
+ * apply(): the holder must keep no earlier one.
+ */
+export class OwnedMemberFold {
+  private readonly writer: MapWriter;
+  private folded: MemberState;
+
+  constructor(from: MemberState) {
+    const processed = new Map(from.processed);
+    const purchases = new Map(from.purchases);
+    const redemptions = new Map(from.redemptions);
+    this.writer = inPlaceInto(new Set<ReadonlyMap<unknown, unknown>>([processed, purchases, redemptions]));
+    this.folded = { ...from, processed, purchases, redemptions };
+  }
+
+  get state(): MemberState {
+    return this.folded;
+  }
+
+  apply(events: readonly MemberEvent[]): MemberState {
+    for (const event of events) this.folded = evolve(this.folded, event, this.writer);
+    return this.folded;
+  }
 }
 
 /** Below this, copying is cheaper than taking ownership. */

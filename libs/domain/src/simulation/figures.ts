@@ -2,7 +2,7 @@ import { ACCRUAL_SOURCES, AccrualSource } from '../member/events';
 import { SegmentDefinition } from '../segments/builtins';
 import { criteriaEvaluatorAt } from '../segments/evaluate';
 import { memberFactsOf } from '../segments/member-facts';
-import { availablePoints, MemberState, pendingOf } from '../member/state';
+import { availablePoints, MemberState, OwnedMemberFold, pendingOf } from '../member/state';
 import { Movements } from '../lots/lot-effects';
 import { Instant } from '../values/time';
 
@@ -47,20 +47,29 @@ export interface Figures {
 
 /** One member's running totals on one side: a few numbers, whatever the length of its history. */
 export interface MemberTally {
-  state: MemberState;
+  /** The side's state now: the fold's, good until its next apply. */
+  readonly state: MemberState;
+  /** The side alone holds it, so a decision's events cost no copy of the member's maps. */
+  readonly fold: OwnedMemberFold;
   readonly startMovements: Movements;
   readonly issuedBySource: Record<AccrualSource, number>;
   revenueMinor: number;
   readonly tiersReached: Set<string>;
 }
 
-export const startTally = (state: MemberState): MemberTally => ({
-  state,
-  startMovements: state.movements,
-  issuedBySource: Object.fromEntries(ACCRUAL_SOURCES.map((s) => [s, 0])) as Record<AccrualSource, number>,
-  revenueMinor: 0,
-  tiersReached: new Set(),
-});
+export const startTally = (opening: MemberState): MemberTally => {
+  const fold = new OwnedMemberFold(opening);
+  return {
+    get state() {
+      return fold.state;
+    },
+    fold,
+    startMovements: opening.movements,
+    issuedBySource: Object.fromEntries(ACCRUAL_SOURCES.map((s) => [s, 0])) as Record<AccrualSource, number>,
+    revenueMinor: 0,
+    tiersReached: new Set(),
+  };
+};
 
 /**
  * Which segments a member is in at `to`, judged once per member on its

@@ -399,7 +399,7 @@ function applyTo(tally: MemberTally, events: readonly MemberEvent[]): void {
     if (e.type === 'TierChanged') tally.tiersReached.add(e.data.to);
     if (e.type === 'MemberEnrolled' && e.data.tier !== null) tally.tiersReached.add(e.data.tier);
   }
-  tally.state = foldMember(events, tally.state);
+  tally.fold.apply(events);
 }
 
 /** Feeds a whole log (any iterable, in position order) and reports. */
