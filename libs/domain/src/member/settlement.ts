@@ -29,8 +29,10 @@ export function settle(command: SettleMember, state: MemberState): MemberEvent[]
   if (isAfter(command.asOf, command.receivedAt)) {
     throw rejected('AS_OF_IN_FUTURE', 'asOf may not be in the future', { asOf: command.asOf });
   }
-  const events: MemberEvent[] = [...lotTransitions(command, state)];
-  const afterLots = foldMember(events, state);
+  const transitions = lotTransitions(command, state);
+  const events: MemberEvent[] = [...transitions.events];
+  // Activations and expiries move the lot book alone, and the transitions already folded it: no second fold.
+  const afterLots: MemberState = { ...state, ...transitions.book, eventCount: state.eventCount + events.length };
   const birthday = birthdayBonus(command, afterLots);
   if (birthday) events.push(birthday);
   events.push(...couponExpiries(command, birthday ? foldMember([birthday], afterLots) : afterLots));
@@ -39,7 +41,7 @@ export function settle(command: SettleMember, state: MemberState): MemberEvent[]
   return events;
 }
 
-function lotTransitions(command: SettleMember, state: MemberState): MemberEvent[] {
+function lotTransitions(command: SettleMember, state: MemberState): { events: MemberEvent[]; book: LotBook } {
   // Every lot is looked at on every run: asOf and each instant are parsed once, not at each comparison.
   const asOfMs = toMillis(command.asOf);
   const dueBy = (dueAt: Instant | null) => dueAt !== null && toMillis(dueAt) <= asOfMs;
@@ -59,7 +61,7 @@ function lotTransitions(command: SettleMember, state: MemberState): MemberEvent[
     events.push(event);
     book = bookAfter(book, event);
   }
-  return events;
+  return { events, book };
 }
 
 const activation = (command: SettleMember, lot: Lot): MemberEvent => ({
