@@ -65,6 +65,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const port = parsePort(env.PORT, problems);
   const keys = parseApiKeys(env.API_KEYS, problems);
   if (!keys && production) problems.push('API_KEYS is required when NODE_ENV=production (format role:key,role:key)');
+  if (!env.DATABASE_URL && production) {
+    problems.push('DATABASE_URL is required when NODE_ENV=production: a production install has no embedded PostgreSQL');
+  }
   const rateLimit = {
     perSecond: parseCount(env.RATE_LIMIT_PER_SECOND, 'RATE_LIMIT_PER_SECOND', 500, problems),
     burst: parseCount(env.RATE_LIMIT_BURST, 'RATE_LIMIT_BURST', 1000, problems),
