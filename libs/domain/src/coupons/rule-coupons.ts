@@ -5,7 +5,7 @@ import type { MemberState } from '../member/state';
 import { effectiveTierAt } from '../memberships/benefits';
 import { programTimeZone } from '../program/policy';
 import { memberFactsOf } from '../segments/member-facts';
-import { ruleApplies } from '../earning/rules';
+import { ruleApplies, rulePurchaseOf } from '../earning/rules';
 import type { ProgramPolicy } from '../program/policy';
 import { invalid } from '../values/errors';
 import { couponIssued, isCouponReward } from './coupons';
@@ -87,14 +87,7 @@ export function offerCoupons(command: RecordPurchase, state: MemberState, decide
   if (rules.length === 0) return [];
   const facts = memberFactsOf(state);
   if (!facts) return [];
-  const purchase = {
-    occurredAt: command.occurredAt,
-    amountMinor: command.amountMinor,
-    items: command.items,
-    storeId: command.storeId,
-    channelId: command.channelId ?? null,
-    basePoints: 0,
-  };
+  const purchase = rulePurchaseOf(command, 0);
   const member = { facts, tier: effectiveTierAt(policy.tiers, state, command.occurredAt), awardedSince: () => 0 };
   const coupons: CouponIssued[] = [];
   for (const rule of rules) {

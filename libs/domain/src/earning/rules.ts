@@ -99,6 +99,15 @@ export interface RulePurchase {
   readonly basePoints: number;
 }
 
+/** A purchase as the rules read it, from what the till sent. */
+export function rulePurchaseOf(
+  purchase: Pick<RulePurchase, 'occurredAt' | 'amountMinor' | 'items' | 'storeId'> & { readonly channelId?: string | null },
+  basePoints: number,
+): RulePurchase {
+  const { occurredAt, amountMinor, items, storeId } = purchase;
+  return { occurredAt, amountMinor, items, storeId, channelId: purchase.channelId ?? null, basePoints };
+}
+
 export interface RuleMember {
   readonly facts: MemberFacts;
   readonly tier: string | null;

@@ -10,7 +10,7 @@ import { foldMember, MemberState, membershipsActiveAt, PurchaseRecord } from './
 import { effectiveTier, effectiveTierAt, tierGrantor, withMembershipBenefits } from '../memberships/benefits';
 import { experimentRuleId, runningExperiment, variantOf } from '../experiments/experiments';
 import { offerAsRule } from '../offers/offers';
-import { earningRuleKey, KeyedRule, ruleAwards } from '../earning/rules';
+import { earningRuleKey, KeyedRule, ruleAwards, rulePurchaseOf } from '../earning/rules';
 import { memberFactsOf } from '../segments/member-facts';
 import { upgradeAfterPurchase } from '../tiers/tier-changes';
 import { couponsUsed } from '../coupons/use';
@@ -78,14 +78,7 @@ function ruleAccruals(command: RecordPurchase, state: MemberState, basePoints: n
   if (rules.length === 0) return [];
   const facts = memberFactsOf(state);
   if (!facts) return [];
-  const purchase = {
-    occurredAt: command.occurredAt,
-    amountMinor: command.amountMinor,
-    items: command.items,
-    storeId: command.storeId,
-    channelId: command.channelId ?? null,
-    basePoints,
-  };
+  const purchase = rulePurchaseOf(command, basePoints);
   const tier = effectiveTierAt(policy.tiers, state, command.occurredAt);
   const member = { facts, tier, awardedSince: (key: string, sinceMs: number) => awardedSince(state, key, sinceMs) };
   const awards = ruleAwards(rules, purchase, member, programTimeZone(policy), command.budgetGrants);
