@@ -1,9 +1,10 @@
-import { Kafka, KafkaConfig, logLevel, Message, Partitioners, Producer } from 'kafkajs';
+import { Kafka, KafkaConfig, logLevel, Message, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import { createNotificationOutbox, readNotifications, RecordedNotification } from '@loyalty/webhooks';
 import { HEADERS } from '../relay/messages';
 import { errorMessage } from '../relay/poison';
 import { RelayLeadership } from '../relay/relay-store';
+import { ensureTopics, openRelayProducer, SEND_TIMEOUT_MS, TOPIC_PARTITIONS_DEFAULT } from '../relay/relay-producer';
 import type { RelayState } from '../relay/kafka-relay';
 import { LOYALTY_TOPIC_MAP, TopicMapDefinition } from '../topics/topic-map';
 
@@ -14,12 +15,9 @@ export const NOTIFICATION_POLL_INTERVAL_MS_DEFAULT = 1000;
 /** The instant the notification was derived (the log event's, or the scan's); Kafka consumers have it without parsing the value. */
 export const NOTIFICATION_OCCURRED_AT_HEADER = 'occurred-at';
 const NOTIFICATION_SCHEMA_VERSION = '1';
-const TOPIC_PARTITIONS_DEFAULT = 6;
 const STANDBY_POLL_MS = 1000;
 const RESTART_DELAY_MS_MIN = 500;
 const RESTART_DELAY_MS_MAX = 10_000;
-const SEND_RETRY = { retries: 5, initialRetryTime: 200, maxRetryTime: 4000 };
-const SEND_TIMEOUT_MS = 30_000;
 
 export interface NotificationRelayStatus {
   readonly status: RelayState;
@@ -178,15 +176,7 @@ export class NotificationRelay {
 
   private async openProducer(): Promise<void> {
     if (this.producer) return;
-    const producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: SEND_RETRY,
-    });
-    await producer.connect();
-    this.producer = producer;
+    this.producer = await openRelayProducer(this.kafka);
     await this.ensureTopic();
   }
 
@@ -197,17 +187,9 @@ export class NotificationRelay {
   }
 
   private async ensureTopic(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const topic = this.map.notifications;
-      if ((await admin.listTopics()).includes(topic)) return;
-      const numPartitions = this.options.topicPartitions ?? TOPIC_PARTITIONS_DEFAULT;
-      await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
-      this.log(`notification relay ${this.name}: created topic ${topic}`);
-    } finally {
-      await admin.disconnect();
-    }
+    const topic = this.map.notifications;
+    const created = await ensureTopics(this.kafka, [topic], this.options.topicPartitions ?? TOPIC_PARTITIONS_DEFAULT);
+    if (created.length > 0) this.log(`notification relay ${this.name}: created topic ${topic}`);
   }
 
   private async resign(): Promise<void> {

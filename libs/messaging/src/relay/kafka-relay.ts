@@ -1,4 +1,4 @@
-import { Kafka, KafkaConfig, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Kafka, KafkaConfig, logLevel, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import { EventStore, RecordedEvent, Subscription } from '@loyalty/event-store';
 import { batches } from '@loyalty/read-models';
@@ -7,6 +7,7 @@ import { Chunk, chunksOf, DeadLetter } from './chunks';
 import { OutgoingMessage, topicMessagesOf } from './messages';
 import { errorMessage, poisonErrorType } from './poison';
 import { RelayLeadership } from './relay-store';
+import { ensureTopics, openRelayProducer, SEND_TIMEOUT_MS, TOPIC_PARTITIONS_DEFAULT } from './relay-producer';
 
 /** Events read from the store per batch; chunks then bound the bytes of each produce request. */
 export const RELAY_BATCH_EVENTS_MAX = 2000;
@@ -14,20 +15,12 @@ export const RELAY_BATCH_EVENTS_MAX = 2000;
 export const RELAY_CHUNK_BYTES_MAX = 512 * 1024;
 /** Just under the broker default (1,048,588): a larger record is dead-lettered locally, before the broker refuses it. */
 export const RELAY_MESSAGE_BYTES_MAX = 1_000_000;
-const TOPIC_PARTITIONS_DEFAULT = 6;
 const STANDBY_POLL_MS = 1000;
 const RESTART_DELAY_MS_MIN = 500;
 const RESTART_DELAY_MS_MAX = 10_000;
 const LAG_PROBE_INTERVAL_MS = 5000;
 /** The lag probe counts at most this many events past the checkpoint; beyond it reports "at least". */
 const LAG_PROBE_EVENTS_MAX = 1000;
-/**
- * Bounded so a broker outage surfaces as a failed send (status "failing",
- * restart from the checkpoint with a fresh producer) within seconds, instead
- * of kafkajs retrying forever inside a send that looks healthy.
- */
-const SEND_RETRY = { retries: 5, initialRetryTime: 200, maxRetryTime: 4000 };
-const SEND_TIMEOUT_MS = 30_000;
 const POISON_RECENT_MAX = 20;
 
 export type RelayState = 'stopped' | 'standby' | 'running' | 'failing';
@@ -262,15 +255,7 @@ export class KafkaRelay {
 
   private async openProducer(): Promise<void> {
     if (this.producer) return;
-    const producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: SEND_RETRY,
-    });
-    await producer.connect();
-    this.producer = producer;
+    this.producer = await openRelayProducer(this.kafka);
     await this.ensureTopics();
   }
 
@@ -282,18 +267,8 @@ export class KafkaRelay {
 
   /** Creates the map's topics if missing (existing ones keep their settings), so the first event of a new type has a home. */
   private async ensureTopics(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const existing = new Set(await admin.listTopics());
-      const missing = topicsOf(this.map).filter((topic) => !existing.has(topic));
-      if (missing.length === 0) return;
-      const numPartitions = this.options.topicPartitions ?? TOPIC_PARTITIONS_DEFAULT;
-      await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
-      this.log(`kafka relay ${this.map.name}: created topics ${missing.join(', ')}`);
-    } finally {
-      await admin.disconnect();
-    }
+    const created = await ensureTopics(this.kafka, topicsOf(this.map), this.options.topicPartitions ?? TOPIC_PARTITIONS_DEFAULT);
+    if (created.length > 0) this.log(`kafka relay ${this.map.name}: created topics ${created.join(', ')}`);
   }
 
   private async resign(): Promise<void> {
