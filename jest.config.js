@@ -20,6 +20,7 @@ module.exports = {
   moduleNameMapper: {
     '^@loyalty/(domain|event-store|read-models|messaging|audit|platform|webhooks)$': '<rootDir>/libs/$1/src',
   },
+  setupFiles: ['<rootDir>/test/support/property-seed.js'],
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   testTimeout: 30000,

@@ -116,10 +116,13 @@ export function statusEndsAt(policy: ProgramPolicy, standing: TierStanding): Ins
   if (standing.tierReachedAt === null || indexOfTier(policy, standing.tier) <= 0) return null;
   if (status.kind === 'months') return addMonths(standing.tierReachedAt, status.months);
   // A review sets both instants: it judged the window closing there, so the status counts from the year that closed.
-  const earnedMs = toMillis(standing.tierReachedAt) - (standing.tierReachedAt === standing.tierQualifiedAt ? 1 : 0);
+  const reachedMs = toMillis(standing.tierReachedAt);
+  const earnedMs = reachedMs - (standing.tierReachedAt === standing.tierQualifiedAt ? 1 : 0);
   const timeZone = programTimeZone(policy);
   const earnedYear = zonedParts(earnedMs, timeZone).year;
-  return zonedInstant({ year: earnedYear + status.years, month: 1, day: 1 }, timeZone);
+  // Every status outlasts the local year it starts in: a one-year status kept at a review would otherwise end where it starts.
+  const endYear = Math.max(earnedYear + status.years, zonedParts(reachedMs, timeZone).year + 1);
+  return zonedInstant({ year: endYear, month: 1, day: 1 }, timeZone);
 }
 
 export interface TierProgress {
@@ -219,9 +222,13 @@ export function statusEndDue(policy: ProgramPolicy, asOf: Instant): StatusEndDue
   if (status.kind === 'months')
     return { qualifiedAtOrBefore: null, reachedAtOrBefore: latestAnchorMonthsBefore(asOf, status.months), exceptTier: lowest };
   const timeZone = programTimeZone(policy);
+  const year = zonedParts(asOf, timeZone).year;
   // Up to the first instant of the next year: a review there counts from the year that closed (statusEndsAt).
-  const yearAfterLastDue = zonedInstant({ year: zonedParts(asOf, timeZone).year - status.years + 1, month: 1, day: 1 }, timeZone);
-  return { qualifiedAtOrBefore: null, reachedAtOrBefore: yearAfterLastDue, exceptTier: lowest };
+  const yearAfterLastDueMs = toMillis(zonedInstant({ year: year - status.years + 1, month: 1, day: 1 }, timeZone));
+  // And before this year: a status reached this year outlasts it.
+  const thisYearMs = toMillis(zonedInstant({ year, month: 1, day: 1 }, timeZone));
+  const reachedAtOrBefore = new Date(Math.min(yearAfterLastDueMs, thisYearMs - 1)).toISOString();
+  return { qualifiedAtOrBefore: null, reachedAtOrBefore, exceptTier: lowest };
 }
 
 /**

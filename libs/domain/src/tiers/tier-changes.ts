@@ -49,6 +49,11 @@ export function statusEnds(command: SettleMember, state: MemberState): TierChang
   const changes: TierChanged[] = [];
   let current = state;
   for (let change = statusEnd(command, current); change; change = policy.tierPolicy ? statusEnd(command, current) : undefined) {
+    // A status that ended where it started would end again at once, for ever: a daily job that never returns.
+    const previous = changes[changes.length - 1];
+    if (previous && !isAfter(change.data.occurredAt, previous.data.occurredAt)) {
+      throw new Error(`tier status of ${command.memberId} ended twice at ${change.data.occurredAt}`);
+    }
     changes.push(change);
     current = foldMember([change], current);
   }

@@ -204,6 +204,33 @@ describe('status duration and the downgrade at its end', () => {
     expect(isAfter(renewed.tierReachedAt!, due.reachedAtOrBefore!)).toBe(false);
   });
 
+  it('keeps a one-year status kept at its end for the whole next year: one review per year, never one at the same instant again', () => {
+    const oneYear = programInForce({
+      ...beauty.policy,
+      tierPolicy: rules({ window: { kind: 'calendarYear' }, status: { kind: 'calendarYears', years: 1 } }),
+    });
+    const newYear2027 = '2027-01-01T08:00:00.000Z';
+    const kept = [...reachedVib, ...bought('tx2', 35_000, '2026-12-31T20:00:00.000Z')];
+    member
+      .given(kept)
+      .when(settle('2027-06-01T00:00:00.000Z', { program: oneYear, receivedAt: RECEIVED }))
+      .then([
+        tierChanged({
+          from: 'vib',
+          to: 'vib',
+          reason: 'requalification',
+          qualifyingSpendMinor: 75_000,
+          qualifyingValue: 75_000,
+          occurredAt: newYear2027,
+        }),
+      ]);
+    const afterKeeping = foldMember([
+      ...kept,
+      tierChanged({ from: 'vib', to: 'vib', reason: 'requalification', qualifyingSpendMinor: 75_000, occurredAt: newYear2027 }),
+    ]);
+    expect(statusEndsAt(oneYear.policy, afterKeeping)).toBe('2028-01-01T08:00:00.000Z');
+  });
+
   it('lasts N months from reaching it, and under oneTier goes down at most one tier', () => {
     const oneTier = programInForce({ ...stars.policy, tierPolicy: rules({ qualifyBy: 'points', downgrade: 'oneTier' }) });
     const reserve = [
