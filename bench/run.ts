@@ -30,7 +30,7 @@ const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 /**
  * `npm run bench`: every section on one throwaway embedded PostgreSQL
  * (default settings, fsync on), one after another, then one table per
- * section, the targets of issue #7 with their verdicts, and
+ * section, the targets of the performance, simulation and relay issues with their verdicts, and
  * bench-results.json. `--only appends,http` runs some sections; `--quick`
  * shrinks sizes and durations to check the bench itself.
  */

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const START_TIMEOUT_MS = 60_000;
-/** bench/ compiles to dist/bench, next to dist/apps. */
+/** bench/ compiles to .bench-build/bench, next to .bench-build/apps. */
 const LEDGER_MAIN = join(__dirname, '..', '..', 'apps', 'ledger-api', 'src', 'main.js');
 
 export interface LedgerProcess {

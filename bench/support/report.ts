@@ -24,5 +24,5 @@ export function renderTargets(sections: ReadonlyArray<{ title: string; result?: 
     if (s.error) rows.push([s.title, 'section failed', s.error, 'FAILED']);
     for (const t of s.result?.targets ?? []) rows.push([s.title, t.target, t.measured, t.met ? 'met' : 'NOT MET']);
   }
-  return renderTable({ title: 'Targets (issue #7)', columns: ['section', 'target', 'measured', 'verdict'], rows });
+  return renderTable({ title: 'Targets', columns: ['section', 'target', 'measured', 'verdict'], rows });
 }
