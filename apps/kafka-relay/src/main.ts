@@ -1,6 +1,16 @@
 import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
 import { KafkaRelay, NotificationRelay } from '@loyalty/messaging';
-import { ConfigError, loadConfig, openPool, RunningProcess, runProcess, stopSteps } from '@loyalty/platform';
+import {
+  ConfigError,
+  lineLogger,
+  loadConfig,
+  Logger,
+  openPool,
+  probeDatabase,
+  RunningProcess,
+  runProcess,
+  stopSteps,
+} from '@loyalty/platform';
 
 /** Connections: the two relays' leadership sessions, the store's LISTEN connection, and reads. */
 const POOL_CONNECTIONS_MAX = 5;
@@ -11,20 +21,22 @@ const POOL_CONNECTIONS_MAX = 5;
  * unless EVENT_STORE points at EventStoreDB). A second replica is a hot
  * standby behind the topic map's advisory lock.
  */
-async function main(): Promise<RunningProcess> {
+async function main(logger: Logger): Promise<RunningProcess> {
   const config = loadConfig();
   const problems: string[] = [];
   if (!config.kafkaBrokers) problems.push('KAFKA_BROKERS is required for the standalone Kafka relay (host:port,host:port)');
   if (!config.databaseUrl) problems.push('DATABASE_URL is required for the standalone Kafka relay');
   if (!config.kafkaBrokers || !config.databaseUrl) throw new ConfigError(problems);
-  const pool = openPool(config.databaseUrl, POOL_CONNECTIONS_MAX, (line) => console.log(line), 'kafka relay');
+  await probeDatabase(config.databaseUrl);
+  const log = lineLogger(logger, 'kafka-relay');
+  const pool = openPool(config.databaseUrl, POOL_CONNECTIONS_MAX, log, 'kafka relay');
   const store: EventStore =
     config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : await PostgresEventStore.open(pool);
-  const relay = new KafkaRelay({ store, pool, brokers: config.kafkaBrokers, log: (line) => console.log(line) });
+  const relay = new KafkaRelay({ store, pool, brokers: config.kafkaBrokers, log });
   relay.start();
-  const notifications = new NotificationRelay({ pool, brokers: config.kafkaBrokers, log: (line) => console.log(line) });
+  const notifications = new NotificationRelay({ pool, brokers: config.kafkaBrokers, log });
   notifications.start();
-  console.log(`kafka relay started for ${config.kafkaBrokers.join(',')} (active or standby, see the advisory lock)`);
+  logger.info(`kafka relay started for ${config.kafkaBrokers.join(',')} (active or standby, see the advisory lock)`);
 
   return stopSteps([
     ['kafka relay', () => relay.stop()],

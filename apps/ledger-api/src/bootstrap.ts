@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,8 +7,11 @@ import { EventStore, EventStoreDbEventStore, InstrumentedEventStore, PostgresEve
 import {
   describeFailure,
   EmbeddedDatabase,
-  JsonLogger,
+  createLogger,
   LedgerConfig,
+  lineLogger,
+  Logger,
+  logLevelFrom,
   LedgerMetrics,
   openPersonalDataVault,
   openPool,
@@ -17,6 +19,8 @@ import {
   startEmbeddedPostgres,
 } from '@loyalty/platform';
 import { installHttpHooks, requestId } from './http/http-hooks';
+import { RouteTemplates, withHttpLogging } from './http/http-logging';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { openReadModels, Projector, READ_MODEL_SCHEMA, readModelProjections } from '@loyalty/read-models';
 import { KafkaRelay, NotificationRelay } from '@loyalty/messaging';
 import { openWebhookDatabase, WebhookWorker, WebhookWorkerOptions } from '@loyalty/webhooks';
@@ -49,6 +53,8 @@ export interface StartOptions {
   readonly log?: (line: string) => void;
   /** false silences the framework and access logs (tests); default: JSON lines on stdout. */
   readonly jsonLogs?: boolean;
+  /** The process's logger (runProcess makes it); default: one on stdout at LOG_LEVEL. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -57,9 +63,9 @@ export interface StartOptions {
  * Every resource opened here is closed by `close()` in reverse order.
  */
 export async function startLedger(config: LedgerConfig, options: StartOptions = {}): Promise<RunningLedger> {
-  const jsonLogger = options.jsonLogs === false ? undefined : new JsonLogger();
-  const logger = new Logger('ledger');
-  const log = options.log ?? ((line: string) => logger.log(line));
+  const logger = options.logger ?? createLogger({ level: options.jsonLogs === false ? 'silent' : logLevelFrom(process.env) });
+  const log = options.log ?? lineLogger(logger, 'ledger');
+  const routes = new RouteTemplates();
   const metrics = new LedgerMetrics();
   const closers: Closers = [];
   const unfinished: string[] = [];
@@ -79,7 +85,7 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
       closers.push(['embedded PostgreSQL', () => embedded.stop()]);
       databaseUrl = embedded.url;
     }
-    const store = new InstrumentedEventStore(await openEventStore(config, databaseUrl, closers), {
+    const store = new InstrumentedEventStore(await openEventStore(config, databaseUrl, closers, logger), {
       appended: (seconds) => metrics.appendDuration.observe(seconds),
       conflicted: () => metrics.appendConflicts.inc(),
     });
@@ -97,27 +103,32 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     const relays = config.kafkaBrokers ? startRelays(store, databaseUrl, config.kafkaBrokers, log, closers) : null;
 
     const app = await NestFactory.create<NestFastifyApplication>(
-      LedgerApiModule.register({
-        config,
-        store,
-        readModels,
-        projector,
-        relay: relays?.events ?? null,
-        notificationRelay: relays?.notifications ?? null,
-        vault,
-        metrics,
-        clock,
-        webhooks,
-      }),
+      withHttpLogging(
+        LedgerApiModule.register({
+          config,
+          store,
+          readModels,
+          projector,
+          relay: relays?.events ?? null,
+          notificationRelay: relays?.notifications ?? null,
+          vault,
+          metrics,
+          clock,
+          webhooks,
+        }),
+        logger,
+        routes,
+      ),
       new FastifyAdapter({
         bodyLimit: REQUEST_BODY_BYTES_MAX,
         routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX },
         genReqId: requestId,
       }),
-      { logger: jsonLogger ?? false },
+      { bufferLogs: true },
     );
+    app.useLogger(app.get(NestPinoLogger));
     app.useGlobalPipes(validationPipe());
-    installHttpHooks(app.getHttpAdapter().getInstance(), metrics, jsonLogger);
+    installHttpHooks(app.getHttpAdapter().getInstance(), metrics, routes);
     if (config.corsOrigins.length > 0)
       app.enableCors({ origin: [...config.corsOrigins], allowedHeaders: ['content-type', 'x-api-key', 'x-request-id'] });
     mountDocs(app);
@@ -162,13 +173,13 @@ async function startWebhooks(
   return worker;
 }
 
-async function openEventStore(config: LedgerConfig, databaseUrl: string, closers: Closers): Promise<EventStore> {
+async function openEventStore(config: LedgerConfig, databaseUrl: string, closers: Closers, logger: Logger): Promise<EventStore> {
   if (config.eventStore.kind === 'eventstoredb') {
     const store = new EventStoreDbEventStore(config.eventStore.url);
     closers.push(['EventStoreDB client', () => store.close()]);
     return store;
   }
-  const pool = openPool(databaseUrl, STORE_POOL_SIZE_MAX, (line) => new Logger('event-store').warn(line), 'event store');
+  const pool = openPool(databaseUrl, STORE_POOL_SIZE_MAX, lineLogger(logger, 'event-store', 'warn'), 'event store');
   closers.push(['event-store connections', () => pool.end()]);
   const store = await PostgresEventStore.open(pool);
   closers.push(['event-store subscriptions', () => store.close()]);

@@ -1,10 +1,13 @@
 import { EventStore, EventStoreDbEventStore, PostgresEventStore } from '@loyalty/event-store';
 import {
   ConfigError,
+  lineLogger,
   loadConfig,
+  Logger,
   openPool,
   openPersonalDataVault,
   personalDataReader,
+  probeDatabase,
   RunningProcess,
   runProcess,
   stopSteps,
@@ -15,19 +18,24 @@ import { openReadModels, Projector, READ_MODEL_SCHEMA, readModelProjections } fr
  * The projector as its own process (production layout). Needs DATABASE_URL;
  * a second replica is a hot standby behind the projection's advisory lock.
  */
-async function main(): Promise<RunningProcess> {
+async function main(logger: Logger): Promise<RunningProcess> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required for the standalone projector']);
-  const pool = openPool(config.databaseUrl, 5, (line) => console.log(line), 'event store');
+  await probeDatabase(config.databaseUrl);
+  const pool = openPool(config.databaseUrl, 5, lineLogger(logger, 'event-store', 'warn'), 'event store');
   const store: EventStore =
     config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : await PostgresEventStore.open(pool);
   const readModels = await openReadModels(config.databaseUrl);
   const vault = await openPersonalDataVault({ query: (text, values) => readModels.query(text, values) });
-  const projector = new Projector(store, readModels, readModelProjections(READ_MODEL_SCHEMA, personalDataReader(vault)), 'ledger', (line) =>
-    console.log(line),
+  const projector = new Projector(
+    store,
+    readModels,
+    readModelProjections(READ_MODEL_SCHEMA, personalDataReader(vault)),
+    'ledger',
+    lineLogger(logger, 'projector'),
   );
   projector.start();
-  console.log('projector started (active or standby, see the advisory lock)');
+  logger.info('projector started (active or standby, see the advisory lock)');
 
   return stopSteps([
     ['projector', () => projector.stop()],

@@ -4,7 +4,7 @@ export * from './config/webhook-config';
 export * from './config/member-state-config';
 export * from './database/embedded-postgres';
 export * from './database/pool';
-export * from './observability/json-logger';
+export * from './observability/logger';
 export * from './observability/metrics';
 export * from './personal-data/personal-data-vault';
 export * from './sql/query-rows';

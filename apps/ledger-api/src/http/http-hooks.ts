@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { FastifyInstance } from 'fastify';
-import { JsonLogger, LedgerMetrics } from '@loyalty/platform';
+import { LedgerMetrics } from '@loyalty/platform';
 import { ApiError } from './api-error';
+import type { RouteTemplates } from './http-logging';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
@@ -37,12 +38,13 @@ const PAGE_SECURITY_HEADERS: Record<string, string> = {
 
 /**
  * Per request: the id echoed back, security headers, a latency observation by
- * route template, and one structured access-log line (ids and routes only,
- * never bodies or query values, so no personal data reaches the log).
+ * route template, and the route template for the access log (which logs
+ * templates, never URLs, so no member id or query value reaches it).
  */
-export function installHttpHooks(fastify: FastifyInstance, metrics: LedgerMetrics, logger: JsonLogger | undefined): void {
+export function installHttpHooks(fastify: FastifyInstance, metrics: LedgerMetrics, routes: RouteTemplates): void {
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    routes.remember(request.raw, request.routeOptions.url ?? 'unmatched');
   });
   fastify.addHook('preValidation', (request, _reply, done) => {
     if (jsonDepth(request.body, JSON_DEPTH_MAX) <= JSON_DEPTH_MAX) return done();
@@ -63,13 +65,6 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: LedgerMetric
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
-    logger?.event(reply.statusCode >= 500 ? 'error' : 'info', 'request', {
-      requestId: request.id,
-      method: request.method,
-      route,
-      status: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime * 10) / 10,
-    });
   });
 }
 

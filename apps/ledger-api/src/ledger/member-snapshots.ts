@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { decodeMemberState, encodeMemberState, MEMBER_STATE_SHAPE_VERSION, MemberState } from '@loyalty/domain';
+import { decodeMemberState, MEMBER_STATE_SHAPE_VERSION, MemberState } from '@loyalty/domain';
 import { describeFailure } from '@loyalty/platform';
+import { processStateEncoder, StateEncoder } from './snapshot-encoder';
 
 export const MEMBER_SNAPSHOT_SCHEMA = 'ledger_state';
 
@@ -31,19 +32,24 @@ export interface SqlRunner {
  * reads only the events after a snapshot. Writes happen off the request
  * path and may be lost (a crash, a failed write): a snapshot only ever
  * saves reading, so a missing one costs a longer read, never a wrong state.
+ * The encode runs on the encoder's thread: a long history's state took
+ * 25-100 ms to encode, a pause of every request on this event loop.
  */
 export class MemberSnapshots {
   private readonly logger = new Logger('member snapshots');
   /** Writes under way, by stream: one at a time per member, all awaited at shutdown. */
   private readonly writing = new Map<string, Promise<void>>();
 
-  private constructor(private readonly db: SqlRunner) {}
+  private constructor(
+    private readonly db: SqlRunner,
+    private readonly encoder: StateEncoder,
+  ) {}
 
   /** Creates the table when missing; snapshots of another state shape are discarded, as this code could not use them. */
   static async open(db: SqlRunner): Promise<MemberSnapshots> {
     await db.query(MEMBER_SNAPSHOT_DDL);
     await db.query(`delete from ${MEMBER_SNAPSHOT_SCHEMA}.member_snapshots where shape_version <> $1`, [MEMBER_STATE_SHAPE_VERSION]);
-    return new MemberSnapshots(db);
+    return new MemberSnapshots(db, processStateEncoder());
   }
 
   async load(streamId: string): Promise<MemberSnapshot | undefined> {
@@ -72,6 +78,7 @@ export class MemberSnapshots {
   }
 
   private async write(streamId: string, { revision, eventId, state }: MemberSnapshot): Promise<void> {
+    const text = await this.encoder.encode(state);
     await this.db.query(
       `insert into ${MEMBER_SNAPSHOT_SCHEMA}.member_snapshots (stream_id, revision, event_id, shape_version, state)
        values ($1, $2, $3, $4, $5)
@@ -80,7 +87,7 @@ export class MemberSnapshots {
              state = excluded.state, written_at = now()
        where ${MEMBER_SNAPSHOT_SCHEMA}.member_snapshots.revision < excluded.revision
           or ${MEMBER_SNAPSHOT_SCHEMA}.member_snapshots.shape_version <> excluded.shape_version`,
-      [streamId, revision.toString(), eventId, MEMBER_STATE_SHAPE_VERSION, encodeMemberState(state)],
+      [streamId, revision.toString(), eventId, MEMBER_STATE_SHAPE_VERSION, text],
     );
   }
 }

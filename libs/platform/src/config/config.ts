@@ -68,6 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   if (!env.DATABASE_URL && production) {
     problems.push('DATABASE_URL is required when NODE_ENV=production: a production install has no embedded PostgreSQL');
   }
+  if (env.DATABASE_URL && !isPostgresUrl(env.DATABASE_URL)) {
+    problems.push('DATABASE_URL must be a URL such as postgres://user:password@host:5432/database');
+  }
   const rateLimit = {
     perSecond: parseCount(env.RATE_LIMIT_PER_SECOND, 'RATE_LIMIT_PER_SECOND', 500, problems),
     burst: parseCount(env.RATE_LIMIT_BURST, 'RATE_LIMIT_BURST', 1000, problems),
@@ -112,6 +115,16 @@ function parseEventStore(value: string | undefined, problems: string[]): LedgerC
   }
   problems.push(`EVENT_STORE must be "postgres" or an esdb:// connection string, got "${value}"`);
   return { kind: 'postgres' };
+}
+
+/** Checked at boot: pg reads any other string as a socket or database name and fails much later, far from the cause. */
+function isPostgresUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'postgres:' || protocol === 'postgresql:';
+  } catch {
+    return false;
+  }
 }
 
 function parsePort(value: string | undefined, problems: string[]): number {

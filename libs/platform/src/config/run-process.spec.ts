@@ -1,5 +1,24 @@
 import { ConfigError } from './config';
-import { describeFailure, SHUTDOWN_DEADLINE_MS, shutdownDeadlineMs, StartupError, stopSteps } from './run-process';
+import { bootFailure, describeFailure, SHUTDOWN_DEADLINE_MS, shutdownDeadlineMs, StartupError, stopSteps } from './run-process';
+
+describe('bootFailure', () => {
+  it('says what the operator can fix in one line, without a stack', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    expect(bootFailure(refused)).toEqual({ message: 'connect ECONNREFUSED 127.0.0.1:1' });
+    expect(bootFailure(new ConfigError(['DATABASE_URL must be a URL', 'PORT must be 0-65535']))).toEqual({
+      message: 'invalid configuration: DATABASE_URL must be a URL; PORT must be 0-65535',
+    });
+    expect(bootFailure(new StartupError('the database is out of reach', 'check DATABASE_URL'))).toEqual({
+      message: 'the database is out of reach; what to do: check DATABASE_URL',
+    });
+  });
+
+  it('keeps the stack apart for what looks like a bug', () => {
+    const failure = bootFailure(new TypeError('cannot read properties of undefined'));
+    expect(failure.message).toBe('cannot read properties of undefined');
+    expect(failure.stack).toMatch(/\n\s+at /);
+  });
+});
 
 describe('describeFailure', () => {
   it('never prints a bare "undefined" for a dependency that rejects without an error', () => {

@@ -1,3 +1,4 @@
+import { createLogger, Logger, LogLevel, LOG_LEVEL_DEFAULT, logLevelFrom } from '../observability/logger';
 import { ConfigError } from './config';
 
 /** How long a stop may take before the process reports what is still running and exits 1; SHUTDOWN_DEADLINE_MS overrides it. */
@@ -43,11 +44,25 @@ export interface RunProcessOptions {
  * serves may be faster than the line that would install them. A signal during
  * the boot stops the process as soon as it has started.
  */
-export function runProcess(start: () => Promise<RunningProcess>, options: RunProcessOptions, env: NodeJS.ProcessEnv = process.env): void {
+export function runProcess(
+  start: (logger: Logger) => Promise<RunningProcess>,
+  options: RunProcessOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  let level: LogLevel = LOG_LEVEL_DEFAULT;
+  let configProblem: unknown;
+  try {
+    level = logLevelFrom(env);
+  } catch (error) {
+    configProblem = error;
+  }
+  const logger = createLogger({ level });
   const fail = (error: unknown): never => {
-    console.error(`${options.name} did not start: ${describeFailure(error)}`);
+    const { message, stack } = bootFailure(error);
+    logger.fatal(stack ? { stack } : {}, `${options.name} did not start: ${message}`);
     return process.exit(1);
   };
+  if (configProblem) fail(configProblem);
   let deadlineMs: number;
   try {
     deadlineMs = shutdownDeadlineMs(env);
@@ -60,7 +75,7 @@ export function runProcess(start: () => Promise<RunningProcess>, options: RunPro
     setTimeout(() => {
       const [current = 'the boot', ...next] = started.unfinished();
       const notStarted = next.length > 0 ? `; not yet stopped: ${next.join(', ')}` : '';
-      console.error(
+      logger.error(
         `shutdown did not finish within ${deadlineMs} ms (SHUTDOWN_DEADLINE_MS); still running: ${current}${notStarted}; exiting with 1`,
       );
       process.exit(1);
@@ -68,7 +83,7 @@ export function runProcess(start: () => Promise<RunningProcess>, options: RunPro
     started.stop().then(
       () => process.exit(0),
       (error) => {
-        console.error(`shutdown failed: ${describeFailure(error)}`);
+        logger.error(`shutdown failed: ${describeFailure(error)}`);
         process.exit(1);
       },
     );
@@ -76,12 +91,12 @@ export function runProcess(start: () => Promise<RunningProcess>, options: RunPro
   const onSignal = (signal: string) => {
     if (signalled) return;
     signalled = true;
-    console.log(`${signal} received: ${options.stopping}${running ? '' : ' once started'}`);
+    logger.info(`${signal} received: ${options.stopping}${running ? '' : ' once started'}`);
     if (running) stop(running);
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
-  start().then((started) => {
+  start(logger).then((started) => {
     running = started;
     if (signalled) stop(started);
   }, fail);
@@ -111,6 +126,19 @@ export function shutdownDeadlineMs(env: NodeJS.ProcessEnv): number {
   if (!Number.isSafeInteger(ms) || ms <= 0)
     throw new ConfigError([`SHUTDOWN_DEADLINE_MS must be a positive whole number of milliseconds (got "${raw}")`]);
   return ms;
+}
+
+/**
+ * A boot failure as one line: the operator's own words for what they can fix
+ * (configuration, a database or file out of reach: errors with a system or
+ * SQLSTATE code), and the stack apart, only for what looks like a bug.
+ */
+export function bootFailure(error: unknown): { message: string; stack?: string } {
+  if (error instanceof ConfigError) return { message: `invalid configuration: ${error.problems.join('; ')}` };
+  if (error instanceof StartupError) return { message: error.message.replace(/\s*\n\s*/g, '; ') };
+  const message = describeFailure(error).split('\n')[0]!;
+  const looksLikeBug = error instanceof Error && typeof (error as { code?: unknown }).code !== 'string';
+  return looksLikeBug ? { message, stack: error.stack } : { message };
 }
 
 /**

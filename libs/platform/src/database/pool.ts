@@ -1,4 +1,5 @@
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
+import { describeFailure, StartupError } from '../config/run-process';
 
 /**
  * A connection pool for a long-running process. The server may cut an idle
@@ -10,4 +11,28 @@ export function openPool(connectionString: string, connectionsMax: number, log: 
   const pool = new Pool({ connectionString, max: connectionsMax });
   pool.on('error', (error) => log(`${label}: idle connection lost: ${error.message}`));
   return pool;
+}
+
+/** How long a boot waits for the first connection before it says the database is out of reach. */
+export const DATABASE_CONNECT_TIMEOUT_MS = 10_000;
+
+/** DATABASE_URL without its credentials, for messages: host, port and database. */
+export function databaseLocation(connectionString: string): string {
+  const parsed = new URL(connectionString);
+  return `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}${parsed.pathname}`;
+}
+
+/** One connection before any pool, so a wrong address, a refusal or bad credentials read as one line, not a pool's stack. */
+export async function probeDatabase(connectionString: string): Promise<void> {
+  const client = new Client({ connectionString, connectionTimeoutMillis: DATABASE_CONNECT_TIMEOUT_MS });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new StartupError(
+      `cannot connect to the database at ${databaseLocation(connectionString)} (DATABASE_URL): ${describeFailure(error).split('\n')[0]}`,
+      'check DATABASE_URL, and that PostgreSQL runs there and accepts these credentials',
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
