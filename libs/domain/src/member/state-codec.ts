@@ -1,3 +1,4 @@
+import { PersistentMap } from './persistent-map';
 import { MemberState } from './state';
 
 /**
@@ -6,9 +7,9 @@ import { MemberState } from './state';
  * under another version is discarded and the stream folded from the start,
  * so a snapshot never feeds new code a state its events would not produce.
  */
-export const MEMBER_STATE_SHAPE_VERSION = 1;
+export const MEMBER_STATE_SHAPE_VERSION = 2;
 
-/** The key that marks an encoded Map, Set or undefined; a plain object of the state never carries it. */
+/** The key that marks an encoded Map, PersistentMap, Set or undefined; a plain object of the state never carries it. */
 const TAG = '$t';
 
 type Encoded = null | boolean | number | string | Encoded[] | { [key: string]: Encoded };
@@ -27,6 +28,7 @@ function encode(value: unknown): Encoded {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
   if (typeof value === 'number') return encodeNumber(value);
   if (Array.isArray(value)) return value.map(encode);
+  if (value instanceof PersistentMap) return { [TAG]: 'persistent-map', entries: [...value].map(([k, v]) => [k, encode(v)]) };
   if (value instanceof Map) return { [TAG]: 'map', entries: [...value].map(([k, v]) => [encode(k), encode(v)]) };
   if (value instanceof Set) return { [TAG]: 'set', values: [...value].map(encode) };
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return encodeObject(value as Record<string, unknown>);
@@ -56,6 +58,8 @@ function decode(value: Encoded): unknown {
       return undefined;
     case 'map':
       return new Map((value.entries as Encoded[][]).map(([k, v]) => [decode(k!), decode(v!)]));
+    case 'persistent-map':
+      return PersistentMap.from((value.entries as Encoded[][]).map(([k, v]) => [k as string, decode(v!)]));
     case 'set':
       return new Set((value.values as Encoded[]).map(decode));
     default:

@@ -1,6 +1,6 @@
 import { bookAfter, Movements, NO_MOVEMENTS } from '../lots/lot-effects';
 import { availableInLots, Lot, LotConsumption, pendingPoints } from '../lots/lots';
-import { Instant, isAfter } from '../values/time';
+import { Instant, isAfter, toMillis } from '../values/time';
 import type { MembershipPeriod } from '../memberships/plans';
 import { DEFAULT_TIME_ZONE } from '../program/policy';
 import { activeAt } from '../memberships/benefits';
@@ -9,10 +9,13 @@ import { CouponRecord, couponsAfter } from '../coupons/coupons';
 import { commandKeys } from './command-keys';
 import { tierStandingAfter } from '../tiers/qualification';
 import { MemberEvent, MemberType } from './events';
+import { PersistentMap } from './persistent-map';
 
 export interface PurchaseRecord {
   readonly transactionId: string;
   readonly occurredAt: Instant;
+  /** occurredAt read once: tier windows compare every purchase's instant at every purchase. */
+  readonly occurredAtMs: number;
   readonly amountMinor: number;
   readonly refundedMinor: number;
   /** Points the purchase earned: its own accrual plus any offer bonuses on it, all clawed back by refunds. */
@@ -95,16 +98,16 @@ export const initialMemberState = (): MemberState => ({
   tierHeldUntil: undefined,
   lots: [],
   debt: 0,
-  processed: new Map(),
-  purchases: new Map(),
-  redemptions: new Map(),
+  processed: PersistentMap.empty(),
+  purchases: PersistentMap.empty(),
+  redemptions: PersistentMap.empty(),
   birthdayYears: new Set(),
   rewardedActions: [],
   referralQualified: false,
   erased: false,
   movements: NO_MOVEMENTS,
   eventCount: 0,
-  memberships: new Map(),
+  memberships: PersistentMap.empty(),
   coupons: new Map(),
 });
 
@@ -115,31 +118,21 @@ export const membershipsActiveAt = (state: MemberState, at: Instant): Membership
 export const availablePoints = (state: MemberState) => availableInLots(state.lots) - state.debt;
 export const pendingOf = (state: MemberState) => pendingPoints(state.lots);
 
-export function evolveMember(state: MemberState, event: MemberEvent): MemberState {
-  return evolve(state, event, COPY_ON_WRITE);
-}
+/** An entry written into one of the state's maps; a Map a state was built with (a test's, say) is taken over once. */
+const write = <V>(map: ReadonlyMap<string, V>, key: string, value: V): ReadonlyMap<string, V> => PersistentMap.of(map).set(key, value);
 
 /**
- * How evolve writes an entry into the state's maps: copy-on-write, or in
- * place into maps a running fold made for itself and nobody else holds.
+ * The state after one event; the state it started from stays as it was. The
+ * command maps grow with the member's history, so they are PersistentMaps:
+ * an entry written shares the rest of the map with the state before it.
  */
-interface MapWriter {
-  set<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V>;
-}
-
-const COPY_ON_WRITE: MapWriter = { set: (map, key, value) => new Map(map).set(key, value) };
-
-const inPlaceInto = (owned: ReadonlySet<ReadonlyMap<unknown, unknown>>): MapWriter => ({
-  set: (map, key, value) => (owned.has(map) ? (map as Map<typeof key, typeof value>).set(key, value) : COPY_ON_WRITE.set(map, key, value)),
-});
-
-function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberState {
+export function evolveMember(state: MemberState, event: MemberEvent): MemberState {
   const { lots, debt, movements } = bookAfter(state, event);
   // Spread after the state in each case, so an event clones the state once, not twice.
   const moved = { lots, debt, movements, eventCount: state.eventCount + 1 };
-  const update = <K, V>(map: ReadonlyMap<K, V>, key: K, change: (value: V) => V): ReadonlyMap<K, V> => {
+  const update = <V>(map: ReadonlyMap<string, V>, key: string, change: (value: V) => V): ReadonlyMap<string, V> => {
     const current = map.get(key);
-    return current === undefined ? map : w.set(map, key, change(current));
+    return current === undefined ? map : write(map, key, change(current));
   };
   switch (event.type) {
     case 'MemberEnrolled': {
@@ -153,7 +146,7 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         enrolledAt: d.occurredAt,
         referredBy: d.referredBy,
         ...tierStandingAfter(state, event),
-        processed: w.set(state.processed, commandKeys.enrolment(d.memberId), d.requestHash),
+        processed: write(state.processed, commandKeys.enrolment(d.memberId), d.requestHash),
       };
     }
     case 'PurchaseRecorded': {
@@ -161,6 +154,7 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
       const record: PurchaseRecord = {
         transactionId: d.transactionId,
         occurredAt: d.occurredAt,
+        occurredAtMs: toMillis(d.occurredAt),
         amountMinor: d.amountMinor,
         refundedMinor: 0,
         pointsAccrued: 0,
@@ -173,8 +167,8 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
       return {
         ...state,
         ...moved,
-        purchases: w.set(state.purchases, d.transactionId, record),
-        processed: w.set(state.processed, commandKeys.purchase(d.transactionId), d.requestHash),
+        purchases: write(state.purchases, d.transactionId, record),
+        processed: write(state.processed, commandKeys.purchase(d.transactionId), d.requestHash),
       };
     }
     case 'PointsAccrued': {
@@ -196,14 +190,14 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
       return {
         ...state,
         ...moved,
-        redemptions: w.set(state.redemptions, d.redemptionId, {
+        redemptions: write(state.redemptions, d.redemptionId, {
           occurredAt: d.occurredAt,
           rewardId: d.rewardId,
           points: d.points,
           lots: d.lots,
           reversed: false,
         }),
-        processed: w.set(state.processed, commandKeys.redemption(d.redemptionId), d.requestHash),
+        processed: write(state.processed, commandKeys.redemption(d.redemptionId), d.requestHash),
       };
     }
     case 'RedemptionReversed':
@@ -214,7 +208,7 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         ...state,
         ...moved,
         purchases: update(state.purchases, d.transactionId, (p) => ({ ...p, refundedMinor: p.refundedMinor + d.amountMinor })),
-        processed: w.set(state.processed, commandKeys.refund(d.refundId), d.requestHash),
+        processed: write(state.processed, commandKeys.refund(d.refundId), d.requestHash),
       };
     }
     case 'PointsClawedBack': {
@@ -229,16 +223,16 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
       return {
         ...state,
         ...moved,
-        processed: w.set(state.processed, commandKeys.adjustment(event.data.adjustmentId), event.data.requestHash),
+        processed: write(state.processed, commandKeys.adjustment(event.data.adjustmentId), event.data.requestHash),
       };
     case 'PointsTransferredOut':
-      return { ...state, ...moved, processed: w.set(state.processed, commandKeys.transfer(event.data.transferId), event.data.requestHash) };
+      return { ...state, ...moved, processed: write(state.processed, commandKeys.transfer(event.data.transferId), event.data.requestHash) };
     case 'PointsTransferredIn':
       // Issued by the transfer reactor, not a client: the transfer id is its own request.
       return {
         ...state,
         ...moved,
-        processed: w.set(state.processed, commandKeys.transferIn(event.data.transferId), event.data.transferId),
+        processed: write(state.processed, commandKeys.transferIn(event.data.transferId), event.data.transferId),
       };
     case 'ReferralQualified':
       return { ...state, ...moved, referralQualified: true };
@@ -250,7 +244,7 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         rewardedActions: d.rewarded
           ? [...state.rewardedActions, { actionType: d.actionType, occurredAt: d.occurredAt }]
           : state.rewardedActions,
-        processed: w.set(state.processed, commandKeys.action(d.actionId), d.requestHash),
+        processed: write(state.processed, commandKeys.action(d.actionId), d.requestHash),
       };
     }
     case 'TierChanged': {
@@ -262,7 +256,7 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         tierQualifiedAt: d.reason === 'requalification' ? d.occurredAt : state.tierQualifiedAt,
         tierReachedAt: d.occurredAt,
         tierHeldUntil: d.manual ? d.manual.until : undefined,
-        processed: d.manual ? w.set(state.processed, commandKeys.tierChange(d.manual.changeId), d.manual.requestHash) : state.processed,
+        processed: d.manual ? write(state.processed, commandKeys.tierChange(d.manual.changeId), d.manual.requestHash) : state.processed,
       };
     }
     case 'MemberErased':
@@ -270,7 +264,7 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         ...state,
         ...moved,
         erased: true,
-        processed: w.set(state.processed, commandKeys.erasure(event.data.memberId), event.data.requestHash),
+        processed: write(state.processed, commandKeys.erasure(event.data.memberId), event.data.requestHash),
       };
     case 'MembershipStarted': {
       const d = event.data;
@@ -290,8 +284,8 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
       return {
         ...state,
         ...moved,
-        memberships: w.set(state.memberships, d.membershipId, record),
-        processed: w.set(state.processed, commandKeys.membership(d.membershipId), d.requestHash),
+        memberships: write(state.memberships, d.membershipId, record),
+        processed: write(state.processed, commandKeys.membership(d.membershipId), d.requestHash),
       };
     }
     case 'MembershipPaymentRecorded': {
@@ -304,7 +298,7 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
           paidUntil: d.periodEnd,
           periodEnd: isAfter(d.periodEnd, m.periodEnd) ? d.periodEnd : m.periodEnd,
         })),
-        processed: w.set(state.processed, commandKeys.membershipPayment(d.paymentId), d.requestHash),
+        processed: write(state.processed, commandKeys.membershipPayment(d.paymentId), d.requestHash),
       };
     }
     case 'MembershipCancelled': {
@@ -313,7 +307,7 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         ...state,
         ...moved,
         memberships: update(state.memberships, d.membershipId, (m) => ({ ...m, cancelled: true })),
-        processed: w.set(state.processed, commandKeys.membershipCancellation(d.membershipId), d.requestHash),
+        processed: write(state.processed, commandKeys.membershipCancellation(d.membershipId), d.requestHash),
       };
     }
     case 'MembershipLapsed':
@@ -326,7 +320,7 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
         ...moved,
         coupons: couponsAfter(state.coupons, event),
         birthdayYears: awarded === undefined ? state.birthdayYears : new Set([...state.birthdayYears, awarded]),
-        processed: d.requestHash === undefined ? state.processed : w.set(state.processed, commandKeys.coupon(d.couponId), d.requestHash),
+        processed: d.requestHash === undefined ? state.processed : write(state.processed, commandKeys.coupon(d.couponId), d.requestHash),
       };
     }
     case 'CouponUsed':
@@ -340,35 +334,21 @@ function evolve(state: MemberState, event: MemberEvent, w: MapWriter): MemberSta
   }
 }
 
-/**
- * Folding a stream with evolveMember alone copies the command maps on every
- * event: quadratic in the stream's length. The fold makes copies of its own,
- * which it then updates in place; they never leave the fold while it runs,
- * and once it returns nothing writes to them again, so no caller ever sees a
- * state change under it.
- */
+/** A member's state after its events, folded from `from`. */
 export function foldMember(events: readonly MemberEvent[], from: MemberState = initialMemberState()): MemberState {
-  if (events.length < FOLD_IN_PLACE_MIN_EVENTS) return events.reduce(evolveMember, from);
-  return new OwnedMemberFold(from).apply(events);
+  return events.reduce(evolveMember, from);
 }
 
 /**
- * A member's state kept by one holder alone and moved on decision after
- * decision (a replay's side): its maps are copied once, here, and every
- * later event is written into them in place, where evolveMember would copy
- * them at each event. A state it hands out is only good until the next
- * apply(): the holder must keep no earlier one.
+ * A member's state kept by one holder and moved on decision after decision
+ * (a replay's side). Each state it hands out stays valid: evolve shares
+ * structure instead of copying, so holding one costs nothing.
  */
 export class OwnedMemberFold {
-  private readonly writer: MapWriter;
   private folded: MemberState;
 
   constructor(from: MemberState) {
-    const processed = new Map(from.processed);
-    const purchases = new Map(from.purchases);
-    const redemptions = new Map(from.redemptions);
-    this.writer = inPlaceInto(new Set<ReadonlyMap<unknown, unknown>>([processed, purchases, redemptions]));
-    this.folded = { ...from, processed, purchases, redemptions };
+    this.folded = from;
   }
 
   get state(): MemberState {
@@ -376,10 +356,7 @@ export class OwnedMemberFold {
   }
 
   apply(events: readonly MemberEvent[]): MemberState {
-    for (const event of events) this.folded = evolve(this.folded, event, this.writer);
+    this.folded = foldMember(events, this.folded);
     return this.folded;
   }
 }
-
-/** Below this, copying is cheaper than taking ownership. */
-const FOLD_IN_PLACE_MIN_EVENTS = 8;

@@ -12,6 +12,8 @@ import { tierRulesOf, TierRules, tierThreshold } from './tier-policy';
 /** One purchase as tier qualification counts it, net of its refunds and clawbacks. */
 export interface QualifyingPurchase {
   readonly occurredAt: Instant;
+  /** occurredAt in milliseconds, when its holder keeps it read: a window then parses no instant. */
+  readonly occurredAtMs?: number;
   readonly amountMinor: number;
   readonly refundedMinor: number;
   readonly pointsAccrued: number;
@@ -57,7 +59,7 @@ export function qualifyingValue(policy: ProgramPolicy, purchases: Iterable<Quali
   const { fromMs, toMs } = windowAt(rules, at, programTimeZone(policy), closing);
   let value = 0;
   for (const p of purchases) {
-    const ms = toMillis(p.occurredAt);
+    const ms = p.occurredAtMs ?? toMillis(p.occurredAt);
     if (ms >= fromMs && ms <= toMs) value += contribution(rules, p);
   }
   return value;
@@ -87,6 +89,10 @@ export function qualifiedTier(policy: ProgramPolicy, value: number): TierPolicy 
 }
 
 const indexOfTier = (policy: ProgramPolicy, tier: string | null) => policy.tiers.findIndex((t) => t.name === tier);
+
+/** Whether upgradeFor could name a tier whatever the value: no manual tier holds and a tier lies above the current one. */
+export const upgradeIsOpen = (policy: ProgramPolicy, standing: TierStanding): boolean =>
+  standing.tierHeldUntil === undefined && indexOfTier(policy, standing.tier) < policy.tiers.length - 1;
 
 /** A tier above the member's current one that the value qualifies for; undefined while a manual tier holds. */
 export function upgradeFor(policy: ProgramPolicy, standing: TierStanding, value: number): TierPolicy | undefined {

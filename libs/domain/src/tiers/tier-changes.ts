@@ -3,7 +3,7 @@ import { base } from '../member/decision-helpers';
 import { TierChanged, TierChangeReason } from '../member/events';
 import { foldMember, MemberState } from '../member/state';
 import { isAfter } from '../values/time';
-import { qualifyingSpendMinor, qualifyingValue, statusEndsAt, tierAtStatusEnd, upgradeFor } from './qualification';
+import { qualifyingSpendMinor, qualifyingValue, statusEndsAt, tierAtStatusEnd, upgradeFor, upgradeIsOpen } from './qualification';
 import { tierRulesOf, TierQualifier } from './tier-policy';
 
 const UPGRADE_REASON: Readonly<Record<TierQualifier, TierChangeReason>> = {
@@ -19,6 +19,8 @@ const UPGRADE_REASON: Readonly<Record<TierQualifier, TierChangeReason>> = {
  */
 export function upgradeAfterPurchase(command: RecordPurchase, afterPurchase: MemberState): TierChanged | undefined {
   const { policy, version } = command.program;
+  // The window walks every purchase the member made: not worth it when no tier is there to reach.
+  if (!upgradeIsOpen(policy, afterPurchase)) return undefined;
   const purchases = [...afterPurchase.purchases.values()];
   const value = qualifyingValue(policy, purchases, command.occurredAt);
   const qualified = upgradeFor(policy, afterPurchase, value);
