@@ -6,6 +6,7 @@ import { AuditModule } from './audit/audit.module';
 import { CouponsModule } from './coupons/coupons.module';
 import { ApiKeyGuard } from './http/auth';
 import { ErrorFilter } from './http/error-filter';
+import { RateLimitModule } from './http/rate-limiter';
 import { LedgerModule } from './ledger/ledger.module';
 import { MeModule } from './me/me.module';
 import { MembersModule } from './members/members.module';
@@ -25,6 +26,7 @@ export class LedgerApiModule {
       imports: [
         CqrsModule.forRoot(),
         RuntimeModule.register(runtime),
+        RateLimitModule,
         LedgerModule,
         ProgramModule,
         MembersModule,

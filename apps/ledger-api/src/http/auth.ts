@@ -5,7 +5,7 @@ import { FastifyRequest } from 'fastify';
 import { LedgerConfig, Role } from '@loyalty/platform';
 import { LEDGER_CONFIG } from '../tokens';
 import { ApiError } from './api-error';
-import { clientAddressBucket, RateLimiter } from './rate-limiter';
+import { clientAddressBucket, RequestLimiter, RequestLimits } from './rate-limiter';
 
 const ROLES_KEY = 'loyalty:roles';
 const PUBLIC_KEY = 'loyalty:public';
@@ -31,19 +31,20 @@ const digest = (key: string) => createHash('sha256').update(key).digest();
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly keys: Array<{ role: Role; digest: Buffer }>;
-  private readonly keyLimiter: RateLimiter;
-  private readonly addressLimiter: RateLimiter;
+  private readonly keyLimiter: RequestLimiter;
+  private readonly addressLimiter: RequestLimiter;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(LEDGER_CONFIG) config: LedgerConfig,
+    limits: RequestLimits,
   ) {
     this.keys = config.apiKeys.map((k) => ({ role: k.role, digest: Buffer.from(k.sha256Hex, 'hex') }));
-    this.keyLimiter = new RateLimiter(config.rateLimit);
-    this.addressLimiter = new RateLimiter(config.unauthenticatedRateLimit);
+    this.keyLimiter = limits.limiter(config.rateLimit);
+    this.addressLimiter = limits.limiter(config.unauthenticatedRateLimit);
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     if (this.reflector.getAllAndOverride<boolean>(MEMBER_KEY, targets)) return true;
@@ -52,10 +53,15 @@ export class ApiKeyGuard implements CanActivate {
     const hasKey = typeof presented === 'string' && presented.length > 0;
     const match = hasKey ? this.match(presented) : undefined;
     if (!match) {
-      enforce(this.addressLimiter, clientAddressBucket(request.ip), 'too many requests without a valid API key from this address');
+      await enforce(
+        this.addressLimiter,
+        request,
+        clientAddressBucket(request.ip),
+        'too many requests without a valid API key from this address',
+      );
       throw new ApiError(401, 'UNAUTHENTICATED', hasKey ? 'unknown API key' : 'send an API key in the x-api-key header');
     }
-    enforce(this.keyLimiter, match.digest.toString('hex'), 'too many requests for this API key');
+    await enforce(this.keyLimiter, request, match.digest.toString('hex'), 'too many requests for this API key');
     const allowed = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? ['admin'];
     if (!allowed.includes(match.role)) {
       throw new ApiError(403, 'FORBIDDEN', `the ${match.role} role may not do this`, { allowed });
@@ -72,8 +78,8 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
-export function enforce(limiter: RateLimiter, caller: string, message: string): void {
-  const retryAfterSeconds = limiter.take(caller, Date.now());
+export async function enforce(limiter: RequestLimiter, request: FastifyRequest, bucket: string, message: string): Promise<void> {
+  const retryAfterSeconds = await limiter.take(request, bucket);
   if (retryAfterSeconds === undefined) return;
   throw new ApiError(429, 'RATE_LIMITED', message, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { LedgerConfig } from '@loyalty/platform';
 import { enforce, MemberTokenRoute } from '../http/auth';
-import { clientAddressBucket, RateLimiter } from '../http/rate-limiter';
+import { clientAddressBucket, RequestLimiter, RequestLimits } from '../http/rate-limiter';
 import { LEDGER_CONFIG } from '../tokens';
 import { memberTokenError, MemberTokens } from './member-tokens';
 
@@ -19,31 +19,37 @@ type MemberRequest = FastifyRequest & { memberId?: string };
  */
 @Injectable()
 export class MemberTokenGuard implements CanActivate {
-  private readonly memberLimiter: RateLimiter;
-  private readonly addressLimiter: RateLimiter;
+  private readonly memberLimiter: RequestLimiter;
+  private readonly addressLimiter: RequestLimiter;
 
   constructor(
     private readonly tokens: MemberTokens,
     @Inject(LEDGER_CONFIG) config: LedgerConfig,
+    limits: RequestLimits,
   ) {
-    this.memberLimiter = new RateLimiter(config.rateLimit);
-    this.addressLimiter = new RateLimiter(config.unauthenticatedRateLimit);
+    this.memberLimiter = limits.limiter(config.rateLimit);
+    this.addressLimiter = limits.limiter(config.unauthenticatedRateLimit);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<MemberRequest>();
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
     const unauthenticated = () =>
-      enforce(this.addressLimiter, clientAddressBucket(request.ip), 'too many requests without a valid member token from this address');
+      enforce(
+        this.addressLimiter,
+        request,
+        clientAddressBucket(request.ip),
+        'too many requests without a valid member token from this address',
+      );
     if (!token) {
-      unauthenticated();
+      await unauthenticated();
       throw memberTokenError('MEMBER_TOKEN_MISSING', 'send a member token: Authorization: Bearer <token>');
     }
-    const memberId = await this.tokens.memberOf(token).catch((error: unknown) => {
-      unauthenticated();
+    const memberId = await this.tokens.memberOf(token).catch(async (error: unknown) => {
+      await unauthenticated();
       throw error;
     });
-    enforce(this.memberLimiter, `member:${memberId}`, 'too many requests for this member');
+    await enforce(this.memberLimiter, request, `member:${memberId}`, 'too many requests for this member');
     request.memberId = memberId;
     return true;
   }
