@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
+import { memberStreamId } from '@loyalty/domain';
 import { TestClock } from '../support/clock';
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
-import { memberStreamId } from '@loyalty/domain';
 import { couponIssued, couponUsed, testCouponCode } from '../../libs/domain/src/testing/member-events';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -16,6 +17,29 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+const SCREENSHOTS = join(__dirname, '..', '..', 'test-output', 'dashboard');
+const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1400, height: 900 },
+] as const;
+const CHART_PANELS = [
+  'revenue',
+  'refunds',
+  'activity',
+  'enrolments',
+  'basket',
+  'repeat',
+  'points',
+  'redemption-rate',
+  'breakage',
+  'liability',
+  'coupons',
+  'segments',
+  'offers',
+];
+const AXIS_FONT_PX_MIN = 11;
+const LOAD_TIMEOUT_MS = 15_000;
+
 const available = existsSync(CHROMIUM);
 if (!available && process.env.REQUIRE_BROWSER)
   throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} is missing: apt-get install -y chromium`);
@@ -27,43 +51,100 @@ const clock = new TestClock();
 const dayStart = (daysAgo: number) => clock.dayStart(daysAgo);
 const at = (daysAgo: number) => new Date(dayStart(daysAgo).getTime() + 10 * 3_600_000).toISOString();
 const date = (daysAgo: number) => dayStart(daysAgo).toISOString().slice(0, 10);
+const FROM = date(14);
+const TO = date(-1);
+
+const EXPERIMENT = {
+  experimentId: 'earn-rate',
+  startsAt: at(20),
+  variants: [
+    { name: 'base', weightPercent: 50, pointsPerUnit: 1 },
+    { name: 'double', weightPercent: 50, pointsPerUnit: 2 },
+  ],
+};
+const OFFER = { offerId: 'spring-bonus', startsAt: at(20), endsAt: at(-30), bonusPoints: 30, pointsBudget: 100 };
 
 // Page-side scripts are strings: the project compiles without the DOM library, so node code never sees browser globals.
 const RECORD_CSP_VIOLATIONS = `
   window.cspViolations = [];
   document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.effectiveDirective + ' ' + e.blockedURI));
 `;
-const COMPUTED_STYLE = (selector: string, property: string) =>
-  `getComputedStyle(document.querySelector(${JSON.stringify(selector)})).getPropertyValue(${JSON.stringify(property)})`;
 const INJECT_INLINE_SCRIPT = `(() => {
   const script = document.createElement('script');
   script.textContent = 'window.injectedRan = true';
   document.body.appendChild(script);
   return window.injectedRan === true;
 })()`;
+const OVERFLOW = '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })';
 
-/** The dashboard in headless Chromium: the charts must show the API's numbers, under the strict CSP. */
+interface DrawnChart {
+  labels: string[];
+  datasets: Array<{ field: string; label: string; data: Array<number | null> }>;
+  /** The canvas as laid out, in CSS pixels. */
+  widthPx: number;
+  heightPx: number;
+  visible: boolean;
+  /** The smallest tick font of the chart's axes, in CSS pixels, as Chart.js resolves it for drawing. */
+  axisFontPx: number;
+}
+/** What Chart.js holds for the canvas of a panel: the data it plots and how it laid the canvas out. */
+const DRAWN = (chart: string) => `(() => {
+  const canvas = document.querySelector('canvas[data-chart=${JSON.stringify(chart)}]');
+  const c = canvas && Chart.getChart(canvas);
+  if (!c) return null;
+  const box = canvas.getBoundingClientRect();
+  return {
+    labels: c.data.labels,
+    datasets: c.data.datasets.map((d) => ({ field: d.field, label: d.label, data: d.data })),
+    widthPx: box.width,
+    heightPx: box.height,
+    visible: canvas.checkVisibility(),
+    axisFontPx: Math.min(...Object.values(c.scales).map((s) => s._resolveTickFontOptions(0).size)),
+  };
+})()`;
+/** Left edges of the panels, to tell one column from a grid. */
+const PANEL_LEFTS = `[...document.querySelectorAll('.panel')].map((p) => Math.round(p.getBoundingClientRect().left))`;
+
+type Bucket = Record<string, number | string | null>;
+
+/** The dashboard in headless Chromium: every panel drawn by Chart.js with the API's numbers, at phone and desktop widths, under the strict CSP. */
 describeWithBrowser('dashboard', () => {
   let t: TestLedger;
   let browser: Browser;
   let position = -1;
 
-  /** A page on the dashboard that records every CSP violation, from the console and from the DOM event. */
-  async function openDashboard(): Promise<{ page: Page; violations: () => Promise<string[]> }> {
-    const page = await browser.newPage();
-    const logged: string[] = [];
+  async function open(viewport: { width: number; height: number } = VIEWPORTS[1]) {
+    const page = await browser.newPage({ viewport });
+    const consoleErrors: string[] = [];
     page.on('console', (message) => {
-      if (/content security policy/i.test(message.text())) logged.push(message.text());
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) consoleErrors.push(`${response.status()} ${response.url()}`);
     });
     await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
     await page.goto(`${t.ledger.url}/dashboard`);
-    const violations = async () => [...logged, ...(await page.evaluate<string[]>('window.cspViolations'))];
-    return { page, violations };
+    const violations = () => page.evaluate<string[]>('window.cspViolations');
+    return { page, consoleErrors, violations };
   }
+
+  async function load(page: Page, key: string, from = FROM, to = TO, granularity = 'day') {
+    await page.fill('#api-key', key);
+    await page.fill('#from', from);
+    await page.fill('#to', to);
+    await page.selectOption('#granularity', granularity);
+    await page.click('#load');
+  }
+
+  const drawn = (page: Page, chart: string) => page.evaluate<DrawnChart | null>(DRAWN(chart));
+  const plotted = async (page: Page, chart: string) =>
+    Object.fromEntries((await drawn(page, chart))!.datasets.map((d) => [d.field, d.data]));
 
   beforeAll(async () => {
     t = await startTestLedger('dashboard', {}, clock);
-    expect((await t.call('PUT', '/v1/program', { ...PROGRAM, pointValueMinor: 2 })).status).toBe(201);
+    const program = { ...PROGRAM, pointValueMinor: 2, offers: [OFFER], experiments: [EXPERIMENT] };
+    expect((await t.call('PUT', '/v1/program', program)).status).toBe(201);
     const write = async (path: string, body: unknown) => {
       const r = await t.call('POST', path, body);
       expect(r.status).toBe(201);
@@ -80,7 +161,21 @@ describeWithBrowser('dashboard', () => {
         occurredAt: at(9 - i),
       });
     }
-    await write('/v1/redemptions', { redemptionId: 'dr-1', memberId: 'd-3', points: 60, occurredAt: at(1) });
+    // A second purchase on d-1's day, so the repeat purchase rate has a figure.
+    await write('/v1/purchases', { transactionId: 'dt-6', memberId: 'd-1', amountMinor: 1_000, currency: 'EUR', occurredAt: at(8) });
+    await write('/v1/purchases/dt-5/refunds', { refundId: 'dr-5', amountMinor: 5_000, occurredAt: at(2) });
+    // On a day that issued points too, so the redemption rate has a figure.
+    await write('/v1/redemptions', { redemptionId: 'dr-1', memberId: 'd-3', points: 60, occurredAt: at(4) });
+    // Enrolled a year and a few days ago: the settlement job expires the welcome points within the window, so breakage has a figure.
+    await write('/v1/members', {
+      memberId: 'd-old',
+      type: 'individual',
+      occurredAt: new Date(clock.now().getTime() - 370 * 86_400_000).toISOString(),
+    });
+    const job = await t.call('POST', `/v1/admin/jobs/expire?minPosition=${position}`, {});
+    expect(job.status).toBe(200);
+    expect(job.body.expired).toBeGreaterThan(0);
+    position = Math.max(position, job.body.position);
     // Coupon events as the domain writes them, so the coupon panel has figures of its own: two issued, one used.
     const coupons = [
       couponIssued({ memberId: 'd-1', occurredAt: at(6), couponId: 'dc-1', code: testCouponCode(1), expiresAt: at(-20) }),
@@ -93,14 +188,16 @@ describeWithBrowser('dashboard', () => {
       'any',
     );
     position = Math.max(position, Number(appended.position));
+    await t.caughtUp(position);
+    mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-  }, 50_000);
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
 
-  it('serves a public page with no data and no key inside', async () => {
+  it('serves a public page with no data and no key inside, and Chart.js from the installed package for a year', async () => {
     const page = await fetch(`${t.ledger.url}/dashboard`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
@@ -111,76 +208,138 @@ describeWithBrowser('dashboard', () => {
     expect(policy).toContain("style-src 'self'");
     const html = await page.text();
     for (const key of Object.values(KEYS)) expect(html).not.toContain(key);
-    expect((await fetch(`${t.ledger.url}/dashboard/app.js`)).status).toBe(200);
+    const library = html.match(/<script src="(\/dashboard\/vendor\/chart\.umd\.min\.js\?v=[\d.]+)"><\/script>/);
+    expect(library).not.toBeNull();
+    const chartJs = await fetch(`${t.ledger.url}${library![1]}`);
+    expect(chartJs.status).toBe(200);
+    expect(chartJs.headers.get('content-type')).toContain('text/javascript');
+    expect(chartJs.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(chartJs.headers.get('content-security-policy')).toBe(policy);
+    const installed = join(require.resolve('chart.js'), '..', 'chart.umd.min.js');
+    expect(await chartJs.text()).toBe(readFileSync(installed, 'utf8'));
+    for (const asset of ['app.js', 'common.js', 'app.css']) expect((await fetch(`${t.ledger.url}/dashboard/${asset}`)).status).toBe(200);
   });
 
-  it('draws KPI charts, the liability trend and segment sizes with the numbers the API returns', async () => {
-    const from = date(14);
-    const to = date(-1);
-    const kpis = (
-      await t.call('GET', `/v1/kpis?from=${from}&to=${to}&granularity=day&minPosition=${position}`, undefined, { key: KEYS.analyst })
-    ).body;
-    const segments = (await t.call('GET', '/v1/segments', undefined, { key: KEYS.analyst })).body;
+  for (const viewport of VIEWPORTS) {
+    it(`draws every panel at ${viewport.width}x${viewport.height}, readable and without horizontal scrolling`, async () => {
+      const { page, consoleErrors, violations } = await open(viewport);
+      await load(page, KEYS.analyst);
+      await page.waitForSelector('body[data-loaded="true"]', { timeout: LOAD_TIMEOUT_MS });
+      for (const name of [...CHART_PANELS, 'experiment:earn-rate']) {
+        const chart = await drawn(page, name);
+        expect({ name, visible: chart?.visible }).toEqual({ name, visible: true });
+        expect(chart!.widthPx).toBeGreaterThan(200);
+        expect(chart!.heightPx).toBeGreaterThan(150);
+        expect(chart!.axisFontPx).toBeGreaterThanOrEqual(AXIS_FONT_PX_MIN);
+        expect(chart!.widthPx).toBeLessThanOrEqual(viewport.width);
+      }
+      expect(await page.isVisible('#panel-experiments')).toBe(true);
+      const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(OVERFLOW);
+      expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+      const columns = new Set(await page.evaluate<number[]>(PANEL_LEFTS)).size;
+      // Phones stack the panels; a desktop lays them out in a grid of three.
+      expect(columns).toBe(viewport.width < 600 ? 1 : 3);
+      expect(await page.textContent('#freshness')).toMatch(/^Updated just now, all events included\.$/);
+      await page.screenshot({ path: join(SCREENSHOTS, `${viewport.name}-${viewport.width}x${viewport.height}.png`), fullPage: true });
+      expect(consoleErrors).toEqual([]);
+      expect(await violations()).toEqual([]);
+      await page.close();
+    });
+  }
 
-    const { page, violations } = await openDashboard();
+  it('plots what the KPI, segment, offer and experiment endpoints return', async () => {
+    const analyst = { key: KEYS.analyst };
+    const kpis = (await t.call('GET', `/v1/kpis?from=${FROM}&to=${TO}&granularity=day&minPosition=${position}`, undefined, analyst)).body;
+    const segments = (await t.call('GET', '/v1/segments', undefined, analyst)).body;
+    const offers = (await t.call('GET', '/v1/offers', undefined, analyst)).body.offers;
+    const experiment = (await t.call('GET', '/v1/experiments/earn-rate/results', undefined, analyst)).body;
+    const { page } = await open();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
-    await page.fill('#api-key', KEYS.analyst);
-    await page.fill('#from', from);
-    await page.fill('#to', to);
-    await page.selectOption('#granularity', 'day');
-    await page.click('#load');
-    await page.waitForSelector('body[data-loaded="true"]', { timeout: 10_000 });
+    await load(page, KEYS.analyst);
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: LOAD_TIMEOUT_MS });
 
-    const plotted = (chart: string, series: string) =>
-      page.$$eval(`[data-chart="${chart}"] [data-series="${series}"]`, (nodes) =>
-        nodes.map((n) => [n.getAttribute('data-label'), Number(n.getAttribute('data-value'))]),
-      );
-    const fromApi = (field: string) => kpis.buckets.map((b: Record<string, unknown>) => [b.start, b[field]]);
-    expect(await plotted('liability', 'liabilityMinor')).toEqual(fromApi('liabilityMinor'));
-    expect(await plotted('revenue', 'revenueMinor')).toEqual(fromApi('revenueMinor'));
-    expect(await plotted('points', 'pointsIssued')).toEqual(fromApi('pointsIssued'));
-    expect(await plotted('activity', 'activeMembers')).toEqual(fromApi('activeMembers'));
-    expect(await plotted('coupons', 'couponsIssued')).toEqual(fromApi('couponsIssued'));
-    expect(await plotted('coupons', 'couponsUsed')).toEqual(fromApi('couponsUsed'));
+    const fromApi = (...fields: string[]) => Object.fromEntries(fields.map((f) => [f, kpis.buckets.map((b: Bucket) => b[f])]));
+    expect(await plotted(page, 'revenue')).toEqual(fromApi('revenueMinor'));
+    expect(await plotted(page, 'refunds')).toEqual(fromApi('refundsMinor'));
+    expect(await plotted(page, 'activity')).toEqual(fromApi('purchases', 'activeMembers'));
+    expect(await plotted(page, 'enrolments')).toEqual(fromApi('enrolments'));
+    expect(await plotted(page, 'basket')).toEqual(fromApi('averageBasketMinor'));
+    expect(await plotted(page, 'repeat')).toEqual(fromApi('repeatPurchaseRate'));
+    expect(await plotted(page, 'points')).toEqual(fromApi('pointsIssued', 'pointsRedeemed', 'pointsExpired'));
+    expect(await plotted(page, 'redemption-rate')).toEqual(fromApi('redemptionRate'));
+    expect(await plotted(page, 'breakage')).toEqual(fromApi('breakageRate'));
+    expect(await plotted(page, 'liability')).toEqual(fromApi('liabilityMinor'));
+    expect(await plotted(page, 'coupons')).toEqual(fromApi('couponsIssued', 'couponsUsed'));
+    expect((await drawn(page, 'revenue'))!.labels).toHaveLength(kpis.buckets.length);
+    expect(await plotted(page, 'segments')).toEqual({ memberCount: segments.segments.map((s: { memberCount: number }) => s.memberCount) });
+    expect((await drawn(page, 'segments'))!.labels).toEqual(segments.segments.map((s: { name: string }) => s.name));
+    expect(await plotted(page, 'offers')).toEqual({ pointsAwarded: [offers[0].pointsAwarded], pointsBudget: [100] });
+    expect(await plotted(page, 'experiment:earn-rate')).toEqual({
+      revenueMinor: experiment.variants.map((v: Bucket) => v.revenueMinor),
+      pointsCostMinor: experiment.variants.map((v: Bucket) => v.pointsCostMinor),
+    });
+
+    // Real figures, not empty charts: 6 purchases of 25.00 .. 150.00 and one of 10.00, 50.00 refunded, welcome points expired, coupons used.
     const total = (field: string) => kpis.buckets.reduce((s: number, b: Record<string, number>) => s + b[field]!, 0);
-    expect([total('couponsIssued'), total('couponsUsed')]).toEqual([2, 1]);
-    expect(await page.$$eval('#coupon-table tr', (rows) => rows.map((r) => r.textContent).filter((t) => t?.includes('4.0')))).toHaveLength(
-      1,
-    );
-    expect(await plotted('segments', 'memberCount')).toEqual(
-      segments.segments.map((s: { name: string; memberCount: number }) => [s.name, s.memberCount]),
-    );
-
-    // Real numbers, not an empty chart: 6 purchases of 25.00 .. 150.00; liability = outstanding points x 2.
-    const revenue = kpis.buckets.reduce((s: number, b: { revenueMinor: number }) => s + b.revenueMinor, 0);
-    expect(revenue).toBe(52_500);
+    expect([total('revenueMinor'), total('refundsMinor'), total('couponsIssued'), total('couponsUsed')]).toEqual([53_500, 5_000, 2, 1]);
+    expect(total('pointsExpired')).toBe(100);
+    expect(offers[0].pointsAwarded).toBeGreaterThan(0);
+    expect(experiment.variants.reduce((s: number, v: { members: number }) => s + v.members, 0)).toBeGreaterThan(0);
     const last = kpis.buckets[kpis.buckets.length - 1];
     expect(last.liabilityMinor).toBe(last.outstandingPoints * 2);
-    expect(last.outstandingPoints).toBe(400 + 525 - 60);
     const card = (name: string) => page.$eval(`[data-card="${name}"]`, (n) => Number(n.getAttribute('data-value')));
     expect(await card('liabilityMinor')).toBe(last.liabilityMinor);
-    expect(await card('revenueMinor')).toBe(revenue);
-    expect(await page.$eval('[data-chart="segments"]', (n) => n.textContent)).toContain('b2b');
+    expect(await card('revenueMinor')).toBe(53_500);
+    expect(await page.textContent('#panel-offers')).toContain('spring-bonus');
+    expect(await page.$$eval('#coupon-table tbody tr', (rows) => rows.filter((r) => r.textContent?.includes('4.0 days')).length)).toBe(1);
+    // Plain words, not log positions.
+    expect(await page.textContent('#status')).not.toMatch(/position/i);
+    expect(await page.textContent('#freshness')).toContain('Updated');
     expect(requests.every((u) => u.startsWith(t.ledger.url))).toBe(true);
-    // The stylesheet applied and the legend colours set through CSSOM held, with nothing refused.
-    expect(await page.evaluate<string>(COMPUTED_STYLE('#load', 'background-color'))).toBe('rgb(36, 81, 183)');
-    expect(await page.evaluate<string>(COMPUTED_STYLE('.legend span', '--c'))).toBe('#2451b7');
-    expect(await violations()).toEqual([]);
+    await page.close();
+  });
+
+  it('says in words when a period has nothing to show, instead of drawing empty axes', async () => {
+    const { page, consoleErrors } = await open(VIEWPORTS[0]);
+    await load(page, KEYS.analyst, '2020-01-01', '2020-02-01', 'week');
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: LOAD_TIMEOUT_MS });
+    for (const name of ['revenue', 'refunds', 'points', 'breakage', 'coupons']) {
+      expect(await page.isVisible(`#panel-${name} .empty`)).toBe(true);
+      expect(await page.isVisible(`#panel-${name} canvas`)).toBe(false);
+    }
+    expect(await page.textContent('#panel-refunds .empty')).toBe('No refunds in this period.');
+    // Segments and offers are not per period: still drawn.
+    expect((await drawn(page, 'segments'))?.visible).toBe(true);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
   });
 
   it('refuses a script injected into the page', async () => {
-    const { page, violations } = await openDashboard();
+    const { page, violations } = await open();
     expect(await page.evaluate<boolean>(INJECT_INLINE_SCRIPT)).toBe(false);
     expect((await violations()).some((v) => /script-src/.test(v))).toBe(true);
+    await page.close();
   });
 
-  it('tells the user when the key is refused', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${t.ledger.url}/dashboard`);
-    await page.fill('#api-key', KEYS.pos);
-    await page.click('#load');
-    await page.waitForSelector('#status.error', { timeout: 10_000 });
-    expect(await page.textContent('#status')).toContain('FORBIDDEN');
-  });
+  const refusals = [
+    {
+      key: KEYS.pos,
+      from: FROM,
+      sentence: 'This key may not read analytics. Use an analyst or admin key.',
+      code: 'Code FORBIDDEN, HTTP 403',
+    },
+    { key: 'not-a-key', from: FROM, sentence: 'The API key was not recognised.', code: 'Code UNAUTHENTICATED, HTTP 401' },
+    { key: KEYS.analyst, from: TO, sentence: 'The From date must be before the To date.', code: 'Code INVALID_RANGE, HTTP 400' },
+  ];
+  for (const refusal of refusals) {
+    it(`explains ${refusal.code.split(',')[0]} in words, with the code in small print`, async () => {
+      const { page } = await open(VIEWPORTS[0]);
+      await load(page, refusal.key, refusal.from);
+      await page.waitForSelector('#status.error', { timeout: LOAD_TIMEOUT_MS });
+      expect(await page.textContent('#status .sentence')).toContain(`Could not load the figures. ${refusal.sentence}`);
+      expect(await page.textContent('#status small.code')).toBe(refusal.code);
+      await page.close();
+    });
+  }
 });

@@ -30,10 +30,13 @@ describeWithBrowser('dashboard simulation view', () => {
     await t.close();
   });
 
-  const plotted = (page: Page, chart: string, series: string) =>
-    page.$$eval(`[data-chart="${chart}"] [data-series="${series}"]`, (nodes) =>
-      nodes.map((n) => [n.getAttribute('data-label'), Number(n.getAttribute('data-value'))]),
-    );
+  /** [label, value] pairs of one side as Chart.js plots them on the panel's canvas. */
+  const plotted = (page: Page, chart: string, side: string) =>
+    page.evaluate<Array<[string, number]>>(`(() => {
+      const c = Chart.getChart(document.querySelector('canvas[data-chart="${chart}"]'));
+      const dataset = c.data.datasets.find((d) => d.field === '${side}');
+      return c.data.labels.map((label, i) => [label, dataset.data[i]]);
+    })()`);
 
   it('draws the candidate beside the programs in force, as POST /v1/simulations reports them', async () => {
     const page = await browser.newPage();
@@ -49,29 +52,54 @@ describeWithBrowser('dashboard simulation view', () => {
     const body = { program: DOUBLED_EARNING, from: '2025-06-01T00:00:00Z', to: '2026-06-01T00:00:00Z' };
     const { current, candidate } = (await t.call('POST', '/v1/simulations', body, { key: KEYS.analyst })).body;
     const bars = (figures: Record<string, number>) => [
-      ['issued', figures.pointsIssued],
-      ['redeemed', figures.pointsRedeemed],
-      ['expired', figures.pointsExpired],
-      ['outstanding', figures.outstandingPoints],
+      ['Issued', figures.pointsIssued],
+      ['Redeemed', figures.pointsRedeemed],
+      ['Expired', figures.pointsExpired],
+      ['Outstanding', figures.outstandingPoints],
     ];
     expect(await plotted(page, 'points', 'current')).toEqual(bars(current));
     expect(await plotted(page, 'points', 'candidate')).toEqual(bars(candidate));
     // Hand-checked in scenario.ts: 1900 issued in force, 3600 under the doubled rate.
-    expect(await plotted(page, 'points', 'candidate')).toContainEqual(['issued', 3600]);
+    expect(await plotted(page, 'points', 'candidate')).toContainEqual(['Issued', 3600]);
     expect(await plotted(page, 'tiers', 'candidate')).toEqual([
       ['gold', 1],
       ['silver', 1],
     ]);
+    expect(await plotted(page, 'sources', 'candidate')).toEqual([
+      ['Reviews and other actions', 0],
+      ['Birthday bonus', 0],
+      ['Offers', 0],
+      ['Purchases', 3400],
+      ['Referrals', 0],
+      ['Welcome bonus', 200],
+    ]);
+    expect(await page.isVisible('#no-refusals')).toBe(true);
     expect(await page.evaluate<string[]>('window.cspViolations')).toEqual([]);
   });
 
-  it('shows the refusal code when the key may not simulate', async () => {
+  it('explains in words when the key may not simulate, with the code in small print', async () => {
     const page = await browser.newPage();
     await page.goto(`${t.ledger.url}/dashboard/simulation`);
     await page.fill('#api-key', KEYS.pos);
     await page.fill('#program', JSON.stringify(DOUBLED_EARNING));
     await page.click('#simulate');
     await page.waitForSelector('#status.error', { timeout: 10_000 });
-    expect(await page.textContent('#status')).toMatch(/FORBIDDEN|403/);
+    expect(await page.textContent('#status .sentence')).toBe(
+      'Could not simulate. This key may not read analytics. Use an analyst or admin key.',
+    );
+    expect(await page.textContent('#status small.code')).toBe('Code FORBIDDEN, HTTP 403');
+  });
+
+  it('explains a candidate that is not JSON without sending it', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.ledger.url}/dashboard/simulation`);
+    await page.fill('#api-key', KEYS.analyst);
+    await page.fill('#program', '{"currency": ');
+    await page.click('#simulate');
+    await page.waitForSelector('#status.error', { timeout: 10_000 });
+    expect(await page.textContent('#status .sentence')).toMatch(
+      /^Could not simulate\. The candidate program is not valid JSON; fix the text and try again\. /,
+    );
+    expect(await page.textContent('#status small.code')).toBe('Code PROGRAM_NOT_JSON');
   });
 });

@@ -1,190 +1,206 @@
 /**
- * The dashboard's script: fetches /v1/kpis and /v1/segments with the key the
- * user typed and draws hand-written SVG charts (no library, no network but
- * the API). Every plotted point carries data-series / data-label / data-value
- * with the API's integer, so what is drawn can be checked against the API.
- * Written without template literals because it is embedded in one.
+ * The dashboard's script: reads /v1/kpis, /v1/segments, /v1/offers, the
+ * program's experiments and their results with the key the user typed, and
+ * draws them with Chart.js (served by the dashboard, no network but its own
+ * origin). Each chart's datasets keep the API field and integers they plot,
+ * so what is drawn can be checked against the API. Written without template
+ * literals because it is embedded in one.
  */
 export const DASHBOARD_JS = String.raw`
 (function () {
   'use strict';
-  var SVG = 'http://www.w3.org/2000/svg';
-  var COLORS = ['#2451b7', '#d9822b', '#2e8540', '#b3261e', '#7a4bb7'];
+  var D = window.LoyaltyDashboard;
   var state = { key: '' };
   var $ = function (id) { return document.getElementById(id); };
+  var panel = function (id) { return $('panel-' + id); };
 
-  function isoDay(d) { return d.toISOString().slice(0, 10); }
   var today = new Date();
-  $('to').value = isoDay(new Date(today.getTime() + 86400000));
-  $('from').value = isoDay(new Date(today.getTime() - 29 * 86400000));
+  $('to').value = D.isoDay(new Date(today.getTime() + 86400000));
+  $('from').value = D.isoDay(new Date(today.getTime() - 29 * 86400000));
 
-  function api(path) {
-    return fetch(path, { headers: { 'x-api-key': state.key } }).then(function (r) {
-      return r.json().then(function (body) {
-        if (!r.ok) throw new Error((body && body.error && body.error.code) || ('HTTP ' + r.status));
-        return body;
-      });
-    });
-  }
+  function sum(buckets, field) { return buckets.reduce(function (s, b) { return s + b[field]; }, 0); }
 
-  function el(name, attrs, parent) {
-    var node = document.createElementNS(SVG, name);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
-    if (parent) parent.appendChild(node);
-    return node;
-  }
-
-  function money(minor, currency, digits) {
-    var value = minor / Math.pow(10, digits);
-    try { return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency || 'EUR' }).format(value); }
-    catch (e) { return value.toFixed(digits) + ' ' + (currency || ''); }
-  }
-  function fractionDigits(currency) {
-    try { return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency || 'EUR' }).resolvedOptions().maximumFractionDigits; }
-    catch (e) { return 2; }
-  }
-  function pct(rate) { return rate === null ? '–' : (rate * 100).toFixed(1) + ' %'; }
-  function int(n) { return Number(n).toLocaleString(); }
-  function days(d) { return d === null ? '–' : d.toFixed(1); }
-
-  /** A line (or bar) chart of several integer series over labelled buckets. */
-  function chart(containerId, chartName, labels, series, kind, format) {
-    var box = $(containerId);
-    box.textContent = '';
-    var W = 640, H = 260, L = 70, R = 12, T = 12, B = 40;
-    var svg = el('svg', { viewBox: '0 0 ' + W + ' ' + H, 'data-chart': chartName, role: 'img' }, box);
-    var all = [0];
-    series.forEach(function (s) { s.values.forEach(function (v) { all.push(v); }); });
-    var max = Math.max.apply(null, all), min = Math.min.apply(null, all);
-    if (max === min) max = min + 1;
-    var y = function (v) { return T + (H - T - B) * (1 - (v - min) / (max - min)); };
-    var step = labels.length > 1 ? (W - L - R) / (labels.length - 1) : 0;
-    var x = function (i) { return labels.length > 1 ? L + i * step : L + (W - L - R) / 2; };
-    for (var g = 0; g <= 4; g++) {
-      var v = min + (max - min) * g / 4;
-      el('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: '#e3e6eb' }, svg);
-      var t = el('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#566' }, svg);
-      t.textContent = format(Math.round(v));
-    }
-    var every = Math.max(1, Math.ceil(labels.length / 8));
-    labels.forEach(function (label, i) {
-      if (i % every !== 0) return;
-      var t = el('text', { x: x(i), y: H - B + 16, 'text-anchor': 'middle', 'font-size': 11, fill: '#566' }, svg);
-      t.textContent = label.slice(5);
-    });
-    series.forEach(function (s, si) {
-      var color = COLORS[si % COLORS.length];
-      if (kind === 'bar') {
-        var width = Math.max(2, (W - L - R) / Math.max(labels.length, 1) * 0.7 / series.length);
-        s.values.forEach(function (value, i) {
-          var top = y(Math.max(value, 0)), bottom = y(Math.min(value, 0));
-          var bar = el('rect', { x: x(i) - width * series.length / 2 + si * width, y: top, width: width, height: Math.max(bottom - top, 1), fill: color,
-            'data-series': s.name, 'data-label': labels[i], 'data-value': value }, svg);
-          el('title', {}, bar).textContent = labels[i] + ': ' + format(value);
-        });
-      } else {
-        el('polyline', { fill: 'none', stroke: color, 'stroke-width': 2,
-          points: s.values.map(function (value, i) { return x(i) + ',' + y(value); }).join(' ') }, svg);
-        s.values.forEach(function (value, i) {
-          var dot = el('circle', { cx: x(i), cy: y(value), r: 3, fill: color, 'data-series': s.name, 'data-label': labels[i], 'data-value': value }, svg);
-          el('title', {}, dot).textContent = s.title + ' ' + labels[i] + ': ' + format(value);
-        });
-      }
-    });
-    var legend = document.createElement('div');
-    legend.className = 'legend';
-    series.forEach(function (s, si) {
-      var item = document.createElement('span');
-      item.style.setProperty('--c', COLORS[si % COLORS.length]);
-      item.textContent = s.title;
-      legend.appendChild(item);
-    });
-    box.appendChild(legend);
-  }
-
-  function segmentBars(segments) {
-    var box = $('chart-segments');
-    box.textContent = '';
-    var rowH = 22, L = 170, W = 640, H = segments.length * rowH + 10;
-    var svg = el('svg', { viewBox: '0 0 ' + W + ' ' + H, 'data-chart': 'segments', role: 'img' }, box);
-    var max = Math.max.apply(null, [1].concat(segments.map(function (s) { return s.memberCount; })));
-    segments.forEach(function (s, i) {
-      var label = el('text', { x: L - 8, y: i * rowH + 16, 'text-anchor': 'end', 'font-size': 12 }, svg);
-      label.textContent = s.name;
-      var bar = el('rect', { x: L, y: i * rowH + 4, height: rowH - 8, width: Math.max(1, (W - L - 60) * s.memberCount / max),
-        fill: s.kind === 'custom' ? COLORS[1] : COLORS[0], 'data-series': 'memberCount', 'data-label': s.name, 'data-value': s.memberCount }, svg);
-      el('title', {}, bar).textContent = s.description;
-      var count = el('text', { x: L + 6 + (W - L - 60) * s.memberCount / max, y: i * rowH + 16, 'font-size': 12 }, svg);
-      count.textContent = int(s.memberCount);
-    });
-  }
-
-  function table(id, headers, rows) {
-    var t = $(id);
-    t.textContent = '';
-    var head = t.insertRow();
-    headers.forEach(function (h) { var th = document.createElement('th'); th.textContent = h; head.appendChild(th); });
-    rows.forEach(function (r) { var tr = t.insertRow(); r.forEach(function (c) { tr.insertCell().textContent = c; }); });
-  }
-
-  function render(kpis, segments) {
-    var b = kpis.buckets, cur = kpis.currency, digits = fractionDigits(cur);
-    var labels = b.map(function (x) { return x.start; });
-    var sum = function (f) { return b.reduce(function (s, x) { return s + x[f]; }, 0); };
+  function renderCards(kpis, money) {
+    var b = kpis.buckets;
     var last = b[b.length - 1] || { outstandingPoints: 0, liabilityMinor: 0 };
-    var cards = [
-      ['Revenue', money(sum('revenueMinor'), cur, digits), 'revenueMinor', sum('revenueMinor')],
-      ['Purchases', int(sum('purchases')), 'purchases', sum('purchases')],
-      ['Enrolments', int(sum('enrolments')), 'enrolments', sum('enrolments')],
-      ['Points issued', int(sum('pointsIssued')), 'pointsIssued', sum('pointsIssued')],
-      ['Outstanding points', int(last.outstandingPoints), 'outstandingPoints', last.outstandingPoints],
-      ['Liability', money(last.liabilityMinor, cur, digits), 'liabilityMinor', last.liabilityMinor]
-    ];
     var box = $('cards');
-    box.textContent = '';
-    cards.forEach(function (c) {
-      var card = document.createElement('div');
-      card.className = 'card';
-      card.setAttribute('data-card', c[2]);
-      card.setAttribute('data-value', String(c[3]));
-      var l = document.createElement('div'); l.className = 'label'; l.textContent = c[0];
-      var v = document.createElement('div'); v.className = 'value'; v.textContent = c[1];
-      card.appendChild(l); card.appendChild(v); box.appendChild(card);
+    D.clear(box);
+    [
+      ['revenueMinor', 'Revenue', money(sum(b, 'revenueMinor')), sum(b, 'revenueMinor')],
+      ['purchases', 'Purchases', D.int(sum(b, 'purchases')), sum(b, 'purchases')],
+      ['enrolments', 'New members', D.int(sum(b, 'enrolments')), sum(b, 'enrolments')],
+      ['pointsIssued', 'Points issued', D.int(sum(b, 'pointsIssued')), sum(b, 'pointsIssued')],
+      ['outstandingPoints', 'Points outstanding at the end', D.int(last.outstandingPoints), last.outstandingPoints],
+      ['liabilityMinor', 'Liability at the end', money(last.liabilityMinor), last.liabilityMinor]
+    ].forEach(function (c) { D.card(box, c[0], c[1], c[2], { 'data-value': c[3] }); });
+  }
+
+  function renderKpis(kpis, granularity) {
+    var b = kpis.buckets;
+    var money = D.moneyFormatter(kpis.currency);
+    var labels = b.map(function (x) { return D.bucketLabel(x.start, granularity); });
+    var titles = b.map(function (x) { return D.bucketTitle(x.start, granularity); });
+    var series = function (field, label, extra) {
+      var s = { field: field, label: label, data: b.map(function (x) { return x[field]; }) };
+      Object.keys(extra || {}).forEach(function (k) { s[k] = extra[k]; });
+      return s;
+    };
+    var draw = function (id, type, list, format, integers) {
+      D.drawChart(panel(id), { type: type, labels: labels, titles: titles, series: list, format: format, integers: integers });
+    };
+    renderCards(kpis, money);
+    draw('revenue', 'bar', [series('revenueMinor', 'Revenue')], money);
+    draw('refunds', 'bar', [series('refundsMinor', 'Refunds', { color: D.COLORS[3] })], money);
+    draw('activity', 'bar', [series('purchases', 'Purchases'), series('activeMembers', 'Active members')], D.int);
+    draw('enrolments', 'bar', [series('enrolments', 'New members', { color: D.COLORS[2] })], D.int);
+    draw('basket', 'line', [series('averageBasketMinor', 'Average basket')], money);
+    draw('repeat', 'line', [series('repeatPurchaseRate', 'Repeat purchase rate', { color: D.COLORS[4] })], D.pct, false);
+    draw('points', 'bar', [series('pointsIssued', 'Issued'), series('pointsRedeemed', 'Redeemed'), series('pointsExpired', 'Expired', { color: D.COLORS[3] })], D.int);
+    draw('redemption-rate', 'line', [series('redemptionRate', 'Redemption rate')], D.pct, false);
+    draw('breakage', 'line', [series('breakageRate', 'Breakage rate', { color: D.COLORS[3] })], D.pct, false);
+    draw('liability', 'line', [series('liabilityMinor', 'Liability', { color: D.COLORS[1] })], money);
+    draw('coupons', 'bar', [series('couponsIssued', 'Issued'), series('couponsUsed', 'Used', { color: D.COLORS[2] })], D.int);
+    var couponRows = [];
+    b.forEach(function (x, i) {
+      if (x.couponsIssued > 0 || x.couponsUsed > 0) couponRows.push([titles[i], D.int(x.couponsIssued), D.int(x.couponsUsed), D.pct(x.couponUseRate), D.days(x.meanDaysToUse), D.days(x.medianDaysToUse)]);
     });
-    var series = function (field, title) { return { name: field, title: title, values: b.map(function (x) { return x[field]; }) }; };
-    var moneyFormat = function (v) { return money(v, cur, digits); };
-    chart('chart-revenue', 'revenue', labels, [series('revenueMinor', 'Revenue')], 'bar', moneyFormat);
-    chart('chart-activity', 'activity', labels, [series('purchases', 'Purchases'), series('activeMembers', 'Active members')], 'line', int);
-    chart('chart-points', 'points', labels, [series('pointsIssued', 'Issued'), series('pointsRedeemed', 'Redeemed'), series('pointsExpired', 'Expired')], 'line', int);
-    chart('chart-liability', 'liability', labels, [series('liabilityMinor', 'Liability')], 'line', moneyFormat);
-    chart('chart-coupons', 'coupons', labels, [series('couponsIssued', 'Issued'), series('couponsUsed', 'Used')], 'bar', int);
-    table('coupon-table', ['Period', 'Issued', 'Used', 'Use rate', 'Mean days to use', 'Median days to use'],
-      b.map(function (x) { return [x.start, int(x.couponsIssued), int(x.couponsUsed), pct(x.couponUseRate), days(x.meanDaysToUse), days(x.medianDaysToUse)]; }));
-    segmentBars(segments.segments);
-    table('kpi-table', ['Period', 'Enrolments', 'Active', 'Purchases', 'Revenue', 'Avg basket', 'Repeat rate', 'Issued', 'Redeemed', 'Expired', 'Redemption rate', 'Outstanding', 'Liability'],
-      b.map(function (x) {
-        return [x.start, int(x.enrolments), int(x.activeMembers), int(x.purchases), money(x.revenueMinor, cur, digits), money(x.averageBasketMinor, cur, digits),
-          pct(x.repeatPurchaseRate), int(x.pointsIssued), int(x.pointsRedeemed), int(x.pointsExpired), pct(x.redemptionRate), int(x.outstandingPoints), money(x.liabilityMinor, cur, digits)];
+    D.table($('coupon-table'), ['Period', 'Issued', 'Used', 'Use rate', 'Mean time to use', 'Median time to use'], couponRows);
+    $('coupon-table').parentNode.hidden = couponRows.length === 0;
+    D.table($('kpi-table'), ['Period', 'New members', 'Active members', 'Purchases', 'Revenue', 'Refunds', 'Average basket', 'Repeat purchase rate',
+      'Points issued', 'Points redeemed', 'Points expired', 'Redemption rate', 'Breakage', 'Points outstanding', 'Liability'],
+      b.map(function (x, i) {
+        return [titles[i], D.int(x.enrolments), D.int(x.activeMembers), D.int(x.purchases), money(x.revenueMinor), money(x.refundsMinor), money(x.averageBasketMinor),
+          D.pct(x.repeatPurchaseRate), D.int(x.pointsIssued), D.int(x.pointsRedeemed), D.int(x.pointsExpired), D.pct(x.redemptionRate), D.pct(x.breakageRate),
+          D.int(x.outstandingPoints), money(x.liabilityMinor)];
       }));
-    table('top-members', ['Member', 'Purchases', 'Spend'], kpis.topMembers.map(function (m) { return [m.memberId, int(m.purchases), money(m.spendMinor, cur, digits)]; }));
+    D.table($('top-members'), ['Member', 'Purchases', 'Spend'], kpis.topMembers.map(function (m) { return [m.memberId, D.int(m.purchases), money(m.spendMinor)]; }));
+  }
+
+  var SEGMENT_ROW_PX = 28;
+  var AXIS_AND_LEGEND_PX = 70;
+
+  function renderSegments(segments) {
+    var list = segments.segments;
+    var kindColor = function (s) { return s.kind === 'custom' ? D.COLORS[1] : D.COLORS[0]; };
+    var chart = D.drawChart(panel('segments'), {
+      type: 'bar', horizontal: true, heightPx: list.length * SEGMENT_ROW_PX + AXIS_AND_LEGEND_PX,
+      labels: list.map(function (s) { return s.name; }),
+      titles: list.map(function (s) { return s.name + ': ' + s.description; }),
+      series: [{ field: 'memberCount', label: 'Members', data: list.map(function (s) { return s.memberCount; }) }],
+      format: D.int
+    });
+    if (chart) { chart.data.datasets[0].backgroundColor = list.map(kindColor); chart.update(); }
+  }
+
+  function offerTerms(o) {
+    if (o.bonusPoints !== null) return D.int(o.bonusPoints) + ' bonus points';
+    return '× ' + o.multiplier + ' points';
+  }
+  function offerStatus(o) {
+    if (o.exhausted) return 'Budget used up';
+    return o.pointsBudget === null ? 'No budget limit' : D.int(o.pointsBudget - o.pointsAwarded) + ' points left';
+  }
+
+  function renderOffers(offers) {
+    var list = offers.offers;
+    D.drawChart(panel('offers'), {
+      type: 'bar', horizontal: true, heightPx: list.length * SEGMENT_ROW_PX * 2 + AXIS_AND_LEGEND_PX,
+      labels: list.map(function (o) { return o.offerId; }),
+      series: [
+        { field: 'pointsAwarded', label: 'Points awarded', data: list.map(function (o) { return o.pointsAwarded; }) },
+        { field: 'pointsBudget', label: 'Budget', color: '#9aa3b2', data: list.map(function (o) { return o.pointsBudget; }) }
+      ],
+      format: D.int
+    });
+    D.table($('offer-table'), ['Offer', 'Runs', 'Gives', 'Awards', 'Members', 'Points awarded', 'Budget', 'Status'], list.map(function (o) {
+      return [o.offerId, D.instant(o.startsAt) + ' to ' + D.instant(o.endsAt), offerTerms(o), D.int(o.awards), D.int(o.members), D.int(o.pointsAwarded),
+        o.pointsBudget === null ? 'none' : D.int(o.pointsBudget), offerStatus(o)];
+    }));
+  }
+
+  function experimentBlock(results) {
+    var block = D.element('div', 'experiment');
+    block.setAttribute('data-experiment', results.experimentId);
+    block.appendChild(D.element('h3', '', results.experimentId + ' (from ' + D.instant(results.startsAt) + (results.endsAt ? ' to ' + D.instant(results.endsAt) : ', still running') + ')'));
+    var box = D.element('div', 'chart-box');
+    var canvas = document.createElement('canvas');
+    canvas.setAttribute('data-chart', 'experiment:' + results.experimentId);
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', 'Revenue and points cost per variant of ' + results.experimentId);
+    box.appendChild(canvas);
+    block.appendChild(box);
+    block.appendChild(D.element('p', 'empty', 'No member has taken part yet.'));
+    var scroll = D.element('div', 'table-scroll');
+    var table = document.createElement('table');
+    scroll.appendChild(table);
+    block.appendChild(scroll);
+    return { block: block, table: table };
+  }
+
+  function renderExperiment(container, results, money) {
+    var parts = experimentBlock(results);
+    container.appendChild(parts.block);
+    var v = results.variants;
+    D.drawChart(parts.block, {
+      type: 'bar', labels: v.map(function (x) { return x.variant + ' (' + x.weightPercent + ' %)'; }), format: money,
+      series: [
+        { field: 'revenueMinor', label: 'Revenue', data: v.map(function (x) { return x.revenueMinor; }) },
+        { field: 'pointsCostMinor', label: 'Points cost', data: v.map(function (x) { return x.pointsCostMinor; }) }
+      ]
+    });
+    D.table(parts.table, ['Variant', 'Points per unit', 'Members', 'Buyers', 'Purchases', 'Spend per member', 'Repeat purchase rate', 'Points issued',
+      'Points redeemed', 'Redemption rate', 'Points cost per revenue'], v.map(function (x) {
+      return [x.variant, D.int(x.pointsPerUnit), D.int(x.members), D.int(x.buyers), D.int(x.purchases), money(x.spendPerMemberMinor), D.pct(x.repeatPurchaseRate),
+        D.int(x.pointsIssued), D.int(x.pointsRedeemed), D.pct(x.redemptionRate), D.pct(x.pointsCostPerRevenue)];
+    }));
+  }
+
+  /** The program lists the experiments; each has its own results. No program yet means no experiments, not an error. */
+  function loadExperiments() {
+    return D.api(state.key, 'GET', '/v1/program').catch(function (problem) {
+      if (problem.code === 'PROGRAM_NOT_CONFIGURED') return { experiments: [] };
+      throw problem;
+    }).then(function (program) {
+      var ids = (program.experiments || []).map(function (e) { return e.experimentId; });
+      return Promise.all(ids.map(function (id) { return D.api(state.key, 'GET', '/v1/experiments/' + encodeURIComponent(id) + '/results'); }))
+        .then(function (results) { return { currency: program.currency, results: results }; });
+    });
+  }
+
+  function renderExperiments(experiments) {
+    var container = $('experiments');
+    D.clear(container);
+    panel('experiments').querySelector(':scope > .empty').hidden = experiments.results.length > 0;
+    var money = D.moneyFormatter(experiments.currency);
+    experiments.results.forEach(function (r) { renderExperiment(container, r, money); });
+  }
+
+  function segmentsNote(segments) {
+    return segments.evaluatedAsOf ? ' Segments as of ' + D.instant(segments.evaluatedAsOf) + ', the time of the latest event.' : '';
   }
 
   $('controls').addEventListener('submit', function (event) {
     event.preventDefault();
     state.key = $('api-key').value.trim();
+    var granularity = $('granularity').value;
     var status = $('status');
-    status.className = '';
-    status.textContent = 'Loading…';
-    var query = '?from=' + encodeURIComponent($('from').value) + '&to=' + encodeURIComponent($('to').value) + '&granularity=' + encodeURIComponent($('granularity').value);
-    Promise.all([api('/v1/kpis' + query), api('/v1/segments')]).then(function (results) {
-      render(results[0], results[1]);
-      $('content').hidden = false;
-      status.textContent = 'Data as of log position ' + results[0].asOfPosition + '; segments evaluated as of ' + (results[1].evaluatedAsOf || 'no events yet') + '.';
-      document.body.setAttribute('data-loaded', 'true');
-    }).catch(function (error) {
-      status.className = 'error';
-      status.textContent = 'Could not load: ' + error.message;
-    });
+    D.showInfo(status, 'Loading…');
+    document.body.removeAttribute('data-loaded');
+    var query = '?from=' + encodeURIComponent($('from').value) + '&to=' + encodeURIComponent($('to').value) + '&granularity=' + encodeURIComponent(granularity);
+    Promise.all([D.api(state.key, 'GET', '/v1/kpis' + query), D.api(state.key, 'GET', '/v1/segments'), D.api(state.key, 'GET', '/v1/offers'), loadExperiments()])
+      .then(function (results) {
+        $('content').hidden = false;
+        renderKpis(results[0], granularity);
+        renderSegments(results[1]);
+        renderOffers(results[2]);
+        renderExperiments(results[3]);
+        D.showInfo(status, 'Showing ' + D.bucketTitle(results[0].from, 'day') + ' up to, not including, ' + D.bucketTitle(results[0].to, 'day') + ', per ' + granularity + '.' + segmentsNote(results[1]));
+        return D.freshness($('freshness'), results[0].asOfPosition);
+      }).then(function () {
+        document.body.setAttribute('data-loaded', 'true');
+      }).catch(function (problem) {
+        D.showProblem(status, 'Could not load the figures.', problem);
+      });
   });
 })();
 `;
