@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { EventStore, EventStoreDbEventStore, InstrumentedEventStore, PostgresEventStore } from '@loyalty/event-store';
 import {
@@ -19,6 +18,7 @@ import {
   startEmbeddedPostgres,
 } from '@loyalty/platform';
 import { installHttpHooks, requestId } from './http/http-hooks';
+import { mountDocs } from './http/openapi';
 import { RouteTemplates, withHttpLogging } from './http/http-logging';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { openReadModels, Projector, READ_MODEL_SCHEMA, readModelProjections } from '@loyalty/read-models';
@@ -184,18 +184,4 @@ async function openEventStore(config: LedgerConfig, databaseUrl: string, closers
   const store = await PostgresEventStore.open(pool);
   closers.push(['event-store subscriptions', () => store.close()]);
   return store;
-}
-
-function mountDocs(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Loyalty ledger API')
-      .setDescription('Event-sourced loyalty points ledger. Money is integer minor units; points are integers.')
-      .setVersion('1')
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'member-token')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
 }

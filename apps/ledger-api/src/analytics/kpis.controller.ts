@@ -5,6 +5,8 @@ import { ReadConsistency } from '../http/read-consistency';
 import { ClockService } from '../ledger/clock.service';
 import { AnalyticsQueries } from './analytics-queries';
 import { KpiQueries } from './kpi-queries';
+import { ApiOperationSpec, KEY_ERRORS, MinPositionQuery, READ_ERRORS } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 @ApiTags('analytics')
 @ApiSecurity('api-key')
@@ -18,12 +20,18 @@ export class KpisController {
   ) {}
 
   /** Buckets by the events' occurredAt in UTC; `to` is exclusive and defaults to tomorrow, `from` to 30 days before `to`. */
+  @ApiOperationSpec({
+    operationId: 'getKpis',
+    summary: 'Program KPIs per day, week or month',
+    success: { status: 200, schema: Responses.kpis },
+    errors: [...KEY_ERRORS, ...READ_ERRORS],
+  })
   @Get()
   @Roles('admin', 'analyst')
-  @ApiQuery({ name: 'from', required: false, example: '2026-01-01' })
-  @ApiQuery({ name: 'to', required: false, example: '2026-02-01' })
+  @ApiQuery({ name: 'from', required: false, schema: { type: 'string', format: 'date', example: '2026-01-01' } })
+  @ApiQuery({ name: 'to', required: false, schema: { type: 'string', format: 'date', example: '2026-02-01' } })
   @ApiQuery({ name: 'granularity', required: false, enum: ['day', 'week', 'month'] })
-  @ApiQuery({ name: 'minPosition', required: false })
+  @MinPositionQuery()
   async get(
     @Query('from') from?: string,
     @Query('to') to?: string,

@@ -7,8 +7,11 @@ import { EventStore } from '@loyalty/event-store';
 import { Roles } from '../http/auth';
 import { CLOCK, Clock, EVENT_STORE, READ_MODELS } from '../tokens';
 import { flagParam, instantParam, periodParams, positionParam } from './audit-params';
+import { ApiOperationSpec, KEY_ERRORS } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 const CSV = 'text/csv';
+const CSV_REPORT = { mediaType: CSV, schema: { type: 'string', description: 'the same figures as CSV' } } as const;
 
 /**
  * Finance audit computed from the event log itself (DESIGN.md), never from a
@@ -27,14 +30,32 @@ export class AuditController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  @ApiOperationSpec({
+    operationId: 'getLiabilityReport',
+    summary: 'Points and coupon liability as of an instant, from the log',
+    success: { status: 200, schema: Responses.auditReport },
+    errors: [...KEY_ERRORS, 400],
+    alsoProduces: CSV_REPORT,
+  })
   @Get('liability')
   @ApiQuery({
     name: 'asOf',
     required: false,
+    schema: { type: 'string', format: 'date-time' },
     description: 'ISO 8601 with offset; default now; never in the future. Events dated at asOf count.',
   })
-  @ApiQuery({ name: 'atPosition', required: false, description: 'Read the log only up to this position (reproduces an earlier report)' })
-  @ApiQuery({ name: 'byMember', required: false, description: 'true: one balance per member' })
+  @ApiQuery({
+    name: 'atPosition',
+    required: false,
+    schema: { type: 'string', pattern: '^\\d{1,20}$' },
+    description: 'Read the log only up to this position (reproduces an earlier report)',
+  })
+  @ApiQuery({
+    name: 'byMember',
+    required: false,
+    schema: { type: 'string', enum: ['true', 'false'] },
+    description: 'true: one balance per member',
+  })
   async liability(
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('accept') accept?: string,
@@ -48,11 +69,38 @@ export class AuditController {
     return respond(reply, accept, await auditLiability(this.store, asOfMs, options));
   }
 
+  @ApiOperationSpec({
+    operationId: 'getRollForwardReport',
+    summary: 'Opening, movements and closing over a period, from the log',
+    success: { status: 200, schema: Responses.auditReport },
+    errors: [...KEY_ERRORS, 400],
+    alsoProduces: CSV_REPORT,
+  })
   @Get('roll-forward')
-  @ApiQuery({ name: 'from', required: true, description: 'Period start, exclusive: events dated at from are in the opening balance' })
-  @ApiQuery({ name: 'to', required: true, description: 'Period end, inclusive; never in the future' })
-  @ApiQuery({ name: 'atPosition', required: false })
-  @ApiQuery({ name: 'byMember', required: false, description: 'true: the roll-forward of every member' })
+  @ApiQuery({
+    name: 'from',
+    required: true,
+    schema: { type: 'string', format: 'date-time' },
+    description: 'Period start, exclusive: events dated at from are in the opening balance',
+  })
+  @ApiQuery({
+    name: 'to',
+    required: true,
+    schema: { type: 'string', format: 'date-time' },
+    description: 'Period end, inclusive; never in the future',
+  })
+  @ApiQuery({
+    name: 'atPosition',
+    required: false,
+    schema: { type: 'string', pattern: '^\\d{1,20}$' },
+    description: 'Read the log only up to this position',
+  })
+  @ApiQuery({
+    name: 'byMember',
+    required: false,
+    schema: { type: 'string', enum: ['true', 'false'] },
+    description: 'true: the roll-forward of every member',
+  })
   async rollForward(
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('accept') accept?: string,
@@ -66,9 +114,26 @@ export class AuditController {
     return respond(reply, accept, await auditRollForward(this.store, fromMs, toMs, options));
   }
 
+  @ApiOperationSpec({
+    operationId: 'getMembershipRevenueReport',
+    summary: 'Deferred and recognised membership revenue as of an instant',
+    success: { status: 200, schema: Responses.auditReport },
+    errors: [...KEY_ERRORS, 400],
+    alsoProduces: CSV_REPORT,
+  })
   @Get('memberships')
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 with offset; default now; never in the future' })
-  @ApiQuery({ name: 'atPosition', required: false, description: 'Read the log only up to this position (reproduces an earlier report)' })
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    schema: { type: 'string', format: 'date-time' },
+    description: 'ISO 8601 with offset; default now; never in the future',
+  })
+  @ApiQuery({
+    name: 'atPosition',
+    required: false,
+    schema: { type: 'string', pattern: '^\\d{1,20}$' },
+    description: 'Read the log only up to this position (reproduces an earlier report)',
+  })
   async memberships(
     @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('accept') accept?: string,
@@ -80,6 +145,13 @@ export class AuditController {
     return respond(reply, accept, await auditMemberships(this.store, asOfMs, { atPosition: positionParam(atPosition) }));
   }
 
+  @ApiOperationSpec({
+    operationId: 'getReconciliationReport',
+    summary: 'Event-log totals against the read models',
+    success: { status: 200, schema: Responses.auditReport },
+    errors: [...KEY_ERRORS, 503],
+    alsoProduces: CSV_REPORT,
+  })
   @Get('reconciliation')
   async reconciliation(@Res({ passthrough: true }) reply: FastifyReply, @Headers('accept') accept?: string) {
     return respond(reply, accept, await auditReconciliation(this.store, this.readModels));

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import {
   COUPON_CODE_INPUT_LENGTH_MAX,
@@ -22,6 +22,8 @@ import { newCouponCode } from './coupon-codes';
 import { CouponGuesses } from './coupon-guesses';
 import { CouponQueries } from './coupon-queries';
 import { IssueCouponDto } from './coupons.dto';
+import { ApiOperationSpec, MinPositionQuery, ClientIdParam, KEY_ERRORS, READ_ERRORS, WRITE_ERRORS } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 /** Coupons at the till and from an admin (docs/programs/coupons.md). */
 @ApiTags('coupons')
@@ -36,6 +38,13 @@ export class CouponsController {
     private readonly consistency: ReadConsistency,
   ) {}
 
+  @ClientIdParam('memberId', 'm-1001')
+  @ApiOperationSpec({
+    operationId: 'issueCoupon',
+    summary: 'Issue a coupon to a member, with a reason',
+    success: { written: Responses.couponIssued },
+    errors: [...KEY_ERRORS, ...WRITE_ERRORS],
+  })
   @Post('members/:memberId/coupons')
   @Roles('admin')
   async issue(
@@ -57,6 +66,15 @@ export class CouponsController {
     return written(reply, created, { couponId: body.couponId, memberId, coupon: result.coupon, position });
   }
 
+  @ClientIdParam('memberId', 'm-1001')
+  @ApiOperationSpec({
+    operationId: 'listMemberCoupons',
+    summary: 'A member’s coupons',
+    success: { status: 200, schema: Responses.memberCoupons },
+    errors: [...KEY_ERRORS, ...READ_ERRORS, 404],
+  })
+  @ApiQuery({ name: 'status', required: false, enum: COUPON_STATUSES })
+  @MinPositionQuery()
   @Get('members/:memberId/coupons')
   @Roles('pos', 'admin')
   async ofMember(
@@ -72,6 +90,13 @@ export class CouponsController {
     return { memberId, coupons: await this.queries.ofMember(memberId, status), asOfPosition };
   }
 
+  @ApiOperationSpec({
+    operationId: 'getCouponByCode',
+    summary: 'A coupon by its code, for the till',
+    success: { status: 200, schema: Responses.coupon },
+    errors: [...KEY_ERRORS, ...READ_ERRORS, 404],
+  })
+  @MinPositionQuery()
   @Get('coupons/:code')
   @Roles('pos', 'admin')
   async byCode(@Param('code') presented: string, @Actor() caller: string, @Query('minPosition') minPosition?: string) {

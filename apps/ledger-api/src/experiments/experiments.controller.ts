@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { queryRows } from '@loyalty/platform';
 import { READ_MODEL_SCHEMA as S } from '@loyalty/read-models';
@@ -10,6 +10,8 @@ import { Roles } from '../http/auth';
 import { ClientIdPipe } from '../http/params';
 import { ReadConsistency } from '../http/read-consistency';
 import { READ_MODELS } from '../tokens';
+import { ApiOperationSpec, ClientIdParam, KEY_ERRORS, MinPositionQuery, READ_ERRORS } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 interface VariantRow {
   variant: string;
@@ -43,9 +45,16 @@ export class ExperimentsController {
    * repeat purchase rate (2+ purchases among buyers), redemption rate
    * (redeemed / issued) and points cost per revenue (issued x point value / revenue).
    */
+  @ClientIdParam('experimentId', 'exp-1')
+  @ApiOperationSpec({
+    operationId: 'getExperimentResults',
+    summary: 'An experiment’s KPIs per variant',
+    success: { status: 200, schema: Responses.experimentResults },
+    errors: [...KEY_ERRORS, ...READ_ERRORS, 404],
+  })
   @Get(':experimentId/results')
   @Roles('admin', 'analyst')
-  @ApiQuery({ name: 'minPosition', required: false })
+  @MinPositionQuery()
   async results(@Param('experimentId', ClientIdPipe) experimentId: string, @Query('minPosition') minPosition?: string) {
     await this.consistency.atLeast(minPosition);
     const asOfPosition = await this.analytics.asOfPosition();

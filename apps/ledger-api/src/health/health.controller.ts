@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@loyalty/event-store';
@@ -11,6 +11,8 @@ import { Public } from '../http/auth';
 import { EVENT_STORE, NOTIFICATION_RELAY, PROJECTOR, READ_MODELS, RELAY, WEBHOOKS } from '../tokens';
 import { KafkaRelay, NotificationRelay } from '@loyalty/messaging';
 import { WebhookWorker } from '@loyalty/webhooks';
+import { ApiOperationSpec } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 /** Ready only when the store and the read database answer and the projector runs with little lag. */
 @ApiTags('health')
@@ -26,11 +28,19 @@ export class HealthController {
     @Inject(WEBHOOKS) private readonly webhooks: WebhookWorker,
   ) {}
 
+  @ApiOperationSpec({ operationId: 'getLiveness', summary: 'Liveness probe', success: { status: 200, schema: Responses.live }, errors: [] })
   @Get('live')
   live() {
     return { status: 'live' };
   }
 
+  @ApiOperationSpec({
+    operationId: 'getReadiness',
+    summary: 'Readiness probe: 200 ready, 503 not ready (same body)',
+    success: { status: 200, schema: Responses.ready },
+    errors: [],
+  })
+  @ApiResponse({ status: 503, description: 'Not ready: the same body, with the failing checks', schema: Responses.ready })
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [store, database] = await Promise.all([probe(() => this.store.ping()), probe(() => this.db.query('select 1'))]);

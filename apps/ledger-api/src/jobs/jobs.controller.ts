@@ -1,11 +1,13 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiPropertyOptional, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { Roles } from '../http/auth';
 import { ReadConsistency } from '../http/read-consistency';
 import { IsInstant } from '../http/validators';
 import { SettleMembersCommand, SettlementReport } from './settle-members.handler';
+import { ApiOperationSpec, BODY_ERRORS, KEY_ERRORS, MinPositionQuery, READ_ERRORS } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 export class RunExpiryJobDto {
   @ApiPropertyOptional({ example: '2026-11-23T00:00:00Z', description: 'Default now; never in the future' })
@@ -28,10 +30,16 @@ export class JobsController {
    * and yearly tier requalification). `?minPosition=` first lets the member
    * index catch up with writes the caller just made.
    */
+  @ApiOperationSpec({
+    operationId: 'runDailyJob',
+    summary: 'Run the daily job now: activation, expiry, birthdays, tiers',
+    success: { status: 200, schema: Responses.settlement },
+    errors: [...KEY_ERRORS, ...BODY_ERRORS, ...READ_ERRORS],
+  })
   @Post('expire')
   @HttpCode(200)
   @Roles('admin')
-  @ApiQuery({ name: 'minPosition', required: false })
+  @MinPositionQuery()
   async run(@Body() body: RunExpiryJobDto, @Query('minPosition') minPosition?: string): Promise<SettlementReport> {
     await this.consistency.atLeast(minPosition);
     return this.commands.execute(new SettleMembersCommand(body?.asOf ?? undefined));

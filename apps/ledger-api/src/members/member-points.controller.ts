@@ -7,6 +7,8 @@ import { ClientIdPipe } from '../http/params';
 import { written } from '../http/written';
 import { AdjustPointsDto, RecordActionDto, TransferPointsDto } from './members.dto';
 import { MemberRequests } from './members.requests';
+import { ApiOperationSpec, ClientIdParam, KEY_ERRORS, WRITE_ERRORS } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 /** Bonus actions, manual adjustments and transfers on one member's points. */
 @ApiTags('members')
@@ -18,6 +20,13 @@ export class MemberPointsController {
     private readonly requests: MemberRequests,
   ) {}
 
+  @ClientIdParam('memberId', 'm-1001')
+  @ApiOperationSpec({
+    operationId: 'recordAction',
+    summary: 'Record a bonus action (review, survey, ...)',
+    success: { written: Responses.action },
+    errors: [...KEY_ERRORS, ...WRITE_ERRORS],
+  })
   @Post('actions')
   @Roles('admin', 'pos')
   async action(
@@ -30,6 +39,13 @@ export class MemberPointsController {
     return written(reply, created, { actionId: body.actionId, type: body.type, pointsAwarded, capReached, position });
   }
 
+  @ClientIdParam('memberId', 'm-1001')
+  @ApiOperationSpec({
+    operationId: 'adjustPoints',
+    summary: 'A manual adjustment, positive or negative, with a reason',
+    success: { written: Responses.adjustment },
+    errors: [...KEY_ERRORS, ...WRITE_ERRORS],
+  })
   @Post('adjustments')
   @Roles('admin')
   async adjust(
@@ -42,6 +58,13 @@ export class MemberPointsController {
     return written(reply, created, { adjustmentId: body.adjustmentId, points: result.points, actor: result.actor, position });
   }
 
+  @ClientIdParam('memberId', 'm-1001')
+  @ApiOperationSpec({
+    operationId: 'transferPoints',
+    summary: 'Transfer points to another member',
+    success: { written: Responses.transfer },
+    errors: [...KEY_ERRORS, ...WRITE_ERRORS],
+  })
   @Post('transfers')
   @Roles('admin', 'pos')
   async transfer(
@@ -55,6 +78,13 @@ export class MemberPointsController {
   }
 
   /** Crypto-shredding: the member's personal data becomes unreadable; balances, ledger and audit stay intact. */
+  @ClientIdParam('memberId', 'm-1001')
+  @ApiOperationSpec({
+    operationId: 'erasePersonalData',
+    summary: 'Erase a member’s personal data (crypto-shredding)',
+    success: { written: Responses.erasure },
+    errors: [...KEY_ERRORS, 400, 404, 409, 503],
+  })
   @Delete('personal-data')
   @Roles('admin')
   async erase(@Param('memberId', ClientIdPipe) memberId: string, @Res({ passthrough: true }) reply: FastifyReply) {

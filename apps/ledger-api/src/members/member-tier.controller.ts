@@ -7,6 +7,8 @@ import { ClientIdPipe } from '../http/params';
 import { written } from '../http/written';
 import { ChangeTierDto } from './members.dto';
 import { MemberRequests } from './members.requests';
+import { ApiOperationSpec, ClientIdParam, KEY_ERRORS, WRITE_ERRORS } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 /** An admin's tier change: held until `until`, then the program's tier policy takes over (docs/programs/tiers.md). */
 @ApiTags('members')
@@ -18,6 +20,13 @@ export class MemberTierController {
     private readonly requests: MemberRequests,
   ) {}
 
+  @ClientIdParam('memberId', 'm-1001')
+  @ApiOperationSpec({
+    operationId: 'changeMemberTier',
+    summary: 'Set a member’s tier, with a reason and an optional end',
+    success: { written: Responses.tierChange },
+    errors: [...KEY_ERRORS, ...WRITE_ERRORS],
+  })
   @Post('tier')
   @Roles('admin')
   async change(

@@ -7,6 +7,8 @@ import { ClientIdPipe } from '../http/params';
 import { written } from '../http/written';
 import { CancelMembershipDto, MembershipPaymentDto, StartMembershipDto } from './memberships.dto';
 import { MembershipRequests } from './memberships.requests';
+import { ApiOperationSpec, ClientIdParam, KEY_ERRORS, WRITE_ERRORS } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 /** Paid memberships, reported by the operator's billing system (docs/programs/memberships.md). */
 @ApiTags('members')
@@ -19,6 +21,13 @@ export class MembershipsController {
     private readonly requests: MembershipRequests,
   ) {}
 
+  @ClientIdParam('memberId', 'm-1001')
+  @ApiOperationSpec({
+    operationId: 'startMembership',
+    summary: 'Start a paid membership',
+    success: { written: Responses.membershipStart },
+    errors: [...KEY_ERRORS, ...WRITE_ERRORS],
+  })
   @Post()
   async start(
     @Param('memberId', ClientIdPipe) memberId: string,
@@ -35,6 +44,14 @@ export class MembershipsController {
     });
   }
 
+  @ClientIdParam('memberId', 'm-1001')
+  @ClientIdParam('membershipId', 'ms-1')
+  @ApiOperationSpec({
+    operationId: 'recordMembershipPayment',
+    summary: 'Record a membership payment',
+    success: { written: Responses.membershipPayment },
+    errors: [...KEY_ERRORS, ...WRITE_ERRORS],
+  })
   @Post(':membershipId/payments')
   async payment(
     @Param('memberId', ClientIdPipe) memberId: string,
@@ -52,6 +69,14 @@ export class MembershipsController {
     });
   }
 
+  @ClientIdParam('memberId', 'm-1001')
+  @ClientIdParam('membershipId', 'ms-1')
+  @ApiOperationSpec({
+    operationId: 'cancelMembership',
+    summary: 'Cancel a membership at the end of its period',
+    success: { written: Responses.membershipCancellation },
+    errors: [...KEY_ERRORS, ...WRITE_ERRORS],
+  })
   @Post(':membershipId/cancellation')
   async cancellation(
     @Param('memberId', ClientIdPipe) memberId: string,

@@ -8,6 +8,7 @@ import { Public } from '../http/auth';
 import { LedgerReactions, REACTIONS_PROJECTION } from '../reactions/ledger-reactions';
 import { EVENT_STORE, METRICS, PROJECTOR, READ_MODELS, RELAY } from '../tokens';
 import { KafkaRelay } from '@loyalty/messaging';
+import { ApiOperationSpec } from '../http/openapi-operation';
 
 /** Prometheus text format. Public like the health probes: it carries counts and latencies, no ledger data. */
 @ApiTags('health')
@@ -23,6 +24,12 @@ export class MetricsController {
     @Inject(READ_MODELS) private readonly db: DataSource,
   ) {}
 
+  @ApiOperationSpec({
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics (text format)',
+    success: { status: 200, mediaType: 'text/plain', schema: { type: 'string' } },
+    errors: [],
+  })
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4')
   async scrape(): Promise<string> {

@@ -4,6 +4,8 @@ import { basisPointsToMultiplier } from '@loyalty/domain';
 import { Roles } from '../http/auth';
 import { ProgramStore } from '../ledger/program-store';
 import { OfferBudgets } from './offer-budgets';
+import { ApiOperationSpec, KEY_ERRORS } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 /** Offers are configured with the program (PUT /v1/program); this shows what each one awarded against its budget. */
 @ApiTags('offers')
@@ -15,6 +17,12 @@ export class OffersController {
     private readonly budgets: OfferBudgets,
   ) {}
 
+  @ApiOperationSpec({
+    operationId: 'listOffers',
+    summary: 'Offers and what each awarded against its budget',
+    success: { status: 200, schema: Responses.offers },
+    errors: [...KEY_ERRORS],
+  })
   @Get()
   @Roles('admin', 'analyst')
   async list() {
@@ -42,6 +50,12 @@ export class OffersController {
   }
 
   /** Every budgeted rule (earning rules and offers): its budget and what purchases reserved of it. */
+  @ApiOperationSpec({
+    operationId: 'listRuleBudgets',
+    summary: 'Every budgeted rule and what purchases reserved of it',
+    success: { status: 200, schema: Responses.offerBudgets },
+    errors: [...KEY_ERRORS],
+  })
   @Get('budgets')
   @Roles('admin', 'analyst')
   async budgetUse() {

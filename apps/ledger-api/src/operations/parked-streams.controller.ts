@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { listParkedStreams, Projector, RetryOutcome } from '@loyalty/read-models';
 import { WEBHOOK_CONSUMER, WebhookWorker } from '@loyalty/webhooks';
@@ -8,6 +8,8 @@ import { Roles } from '../http/auth';
 import { PageLimitPipe } from '../http/params';
 import { LedgerReactions, REACTIONS_PROJECTION } from '../reactions/ledger-reactions';
 import { PROJECTOR, READ_MODELS, WEBHOOKS } from '../tokens';
+import { ApiOperationSpec, KEY_ERRORS, LimitQuery } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 export const PARKED_PAGE_SIZE_MAX = 500;
 const PARKED_PAGE_SIZE_DEFAULT = 100;
@@ -28,13 +30,25 @@ export class ParkedStreamsController {
     @Inject(WEBHOOKS) private readonly webhooks: WebhookWorker,
   ) {}
 
+  @ApiOperationSpec({
+    operationId: 'listParkedStreams',
+    summary: 'Streams a consumer parked at an event it could not apply',
+    success: { status: 200, schema: Responses.parkedStreams },
+    errors: [...KEY_ERRORS, 400],
+  })
   @Get()
   @Roles('admin')
-  @ApiQuery({ name: 'limit', required: false })
+  @LimitQuery(PARKED_PAGE_SIZE_MAX, PARKED_PAGE_SIZE_DEFAULT)
   async list(@Query('limit', new PageLimitPipe(PARKED_PAGE_SIZE_DEFAULT, PARKED_PAGE_SIZE_MAX)) limit = PARKED_PAGE_SIZE_DEFAULT) {
     return { parkedStreams: await listParkedStreams(this.db.manager, limit) };
   }
 
+  @ApiOperationSpec({
+    operationId: 'retryParkedStream',
+    summary: 'Apply a parked stream’s held-back events again',
+    success: { status: 200, schema: Responses.retryOutcome },
+    errors: [...KEY_ERRORS, 404, 503],
+  })
   @Post(':consumer/:streamId/retry')
   @HttpCode(200)
   @Roles('admin')

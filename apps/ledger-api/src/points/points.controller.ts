@@ -7,6 +7,8 @@ import { ClientIdPipe } from '../http/params';
 import { written } from '../http/written';
 import { RecordPurchaseDto, RedeemPointsDto, RefundPurchaseDto, ReverseRedemptionDto } from './points.dto';
 import { PointsRequests } from './points.requests';
+import { ApiOperationSpec, ClientIdParam, KEY_ERRORS, WRITE_ERRORS } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 @ApiTags('points')
 @ApiSecurity('api-key')
@@ -17,6 +19,12 @@ export class PointsController {
     private readonly requests: PointsRequests,
   ) {}
 
+  @ApiOperationSpec({
+    operationId: 'recordPurchase',
+    summary: 'Record a purchase; it accrues points',
+    success: { written: Responses.purchase },
+    errors: [...KEY_ERRORS, ...WRITE_ERRORS],
+  })
   @Post('purchases')
   @Roles('admin', 'pos')
   async purchase(@Body() body: RecordPurchaseDto, @Actor() caller: string, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -27,6 +35,12 @@ export class PointsController {
     return written(reply, created, { transactionId: body.transactionId, pointsAccrued, pendingUntil, position, ...coupons });
   }
 
+  @ApiOperationSpec({
+    operationId: 'redeemPoints',
+    summary: 'Redeem points or a reward',
+    success: { written: Responses.redemption },
+    errors: [...KEY_ERRORS, ...WRITE_ERRORS],
+  })
   @Post('redemptions')
   @Roles('admin', 'pos')
   async redeem(@Body() body: RedeemPointsDto, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -35,6 +49,13 @@ export class PointsController {
     return written(reply, created, { redemptionId: body.redemptionId, pointsRedeemed: result.pointsRedeemed, position, ...coupon });
   }
 
+  @ClientIdParam('transactionId', 'tx-0001')
+  @ApiOperationSpec({
+    operationId: 'refundPurchase',
+    summary: 'Refund (part of) a purchase; claws back its points',
+    success: { written: Responses.refund },
+    errors: [...KEY_ERRORS, ...WRITE_ERRORS],
+  })
   @Post('purchases/:transactionId/refunds')
   @Roles('admin', 'pos')
   async refund(
@@ -47,6 +68,13 @@ export class PointsController {
     return written(reply, created, { refundId: body.refundId, transactionId, pointsClawedBack, debtIncurred, position });
   }
 
+  @ClientIdParam('redemptionId', 'rd-0001')
+  @ApiOperationSpec({
+    operationId: 'reverseRedemption',
+    summary: 'Reverse a redemption; the points come back',
+    success: { written: Responses.reversal },
+    errors: [...KEY_ERRORS, ...WRITE_ERRORS],
+  })
   @Post('redemptions/:redemptionId/reversal')
   @Roles('admin', 'pos')
   async reverse(

@@ -12,6 +12,8 @@ import { fromPolicy, toPolicy } from './program-mapping';
 import { ClockService } from '../ledger/clock.service';
 import { SegmentDefinitions } from '../analytics/segment-definitions';
 import { ProgramPolicy, resolveRewardSegments, resolveRuleSegments, segmentsInForce } from '@loyalty/domain';
+import { ApiOperationSpec, BODY_ERRORS, KEY_ERRORS } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 @ApiTags('program')
 @ApiSecurity('api-key')
@@ -25,6 +27,12 @@ export class ProgramController {
   ) {}
 
   /** Replaces the configuration; an identical one records no new version (200), a change records one (201). */
+  @ApiOperationSpec({
+    operationId: 'configureProgram',
+    summary: 'Replace the program configuration',
+    success: { written: Responses.programVersion },
+    errors: [...KEY_ERRORS, ...BODY_ERRORS, 422, 503],
+  })
   @Put()
   @Roles('admin')
   async configure(@Body() body: ProgramDto, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -47,6 +55,12 @@ export class ProgramController {
     };
   }
 
+  @ApiOperationSpec({
+    operationId: 'getProgram',
+    summary: 'The program in force and its version',
+    success: { status: 200, schema: Responses.program },
+    errors: [...KEY_ERRORS, 404],
+  })
   @Get()
   @Roles('admin', 'pos', 'analyst', 'auditor')
   async current() {

@@ -5,6 +5,8 @@ import { Roles } from '../http/auth';
 import { CLOCK, Clock, EVENT_STORE } from '../tokens';
 import { SimulationRequestDto } from './simulation.dto';
 import { candidatePolicy, runSimulation, simulationWindow } from './run-simulation';
+import { ApiOperationSpec, BODY_ERRORS, KEY_ERRORS } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 /** What-if replays of the log under a candidate program (docs/simulation.md). Nothing is written: 200, not 201. */
 @ApiTags('simulations')
@@ -16,6 +18,12 @@ export class SimulationsController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  @ApiOperationSpec({
+    operationId: 'runSimulation',
+    summary: 'Replay a window of the log under a candidate program',
+    success: { status: 200, schema: Responses.simulation },
+    errors: [...KEY_ERRORS, ...BODY_ERRORS, 422, 503],
+  })
   @Post()
   @HttpCode(200)
   @Roles('admin', 'analyst')

@@ -22,6 +22,8 @@ import { Roles } from '../http/auth';
 import { ClientIdPipe, PageLimitPipe } from '../http/params';
 import { Clock, CLOCK, EVENT_STORE, LEDGER_CONFIG, READ_MODELS } from '../tokens';
 import { PutWebhookDto } from './webhooks.dto';
+import { ApiOperationSpec, BODY_ERRORS, ClientIdParam, KEY_ERRORS, LimitQuery } from '../http/openapi-operation';
+import { Responses } from '../http/openapi-schemas';
 
 const DELIVERIES_PAGE_DEFAULT = 100;
 const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'parked'];
@@ -44,6 +46,13 @@ export class WebhooksController {
   }
 
   /** Creates or replaces; a new webhook hears what is written from now on. */
+  @ClientIdParam('webhookId', 'crm')
+  @ApiOperationSpec({
+    operationId: 'putWebhook',
+    summary: 'Create or replace a webhook',
+    success: { status: 201, schema: Responses.webhook },
+    errors: [...KEY_ERRORS, ...BODY_ERRORS, 422],
+  })
   @Put(':webhookId')
   @HttpCode(201)
   @Roles('admin')
@@ -66,12 +75,25 @@ export class WebhooksController {
     return putWebhook(this.db, registration, head ?? null, this.clock.now());
   }
 
+  @ApiOperationSpec({
+    operationId: 'listWebhooks',
+    summary: 'Every webhook',
+    success: { status: 200, schema: Responses.webhooks },
+    errors: [...KEY_ERRORS],
+  })
   @Get()
   @Roles('admin')
   async list() {
     return { webhooks: await listWebhooks(this.db) };
   }
 
+  @ClientIdParam('webhookId', 'crm')
+  @ApiOperationSpec({
+    operationId: 'deleteWebhook',
+    summary: 'Delete a webhook',
+    success: { status: 204 },
+    errors: [...KEY_ERRORS, 400, 404],
+  })
   @Delete(':webhookId')
   @HttpCode(204)
   @Roles('admin')
@@ -79,11 +101,23 @@ export class WebhooksController {
     if (!(await deleteWebhook(this.db, webhookId))) throw notFound(webhookId);
   }
 
+  @ClientIdParam('webhookId', 'crm')
+  @ApiOperationSpec({
+    operationId: 'listWebhookDeliveries',
+    summary: 'A webhook’s deliveries, newest first',
+    success: { status: 200, schema: Responses.deliveries },
+    errors: [...KEY_ERRORS, 400, 404],
+  })
   @Get(':webhookId/deliveries')
   @Roles('admin')
   @ApiQuery({ name: 'status', required: false, enum: DELIVERY_STATUSES })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'before', required: false, description: 'the `next` of the previous page' })
+  @LimitQuery(WEBHOOK_LIMITS.deliveriesPageMax, DELIVERIES_PAGE_DEFAULT)
+  @ApiQuery({
+    name: 'before',
+    required: false,
+    schema: { type: 'string', pattern: '^\\d{1,18}$' },
+    description: 'the `next` of the previous page',
+  })
   async deliveries(
     @Param('webhookId', ClientIdPipe) webhookId: string,
     @Query('status') status: string | undefined,
@@ -102,6 +136,13 @@ export class WebhooksController {
   }
 
   /** Every parked delivery of the webhook back in the queue, due now, with a fresh retry window. */
+  @ClientIdParam('webhookId', 'crm')
+  @ApiOperationSpec({
+    operationId: 'replayWebhookDeliveries',
+    summary: 'Queue a webhook’s parked deliveries again',
+    success: { status: 200, schema: Responses.replay },
+    errors: [...KEY_ERRORS, 400, 404],
+  })
   @Post(':webhookId/deliveries/replay')
   @HttpCode(200)
   @Roles('admin')
