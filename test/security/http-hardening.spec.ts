@@ -59,8 +59,25 @@ describe('HTTP hardening', () => {
     expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(response.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
     const replaced = await t.call('GET', '/health/live', undefined, { key: null, headers: { 'x-request-id': 'bad id with spaces' } });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('gives pages their own policy: the docs load their own scripts and styles, and are still never framed', async () => {
+    const docs = await t.call('GET', '/docs', undefined, { key: null });
+    expect(docs.status).toBe(200);
+    const policy = docs.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).toContain("script-src 'self' 'unsafe-inline'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(docs.headers.get('x-frame-options')).toBe('DENY');
+    expect(docs.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(docs.headers.get('cache-control')).not.toBe('no-store');
   });
 
   it('exposes Prometheus metrics with request latency, append latency and projection lag', async () => {

@@ -128,7 +128,7 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     );
     app.useLogger(app.get(NestPinoLogger));
     app.useGlobalPipes(validationPipe());
-    installHttpHooks(app.getHttpAdapter().getInstance(), metrics, routes);
+    await installHttpHooks(app.getHttpAdapter().getInstance(), metrics, routes);
     if (config.corsOrigins.length > 0)
       app.enableCors({ origin: [...config.corsOrigins], allowedHeaders: ['content-type', 'x-api-key', 'x-request-id'] });
     mountDocs(app);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fastifyHelmet, { FastifyHelmetOptions } from '@fastify/helmet';
 import { FastifyInstance } from 'fastify';
 import { LedgerMetrics } from '@loyalty/platform';
 import { ApiError } from './api-error';
@@ -19,31 +20,46 @@ export function requestId(request: { headers: Record<string, string | string[] |
 }
 
 /** API responses are data for programs: no sniffing, no framing, no caching, no referrer, nothing to load. */
-const API_SECURITY_HEADERS: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-resource-policy': 'same-origin',
-  'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+const API_SECURITY_HEADERS: FastifyHelmetOptions = {
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  xFrameOptions: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  crossOriginResourcePolicy: { policy: 'same-origin' },
 };
-/** Pages (docs, dashboard) load their own scripts and styles, nothing from elsewhere. */
-const PAGE_SECURITY_HEADERS: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'content-security-policy':
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+/**
+ * Pages (docs, dashboard) load their own scripts and styles, nothing from
+ * elsewhere. Helmet writes its headers before the handler runs, so a route
+ * that declares its own, stricter policy (the dashboard's) keeps it.
+ */
+const PAGE_SECURITY_HEADERS: FastifyHelmetOptions = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", "'unsafe-inline'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      frameAncestors: ["'none'"],
+    },
+  },
 };
+const isPageRoute = (url: string | undefined) => url !== undefined && (url.startsWith('/docs') || url.startsWith('/dashboard'));
 
 /**
- * Per request: the id echoed back, security headers, a latency observation by
- * route template, and the route template for the access log (which logs
+ * Per request: the id echoed back, security headers (@fastify/helmet; the
+ * page policy on page routes), a latency observation by route template, and
+ * the route template for the access log (which logs
  * templates, never URLs, so no member id or query value reaches it).
  */
-export function installHttpHooks(fastify: FastifyInstance, metrics: LedgerMetrics, routes: RouteTemplates): void {
+export async function installHttpHooks(fastify: FastifyInstance, metrics: LedgerMetrics, routes: RouteTemplates): Promise<void> {
+  // Ahead of helmet's own, which reads the route's policy, and loaded before any route is added (docs, controllers).
+  fastify.addHook('onRoute', (route) => {
+    if (isPageRoute(route.url)) route.helmet = PAGE_SECURITY_HEADERS;
+  });
+  await fastify.register(fastifyHelmet, API_SECURITY_HEADERS);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (!isPageRoute(request.routeOptions.url)) void reply.header('cache-control', 'no-store');
     routes.remember(request.raw, request.routeOptions.url ?? 'unmatched');
   });
   fastify.addHook('preValidation', (request, _reply, done) => {
@@ -53,13 +69,6 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: LedgerMetric
         depthMax: JSON_DEPTH_MAX,
       }),
     );
-  });
-  fastify.addHook('onSend', async (request, reply) => {
-    const isPage = request.url.startsWith('/docs') || request.url.startsWith('/dashboard');
-    const routePolicy = reply.getHeader('content-security-policy');
-    void reply.headers(isPage ? PAGE_SECURITY_HEADERS : API_SECURITY_HEADERS);
-    // A route that declares its own, stricter policy (the dashboard's) keeps it.
-    if (routePolicy !== undefined) void reply.header('content-security-policy', routePolicy);
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
