@@ -51,7 +51,7 @@ describe('a poison event parks its member, not the read side', () => {
     expect(ready.status).toBe(200);
     expect(ready.body.checks.parkedStreams).toEqual({ ledger: 1 });
     const metrics = await t.call('GET', '/metrics');
-    expect(metrics.body).toContain('projection_parked_streams{projection="ledger"} 1');
+    expect(metrics.body).toContain('loyalty_projection_parked_streams{projection="ledger"} 1');
 
     const listed = await t.call('GET', '/v1/admin/parked-streams');
     expect(listed.status).toBe(200);

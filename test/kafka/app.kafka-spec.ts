@@ -72,8 +72,8 @@ describeKafka('the ledger API hosting the relay (KAFKA_BROKERS set)', () => {
           const { checks } = (await t.call('GET', '/health/ready', undefined, { key: null })).body;
           return checks.kafkaRelay.status === 'running' && checks.kafkaNotificationRelay.status === 'running';
         }, 30_000);
-        const metrics = await t.call('GET', '/metrics', undefined, { key: null });
-        expect(String(metrics.body)).toMatch(/kafka_relay_lag_events \d+/);
+        const metrics = await t.call('GET', '/metrics');
+        expect(String(metrics.body)).toMatch(/^loyalty_kafka_relay_lag_events \d+/m);
       } finally {
         await reader?.stop();
         await t.close();

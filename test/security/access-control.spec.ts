@@ -49,7 +49,7 @@ const ACCESS: Record<string, Access> = {
   'POST /v1/webhooks/{webhookId}/deliveries/replay': ['admin'],
   'GET /health/live': 'public',
   'GET /health/ready': 'public',
-  'GET /metrics': 'public',
+  'GET /metrics': ['admin'],
 };
 
 /** Members' own routes take a member token and nothing else, whatever their path below /v1/me. */

@@ -82,12 +82,12 @@ describe('HTTP hardening', () => {
 
   it('exposes Prometheus metrics with request latency, append latency and projection lag', async () => {
     await t.call('POST', '/v1/members', { memberId: 'metrics-1', type: 'individual' }, { key: KEYS.pos });
-    const response = await t.call('GET', '/metrics', undefined, { key: null });
+    const response = await t.call('GET', '/metrics', undefined, { key: KEYS.admin });
     expect(response.status).toBe(200);
     const text = String(response.body);
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{.*route="\/v1\/members".*\} \d+/);
-    expect(text).toMatch(/event_store_append_duration_seconds_count \d+/);
-    expect(text).toMatch(/projection_lag_events\{projection="ledger"\} \d+/);
-    expect(text).toMatch(/event_store_append_conflicts_total \d+/);
+    expect(text).toMatch(/^loyalty_http_request_duration_seconds_bucket\{.*route="\/v1\/members".*\} \d+/m);
+    expect(text).toMatch(/^loyalty_event_store_append_duration_seconds_count \d+/m);
+    expect(text).toMatch(/^loyalty_projection_lag_events\{projection="ledger"\} \d+/m);
+    expect(text).toMatch(/^loyalty_event_store_append_conflicts_total \d+/m);
   });
 });

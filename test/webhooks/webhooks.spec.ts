@@ -264,7 +264,7 @@ describe('webhooks over HTTP against a local receiver', () => {
     });
     expect(parked.attempts).toBeGreaterThan(3);
     expect(Date.parse(parked.lastAttemptAt) - Date.parse(parked.firstAttemptAt)).toBeGreaterThanOrEqual(2000);
-    expect((await t.call('GET', '/metrics', undefined, { key: null })).body).toContain('webhook_deliveries_outstanding{status="parked"} 1');
+    expect((await t.call('GET', '/metrics')).body).toContain('loyalty_webhook_deliveries_outstanding{status="parked"} 1');
     const attemptsWhenParked = crm.attempts.length;
     await new Promise((r) => setTimeout(r, 300));
     expect(crm.attempts).toHaveLength(attemptsWhenParked);

@@ -88,6 +88,7 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     const store = new InstrumentedEventStore(await openEventStore(config, databaseUrl, closers, logger), {
       appended: (seconds) => metrics.appendDuration.observe(seconds),
       conflicted: () => metrics.appendConflicts.inc(),
+      committed: (events) => metrics.countAppended(events),
     });
     const readModels = await openReadModels(databaseUrl);
     closers.push(['read-model connections', () => readModels.destroy()]);

@@ -14,6 +14,8 @@ import {
 export interface AppendObserver {
   appended(seconds: number): void;
   conflicted(): void;
+  /** The events of an append the store acknowledged, once: never for a refused one. */
+  committed(events: readonly EventToAppend[]): void;
 }
 
 /** Wraps any adapter to time appends and count conflicts, without the adapters knowing about metrics. */
@@ -26,7 +28,9 @@ export class InstrumentedEventStore implements EventStore {
   async append(streamId: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const started = process.hrtime.bigint();
     try {
-      return await this.inner.append(streamId, events, expectedRevision);
+      const result = await this.inner.append(streamId, events, expectedRevision);
+      this.observer.committed(events);
+      return result;
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError) this.observer.conflicted();
       throw error;

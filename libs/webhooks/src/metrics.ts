@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { METRIC_PREFIX } from '@loyalty/platform';
 
 /** Labelled by outcome only: webhook ids are operator data and could grow without bound. */
 export class WebhookMetrics {
@@ -10,24 +11,24 @@ export class WebhookMetrics {
   /** `outstanding` counts the pending and parked deliveries when Prometheus scrapes. */
   constructor(registry: Registry, outstanding: () => Promise<ReadonlyArray<{ status: string; count: number }>>) {
     this.attempts = new Counter({
-      name: 'webhook_delivery_attempts_total',
+      name: `${METRIC_PREFIX}webhook_delivery_attempts_total`,
       help: 'Webhook delivery attempts by outcome: delivered (2xx), retrying, parked (retries exhausted)',
       labelNames: ['outcome'] as const,
       registers: [registry],
     });
     this.attemptDuration = new Histogram({
-      name: 'webhook_delivery_attempt_duration_seconds',
+      name: `${METRIC_PREFIX}webhook_delivery_attempt_duration_seconds`,
       help: 'Duration of one webhook delivery attempt, whatever its outcome',
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     });
     this.queued = new Counter({
-      name: 'webhook_deliveries_queued_total',
+      name: `${METRIC_PREFIX}webhook_deliveries_queued_total`,
       help: 'Deliveries queued (one per webhook and message)',
       registers: [registry],
     });
     this.backlog = new Gauge({
-      name: 'webhook_deliveries_outstanding',
+      name: `${METRIC_PREFIX}webhook_deliveries_outstanding`,
       help: 'Deliveries not yet delivered, by status: pending (queued or retrying) and parked (awaiting a replay)',
       labelNames: ['status'] as const,
       registers: [registry],

@@ -4,15 +4,19 @@ import { EventStore } from '@loyalty/event-store';
 import { LedgerMetrics } from '@loyalty/platform';
 import { DataSource } from 'typeorm';
 import { eventsBehind, parkedStreamCounts, Projector } from '@loyalty/read-models';
-import { Public } from '../http/auth';
+import { Roles } from '../http/auth';
 import { LedgerReactions, REACTIONS_PROJECTION } from '../reactions/ledger-reactions';
 import { EVENT_STORE, METRICS, PROJECTOR, READ_MODELS, RELAY } from '../tokens';
 import { KafkaRelay } from '@loyalty/messaging';
 import { ApiOperationSpec } from '../http/openapi-operation';
 
-/** Prometheus text format. Public like the health probes: it carries counts and latencies, no ledger data. */
+/**
+ * Prometheus text format, for the admin key only: the business counters
+ * (points issued and redeemed, purchases) are the program's figures, and the
+ * route and latency series map the API for whoever reads them.
+ */
 @ApiTags('health')
-@Public()
+@Roles('admin')
 @Controller()
 export class MetricsController {
   constructor(
@@ -47,7 +51,7 @@ export class MetricsController {
     const relay = this.relay?.status();
     if (relay) {
       this.metrics.relayLag.set(relay.lagEvents ?? 0);
-      this.metrics.relayPoison.set(relay.poisonEvents);
+      this.metrics.recordRelayDeadLetters(relay.poisonEvents);
     }
     return this.metrics.registry.metrics();
   }
