@@ -27,6 +27,8 @@ export const SIMULATION_PROGRESS_INTERVAL_MS = 2_000;
 
 export interface SimulationProgress {
   readonly eventsRead: number;
+  /** Members the log has named so far: what the replay holds state for. */
+  readonly membersSeen: number;
   readonly elapsedMs: number;
 }
 
@@ -61,12 +63,18 @@ export function simulationWindow(from: string, to: string, nowMs: number): Simul
   return window;
 }
 
-/** The IO loop around the pure replay: the log in position order, page by page, the next page read while one is replayed. */
+/**
+ * The IO loop around the pure replay: the log in position order, page by
+ * page, the next page read while one is replayed. Progress is reported
+ * between pages, at most every `progressIntervalMs` (0: after every page,
+ * the last one included, before the report is built).
+ */
 export async function runSimulation(
   store: EventStore,
   window: SimulationWindow,
   candidate: ProgramPolicy,
   onProgress?: (progress: SimulationProgress) => void,
+  progressIntervalMs = SIMULATION_PROGRESS_INTERVAL_MS,
 ): Promise<SimulationReport> {
   const simulation = new Simulation(window, candidate);
   const filter = {
@@ -85,9 +93,9 @@ export async function runSimulation(
     const next = read(page[page.length - 1]!.position);
     for (const event of page) simulation.feed(event);
     const now = Date.now();
-    if (onProgress && now - reportedAt >= SIMULATION_PROGRESS_INTERVAL_MS) {
+    if (onProgress && now - reportedAt >= progressIntervalMs) {
       reportedAt = now;
-      onProgress({ eventsRead: simulation.eventsReadSoFar, elapsedMs: now - started });
+      onProgress({ eventsRead: simulation.eventsReadSoFar, membersSeen: simulation.membersSeenSoFar, elapsedMs: now - started });
     }
     page = await next;
   }

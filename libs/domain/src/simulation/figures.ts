@@ -57,14 +57,14 @@ export interface MemberTally {
   readonly tiersReached: Set<string>;
 }
 
-export const startTally = (opening: MemberState): MemberTally => {
-  const fold = new OwnedMemberFold(opening);
+/** A side's tally from the window's start on: it goes on with `fold`, which it alone holds from now. */
+export const startTally = (fold: OwnedMemberFold): MemberTally => {
   return {
     get state() {
       return fold.state;
     },
     fold,
-    startMovements: opening.movements,
+    startMovements: fold.state.movements,
     issuedBySource: Object.fromEntries(ACCRUAL_SOURCES.map((s) => [s, 0])) as Record<AccrualSource, number>,
     revenueMinor: 0,
     tiersReached: new Set(),

@@ -3,7 +3,7 @@ import { isStreamOf, STREAM_KINDS } from '../streams/catalogue';
 import { MemberCommand, ProgramInForce, RecordPurchase, RedeemPoints } from '../member/commands';
 import { decideMember } from '../member/decide';
 import { MemberEvent } from '../member/events';
-import { foldMember, initialMemberState, MemberState } from '../member/state';
+import { initialMemberState, MemberState, OwnedMemberFold } from '../member/state';
 import { evolveProgram, initialProgramState, ProgramState, requireProgram } from '../program/program';
 import { ProgramPolicy } from '../program/policy';
 import { reservationsFor, ruleBudgets } from '../budgets/budgets';
@@ -57,28 +57,19 @@ export function assertSimulationWindow(window: SimulationWindow): void {
   }
 }
 
-/**
- * The opening state is folded this many events at a time: foldMember takes
- * ownership of its maps from 8 events on, where one event at a time copies
- * them at every event; a member never holds more than this unfolded.
- */
-const OPENING_FOLD_BATCH_EVENTS = 64;
-
-function foldOpening(cursor: MemberCursor): void {
-  if (cursor.unfolded.length === 0) return;
-  cursor.recorded = foldMember(cursor.unfolded, cursor.recorded);
-  cursor.unfolded.length = 0;
-}
-
 /** Where a member's decisions fall: before the window (folded as recorded), in it (decided again), after it (ignored). */
 type Phase = 'before' | 'window' | 'after';
 
 interface MemberCursor {
   readonly splitter: DecisionSplitter;
   phase: Phase;
-  /** The opening state: the recorded decisions before the window, folded in batches. */
-  recorded: MemberState;
-  readonly unfolded: MemberEvent[];
+  /**
+   * The recorded decisions before the window, folded in place; undefined
+   * once the window starts, where this very fold goes on as the current
+   * side, so a member's recorded events are folded once and its state is
+   * held twice (current, candidate), never three times.
+   */
+  opening: OwnedMemberFold | undefined;
   enrolledAt: Instant | null;
   current: MemberTally | undefined;
   candidate: MemberTally | undefined;
@@ -142,6 +133,11 @@ export class Simulation {
     return this.eventsRead;
   }
 
+  /** Members the log has named so far, each with a cursor (and its states) until finish(). */
+  get membersSeenSoFar(): number {
+    return this.members.size;
+  }
+
   feed(recorded: PositionedEvent): void {
     this.eventsRead += 1;
     if (isStreamOf('member', recorded.streamId)) return this.feedMember(recorded);
@@ -162,17 +158,18 @@ export class Simulation {
     }
   }
 
+  /** Settles and adds up every member, letting go of each one's states as it is counted: call it once, at the end of the log. */
   finish(): SimulationReport {
     const judge = new SegmentJudge(segmentsInForce(this.segmentDefinitions), this.window.to);
     const current = new FiguresBuilder(judge.names);
     const candidate = new FiguresBuilder(judge.names);
     const currentProgram = this.programAt(this.window.to);
     const candidateProgram = this.candidateProgram();
-    for (const cursor of this.members.values()) {
+    for (const [memberId, cursor] of this.members) {
+      this.members.delete(memberId);
       const closed = cursor.splitter.flush();
       if (closed) this.handle(cursor, closed);
-      foldOpening(cursor);
-      if (!cursor.recorded.enrolled && !cursor.current) continue;
+      if (!cursor.current && !cursor.opening?.state.enrolled) continue;
       const sides = this.enterWindow(cursor);
       this.settleAtEnd(sides.current, currentProgram, cursor.birthDate, this.currentRefusals);
       this.settleAtEnd(sides.candidate, candidateProgram, cursor.birthDate, this.candidateRefusals);
@@ -214,8 +211,7 @@ export class Simulation {
       cursor = {
         splitter: new DecisionSplitter(),
         phase: 'before',
-        recorded: initialMemberState(),
-        unfolded: [],
+        opening: new OwnedMemberFold(initialMemberState()),
         enrolledAt: null,
         current: undefined,
         candidate: undefined,
@@ -235,8 +231,7 @@ export class Simulation {
     if (decision.events[0]!.type === 'MemberEnrolled') cursor.enrolledAt = decision.events[0].data.occurredAt;
     const instant = decisionInstant(decision);
     if (cursor.phase === 'before' && !isAfter(instant, this.window.from)) {
-      cursor.unfolded.push(...decision.events);
-      if (cursor.unfolded.length >= OPENING_FOLD_BATCH_EVENTS) foldOpening(cursor);
+      cursor.opening?.apply(decision.events);
       return;
     }
     if (cursor.phase === 'after' || isAfter(instant, this.window.to)) {
@@ -266,8 +261,13 @@ export class Simulation {
     this.settle(sides.candidate, instant, this.candidateProgram(), birthDate, this.candidateRefusals);
   }
 
-  /** Lots are immutable and shared between states until they change, so each one's due instant is parsed once. */
+  /**
+   * Lots are immutable and shared between states until they change, so each
+   * one's due instant is parsed once; a spent lot is never due, and most of a
+   * member's lots are spent, so only the others take an entry.
+   */
   private isDue(lot: Lot, asOfMs: number): boolean {
+    if (lot.remaining <= 0 && lot.status !== 'pending') return false;
     let dueMs = this.lotDueMs.get(lot);
     if (dueMs === undefined) {
       const dueAt = lotDueAt(lot);
@@ -279,9 +279,10 @@ export class Simulation {
 
   private enterWindow(cursor: MemberCursor): { current: MemberTally; candidate: MemberTally } {
     if (!cursor.current || !cursor.candidate) {
-      foldOpening(cursor);
-      cursor.current = startTally(cursor.recorded);
-      cursor.candidate = startTally(cursor.recorded);
+      const opening = cursor.opening!;
+      cursor.opening = undefined;
+      cursor.candidate = startTally(new OwnedMemberFold(opening.state));
+      cursor.current = startTally(opening);
       if (cursor.phase === 'before') cursor.phase = 'window';
       this.membersReplayed += 1;
     }
