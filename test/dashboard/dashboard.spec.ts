@@ -102,6 +102,13 @@ const DRAWN = (chart: string) => `(() => {
     axisFontPx: Math.min(...Object.values(c.scales).map((s) => s._resolveTickFontOptions(0).size)),
   };
 })()`;
+/** Bars of the panel's chart that reach outside its plot area (the old charts cut the first and last in half). */
+const BARS_OUTSIDE_PLOT = (chart: string) => `(() => {
+  const c = Chart.getChart(document.querySelector('canvas[data-chart=${JSON.stringify(chart)}]'));
+  const area = c.chartArea;
+  return c.data.datasets.flatMap((d, i) => c.getDatasetMeta(i).data.map((bar) => ({ left: bar.x - bar.width / 2, right: bar.x + bar.width / 2 })))
+    .filter((bar) => bar.left < area.left || bar.right > area.right).length;
+})()`;
 /** Left edges of the panels, to tell one column from a grid. */
 const PANEL_LEFTS = `[...document.querySelectorAll('.panel')].map((p) => Math.round(p.getBoundingClientRect().left))`;
 
@@ -299,6 +306,18 @@ describeWithBrowser('dashboard', () => {
     expect(requests.every((u) => u.startsWith(t.ledger.url))).toBe(true);
     await page.close();
   });
+
+  for (const granularity of ['day', 'month']) {
+    it(`keeps every bar inside the plot area per ${granularity}, the first and the last too`, async () => {
+      const { page } = await open(VIEWPORTS[0]);
+      await load(page, KEYS.analyst, date(60), TO, granularity);
+      await page.waitForSelector('body[data-loaded="true"]', { timeout: LOAD_TIMEOUT_MS });
+      for (const chart of ['revenue', 'points', 'activity'])
+        expect([chart, await page.evaluate<number>(BARS_OUTSIDE_PLOT(chart))]).toEqual([chart, 0]);
+      expect((await drawn(page, 'revenue'))!.labels.length).toBe(granularity === 'day' ? 61 : 3);
+      await page.close();
+    });
+  }
 
   it('says in words when a period has nothing to show, instead of drawing empty axes', async () => {
     const { page, consoleErrors } = await open(VIEWPORTS[0]);

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { KEYS, startTestLedger, TestLedger } from '../support/ledger';
 import { DOUBLED_EARNING, recordScenario } from './scenario';
@@ -8,6 +9,19 @@ const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disabl
 const available = existsSync(CHROMIUM);
 if (!available && process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} is missing`);
 const describeWithBrowser = available ? describe : describe.skip;
+const SCREENSHOTS = join(__dirname, '..', '..', 'test-output', 'dashboard');
+const VIEWPORTS = [
+  { name: 'simulation-phone', width: 390, height: 844 },
+  { name: 'simulation-desktop', width: 1400, height: 900 },
+] as const;
+const PANELS = ['points', 'sources', 'tiers', 'reach'];
+const OVERFLOW = '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })';
+/** Whether Chart.js drew on the panel's canvas, and the canvas's size as laid out. */
+const CANVAS = (chart: string) => `(() => {
+  const canvas = document.querySelector('canvas[data-chart="${chart}"]');
+  const box = canvas.getBoundingClientRect();
+  return { charted: Boolean(Chart.getChart(canvas)), visible: canvas.checkVisibility(), widthPx: box.width, heightPx: box.height };
+})()`;
 
 // Page-side code is a string: the project compiles without the DOM library.
 const RECORD_CSP_VIOLATIONS = `
@@ -23,6 +37,7 @@ describeWithBrowser('dashboard simulation view', () => {
   beforeAll(async () => {
     t = await startTestLedger('simulation-dashboard');
     await recordScenario(t);
+    mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   });
   afterAll(async () => {
@@ -66,7 +81,7 @@ describeWithBrowser('dashboard simulation view', () => {
       ['silver', 1],
     ]);
     expect(await plotted(page, 'sources', 'candidate')).toEqual([
-      ['Reviews and other actions', 0],
+      ['Actions (reviews)', 0],
       ['Birthday bonus', 0],
       ['Offers', 0],
       ['Purchases', 3400],
@@ -76,6 +91,35 @@ describeWithBrowser('dashboard simulation view', () => {
     expect(await page.isVisible('#no-refusals')).toBe(true);
     expect(await page.evaluate<string[]>('window.cspViolations')).toEqual([]);
   });
+
+  for (const viewport of VIEWPORTS) {
+    it(`draws every panel at ${viewport.width}x${viewport.height} without horizontal scrolling`, async () => {
+      const page = await browser.newPage({ viewport });
+      const consoleErrors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
+      page.on('pageerror', (error) => consoleErrors.push(error.message));
+      await page.goto(`${t.ledger.url}/dashboard/simulation`);
+      await page.fill('#api-key', KEYS.analyst);
+      await page.fill('#from', '2025-06-01');
+      await page.fill('#to', '2026-06-01');
+      await page.fill('#program', JSON.stringify(DOUBLED_EARNING));
+      await page.click('#simulate');
+      await page.waitForSelector('body[data-loaded="true"]', { timeout: 10_000 });
+      for (const panel of PANELS) {
+        const canvas = await page.evaluate<{ charted: boolean; visible: boolean; widthPx: number; heightPx: number }>(CANVAS(panel));
+        expect({ panel, charted: canvas.charted, visible: canvas.visible }).toEqual({ panel, charted: true, visible: true });
+        expect(canvas.widthPx).toBeGreaterThan(200);
+        expect(canvas.heightPx).toBeGreaterThan(150);
+      }
+      const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(OVERFLOW);
+      expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+      await page.screenshot({ path: join(SCREENSHOTS, `${viewport.name}-${viewport.width}x${viewport.height}.png`), fullPage: true });
+      expect(consoleErrors).toEqual([]);
+      await page.close();
+    });
+  }
 
   it('explains in words when the key may not simulate, with the code in small print', async () => {
     const page = await browser.newPage();

@@ -13,6 +13,7 @@ export const DASHBOARD_COMMON_JS = String.raw`
   var FRESHNESS_REFRESH_MS = 30000;
   /** A chart sized by its rows (segments, offers) keeps room for its axis and legend even with one row. */
   var SIZED_CHART_HEIGHT_MIN_PX = 180;
+  var LABEL_LINE_CHARS_MAX = 12;
 
   /** What each stable code means to someone reading the dashboard; the code itself stays in small print. */
   var SENTENCES = {
@@ -173,12 +174,23 @@ export const DASHBOARD_COMMON_JS = String.raw`
     Chart.defaults.plugins.legend.labels.boxWidth = 14;
   }
 
+  /** Lines of whole words, so a few named categories all show their names instead of being skipped for room. */
+  function wrap(label) {
+    return String(label).split(' ').reduce(function (lines, word) {
+      var last = lines[lines.length - 1];
+      if (last && (last + ' ' + word).length <= LABEL_LINE_CHARS_MAX) lines[lines.length - 1] = last + ' ' + word;
+      else lines.push(word);
+      return lines;
+    }, []);
+  }
+
   function isBlank(values) { return values.every(function (v) { return v === null || v === 0; }); }
 
   /**
    * One chart in a panel: series share the value axis (format: its tick and
    * tooltip text); the panel shows its empty message instead when every
    * series is zero or absent. Each dataset keeps the API field it plots.
+   * everyLabel: a few named categories, each labelled (wrapped), none skipped.
    */
   function drawChart(panel, spec) {
     var canvas = panel.querySelector('canvas');
@@ -194,7 +206,8 @@ export const DASHBOARD_COMMON_JS = String.raw`
     var horizontal = spec.horizontal === true;
     var valueAxis = { beginAtZero: true, ticks: { callback: function (v) { return spec.format(v); }, maxTicksLimit: 6 }, grid: { color: '#e3e6eb' } };
     if (spec.integers !== false) valueAxis.ticks.precision = 0;
-    var categoryAxis = { ticks: { autoSkip: true, autoSkipPadding: 12, maxRotation: 0 }, grid: { display: false } };
+    var categoryAxis = { ticks: { autoSkip: !spec.everyLabel, autoSkipPadding: 12, maxRotation: 0 }, grid: { display: false } };
+    if (spec.everyLabel && !horizontal) categoryAxis.ticks.callback = function (value) { return wrap(this.getLabelForValue(value)); };
     return new Chart(canvas, {
       type: spec.type,
       data: {

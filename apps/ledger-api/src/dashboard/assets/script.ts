@@ -83,7 +83,7 @@ export const DASHBOARD_JS = String.raw`
     var list = segments.segments;
     var kindColor = function (s) { return s.kind === 'custom' ? D.COLORS[1] : D.COLORS[0]; };
     var chart = D.drawChart(panel('segments'), {
-      type: 'bar', horizontal: true, heightPx: list.length * SEGMENT_ROW_PX + AXIS_AND_LEGEND_PX,
+      type: 'bar', horizontal: true, heightPx: list.length * SEGMENT_ROW_PX + AXIS_AND_LEGEND_PX, everyLabel: true,
       labels: list.map(function (s) { return s.name; }),
       titles: list.map(function (s) { return s.name + ': ' + s.description; }),
       series: [{ field: 'memberCount', label: 'Members', data: list.map(function (s) { return s.memberCount; }) }],
@@ -104,7 +104,7 @@ export const DASHBOARD_JS = String.raw`
   function renderOffers(offers) {
     var list = offers.offers;
     D.drawChart(panel('offers'), {
-      type: 'bar', horizontal: true, heightPx: list.length * SEGMENT_ROW_PX * 2 + AXIS_AND_LEGEND_PX,
+      type: 'bar', horizontal: true, heightPx: list.length * SEGMENT_ROW_PX * 2 + AXIS_AND_LEGEND_PX, everyLabel: true,
       labels: list.map(function (o) { return o.offerId; }),
       series: [
         { field: 'pointsAwarded', label: 'Points awarded', data: list.map(function (o) { return o.pointsAwarded; }) },
@@ -142,7 +142,7 @@ export const DASHBOARD_JS = String.raw`
     container.appendChild(parts.block);
     var v = results.variants;
     D.drawChart(parts.block, {
-      type: 'bar', labels: v.map(function (x) { return x.variant + ' (' + x.weightPercent + ' %)'; }), format: money,
+      type: 'bar', labels: v.map(function (x) { return x.variant + ' (' + x.weightPercent + ' %)'; }), format: money, everyLabel: true,
       series: [
         { field: 'revenueMinor', label: 'Revenue', data: v.map(function (x) { return x.revenueMinor; }) },
         { field: 'pointsCostMinor', label: 'Points cost', data: v.map(function (x) { return x.pointsCostMinor; }) }

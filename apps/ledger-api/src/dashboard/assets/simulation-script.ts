@@ -11,8 +11,11 @@ export const SIMULATION_JS = String.raw`
   'use strict';
   var D = window.LoyaltyDashboard;
   var SIDES = [{ name: 'current', title: 'Programs in force', color: D.COLORS[0] }, { name: 'candidate', title: 'Candidate', color: D.COLORS[1] }];
-  var SOURCES = { purchase: 'Purchases', welcome: 'Welcome bonus', birthday: 'Birthday bonus', referral: 'Referrals', action: 'Reviews and other actions', offer: 'Offers' };
+  var SOURCES = { purchase: 'Purchases', welcome: 'Welcome bonus', birthday: 'Birthday bonus', referral: 'Referrals', action: 'Actions (reviews)', offer: 'Offers' };
   var REFUSALS = { INSUFFICIENT_POINTS: 'Not enough points', UNKNOWN_REWARD: 'Reward not in the candidate', MEMBER_ERASED: 'Member erased' };
+  var UPRIGHT_CATEGORIES_MAX = 4;
+  var BAR_ROW_PX = 22;
+  var AXIS_AND_LEGEND_PX = 70;
   var state = { key: '' };
   var $ = function (id) { return document.getElementById(id); };
 
@@ -26,10 +29,12 @@ export const SIMULATION_JS = String.raw`
     return Object.keys(keys).sort();
   }
 
-  /** Bars per category, one per side. */
+  /** Bars per category, one per side; many categories lie down, so a phone has room for their names. */
   function grouped(id, categories, labelOf, valueOf) {
+    var horizontal = categories.length > UPRIGHT_CATEGORIES_MAX;
     D.drawChart($('panel-' + id), {
-      type: 'bar', labels: categories.map(labelOf), format: D.int,
+      type: 'bar', labels: categories.map(labelOf), format: D.int, everyLabel: true,
+      horizontal: horizontal, heightPx: horizontal ? categories.length * SIDES.length * BAR_ROW_PX + AXIS_AND_LEGEND_PX : undefined,
       series: SIDES.map(function (s) { return { field: s.name, label: s.title, color: s.color, data: categories.map(function (c) { return valueOf(s.name, c); }) }; })
     });
   }
