@@ -13,10 +13,10 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }],
-    // ESM-only dependencies (of @fastify/static, and jose) that jest's CommonJS runtime cannot require on Node 20.
-    '^.+/node_modules/(content-disposition|jose)/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' }, swcrc: false }],
+    // jose is ESM only, which jest's CommonJS runtime cannot require on Node 20.
+    '^.+/node_modules/jose/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' }, swcrc: false }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!((@fastify/static/node_modules/)?content-disposition|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: {
     '^@loyalty/(domain|event-store|read-models|messaging|audit|platform|webhooks)$': '<rootDir>/libs/$1/src',
   },

@@ -25,8 +25,8 @@ const digest = (key: string) => createHash('sha256').update(key).digest();
  * missing or unknown key, the client address's bucket, so guessing keys is as
  * limited as using one. Keys are held as SHA-256 digests and compared in
  * constant time against every configured key, so timing tells nothing about
- * which one matched. Public routes (health, metrics, docs, dashboard) stay
- * unlimited: probes and scrapers poll them from one address without a key.
+ * which one matched. Public routes (health, docs, dashboard) stay
+ * unlimited: probes poll them from one address without a key.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
