@@ -5,7 +5,7 @@ import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 /** The whole log when the audit reads it: the program, two enrolments with their welcome lots, a purchase with its accrual, a redemption. */
 const EVENTS_IN_LOG = 1 + 2 * 2 + 2 + 1;
 
-/** The audit endpoints of API.md, over HTTP against the real app, store and projector. */
+/** The audit endpoints of docs/http-api.md, over HTTP against the real app, store and projector. */
 describe('audit API (HTTP, end to end)', () => {
   let t: TestLedger;
   let lastWrite: number;

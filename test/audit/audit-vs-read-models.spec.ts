@@ -58,7 +58,7 @@ const unhealthy = (report: ReconciliationReport) =>
     .map(([name]) => name);
 
 /**
- * DESIGN.md invariants 5 and 6, and "every read model that carries money or
+ * Invariants 5 and 6 of docs/invariants.md, and "every read model that carries money or
  * points reconciles with the log": liability from the event log equals
  * liability from the read models, and every read model reconciles, on random
  * histories written to a real Postgres store and projected by the real

@@ -1,6 +1,6 @@
 import { KEYS, PROGRAM, startTestLedger, TestLedger } from '../support/ledger';
 
-/** The HTTP contract of API.md, driven as a client would, against the real app and Postgres. */
+/** The HTTP contract of docs/http-api.md, driven as a client would, against the real app and Postgres. */
 describe('ledger API (HTTP, end to end)', () => {
   let t: TestLedger;
 

@@ -14,7 +14,7 @@ const CSV = 'text/csv';
 const CSV_REPORT = { mediaType: CSV, schema: { type: 'string', description: 'the same figures as CSV' } } as const;
 
 /**
- * Finance audit computed from the event log itself (DESIGN.md), never from a
+ * Finance audit computed from the event log itself (docs/audit.md), never from a
  * read model; reconciliation is where the two meet. Every answer carries
  * eventsRead and lastPosition, and `atPosition=lastPosition` reproduces it.
  */

@@ -1,7 +1,7 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError } from './api-error';
 
-/** Client-chosen ids: 1-128 chars of [A-Za-z0-9._:-] (API.md). */
+/** Client-chosen ids: 1-128 chars of [A-Za-z0-9._:-] (docs/http-api.md). */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const CLIENT_ID_MESSAGE = '$property must be 1-128 characters of A-Z a-z 0-9 . _ : -';
 

@@ -138,7 +138,7 @@ export class AuditInvariantViolation extends Error {
 }
 
 /**
- * DESIGN.md invariant 2, asserted after the fold for every member: what the
+ * Invariant 2 (docs/invariants.md), asserted after the fold for every member: what the
  * movements leave equals what the lots hold. It holds for any subset of a
  * member's events, so it holds for every as-of cut; a failure means the fold
  * (or the log) is wrong, and no figure is reported from it.

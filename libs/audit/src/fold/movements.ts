@@ -23,7 +23,7 @@ export const noMovements = (): Movements => ({
   transferredOut: 0,
 });
 
-/** What the movements leave in the member's hands: DESIGN.md invariant 2 read from left to right. */
+/** What the movements leave in the member's hands: invariant 2 (docs/invariants.md) read from left to right. */
 export const netOf = (m: Movements): number =>
   m.issued - m.redeemed - m.expired - m.clawedBack + m.adjusted + m.transferredIn - m.transferredOut;
 

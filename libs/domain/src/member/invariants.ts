@@ -9,7 +9,7 @@ export class LedgerInvariantViolation extends Error {
 }
 
 /**
- * DESIGN.md invariants 1 and 2, asserted where they could break: before the
+ * Invariants 1 and 2 (docs/invariants.md), asserted where they could break: before the
  * events are appended, on the book (lots, debt, movements) the events would leave.
  *   issued - redeemed - expired - clawedBack + adjusted + in - out = available + pending
  * and no lot below zero, and available negative only by recorded debt.

@@ -17,7 +17,7 @@ export const INSTANT_MAX = '9999-12-31T23:59:59.999Z';
 export const BIRTH_DATE_MIN = '1900-01-01T00:00:00.000Z';
 /**
  * How far a command's occurredAt may lie after the moment it was received.
- * The contract (API.md) says "never in the future", so no skew is tolerated;
+ * The contract (docs/http-api.md) says "never in the future", so no skew is tolerated;
  * a POS whose clock runs ahead sends no occurredAt and gets the receipt time.
  */
 export const OCCURRED_AT_FUTURE_SKEW_MS = 0;

@@ -9,7 +9,7 @@ const WRITERS = 24;
 const APPENDS_PER_WRITER = 25;
 
 /**
- * The DESIGN.md pitfall: a transaction that takes its position early and
+ * The pitfall of README's "The event store": a transaction that takes its position early and
  * commits late must never be skipped by a subscriber that already read past a
  * later-numbered event. Writers here hold their transactions open for random
  * times so commits land out of position order.
