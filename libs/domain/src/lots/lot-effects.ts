@@ -1,6 +1,6 @@
 import { activitiesOf, deadlineAfterActivity, InactivityRule } from '../expiry/expiry';
 import { AccrualSource, MemberEvent } from '../member/events';
-import { Instant } from '../values/time';
+import { Instant, toMillis } from '../values/time';
 import { Lot, LotConsumption, LotStatus } from './lots';
 
 /** Signed totals by movement; the balance identity is checked against them. */
@@ -210,8 +210,22 @@ function changedLots(lots: readonly Lot[], changes: ReadonlyMap<string, readonly
 
 function lotOf(opened: OpenedLot, sequence: number): Lot {
   const { lotId, points, status, pendingUntil, expiresAt, addedAt, inactivity } = opened;
-  return { lotId, points, remaining: points, status, pendingUntil, expiresAt, sequence, addedAt, ...(inactivity && { inactivity }) };
+  const expiresAtMs = millisOf(expiresAt);
+  return {
+    lotId,
+    points,
+    remaining: points,
+    status,
+    pendingUntil,
+    expiresAt,
+    expiresAtMs,
+    sequence,
+    addedAt,
+    ...(inactivity && { inactivity }),
+  };
 }
+
+const millisOf = (instant: Instant | null) => (instant === null ? null : toMillis(instant));
 
 /**
  * A member's lots after an event that counts as activity (its own effects
@@ -230,7 +244,7 @@ export function lotsAfterActivity(lots: readonly Lot[], event: MemberEvent): rea
     const expiresAt = activities.reduce((at, a) => deadlineAfterActivity(at, lot.inactivity, a, event.data.occurredAt), lot.expiresAt);
     if (expiresAt === lot.expiresAt) return;
     after ??= [...lots];
-    after[i] = { ...lot, expiresAt };
+    after[i] = { ...lot, expiresAt, expiresAtMs: millisOf(expiresAt) };
   });
   return after ?? lots;
 }

@@ -1,5 +1,5 @@
 import type { InactivityRule } from '../expiry/expiry';
-import { Instant, isAtOrBefore, toMillis } from '../values/time';
+import { Instant, isAtOrBefore } from '../values/time';
 
 export type LotStatus = 'pending' | 'active' | 'expired';
 
@@ -11,6 +11,8 @@ export interface Lot {
   readonly status: LotStatus;
   readonly pendingUntil: Instant | null;
   readonly expiresAt: Instant | null;
+  /** expiresAt in milliseconds, read once: a redemption orders every active lot by it. */
+  readonly expiresAtMs: number | null;
   /** Issuance order breaks ties between equal expiries, so consumption is deterministic. */
   readonly sequence: number;
   /** When points were last put into the lot (issued, received, restored): an expiry is never dated before it. */
@@ -35,13 +37,6 @@ export function pendingPoints(lots: readonly Lot[]): number {
   return lots.reduce((sum, lot) => (lot.status === 'pending' ? sum + lot.remaining : sum), 0);
 }
 
-/** Soonest expiry first; never-expiring lots last; issuance order within equal expiry. */
-export function byConsumptionOrder(a: Lot, b: Lot): number {
-  const expiryA = a.expiresAt === null ? Number.POSITIVE_INFINITY : toMillis(a.expiresAt);
-  const expiryB = b.expiresAt === null ? Number.POSITIVE_INFINITY : toMillis(b.expiresAt);
-  return expiryA === expiryB ? a.sequence - b.sequence : expiryA - expiryB;
-}
-
 /** Takes up to `points` from `lots` in the given order; returns what was taken and what is still owed. */
 export function takeFrom(lots: readonly Lot[], points: number): { taken: LotConsumption[]; owed: number } {
   const taken: LotConsumption[] = [];
@@ -56,8 +51,15 @@ export function takeFrom(lots: readonly Lot[], points: number): { taken: LotCons
   return { taken, owed };
 }
 
-export const activeLotsInConsumptionOrder = (lots: readonly Lot[]) =>
-  lots.filter((l) => l.status === 'active' && l.remaining > 0).sort(byConsumptionOrder);
+/** Soonest expiry first; never-expiring lots last; issuance order within equal expiry. */
+export function activeLotsInConsumptionOrder(lots: readonly Lot[]): Lot[] {
+  const active = lots.filter((l) => l.status === 'active' && l.remaining > 0);
+  return active.sort((a, b) => {
+    const expiryA = a.expiresAtMs ?? Number.POSITIVE_INFINITY;
+    const expiryB = b.expiresAtMs ?? Number.POSITIVE_INFINITY;
+    return expiryA === expiryB ? a.sequence - b.sequence : expiryA - expiryB;
+  });
+}
 
 /** Which active lots pay for `points`, soonest expiry first; undefined when they cannot. */
 export function planConsumption(lots: readonly Lot[], points: number): LotConsumption[] | undefined {

@@ -7,7 +7,7 @@ import { MemberState } from './state';
  * under another version is discarded and the stream folded from the start,
  * so a snapshot never feeds new code a state its events would not produce.
  */
-export const MEMBER_STATE_SHAPE_VERSION = 2;
+export const MEMBER_STATE_SHAPE_VERSION = 3;
 
 /** The key that marks an encoded Map, PersistentMap, Set or undefined; a plain object of the state never carries it. */
 const TAG = '$t';
