@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ArgumentsHost, HttpException, Logger } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from '@loyalty/domain';
@@ -122,5 +122,56 @@ describe('docs/http-api.md', () => {
     expect(withStatus.length).toBeGreaterThan(50);
     expect(withStatus.filter(({ code, status }) => !documentedStatuses.get(code)?.includes(status))).toEqual([]);
     expect(withoutStatus.filter((code) => !documentedStatuses.has(code))).toEqual([]);
+  });
+});
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+const anchorOf = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
+
+function anchorsOf(markdown: string): Set<string> {
+  return new Set([...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchorOf(m[1]!)));
+}
+
+describe('the repository documents itself', () => {
+  it('resolves every relative link of docs/http-api.md and docs/invariants.md, anchors included', () => {
+    const broken = ['http-api.md', 'invariants.md'].flatMap((name) => {
+      const text = readFileSync(path.join(ROOT, 'docs', name), 'utf8');
+      return [...text.matchAll(/\]\(([^)#\s]*)(?:#([^)\s]+))?\)/g)]
+        .filter(([, target]) => !/^[a-z]+:/.test(target!))
+        .filter(([, target, anchor]) => {
+          const file = target ? path.join(ROOT, 'docs', target) : path.join(ROOT, 'docs', name);
+          if (!existsSync(file)) return true;
+          return anchor !== undefined && !anchorsOf(readFileSync(file, 'utf8')).has(anchor);
+        })
+        .map(([link]) => `${name}: ${link}`);
+    });
+    expect(broken).toEqual([]);
+  });
+
+  it('points nowhere outside the repository: no shared folder, no contract or design file that is not in it', () => {
+    const outside = new RegExp(['\\.\\./shared', '/work/(?:shared)', '\\b(API|DESIGN|STYLE)\\.md\\b'].join('|'));
+    const skipped = new Set(['node_modules', '.git', 'dist', '.data', 'test-output', '.bench-build', 'coverage']);
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+        if (skipped.has(entry.name)) return [];
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) return walk(full);
+        return /\.(ts|js|mjs|md|json|ya?ml|sh)$|^Dockerfile$|^run$/.test(entry.name) ? [full] : [];
+      });
+    const offending = walk(ROOT)
+      .filter((file) => !file.endsWith('package-lock.json') && !file.endsWith('bench-results.json'))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((line, index) => ({ line, index }))
+          .filter(({ line }) => outside.test(line))
+          .map(({ index }) => `${path.relative(ROOT, file)}:${index + 1}`),
+      );
+    expect(offending).toEqual([]);
   });
 });
