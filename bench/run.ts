@@ -14,11 +14,13 @@ import { auditSection } from './sections/audit';
 import { relaySection } from './sections/relay';
 import { simulationSection } from './sections/simulation';
 import { historySection } from './sections/history';
+import { scaleOutSection } from './sections/scale-out';
 
 const SECTIONS: readonly BenchSection[] = [
   appendsSection,
   httpSection,
   historySection,
+  scaleOutSection,
   rebuildSection,
   auditSection,
   relaySection,
