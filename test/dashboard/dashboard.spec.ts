@@ -330,6 +330,23 @@ describeWithBrowser('dashboard', () => {
     await page.close();
   });
 
+  it('says in its own block why an experiment has no results, and shows the rest', async () => {
+    const { page } = await open();
+    // As when the read models have not yet seen an experiment the program already lists.
+    await page.route('**/v1/experiments/earn-rate/results', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'EXPERIMENT_NOT_FOUND', message: 'no experiment earn-rate', details: {} } }),
+      }),
+    );
+    await load(page, KEYS.analyst);
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: LOAD_TIMEOUT_MS });
+    expect(await page.textContent('[data-experiment="earn-rate"] .empty')).toBe('This experiment has no results yet.');
+    expect((await drawn(page, 'revenue'))?.visible).toBe(true);
+    await page.close();
+  });
+
   it('says in words when a period has nothing to show, instead of drawing empty axes', async () => {
     const { page, consoleErrors } = await open(VIEWPORTS[0]);
     await load(page, KEYS.analyst, '2020-01-01', '2020-02-01', 'week');

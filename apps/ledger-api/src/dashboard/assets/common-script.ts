@@ -37,7 +37,8 @@ export const DASHBOARD_COMMON_JS = String.raw`
     BODY_TOO_LARGE: 'The candidate program is too large to send.',
     BODY_TOO_DEEP: 'The candidate program is nested too deeply.',
     PROGRAM_NOT_JSON: 'The candidate program is not valid JSON; fix the text and try again.',
-    NETWORK: 'The ledger could not be reached. Check the connection and try again.'
+    NETWORK: 'The ledger could not be reached. Check the connection and try again.',
+    PAGE_ERROR: 'The page could not show the figures. Reload it and try again.'
   };
 
   function ApiProblem(code, status, message, details) {

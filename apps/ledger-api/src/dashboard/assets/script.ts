@@ -112,6 +112,7 @@ export const DASHBOARD_JS = String.raw`
       ],
       format: D.int
     });
+    $('offer-table').parentNode.hidden = list.length === 0;
     D.table($('offer-table'), ['Offer', 'Runs', 'Gives', 'Awards', 'Members', 'Points awarded', 'Budget', 'Status'], list.map(function (o) {
       return [o.offerId, D.instant(o.startsAt) + ' to ' + D.instant(o.endsAt), offerTerms(o), D.int(o.awards), D.int(o.members), D.int(o.pointsAwarded),
         o.pointsBudget === null ? 'none' : D.int(o.pointsBudget), offerStatus(o)];
@@ -137,7 +138,17 @@ export const DASHBOARD_JS = String.raw`
     return { block: block, table: table };
   }
 
+  /** One experiment whose results could not be read says why in its own block; the others still show. */
+  function renderUnreadExperiment(container, unread) {
+    var block = D.element('div', 'experiment');
+    block.setAttribute('data-experiment', unread.experimentId);
+    block.appendChild(D.element('h3', '', unread.experimentId));
+    block.appendChild(D.element('p', 'empty', D.sentence(unread.problem)));
+    container.appendChild(block);
+  }
+
   function renderExperiment(container, results, money) {
+    if (results.problem) return renderUnreadExperiment(container, results);
     var parts = experimentBlock(results);
     container.appendChild(parts.block);
     var v = results.variants;
@@ -162,7 +173,12 @@ export const DASHBOARD_JS = String.raw`
       throw problem;
     }).then(function (program) {
       var ids = (program.experiments || []).map(function (e) { return e.experimentId; });
-      return Promise.all(ids.map(function (id) { return D.api(state.key, 'GET', '/v1/experiments/' + encodeURIComponent(id) + '/results'); }))
+      return Promise.all(ids.map(function (id) {
+        return D.api(state.key, 'GET', '/v1/experiments/' + encodeURIComponent(id) + '/results').catch(function (problem) {
+          if (!(problem instanceof D.ApiProblem) || problem.status !== 404) throw problem;
+          return { experimentId: id, problem: problem };
+        });
+      }))
         .then(function (results) { return { currency: program.currency, results: results }; });
     });
   }
