@@ -13,10 +13,10 @@ import {
   parkedStreamIds,
   READ_MODEL_SCHEMA,
   readModelProjections,
-  readModelsDdl,
+  READ_MODEL_MIGRATIONS,
   replayInLanes,
 } from '@loyalty/read-models';
-import { openPersonalDataVault, personalDataReader, queryRows } from '@loyalty/platform';
+import { migrateSchema, openPersonalDataVault, personalDataReader, queryRows } from '@loyalty/platform';
 import { parseCommand } from './cli/args';
 import { openStorage } from './storage';
 
@@ -72,7 +72,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
   const db = new DataSource({ type: 'postgres', url: options.databaseUrl, entities: [], extra: { max: REBUILD_CONNECTIONS_MAX } });
   await db.initialize();
   try {
-    for (const ddl of readModelsDdl(fresh)) await db.query(ddl);
+    await migrateSchema(options.databaseUrl, fresh, READ_MODEL_MIGRATIONS);
     // The rebuilt rows carry personal data only for members whose key still exists.
     const vault = await openPersonalDataVault({ query: (text, values) => db.query(text, values) });
     const projections = readModelProjections(fresh, personalDataReader(vault));

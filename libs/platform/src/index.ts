@@ -4,6 +4,7 @@ export * from './config/webhook-config';
 export * from './config/member-state-config';
 export * from './database/embedded-postgres';
 export * from './database/pool';
+export * from './database/migrations';
 export * from './observability/logger';
 export * from './observability/metrics';
 export * from './personal-data/personal-data-vault';

@@ -1,43 +1,23 @@
 import { DataSource } from 'typeorm';
 import { READ_MODEL_ENTITIES } from './entities';
-import { READ_MODEL_SCHEMA, readModelDdl } from './schema';
+import { migrateSchema } from '@loyalty/platform';
+import { READ_MODEL_SCHEMA } from './schema';
+import { READ_MODEL_MIGRATIONS } from './migrations';
 import { Projection } from './projector/projection';
 import { NO_PERSONAL_DATA, PersonalDataReader } from './projector/personal-data-reader';
 import { memberBalancesProjectionIn } from './balances/balances.projection';
 import { ledgerEntriesProjectionIn } from './balances/ledger-entries.projection';
-import { segmentsDdl } from './segments/segments.ddl';
 import { segmentsProjectionIn } from './segments/segments.projection';
-import { kpisDdl } from './kpis/kpis.ddl';
 import { kpisProjectionIn } from './kpis/kpis.projection';
-import { experimentsDdl } from './experiments/experiments.ddl';
 import { experimentsProjectionIn } from './experiments/experiments.projection';
-import { offersDdl } from './offers/offers.ddl';
 import { offersProjectionIn } from './offers/offers.projection';
-import { parkingDdl } from './projector/parking';
-import { tierStandingDdl } from './balances/tier-standing.ddl';
 import { tierStandingProjectionIn } from './balances/tier-standing.projection';
-import { membershipsDdl } from './memberships/memberships.ddl';
 import { membershipsProjectionIn } from './memberships/memberships.projection';
-import { preferencesDdl } from './preferences/preferences.ddl';
 import { preferencesProjectionIn } from './preferences/preferences.projection';
-import { couponsDdl } from './coupons/coupons.ddl';
 import { couponsProjectionIn } from './coupons/coupons.projection';
 
-const MIGRATION_LOCK_KEY = 7_310_002;
-
-/** Every read-model table, in a given schema (a rebuild fills a fresh schema with the same DDL). */
-export const readModelsDdl = (schema: string): string[] => [
-  readModelDdl(schema),
-  segmentsDdl(schema),
-  kpisDdl(schema),
-  experimentsDdl(schema),
-  offersDdl(schema),
-  parkingDdl(schema),
-  tierStandingDdl(schema),
-  membershipsDdl(schema),
-  preferencesDdl(schema),
-  couponsDdl(schema),
-];
+/** The whole read-model shape in a given schema, every migration in order, for a throwaway schema a test fills. */
+export const readModelsDdl = (schema: string): string[] => READ_MODEL_MIGRATIONS.migrations.map((migration) => migration.sql(schema));
 
 /**
  * Every projection the ledger projector runs, writing into a given schema;
@@ -59,8 +39,9 @@ export const readModelProjections = (schema: string, personalData: PersonalDataR
 
 export const READ_MODEL_PROJECTIONS: readonly Projection[] = readModelProjections(READ_MODEL_SCHEMA);
 
-/** A TypeORM data source over the read-model schema, created if missing. */
+/** A TypeORM data source over the read-model schema, migrated to this release's shape first (under the migration lock). */
 export async function openReadModels(url: string, poolSizeMax = 10): Promise<DataSource> {
+  await migrateSchema(url, READ_MODEL_SCHEMA, READ_MODEL_MIGRATIONS);
   const dataSource = new DataSource({
     type: 'postgres',
     url,
@@ -70,9 +51,5 @@ export async function openReadModels(url: string, poolSizeMax = 10): Promise<Dat
     extra: { max: poolSizeMax },
   });
   await dataSource.initialize();
-  await dataSource.transaction(async (manager) => {
-    await manager.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    for (const ddl of readModelsDdl(READ_MODEL_SCHEMA)) await manager.query(ddl);
-  });
   return dataSource;
 }

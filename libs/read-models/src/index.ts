@@ -12,6 +12,7 @@ export * from './projector/replay';
 export * from './balances/balances.projection';
 export * from './balances/ledger-entries.projection';
 export * from './data-source';
+export * from './migrations';
 export * from './projector/lag';
 export * from './segments/segments.projection';
 export * from './kpis/kpis.projection';

@@ -1,6 +1,8 @@
 /**
- * Read model tables. Created with plain DDL at boot (idempotent) rather than
- * TypeORM synchronize, so the shape is reviewable and analysts can rely on it.
+ * Read model tables, in plain DDL rather than TypeORM synchronize, so the
+ * shape is reviewable and analysts can rely on it. This text and the
+ * *.ddl.ts files are the baseline of READ_MODEL_MIGRATIONS (migrations.ts):
+ * frozen, a shape change is a new migration there.
  */
 export const READ_MODEL_SCHEMA = 'read_models';
 
