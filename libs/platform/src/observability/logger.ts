@@ -33,7 +33,11 @@ export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
 
 export interface LoggerOptions {
   readonly level?: LogLevel;
-  /** Default: stdout, written synchronously so the last lines before an exit are never lost. */
+  /**
+   * Default: stdout, buffered off the request path; pino writes what is
+   * buffered synchronously when the process exits, so the last lines (a boot
+   * failure, a shutdown report) are never lost.
+   */
   readonly destination?: DestinationStream;
 }
 
@@ -49,7 +53,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: true }),
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
 
