@@ -36,6 +36,7 @@ const CHART_PANELS = [
   'coupons',
   'segments',
   'offers',
+  'budgets',
 ];
 const AXIS_FONT_PX_MIN = 11;
 const LOAD_TIMEOUT_MS = 15_000;
@@ -253,12 +254,13 @@ describeWithBrowser('dashboard', () => {
     });
   }
 
-  it('plots what the KPI, segment, offer and experiment endpoints return', async () => {
+  it('plots what the KPI, segment, offer, budget and experiment endpoints return', async () => {
     const analyst = { key: KEYS.analyst };
     const kpis = (await t.call('GET', `/v1/kpis?from=${FROM}&to=${TO}&granularity=day&minPosition=${position}`, undefined, analyst)).body;
     const segments = (await t.call('GET', '/v1/segments', undefined, analyst)).body;
     const offers = (await t.call('GET', '/v1/offers', undefined, analyst)).body.offers;
     const experiment = (await t.call('GET', '/v1/experiments/earn-rate/results', undefined, analyst)).body;
+    const budgets = (await t.call('GET', '/v1/offers/budgets', undefined, analyst)).body.budgets;
     const { page } = await open();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
@@ -281,6 +283,12 @@ describeWithBrowser('dashboard', () => {
     expect(await plotted(page, 'segments')).toEqual({ memberCount: segments.segments.map((s: { memberCount: number }) => s.memberCount) });
     expect((await drawn(page, 'segments'))!.labels).toEqual(segments.segments.map((s: { name: string }) => s.name));
     expect(await plotted(page, 'offers')).toEqual({ pointsAwarded: [offers[0].pointsAwarded], pointsBudget: [100] });
+    expect(budgets).toEqual([expect.objectContaining({ ruleKey: 'offer:spring-bonus', totalPoints: 100 })]);
+    expect(await plotted(page, 'budgets')).toEqual({
+      pointsReserved: [budgets[0].pointsReserved],
+      pointsRemaining: [budgets[0].pointsRemaining],
+    });
+    expect((await drawn(page, 'budgets'))!.labels).toEqual(['Offer spring-bonus']);
     expect(await plotted(page, 'experiment:earn-rate')).toEqual({
       revenueMinor: experiment.variants.map((v: Bucket) => v.revenueMinor),
       pointsCostMinor: experiment.variants.map((v: Bucket) => v.pointsCostMinor),

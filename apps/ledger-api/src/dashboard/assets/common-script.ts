@@ -192,6 +192,7 @@ export const DASHBOARD_COMMON_JS = String.raw`
    * tooltip text); the panel shows its empty message instead when every
    * series is zero or absent. Each dataset keeps the API field it plots.
    * everyLabel: a few named categories, each labelled (wrapped), none skipped.
+   * stacked: the series are parts of one whole per category.
    */
   function drawChart(panel, spec) {
     var canvas = panel.querySelector('canvas');
@@ -208,6 +209,7 @@ export const DASHBOARD_COMMON_JS = String.raw`
     var valueAxis = { beginAtZero: true, ticks: { callback: function (v) { return spec.format(v); }, maxTicksLimit: 6 }, grid: { color: '#e3e6eb' } };
     if (spec.integers !== false) valueAxis.ticks.precision = 0;
     var categoryAxis = { ticks: { autoSkip: !spec.everyLabel, autoSkipPadding: 12, maxRotation: 0 }, grid: { display: false } };
+    if (spec.stacked) { valueAxis.stacked = true; categoryAxis.stacked = true; }
     if (spec.everyLabel && !horizontal) categoryAxis.ticks.callback = function (value) { return wrap(this.getLabelForValue(value)); };
     return new Chart(canvas, {
       type: spec.type,

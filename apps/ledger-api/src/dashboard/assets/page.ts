@@ -109,6 +109,13 @@ const PANELS: readonly PanelSpec[] = [
     wide: true,
     extra: TABLE_SCROLL('offer-table', 'Offers in the program'),
   },
+  {
+    id: 'budgets',
+    title: 'Points budgets',
+    hint: 'Every earning rule and offer with a points budget: what purchases have reserved of it and what remains.',
+    empty: 'No earning rule or offer has a points budget.',
+    wide: true,
+  },
 ];
 
 export const DASHBOARD_HTML = `<!doctype html>

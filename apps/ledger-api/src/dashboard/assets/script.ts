@@ -1,6 +1,6 @@
 /**
- * The dashboard's script: reads /v1/kpis, /v1/segments, /v1/offers, the
- * program's experiments and their results with the key the user typed, and
+ * The dashboard's script: reads /v1/kpis, /v1/segments, /v1/offers, its
+ * budgets, the program's experiments and their results with the key the user typed, and
  * draws them with Chart.js (served by the dashboard, no network but its own
  * origin). Each chart's datasets keep the API field and integers they plot,
  * so what is drawn can be checked against the API. Written without template
@@ -119,6 +119,26 @@ export const DASHBOARD_JS = String.raw`
     }));
   }
 
+  /** Rule keys are 'rule:<ruleId>' or 'offer:<offerId>'. */
+  function budgetName(ruleKey) {
+    var colon = ruleKey.indexOf(':');
+    var kind = ruleKey.slice(0, colon);
+    return (kind === 'offer' ? 'Offer ' : kind === 'rule' ? 'Rule ' : kind + ' ') + ruleKey.slice(colon + 1);
+  }
+
+  function renderBudgets(budgets) {
+    var list = budgets.budgets;
+    D.drawChart(panel('budgets'), {
+      type: 'bar', horizontal: true, stacked: true, everyLabel: true, heightPx: list.length * SEGMENT_ROW_PX + AXIS_AND_LEGEND_PX,
+      labels: list.map(function (b) { return budgetName(b.ruleKey); }),
+      series: [
+        { field: 'pointsReserved', label: 'Reserved', data: list.map(function (b) { return b.pointsReserved; }) },
+        { field: 'pointsRemaining', label: 'Remaining', color: '#9aa3b2', data: list.map(function (b) { return b.pointsRemaining; }) }
+      ],
+      format: D.int
+    });
+  }
+
   function experimentBlock(results) {
     var block = D.element('div', 'experiment');
     block.setAttribute('data-experiment', results.experimentId);
@@ -203,13 +223,15 @@ export const DASHBOARD_JS = String.raw`
     D.showInfo(status, 'Loading…');
     document.body.removeAttribute('data-loaded');
     var query = '?from=' + encodeURIComponent($('from').value) + '&to=' + encodeURIComponent($('to').value) + '&granularity=' + encodeURIComponent(granularity);
-    Promise.all([D.api(state.key, 'GET', '/v1/kpis' + query), D.api(state.key, 'GET', '/v1/segments'), D.api(state.key, 'GET', '/v1/offers'), loadExperiments()])
+    Promise.all([D.api(state.key, 'GET', '/v1/kpis' + query), D.api(state.key, 'GET', '/v1/segments'), D.api(state.key, 'GET', '/v1/offers'), loadExperiments(),
+      D.api(state.key, 'GET', '/v1/offers/budgets')])
       .then(function (results) {
         $('content').hidden = false;
         renderKpis(results[0], granularity);
         renderSegments(results[1]);
         renderOffers(results[2]);
         renderExperiments(results[3]);
+        renderBudgets(results[4]);
         D.showInfo(status, 'Showing ' + D.bucketTitle(results[0].from, 'day') + ' up to, not including, ' + D.bucketTitle(results[0].to, 'day') + ', per ' + granularity + '.' + segmentsNote(results[1]));
         return D.freshness($('freshness'), results[0].asOfPosition);
       }).then(function () {
