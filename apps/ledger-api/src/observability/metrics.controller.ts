@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { EventStore } from '@loyalty/event-store';
 import { LedgerMetrics } from '@loyalty/platform';
 import { DataSource } from 'typeorm';
@@ -8,7 +8,7 @@ import { Roles } from '../http/auth';
 import { LedgerReactions, REACTIONS_PROJECTION } from '../reactions/ledger-reactions';
 import { EVENT_STORE, METRICS, PROJECTOR, READ_MODELS, RELAY } from '../tokens';
 import { KafkaRelay } from '@loyalty/messaging';
-import { ApiOperationSpec } from '../http/openapi-operation';
+import { ApiOperationSpec, KEY_ERRORS } from '../http/openapi-operation';
 
 /**
  * Prometheus text format, for the admin key only: the business counters
@@ -16,6 +16,7 @@ import { ApiOperationSpec } from '../http/openapi-operation';
  * route and latency series map the API for whoever reads them.
  */
 @ApiTags('health')
+@ApiSecurity('api-key')
 @Roles('admin')
 @Controller()
 export class MetricsController {
@@ -32,7 +33,7 @@ export class MetricsController {
     operationId: 'getMetrics',
     summary: 'Prometheus metrics (text format)',
     success: { status: 200, mediaType: 'text/plain', schema: { type: 'string' } },
-    errors: [],
+    errors: KEY_ERRORS,
   })
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4')
