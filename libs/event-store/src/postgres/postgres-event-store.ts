@@ -1,4 +1,5 @@
 import { Pool, PoolClient } from 'pg';
+import { migrateSchema } from '@loyalty/platform';
 import {
   AppendResult,
   assertAppendable,
@@ -15,13 +16,10 @@ import {
   Subscription,
   WrongExpectedRevisionError,
 } from '../port';
-import { EVENT_STORE_DDL, EVENT_STORE_SCHEMA, EXPECTED_ANY, EXPECTED_NO_STREAM, WRONG_EXPECTED_REVISION_SQLSTATE } from './schema';
+import { EVENT_STORE_MIGRATIONS, EVENT_STORE_SCHEMA, EXPECTED_ANY, EXPECTED_NO_STREAM, WRONG_EXPECTED_REVISION_SQLSTATE } from './schema';
 import { AppendWakeups } from './append-wakeups';
 import { GroupCommit, QueuedAppend } from './group-commit';
 import { PollingSubscription } from './polling-subscription';
-
-/** Serialises schema creation across processes booting at once. */
-const MIGRATION_LOCK_KEY = 7_310_001;
 
 interface EventRow {
   position: string;
@@ -43,20 +41,11 @@ export class PostgresEventStore implements EventStore {
     this.wakeups = new AppendWakeups(pool);
   }
 
-  /** Creates the schema if needed. The pool stays owned by the caller only if `ownsPool` is false. */
+  /** Migrates the schema to this release's shape first (docs/operations.md, "Upgrades"). */
   static async open(pool: Pool): Promise<PostgresEventStore> {
-    const client = await pool.connect();
-    try {
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-      await client.query(EVENT_STORE_DDL);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const url = pool.options.connectionString;
+    if (!url) throw new Error('the event store needs a pool opened with a connection string, to migrate its schema');
+    await migrateSchema(url, EVENT_STORE_SCHEMA, EVENT_STORE_MIGRATIONS);
     return new PostgresEventStore(pool);
   }
 

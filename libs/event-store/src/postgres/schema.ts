@@ -1,3 +1,5 @@
+import { MigrationSet } from '@loyalty/platform';
+
 /**
  * Postgres event store schema.
  *
@@ -188,3 +190,17 @@ begin
 end
 $$;
 `;
+
+/** Serialises the migrations across processes booting at once (the same key the idempotent DDL took before them). */
+const EVENT_STORE_MIGRATION_LOCK_KEY = 7_310_001;
+
+/**
+ * The event store's schema, change by change (docs/operations.md, "Upgrades").
+ * The baseline is EVENT_STORE_DDL as every earlier release applied it at boot,
+ * so it upgrades their schemas in place; it is frozen from here on, and a
+ * change (a column, a new version of a function) ships as a migration appended below.
+ */
+export const EVENT_STORE_MIGRATIONS: MigrationSet = {
+  lockKey: EVENT_STORE_MIGRATION_LOCK_KEY,
+  migrations: [{ name: 'EventStoreBaseline1764633600000', sql: () => EVENT_STORE_DDL }],
+};
