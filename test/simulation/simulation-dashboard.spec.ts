@@ -134,6 +134,21 @@ describeWithBrowser('dashboard simulation view', () => {
     expect(await page.textContent('#status small.code')).toBe('Code FORBIDDEN, HTTP 403');
   });
 
+  it('names the fields the API refused, in a sentence', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.ledger.url}/dashboard/simulation`);
+    await page.fill('#api-key', KEYS.analyst);
+    await page.fill('#from', '2025-06-01');
+    await page.fill('#to', '2026-06-01');
+    await page.fill('#program', JSON.stringify({ ...DOUBLED_EARNING, earning: { ...DOUBLED_EARNING.earning, unitMinor: 0 } }));
+    await page.click('#simulate');
+    await page.waitForSelector('#status.error', { timeout: 10_000 });
+    expect(await page.textContent('#status .sentence')).toMatch(
+      /^Could not simulate\. Some fields are not valid\. program\.earning\.unitMinor \(.+\)\.$/,
+    );
+    expect(await page.textContent('#status small.code')).toBe('Code VALIDATION_FAILED, HTTP 400');
+  });
+
   it('explains a candidate that is not JSON without sending it', async () => {
     const page = await browser.newPage();
     await page.goto(`${t.ledger.url}/dashboard/simulation`);

@@ -173,7 +173,7 @@ export const DASHBOARD_JS = String.raw`
     container.appendChild(parts.block);
     var v = results.variants;
     D.drawChart(parts.block, {
-      type: 'bar', labels: v.map(function (x) { return x.variant + ' (' + x.weightPercent + ' %)'; }), format: money, everyLabel: true,
+      type: 'bar', labels: v.map(function (x) { return x.variant + ' (' + x.weightPercent + '\u00a0%)'; }), format: money, everyLabel: true,
       series: [
         { field: 'revenueMinor', label: 'Revenue', data: v.map(function (x) { return x.revenueMinor; }) },
         { field: 'pointsCostMinor', label: 'Points cost', data: v.map(function (x) { return x.pointsCostMinor; }) }
