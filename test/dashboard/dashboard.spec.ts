@@ -47,6 +47,8 @@ if (!available && process.env.REQUIRE_BROWSER)
 if (!available)
   console.log(`dashboard test skipped: ${CHROMIUM} is missing (apt-get install -y chromium; set REQUIRE_BROWSER=1 to fail instead)`);
 const describeWithBrowser = available ? describe : describe.skip;
+/** The figures' formats (1,200; €535.00) follow the browser's locale: pinned, so the assertions hold on any machine. */
+const LOCALE = 'en-US';
 
 const clock = new TestClock();
 const dayStart = (daysAgo: number) => clock.dayStart(daysAgo);
@@ -122,7 +124,7 @@ describeWithBrowser('dashboard', () => {
   let position = -1;
 
   async function open(viewport: { width: number; height: number } = VIEWPORTS[1]) {
-    const page = await browser.newPage({ viewport });
+    const page = await browser.newPage({ viewport, locale: LOCALE });
     const consoleErrors: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
@@ -327,7 +329,7 @@ describeWithBrowser('dashboard', () => {
   }
 
   it('says how long ago the figures were read, in words, while the page stays open', async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ locale: LOCALE });
     await page.clock.install();
     await page.goto(`${t.ledger.url}/dashboard`);
     await load(page, KEYS.analyst);
@@ -335,6 +337,24 @@ describeWithBrowser('dashboard', () => {
     expect(await page.textContent('#freshness')).toBe('Updated just now, all events included.');
     await page.clock.fastForward('02:10');
     expect(await page.textContent('#freshness')).toBe('Updated 2 minutes ago, all events included.');
+    await page.close();
+  });
+
+  it('says how many recent events the figures leave out while the projector catches up', async () => {
+    const { page } = await open();
+    await page.route('**/health/ready', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          status: 'not-ready',
+          checks: { projector: { status: 'running', position, lagEvents: 1_200, lastError: null } },
+        }),
+      }),
+    );
+    await load(page, KEYS.analyst);
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: LOAD_TIMEOUT_MS });
+    expect(await page.textContent('#freshness')).toBe('Updated just now, 1,200 recent events not included yet (load again shortly).');
     await page.close();
   });
 

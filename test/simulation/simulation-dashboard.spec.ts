@@ -9,6 +9,8 @@ const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disabl
 const available = existsSync(CHROMIUM);
 if (!available && process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} is missing`);
 const describeWithBrowser = available ? describe : describe.skip;
+/** The figures' formats (1,200; €535.00) follow the browser's locale: pinned, so the assertions hold on any machine. */
+const LOCALE = 'en-US';
 const SCREENSHOTS = join(__dirname, '..', '..', 'test-output', 'dashboard');
 const VIEWPORTS = [
   { name: 'simulation-phone', width: 390, height: 844 },
@@ -54,7 +56,7 @@ describeWithBrowser('dashboard simulation view', () => {
     })()`);
 
   it('draws the candidate beside the programs in force, as POST /v1/simulations reports them', async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ locale: LOCALE });
     await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
     await page.goto(`${t.ledger.url}/dashboard/simulation`);
     await page.fill('#api-key', KEYS.analyst);
@@ -94,7 +96,7 @@ describeWithBrowser('dashboard simulation view', () => {
 
   for (const viewport of VIEWPORTS) {
     it(`draws every panel at ${viewport.width}x${viewport.height} without horizontal scrolling`, async () => {
-      const page = await browser.newPage({ viewport });
+      const page = await browser.newPage({ viewport, locale: LOCALE });
       const consoleErrors: string[] = [];
       page.on('console', (message) => {
         if (message.type() === 'error') consoleErrors.push(message.text());
@@ -122,7 +124,7 @@ describeWithBrowser('dashboard simulation view', () => {
   }
 
   it('explains in words when the key may not simulate, with the code in small print', async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ locale: LOCALE });
     await page.goto(`${t.ledger.url}/dashboard/simulation`);
     await page.fill('#api-key', KEYS.pos);
     await page.fill('#program', JSON.stringify(DOUBLED_EARNING));
@@ -135,7 +137,7 @@ describeWithBrowser('dashboard simulation view', () => {
   });
 
   it('names the fields the API refused, in a sentence', async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ locale: LOCALE });
     await page.goto(`${t.ledger.url}/dashboard/simulation`);
     await page.fill('#api-key', KEYS.analyst);
     await page.fill('#from', '2025-06-01');
@@ -150,7 +152,7 @@ describeWithBrowser('dashboard simulation view', () => {
   });
 
   it('explains a candidate that is not JSON without sending it', async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ locale: LOCALE });
     await page.goto(`${t.ledger.url}/dashboard/simulation`);
     await page.fill('#api-key', KEYS.analyst);
     await page.fill('#program', '{"currency": ');
