@@ -5,45 +5,40 @@
  * history and every event writes one entry, so copying them made each
  * command's cost grow with the member's age.
  *
- * Two tries, both copied one path per write: the entries by insertion
- * position (a 32-way trie), and a hash array mapped trie from key to position.
+ * Two tries, both copied one path per write: the keys and values by
+ * insertion position (a 32-way trie whose leaves hold key, value, key,
+ * value...), and a hash array mapped trie from key to position. No object
+ * per entry: a member's state is held for every cached member.
  */
 
 const BITS = 5;
 const WIDTH = 1 << BITS;
 const MASK = WIDTH - 1;
-/** The hash has 32 bits: below this shift a node still has bits to branch on, past it keys with one hash share a bucket. */
+/** The hash has 32 bits: up to this shift a node still has bits to branch on, past it keys with one hash share a bucket. */
 const LAST_SHIFT = 30;
 
-type Entry<V> = readonly [string, V];
 type Branch = readonly unknown[];
 
-/** One key's position in the entries, with the key's hash so a split never hashes it again. */
-interface Slot {
-  readonly key: string;
-  readonly hash: number;
-  readonly position: number;
-}
-
-/** A hash trie node: which of the 32 fragments hold a child (bitmap), and those children in fragment order. */
+/** A hash trie node: which of the 32 fragments hold a child (bitmap), and those children in fragment order; a number is an entry's position. */
 class IndexNode {
   constructor(
     readonly bitmap: number,
-    readonly children: readonly (Slot | IndexNode | Bucket)[],
+    readonly children: readonly (number | IndexNode | Bucket)[],
   ) {}
 }
 
-/** Keys whose 32-bit hashes are equal. */
+/** The positions of keys whose 32-bit hashes are equal. */
 class Bucket {
-  constructor(readonly slots: readonly Slot[]) {}
+  constructor(readonly positions: readonly number[]) {}
 }
 
 export class PersistentMap<V> implements ReadonlyMap<string, V> {
   private static readonly EMPTY = new PersistentMap<never>([], 0, 0, new IndexNode(0, []));
 
   private constructor(
-    private readonly entriesRoot: Branch,
-    private readonly entriesShift: number,
+    /** Slot 2p holds the key at position p, slot 2p + 1 its value. */
+    private readonly slotsRoot: Branch,
+    private readonly slotsShift: number,
     readonly size: number,
     private readonly index: IndexNode,
   ) {}
@@ -52,7 +47,7 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
     return PersistentMap.EMPTY;
   }
 
-  static from<V>(entries: Iterable<Entry<V>>): PersistentMap<V> {
+  static from<V>(entries: Iterable<readonly [string, V]>): PersistentMap<V> {
     let map = PersistentMap.empty<V>();
     for (const [key, value] of entries) map = map.set(key, value);
     return map;
@@ -65,7 +60,7 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
 
   get(key: string): V | undefined {
     const position = this.positionOf(key);
-    return position === undefined ? undefined : this.entryAt(position)[1];
+    return position === undefined ? undefined : (this.slotAt(2 * position + 1) as V);
   }
 
   has(key: string): boolean {
@@ -73,28 +68,28 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
   }
 
   set(key: string, value: V): PersistentMap<V> {
-    const position = this.positionOf(key);
-    if (position !== undefined) {
-      const entries = assoc(this.entriesRoot, this.entriesShift, position, [key, value]);
-      return new PersistentMap(entries, this.entriesShift, this.size, this.index);
+    const known = this.positionOf(key);
+    if (known !== undefined) {
+      return new PersistentMap(assocPair(this.slotsRoot, this.slotsShift, 2 * known, key, value), this.slotsShift, this.size, this.index);
     }
-    const grows = this.size === 1 << (this.entriesShift + BITS);
-    const shift = grows ? this.entriesShift + BITS : this.entriesShift;
-    const root = grows ? [this.entriesRoot] : this.entriesRoot;
-    const slot: Slot = { key, hash: hashOf(key), position: this.size };
-    return new PersistentMap(assoc(root, shift, this.size, [key, value]), shift, this.size + 1, inserted(this.index, 0, slot));
+    const grows = 2 * this.size === 1 << (this.slotsShift + BITS);
+    const shift = grows ? this.slotsShift + BITS : this.slotsShift;
+    const root = grows ? [this.slotsRoot] : this.slotsRoot;
+    const slots = assocPair(root, shift, 2 * this.size, key, value);
+    const keyAt = (position: number) => slotIn(slots, shift, 2 * position) as string;
+    return new PersistentMap(slots, shift, this.size + 1, inserted(this.index, 0, hashOf(key), this.size, keyAt));
   }
 
   *entries(): MapIterator<[string, V]> {
-    for (const chunk of this.chunks()) for (const [key, value] of chunk) yield [key, value];
+    for (const leaf of this.leaves()) for (let i = 0; i < leaf.length; i += 2) yield [leaf[i] as string, leaf[i + 1] as V];
   }
 
   *keys(): MapIterator<string> {
-    for (const chunk of this.chunks()) for (const entry of chunk) yield entry[0];
+    for (const leaf of this.leaves()) for (let i = 0; i < leaf.length; i += 2) yield leaf[i] as string;
   }
 
   *values(): MapIterator<V> {
-    for (const chunk of this.chunks()) for (const entry of chunk) yield entry[1];
+    for (const leaf of this.leaves()) for (let i = 1; i < leaf.length; i += 2) yield leaf[i] as V;
   }
 
   [Symbol.iterator](): MapIterator<[string, V]> {
@@ -102,7 +97,8 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
   }
 
   forEach(callback: (value: V, key: string, map: ReadonlyMap<string, V>) => void, thisArg?: unknown): void {
-    for (const chunk of this.chunks()) for (const [key, value] of chunk) callback.call(thisArg, value, key, this);
+    for (const leaf of this.leaves())
+      for (let i = 0; i < leaf.length; i += 2) callback.call(thisArg, leaf[i + 1] as V, leaf[i] as string, this);
   }
 
   /** What JSON.stringify writes: the entries, so two equal maps print alike. */
@@ -110,25 +106,23 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
     return [...this.entries()];
   }
 
-  /** The trie's leaves, 32 entries each, in order: iterating them costs one generator, not one per level. */
-  private chunks(): (readonly Entry<V>[])[] {
-    const chunks: (readonly Entry<V>[])[] = [];
-    collectLeaves(this.entriesRoot, this.entriesShift, chunks);
-    return chunks;
+  /** The trie's leaves in order: iterating them costs one generator, not one per level. */
+  private leaves(): Branch[] {
+    const leaves: Branch[] = [];
+    collectLeaves(this.slotsRoot, this.slotsShift, leaves);
+    return leaves;
   }
 
-  private entryAt(position: number): Entry<V> {
-    let node = this.entriesRoot;
-    for (let shift = this.entriesShift; shift > 0; shift -= BITS) node = node[(position >>> shift) & MASK] as Branch;
-    return node[position & MASK] as Entry<V>;
+  private slotAt(slot: number): unknown {
+    return slotIn(this.slotsRoot, this.slotsShift, slot);
   }
 
   private positionOf(key: string): number | undefined {
     const hash = hashOf(key);
-    let node: Slot | IndexNode | Bucket = this.index;
+    let node: number | IndexNode | Bucket = this.index;
     for (let shift = 0; ; shift += BITS) {
-      if (node instanceof Bucket) return node.slots.find((s) => s.key === key)?.position;
-      if (!(node instanceof IndexNode)) return node.key === key ? node.position : undefined;
+      if (typeof node === 'number') return this.slotAt(2 * node) === key ? node : undefined;
+      if (node instanceof Bucket) return node.positions.find((p) => this.slotAt(2 * p) === key);
       const bit = 1 << ((hash >>> shift) & MASK);
       if ((node.bitmap & bit) === 0) return undefined;
       node = node.children[childIndex(node.bitmap, bit)]!;
@@ -136,49 +130,60 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
   }
 }
 
-/** The trie with `value` at `position`, copying the one path down to it; missing branches are made on the way. */
-function assoc(node: Branch, shift: number, position: number, value: unknown): Branch {
+function slotIn(root: Branch, rootShift: number, slot: number): unknown {
+  let node = root;
+  for (let shift = rootShift; shift > 0; shift -= BITS) node = node[(slot >>> shift) & MASK] as Branch;
+  return node[slot & MASK];
+}
+
+/**
+ * The trie with `key` and `value` at the even slot and the one after it (one
+ * leaf: a leaf is 32 slots wide), copying one path. An append concatenates,
+ * which sizes the copy exactly where growing a slice would leave it room to spare.
+ */
+function assocPair(node: Branch, shift: number, slot: number, key: string, value: unknown): Branch {
+  if (shift === 0) return replacedOrAppended(node, slot & MASK, [key, value]);
+  const at = (slot >>> shift) & MASK;
+  return replacedOrAppended(node, at, [assocPair((node[at] as Branch | undefined) ?? [], shift - BITS, slot, key, value)]);
+}
+
+function replacedOrAppended(node: Branch, at: number, items: readonly unknown[]): Branch {
+  if (at === node.length) return node.concat(items);
   const copy = node.slice();
-  if (shift === 0) {
-    copy[position & MASK] = value;
-    return copy;
-  }
-  const at = (position >>> shift) & MASK;
-  copy[at] = assoc((node[at] as Branch | undefined) ?? [], shift - BITS, position, value);
+  items.forEach((item, i) => (copy[at + i] = item));
   return copy;
 }
 
-function collectLeaves(node: Branch, shift: number, into: unknown[]): void {
+function collectLeaves(node: Branch, shift: number, into: Branch[]): void {
   if (shift === 0) into.push(node);
   else for (const child of node) collectLeaves(child as Branch, shift - BITS, into);
 }
 
-/** The trie with a slot for a key it does not hold yet. */
-function inserted(node: IndexNode, shift: number, slot: Slot): IndexNode {
-  const bit = 1 << ((slot.hash >>> shift) & MASK);
+/** The trie with the position of a key it does not hold yet; `keyAt` reads the key at a position, to split where two keys meet. */
+function inserted(node: IndexNode, shift: number, hash: number, position: number, keyAt: (position: number) => string): IndexNode {
+  const bit = 1 << ((hash >>> shift) & MASK);
   const at = childIndex(node.bitmap, bit);
   if ((node.bitmap & bit) === 0) {
-    const children = [...node.children.slice(0, at), slot, ...node.children.slice(at)];
-    return new IndexNode(node.bitmap | bit, children);
+    return new IndexNode(node.bitmap | bit, node.children.slice(0, at).concat([position], node.children.slice(at)));
   }
   const child = node.children[at]!;
   const replaced =
     child instanceof IndexNode
-      ? inserted(child, shift + BITS, slot)
+      ? inserted(child, shift + BITS, hash, position, keyAt)
       : child instanceof Bucket
-        ? new Bucket([...child.slots, slot])
-        : split(child, slot, shift + BITS);
+        ? new Bucket([...child.positions, position])
+        : split(child, hashOf(keyAt(child)), position, hash, shift + BITS);
   const children = node.children.slice();
   children[at] = replaced;
   return new IndexNode(node.bitmap, children);
 }
 
-/** Two slots whose hashes agree below `shift`: a node that branches where they differ, or a bucket when they never do. */
-function split(a: Slot, b: Slot, shift: number): IndexNode | Bucket {
+/** Two positions whose keys' hashes agree below `shift`: a node that branches where they differ, or a bucket when they never do. */
+function split(a: number, hashA: number, b: number, hashB: number, shift: number): IndexNode | Bucket {
   if (shift > LAST_SHIFT) return new Bucket([a, b]);
-  const fragmentA = (a.hash >>> shift) & MASK;
-  const fragmentB = (b.hash >>> shift) & MASK;
-  if (fragmentA === fragmentB) return new IndexNode(1 << fragmentA, [split(a, b, shift + BITS)]);
+  const fragmentA = (hashA >>> shift) & MASK;
+  const fragmentB = (hashB >>> shift) & MASK;
+  if (fragmentA === fragmentB) return new IndexNode(1 << fragmentA, [split(a, hashA, b, hashB, shift + BITS)]);
   return new IndexNode((1 << fragmentA) | (1 << fragmentB), fragmentA < fragmentB ? [a, b] : [b, a]);
 }
 
