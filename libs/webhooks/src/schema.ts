@@ -1,3 +1,5 @@
+import { MigrationSet } from '@loyalty/platform';
+
 /**
  * Webhook state, in a schema of its own: unlike the read models it cannot be
  * rebuilt from the log (registrations, secrets, what each receiver has
@@ -44,3 +46,12 @@ create index if not exists deliveries_parked on ${WEBHOOK_SCHEMA}.deliveries (we
 create index if not exists deliveries_delivered on ${WEBHOOK_SCHEMA}.deliveries (delivered_at) where status = 'delivered';
 create index if not exists deliveries_listed on ${WEBHOOK_SCHEMA}.deliveries (webhook_id, seq desc);
 `;
+
+/** Serialises the migrations across processes booting at once (the key the idempotent DDL took before them). */
+const WEBHOOK_MIGRATION_LOCK_KEY = 7_020_161;
+
+/** The webhook schema, change by change (docs/operations.md, "Upgrades"): WEBHOOK_DDL is the frozen baseline. */
+export const WEBHOOK_MIGRATIONS: MigrationSet = {
+  lockKey: WEBHOOK_MIGRATION_LOCK_KEY,
+  migrations: [{ name: 'WebhooksBaseline1764633600000', sql: () => WEBHOOK_DDL }],
+};

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';
 import type { EventStore } from '@loyalty/event-store';
-import { describeFailure, WebhookConfig } from '@loyalty/platform';
+import { describeFailure, migrateSchema, WebhookConfig } from '@loyalty/platform';
 import { Projector } from '@loyalty/read-models';
 import {
   AttemptOutcome,
@@ -17,7 +17,7 @@ import { WEBHOOK_CONSUMER, WebhookIntake } from './intake';
 import { WebhookMetrics } from './metrics';
 import { createNotificationOutbox, pruneNotifications } from './outbox';
 import { afterFailure } from './retry-schedule';
-import { WEBHOOK_DDL } from './schema';
+import { WEBHOOK_MIGRATIONS, WEBHOOK_SCHEMA } from './schema';
 import { describeSendFailure, post } from './sender';
 import { signatureOf } from './signature';
 import { TargetPolicy } from './targets';
@@ -25,8 +25,6 @@ import { TargetPolicy } from './targets';
 /** Beyond an attempt's own timeout, before another worker may take a delivery over from one that died mid-attempt. */
 const LEASE_MARGIN_MS = 30_000;
 const DAY_MS = 86_400_000;
-/** Two processes creating the same tables at once can still collide in the catalog: one migrates at a time. */
-const MIGRATION_LOCK_KEY = 7_020_161;
 
 export interface WebhookWorkerOptions {
   readonly store: EventStore;
@@ -69,13 +67,12 @@ export class WebhookWorker {
     this.projector = new Projector(options.store, options.db, [intake], WEBHOOK_CONSUMER, options.log);
   }
 
-  /** Creates the tables (idempotent, once across processes) before anything may register a webhook. */
+  /** Migrates the webhook schema and creates the outbox (each once across processes) before anything may register a webhook. */
   static async open(options: WebhookWorkerOptions): Promise<WebhookWorker> {
-    await options.db.transaction(async (manager) => {
-      await manager.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-      await manager.query(WEBHOOK_DDL);
-      await createNotificationOutbox(manager);
-    });
+    const url = 'url' in options.db.options ? options.db.options.url : undefined;
+    if (!url) throw new Error('the webhook worker needs a data source opened with a URL, to migrate its schema');
+    await migrateSchema(url, WEBHOOK_SCHEMA, WEBHOOK_MIGRATIONS);
+    await options.db.transaction((manager) => createNotificationOutbox(manager));
     return new WebhookWorker(options);
   }
 

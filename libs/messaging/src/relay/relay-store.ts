@@ -1,11 +1,13 @@
 import { Pool, PoolClient } from 'pg';
+import { migrateSchema, MigrationSet } from '@loyalty/platform';
 import { DeadLetter } from './chunks';
 
 export const RELAY_SCHEMA = 'relay';
 
-/** Serialises the DDL across relays booting at once (create schema if not exists races otherwise). */
-const MIGRATION_LOCK_KEY = 7_310_101;
+/** Serialises the migrations across relays booting at once (the key the idempotent DDL took before them). */
+const RELAY_MIGRATION_LOCK_KEY = 7_310_101;
 
+/** The baseline of RELAY_MIGRATIONS: frozen, as every earlier release applied it at boot. */
 const RELAY_DDL = `
 create schema if not exists ${RELAY_SCHEMA};
 
@@ -29,6 +31,12 @@ create table if not exists ${RELAY_SCHEMA}.dead_letters (
   primary key (relay_name, event_id)
 );
 `;
+
+/** The relay schema, change by change (docs/operations.md, "Upgrades"). */
+export const RELAY_MIGRATIONS: MigrationSet = {
+  lockKey: RELAY_MIGRATION_LOCK_KEY,
+  migrations: [{ name: 'RelayBaseline1764633600000', sql: () => RELAY_DDL }],
+};
 
 /**
  * The Postgres side of a relay, all on one connection that holds the session
@@ -64,10 +72,9 @@ export class RelayLeadership {
         client.release();
         return undefined;
       }
-      await client.query('begin');
-      await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-      await client.query(RELAY_DDL);
-      await client.query('commit');
+      const url = pool.options.connectionString;
+      if (!url) throw new Error('the relay needs a pool opened with a connection string, to migrate its schema');
+      await migrateSchema(url, RELAY_SCHEMA, RELAY_MIGRATIONS);
       return new RelayLeadership(client, name, onLost);
     } catch (error) {
       client.release(true);
