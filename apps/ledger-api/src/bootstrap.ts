@@ -21,6 +21,8 @@ import { installHttpHooks, requestId } from './http/http-hooks';
 import { mountDocs } from './http/openapi';
 import { RouteTemplates, withHttpLogging } from './http/http-logging';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
+import { refuseUnknownMethods } from './http/method-not-allowed';
+import { refuseNulCharacters } from './http/nul-characters';
 import { openReadModels, Projector, READ_MODEL_SCHEMA, readModelProjections } from '@loyalty/read-models';
 import { KafkaRelay, NotificationRelay } from '@loyalty/messaging';
 import { openWebhookDatabase, WebhookWorker, WebhookWorkerOptions } from '@loyalty/webhooks';
@@ -130,6 +132,8 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     app.useLogger(app.get(NestPinoLogger));
     app.useGlobalPipes(validationPipe());
     await installHttpHooks(app.getHttpAdapter().getInstance(), metrics, routes);
+    refuseUnknownMethods(app.getHttpAdapter().getInstance());
+    refuseNulCharacters(app.getHttpAdapter().getInstance());
     if (config.corsOrigins.length > 0)
       app.enableCors({ origin: [...config.corsOrigins], allowedHeaders: ['content-type', 'x-api-key', 'x-request-id'] });
     mountDocs(app);

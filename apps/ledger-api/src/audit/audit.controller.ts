@@ -47,7 +47,7 @@ export class AuditController {
   @ApiQuery({
     name: 'atPosition',
     required: false,
-    schema: { type: 'string', pattern: '^\\d{1,20}$' },
+    schema: { type: 'string', pattern: '^\\d{0,20}$' },
     description: 'Read the log only up to this position (reproduces an earlier report)',
   })
   @ApiQuery({
@@ -92,7 +92,7 @@ export class AuditController {
   @ApiQuery({
     name: 'atPosition',
     required: false,
-    schema: { type: 'string', pattern: '^\\d{1,20}$' },
+    schema: { type: 'string', pattern: '^\\d{0,20}$' },
     description: 'Read the log only up to this position',
   })
   @ApiQuery({
@@ -131,7 +131,7 @@ export class AuditController {
   @ApiQuery({
     name: 'atPosition',
     required: false,
-    schema: { type: 'string', pattern: '^\\d{1,20}$' },
+    schema: { type: 'string', pattern: '^\\d{0,20}$' },
     description: 'Read the log only up to this position (reproduces an earlier report)',
   })
   async memberships(

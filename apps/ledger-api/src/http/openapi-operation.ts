@@ -93,13 +93,17 @@ export function ApiOperationSpec(spec: OperationSpec): MethodDecorator {
   );
 }
 
+/** Within the 19 digits read-consistency.ts takes, and exact as a JSON number. */
+const MIN_POSITION_ABS_MAX = 1e18;
+
 /** `?minPosition=`: read-your-writes (read-consistency.ts). */
 export const MinPositionQuery = () =>
   ApiQuery({
     name: 'minPosition',
     required: false,
-    description: 'Wait (at most 5 s) until the read models reflect this position, the `position` a write returned; else 503',
-    schema: { type: 'integer', minimum: 0, example: 1042 },
+    description:
+      'Wait (at most 5 s) until the read models reflect this position, the `position` a write returned; else 503. A negative one waits for nothing',
+    schema: { type: 'integer', minimum: -MIN_POSITION_ABS_MAX, maximum: MIN_POSITION_ABS_MAX, example: 1042 },
   });
 
 /** `?limit=` of a page (PageLimitPipe). */

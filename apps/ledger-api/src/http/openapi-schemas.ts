@@ -239,7 +239,11 @@ export const Responses = {
     ...anyObject('the report computed from the event log (docs/audit.md); integer points and minor units'),
     properties: {
       eventsRead: int('events read from the log'),
-      lastPosition: int('the last log position read; atPosition reproduces the report'),
+      lastPosition: nullable({
+        type: 'string',
+        pattern: '^\\d{1,20}$',
+        description: 'the last log position read (digits; null before the first event); atPosition reproduces the report',
+      }),
     },
   },
   couponIssued: obj({ couponId: str('cp-1'), memberId, coupon: couponSchema, position }),

@@ -56,6 +56,10 @@ function withoutAcceptHeaders(document: OpenAPIObject): void {
  */
 function withValidatorConstraints(document: OpenAPIObject): void {
   const schemas = document.components?.schemas ?? {};
+  for (const [name, rule] of Object.entries(CROSS_FIELD_RULES)) {
+    const schema = schemas[name];
+    if (schema && !('$ref' in schema)) Object.assign(schema, rule);
+  }
   const storage = getMetadataStorage();
   // class-validator keeps its rules by class and offers no list of the classes: its map is read directly.
   const byClass = (storage as unknown as { validationMetadatas?: Map<new () => unknown, unknown> }).validationMetadatas;
@@ -63,18 +67,35 @@ function withValidatorConstraints(document: OpenAPIObject): void {
   for (const target of classes) {
     const schema = schemas[target.name];
     if (!schema || '$ref' in schema || !schema.properties) continue;
+    // The pipe forbids what the class does not declare (forbidNonWhitelisted).
+    schema.additionalProperties = false;
     for (const rule of storage.getTargetValidationMetadatas(target, '', true, false)) {
       const property = schema.properties[rule.propertyName];
-      if (!property || '$ref' in property) continue;
+      if (!property) continue;
+      if ('$ref' in property) {
+        if (rule.name === 'isOptional') schema.properties[rule.propertyName] = { allOf: [property], nullable: true };
+        continue;
+      }
       const subject = rule.each && property.type === 'array' && property.items && !('$ref' in property.items) ? property.items : property;
       applyRule(subject, rule);
     }
   }
 }
 
+/** Rules over several fields that the handlers check and OpenAPI can say. */
+const CROSS_FIELD_RULES: Record<string, SchemaObject> = {
+  // A redemption names points or a reward, exactly one (domain: redemptions.ts).
+  RedeemPointsDto: { oneOf: [{ required: ['points'] }, { required: ['rewardId'] }] },
+  MeRedemptionDto: { oneOf: [{ required: ['points'] }, { required: ['rewardId'] }] },
+};
+
 function applyRule(schema: SchemaObject, rule: ValidationMetadata): void {
   const [first, second] = (rule.constraints ?? []) as unknown[];
   switch (rule.name) {
+    // IsOptional skips null as it skips absence: the API takes a null optional field as absent.
+    case 'isOptional':
+      schema.nullable = true;
+      return;
     case 'isInt':
       schema.type = 'integer';
       return;
@@ -111,6 +132,15 @@ function applyRule(schema: SchemaObject, rule: ValidationMetadata): void {
       return;
     case 'isEnum':
       schema.enum = Object.values(first as object);
+      return;
+    case 'isEmail':
+      schema.format = 'email';
+      return;
+    case 'isNotEmpty':
+      if (schema.type === 'string') schema.minLength = Math.max(schema.minLength ?? 0, 1);
+      return;
+    case 'notEquals':
+      schema.not = { enum: [first] };
       return;
     case 'isInstant':
       schema.format = 'date-time';

@@ -82,7 +82,8 @@ export class MemberRequests {
       changeId: body.changeId,
       tier: body.tier,
       reason: body.reason.trim(),
-      until: body.until === undefined ? null : normaliseInstant(body.until),
+      // A null until is absent, as every null optional field is.
+      until: body.until ? normaliseInstant(body.until) : null,
       actor,
       requestHash: requestHash('tier-change', body),
       ...(await this.context.create(undefined)),
