@@ -74,7 +74,7 @@ export async function rebuildReadModels(options: RebuildOptions): Promise<Rebuil
   try {
     await migrateSchema(options.databaseUrl, fresh, READ_MODEL_MIGRATIONS);
     // The rebuilt rows carry personal data only for members whose key still exists.
-    const vault = await openPersonalDataVault({ query: (text, values) => db.query(text, values) });
+    const vault = await openPersonalDataVault(options.databaseUrl, { query: (text, values) => db.query(text, values) });
     const projections = readModelProjections(fresh, personalDataReader(vault));
     const [live] = await queryRows<{ position: string }>(
       db,

@@ -94,7 +94,7 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     });
     const readModels = await openReadModels(databaseUrl);
     closers.push(['read-model connections', () => readModels.destroy()]);
-    const vault = await openPersonalDataVault({ query: (text, values) => readModels.query(text, values) });
+    const vault = await openPersonalDataVault(databaseUrl, { query: (text, values) => readModels.query(text, values) });
     const projector = new Projector(store, readModels, readModelProjections(READ_MODEL_SCHEMA, personalDataReader(vault)), 'ledger', log);
     projector.start();
     closers.push(['projector', () => projector.stop()]);

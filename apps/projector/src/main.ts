@@ -26,7 +26,7 @@ async function main(logger: Logger): Promise<RunningProcess> {
   const store: EventStore =
     config.eventStore.kind === 'eventstoredb' ? new EventStoreDbEventStore(config.eventStore.url) : await PostgresEventStore.open(pool);
   const readModels = await openReadModels(config.databaseUrl);
-  const vault = await openPersonalDataVault({ query: (text, values) => readModels.query(text, values) });
+  const vault = await openPersonalDataVault(config.databaseUrl, { query: (text, values) => readModels.query(text, values) });
   const projector = new Projector(
     store,
     readModels,

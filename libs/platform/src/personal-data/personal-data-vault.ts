@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { migrateSchema, MigrationSet } from '../database/migrations';
 import { queryRows, RowsQuery } from '../sql/query-rows';
 
 /** What the ledger knows about a person; everything else in the log is pseudonymous ids and numbers. */
@@ -31,6 +32,15 @@ create table if not exists ${PERSONAL_DATA_SCHEMA}.member_keys (
   key bytea not null,
   created_at timestamptz not null default now()
 );`;
+
+/** Serialises the vault's migrations across processes booting at once (its idempotent DDL took no lock, and could race). */
+const PERSONAL_DATA_MIGRATION_LOCK_KEY = 7_310_004;
+
+/** The vault's schema, change by change (docs/operations.md, "Upgrades"): PERSONAL_DATA_DDL is the frozen baseline. */
+export const PERSONAL_DATA_MIGRATIONS: MigrationSet = {
+  lockKey: PERSONAL_DATA_MIGRATION_LOCK_KEY,
+  migrations: [{ name: 'PersonalDataBaseline1764633600000', sql: () => PERSONAL_DATA_DDL }],
+};
 
 /**
  * Crypto-shredding: personal data is sealed in events with a per-member key
@@ -101,9 +111,9 @@ export class PersonalDataVault {
   }
 }
 
-/** Creates the key table when missing and returns the vault over it. */
-export async function openPersonalDataVault(db: SqlRunner): Promise<PersonalDataVault> {
-  await db.query(PERSONAL_DATA_DDL);
+/** Migrates the key table at `url` to this release's shape and returns the vault over it, read through `db`. */
+export async function openPersonalDataVault(url: string, db: SqlRunner): Promise<PersonalDataVault> {
+  await migrateSchema(url, PERSONAL_DATA_SCHEMA, PERSONAL_DATA_MIGRATIONS);
   return new PersonalDataVault(db);
 }
 
