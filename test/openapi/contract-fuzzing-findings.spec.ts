@@ -62,4 +62,11 @@ describe('contract fuzzing findings', () => {
     expect(change.status).toBe(201);
     expect(change.body).toMatchObject({ memberId: 'cf-1', tier: 'gold', until: null });
   });
+
+  it('validates the optional body of a reversal like any other, instead of a 500 on a wrong occurredAt', async () => {
+    const refused = await t.call('POST', '/v1/redemptions/cf-rd-1/reversal', { occurredAt: {} });
+    expect([refused.status, refused.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const unknown = await t.call('POST', '/v1/redemptions/cf-rd-1/reversal', { occurredAt: '2026-01-01T00:00:00Z', extra: 1 });
+    expect(unknown.status).toBe(400);
+  });
 });

@@ -80,10 +80,13 @@ export class PointsController {
   @Roles('admin', 'pos')
   async reverse(
     @Param('redemptionId', ClientIdPipe) redemptionId: string,
-    @Body() body: ReverseRedemptionDto | undefined,
+    // The class itself, not a union with undefined: a union's design type is Object, which the pipe does not validate.
+    @Body() body: ReverseRedemptionDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { created, result, position } = await this.commands.execute(await this.requests.reversal(redemptionId, body ?? {}));
+    // No body at all arrives as undefined: reversed now.
+    const given: ReverseRedemptionDto = body ?? {};
+    const { created, result, position } = await this.commands.execute(await this.requests.reversal(redemptionId, given));
     return written(reply, created, { redemptionId, pointsRestored: result.pointsRestored, position });
   }
 }
