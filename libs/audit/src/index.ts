@@ -3,6 +3,7 @@ export * from './fold/movements';
 export * from './fold/member-position';
 export * from './fold/audit-fold';
 export * from './fold/read-log';
+export * from './fold/log-pages';
 export * from './fold/read-model-figures';
 export * from './fold/coupons';
 export * from './reports/coupons';

@@ -1,5 +1,5 @@
 import { ACCRUAL_SOURCES, AccrualSource, decodeMemberEvent, isCouponEvent, isStreamOf } from '@loyalty/domain';
-import { RecordedEvent } from '@loyalty/event-store';
+import type { AuditEvent } from './log-pages';
 import { ProgramVersion } from '../valuation/program-versions';
 import { applyCouponEvent, CouponFold, startCouponFold } from './coupons';
 import { applyMemberEvent, availableOf, LotObserver, MemberPosition, newMemberPosition } from './member-position';
@@ -69,11 +69,11 @@ export function startFold(window: AuditWindow): AuditFold {
  * global order preserves; that is what lets a settlement event dated at a
  * lot's expiresAt, earlier than the command that wrote it, land correctly.
  */
-export function foldEvent(fold: AuditFold, recorded: RecordedEvent): void {
+export function foldEvent(fold: AuditFold, recorded: AuditEvent): void {
   fold.eventsRead += 1;
   fold.lastPosition = recorded.position;
   const occurredAtMs = Date.parse(String(recorded.data.occurredAt));
-  if (Number.isNaN(occurredAtMs)) throw new RangeError(`event ${recorded.eventId} at ${recorded.position} has no valid occurredAt`);
+  if (Number.isNaN(occurredAtMs)) throw new RangeError(`event at ${recorded.position} of ${recorded.streamId} has no valid occurredAt`);
 
   if (isStreamOf('program', recorded.streamId)) {
     // Program versions are kept whatever their date: the valuation picks the one in force at the instant it needs.
@@ -115,7 +115,7 @@ function observersOf(fold: Omit<AuditFold, 'observers'>): AuditFold['observers']
   return { opening: make(false), period: make(true) };
 }
 
-function programVersionOf(recorded: RecordedEvent, occurredAtMs: number): ProgramVersion {
+function programVersionOf(recorded: AuditEvent, occurredAtMs: number): ProgramVersion {
   const data = recorded.data as {
     version?: unknown;
     policy?: { pointValueMinor?: unknown; currency?: string; rewards?: ReadonlyArray<{ rewardId: string; points: number }> };

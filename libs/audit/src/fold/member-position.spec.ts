@@ -11,8 +11,8 @@ import {
 } from '@loyalty/domain';
 import { commandsOf, memberPlan } from '../../../domain/src/testing/arbitrary-history';
 import { memberEntry, recordedLog } from '../testing/log';
-import { asOfWindow, foldEvent, startFold } from './audit-fold';
-import { availableOf, MemberPosition } from './member-position';
+import { asOfWindow, AuditFold, foldEvent, startFold } from './audit-fold';
+import { availableOf, MEMBER_AND_INSTANT_ONLY_TYPES, MemberPosition } from './member-position';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 const MEMBERS = ['m1', 'm2'];
@@ -92,6 +92,38 @@ describe('audit member positions against the domain fold (fast-check)', () => {
         }
         // With the whole history folded, no expired lot holds points: the figures are the domain's own.
         for (const history of histories) expect(heldPastExpiry(history.reduce(evolveMember, initialMemberState()))).toBe(0);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+/** Everything a fold holds but its callbacks. */
+const held = ({ members, coupons, issuedBySource, maturedIssued, maturedExpired, eventsRead, eventsCounted }: AuditFold) => ({
+  members,
+  coupons,
+  issuedBySource,
+  maturedIssued,
+  maturedExpired,
+  eventsRead,
+  eventsCounted,
+});
+
+describe('events the fold reads only for their member and instant (fast-check)', () => {
+  it('fold the same with every other field of their payload gone, as the audit reads them from Postgres', () => {
+    const trimmed: ReadonlySet<string> = new Set(MEMBER_AND_INSTANT_ONLY_TYPES);
+    fc.assert(
+      fc.property(memberPlan, fc.integer({ min: 0, max: 2 }), (plan, asOfIndex) => {
+        const recorded = recordedLog(historyOf(plan, 'm1').map(memberEntry));
+        const asOfMs = [Date.parse('2026-01-01T00:00:00Z'), Date.parse('2026-06-01T00:00:00Z'), Number.POSITIVE_INFINITY][asOfIndex]!;
+        const whole = startFold(asOfWindow(asOfMs));
+        const reduced = startFold(asOfWindow(asOfMs));
+        for (const event of recorded) {
+          foldEvent(whole, event);
+          const { memberId, occurredAt } = event.data;
+          foldEvent(reduced, trimmed.has(event.type) ? { ...event, data: { memberId, occurredAt } } : event);
+        }
+        expect(held(reduced)).toEqual(held(whole));
       }),
       { numRuns: RUNS },
     );

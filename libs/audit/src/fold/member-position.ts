@@ -48,6 +48,20 @@ export interface LotObserver {
 }
 
 /**
+ * Event types applyMemberEvent leaves positions and movements untouched by:
+ * the fold reads only their member (which opens a position) and their
+ * instant (which decides whether they count). Nor are they coupon events.
+ */
+export const MEMBER_AND_INSTANT_ONLY_TYPES = [
+  'MemberEnrolled',
+  'PurchaseRecorded',
+  'PurchaseRefunded',
+  'ReferralQualified',
+  'ActionRecorded',
+  'TierChanged',
+] as const satisfies readonly MemberEvent['type'][];
+
+/**
  * Applies one member event, in the member's stream order, to the position,
  * in place. Kept apart from the domain's lot effects on purpose: it is the
  * audit's own computation of the figures (docs/audit.md, "What the fold

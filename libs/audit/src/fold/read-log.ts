@@ -1,6 +1,7 @@
-import { EventStore, RecordedEvent } from '@loyalty/event-store';
+import { EventStore } from '@loyalty/event-store';
 import { streamPrefixOf } from '@loyalty/domain';
 import { AuditFold, AuditWindow, foldEvent, startFold } from './audit-fold';
+import { AuditEvent, logPagesOf } from './log-pages';
 
 /**
  * Events per page, sized for V8's young generation (16 MB semi-spaces): the
@@ -26,44 +27,51 @@ export interface FoldLogOptions {
 }
 
 /**
- * The IO loop around the pure reducer: pages of `readAll` in global order,
- * any adapter, the next page requested while the current one is folded.
- * Claim streams are filtered out by the store; member and program streams
- * are all the audit needs. `alongside` folds the same events into figures
- * of its own (reconciliation's read-model figures), in one read of the log.
+ * The IO loop around the pure reducer: pages in global order (log-pages.ts:
+ * any adapter, Postgres read directly), the next page requested while the
+ * current one is folded. Member and program streams are all the audit
+ * needs. `alongside` folds the same events into figures of its own
+ * (reconciliation's read-model figures), in one read of the log.
  */
 export async function foldLog(
   store: EventStore,
   window: AuditWindow,
   options: FoldLogOptions = {},
-  alongside?: (event: RecordedEvent) => void,
+  alongside?: (event: AuditEvent) => void,
 ): Promise<AuditFold> {
   const fold = startFold(window);
-  const pageSize = options.pageSize ?? AUDIT_PAGE_SIZE;
-  const filter = { streamNamePrefixes: [streamPrefixOf('member'), streamPrefixOf('program')] };
+  const until = window.untilPosition;
+  if (until !== null && until < 0n) return fold;
+  const pages = await logPagesOf(store, {
+    streamPrefixes: [streamPrefixOf('member'), streamPrefixOf('program')],
+    pageSize: options.pageSize ?? AUDIT_PAGE_SIZE,
+    wholePayloads: alongside !== undefined,
+  });
   const started = Date.now();
   let reportedAt = started;
   const interval = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS_DEFAULT;
-  const until = window.untilPosition;
-  if (until !== null && until < 0n) return fold;
-
-  const read = (after: bigint | undefined): Promise<RecordedEvent[]> => store.readAll({ after, maxCount: pageSize, filter });
-  let page = await read(undefined);
-  while (page.length > 0) {
-    const last = page[page.length - 1]!.position;
-    // Only an empty page ends the log: an adapter may return short pages (a server-side filter) before the end.
-    const next = until !== null && last >= until ? undefined : read(last);
-    for (const event of page) {
-      if (until !== null && event.position > until) break;
-      foldEvent(fold, event);
-      alongside?.(event);
+  let next: Promise<AuditEvent[]> | undefined = pages.read(undefined);
+  try {
+    while (next) {
+      const page: AuditEvent[] = await next;
+      if (page.length === 0) break;
+      const last: bigint = page[page.length - 1]!.position;
+      // Only an empty page ends the log: an adapter may return short pages (a server-side filter) before the end.
+      next = until !== null && last >= until ? undefined : pages.read(last);
+      for (const event of page) {
+        if (until !== null && event.position > until) break;
+        foldEvent(fold, event);
+        alongside?.(event);
+      }
+      if (options.onProgress && Date.now() - reportedAt >= interval) {
+        reportedAt = Date.now();
+        options.onProgress({ eventsRead: fold.eventsRead, elapsedMs: reportedAt - started, lastPosition: fold.lastPosition });
+      }
     }
-    if (options.onProgress && Date.now() - reportedAt >= interval) {
-      reportedAt = Date.now();
-      options.onProgress({ eventsRead: fold.eventsRead, elapsedMs: reportedAt - started, lastPosition: fold.lastPosition });
-    }
-    if (!next) break;
-    page = await next;
+  } finally {
+    // A fold that failed may leave a read in flight: it ends before its connection goes back.
+    await next?.catch(() => undefined);
+    pages.release();
   }
   options.onProgress?.({ eventsRead: fold.eventsRead, elapsedMs: Date.now() - started, lastPosition: fold.lastPosition });
   return fold;

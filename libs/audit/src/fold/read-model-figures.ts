@@ -11,7 +11,7 @@ import {
   ProgramConfigured,
   variantOf,
 } from '@loyalty/domain';
-import { RecordedEvent } from '@loyalty/event-store';
+import type { AuditEvent } from './log-pages';
 import { utcDay } from '@loyalty/read-models';
 import { addMovement, Movements, noMovements } from './movements';
 
@@ -96,7 +96,7 @@ export const variantKey = (experimentId: string, variant: string) => `${experime
  * projected by position. Figures come from the event payloads; which UTC day
  * an event counts on is the KPI read model's own definition, imported.
  */
-export function foldReadModelFigures(figures: ReadModelFigures, recorded: RecordedEvent): void {
+export function foldReadModelFigures(figures: ReadModelFigures, recorded: AuditEvent): void {
   const program = decodeProgramEvent(recorded);
   if (program?.type === 'ProgramConfigured') configure(figures, recorded.position, program);
   const event = decodeMemberEvent(recorded);

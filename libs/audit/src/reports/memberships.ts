@@ -1,4 +1,4 @@
-import { RecordedEvent } from '@loyalty/event-store';
+import type { AuditEvent } from '../fold/log-pages';
 import { decodeMemberEvent, toMillis } from '@loyalty/domain';
 import { AuditFold } from '../fold/audit-fold';
 import { exact, positionOf } from './integers';
@@ -35,7 +35,7 @@ export const startMembershipFigures = (asOfMs: number): MembershipFigures => ({
   periodEndMs: new Map(),
 });
 
-export function foldMembershipFigures(figures: MembershipFigures, recorded: RecordedEvent): void {
+export function foldMembershipFigures(figures: MembershipFigures, recorded: AuditEvent): void {
   const event = decodeMemberEvent(recorded);
   if (!event || toMillis(event.data.occurredAt) > figures.asOfMs) return;
   if (event.type !== 'MembershipStarted' && event.type !== 'MembershipPaymentRecorded') return;
