@@ -1,4 +1,4 @@
-import { createLogger, Logger, LogLevel, LOG_LEVEL_DEFAULT, logLevelFrom } from '../observability/logger';
+import { createLogger, Logger, LOG_LEVEL_DEFAULT, logLevelFrom } from '../observability/logger';
 import { ConfigError } from './config';
 
 /** How long a stop may take before the process reports what is still running and exits 1; SHUTDOWN_DEADLINE_MS overrides it. */
@@ -49,14 +49,7 @@ export function runProcess(
   options: RunProcessOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): void {
-  let level: LogLevel = LOG_LEVEL_DEFAULT;
-  let configProblem: unknown;
-  try {
-    level = logLevelFrom(env);
-  } catch (error) {
-    configProblem = error;
-  }
-  const logger = createLogger({ level });
+  const { logger, configProblem } = processLogger(env);
   const fail = (error: unknown): never => {
     const { message, stack } = bootFailure(error);
     logger.fatal(stack ? { stack } : {}, `${options.name} did not start: ${message}`);
@@ -100,6 +93,15 @@ export function runProcess(
     running = started;
     if (signalled) stop(started);
   }, fail);
+}
+
+/** The process's logger at LOG_LEVEL; with an unknown level, one at the default that can still say so. */
+function processLogger(env: NodeJS.ProcessEnv): { logger: Logger; configProblem?: unknown } {
+  try {
+    return { logger: createLogger({ level: logLevelFrom(env) }) };
+  } catch (error) {
+    return { logger: createLogger({ level: LOG_LEVEL_DEFAULT }), configProblem: error };
+  }
 }
 
 /** Runs the steps in order, each even when an earlier one failed, and rejects naming every step that failed. */
