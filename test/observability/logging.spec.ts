@@ -4,6 +4,7 @@ import { PROGRAM } from '../support/ledger';
 import { createTestDatabase } from '../support/postgres';
 
 const ADMIN_KEY = 'logging-admin-key-secret';
+const ACCESS_MESSAGES = ['request completed', 'request failed'];
 
 /**
  * The ledger's logs as a log shipper reads them: every line JSON, one access
@@ -38,7 +39,7 @@ describe('structured logs', () => {
   const accessLine = async (requestId: string) => {
     const deadline = Date.now() + 5_000;
     for (;;) {
-      const found = parsed().find((line) => line.requestId === requestId && line.msg === 'request completed');
+      const found = parsed().find((line) => line.requestId === requestId && ACCESS_MESSAGES.includes(line.msg as string));
       if (found || Date.now() > deadline) return found;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -86,5 +87,15 @@ describe('structured logs', () => {
     expect(response.status).toBe(404);
     expect(await accessLine(response.headers.get('x-request-id')!)).toMatchObject({ route: 'unmatched', status: 404 });
     expect(lines.join('\n')).not.toContain('member-42');
+  });
+
+  // Last: the read model it breaks stays broken for the rest of this ledger's life.
+  it('gives the error line of a failed request the request id of its access line', async () => {
+    await ledger.readModels.query('ALTER TABLE read_models.member_balances RENAME TO member_balances_gone');
+    const response = await fetch(`${ledger.url}/v1/members/log-member-1/balance`, { headers: { 'x-api-key': ADMIN_KEY } });
+    expect(response.status).toBe(500);
+    const id = response.headers.get('x-request-id')!;
+    expect(await accessLine(id)).toMatchObject({ level: 'error', status: 500, route: '/v1/members/:memberId/balance' });
+    expect(parsed()).toContainEqual(expect.objectContaining({ level: 'error', context: 'http', requestId: id }));
   });
 });
