@@ -94,7 +94,7 @@ function auditReport(runs: readonly FoldFigures[]): SectionResult {
       },
     ],
     notes: [
-      'End to end: readAll pages through the EventStore port on the embedded PostgreSQL, the next page requested while the current one is folded. "Reducer alone" folds 200,000 events already in memory.',
+      'End to end: the audit\'s own pages of the embedded PostgreSQL event log (libs/audit/src/fold/log-pages.ts: four columns, payloads trimmed to member and instant where the fold reads nothing else), the next page requested while the current one is folded. "Reducer alone" folds 200,000 events already in memory.',
       "CPU per event says which side bounds the rate: 200,000 events/s needs node and the Postgres backend each under 5 us per event, on cores of their own. In perf profiles of this fold, Postgres spends its time writing each event's jsonb out as text, and node parsing the protocol rows (about 1 us per row plus 0.4 us per column), JSON.parse of the data (about 2 us) and the reducer (about 1.4 us).",
       'Heap kept: heap used after the fold and a full collection, minus before, with the fold still referenced. Peak heap includes the pages in flight.',
     ],
