@@ -69,4 +69,18 @@ describe('contract fuzzing findings', () => {
     const unknown = await t.call('POST', '/v1/redemptions/cf-rd-1/reversal', { occurredAt: '2026-01-01T00:00:00Z', extra: 1 });
     expect(unknown.status).toBe(400);
   });
+
+  it('takes null optional fields of a program as absent, all the way down, instead of a 500', async () => {
+    const rule = {
+      ruleId: 'cf-null',
+      when: { startsAt: null, endsAt: null, hours: null },
+      effect: { bonusPoints: 1, multiplier: null },
+      cap: null,
+    };
+    const program = { ...PROGRAM, tierPolicy: null, expiry: null, earning: { ...PROGRAM.earning, actionCaps: null, rules: [rule] } };
+    const configured = await t.call('PUT', '/v1/program', program);
+    expect(configured.status).toBe(201);
+    const current = await t.call('GET', '/v1/program');
+    expect(current.body.earning.rules).toEqual([expect.objectContaining({ ruleId: 'cf-null', effect: { bonusPoints: 1 } })]);
+  });
 });

@@ -93,8 +93,8 @@ export function ApiOperationSpec(spec: OperationSpec): MethodDecorator {
   );
 }
 
-/** Within the 19 digits read-consistency.ts takes, and exact as a JSON number. */
-const MIN_POSITION_ABS_MAX = 1e18;
+/** read-consistency.ts takes up to 19 digits, that is strictly within ±1e19 (exact as a JSON number). */
+const MIN_POSITION_ABS_BOUND = 1e19;
 
 /** `?minPosition=`: read-your-writes (read-consistency.ts). */
 export const MinPositionQuery = () =>
@@ -103,7 +103,14 @@ export const MinPositionQuery = () =>
     required: false,
     description:
       'Wait (at most 5 s) until the read models reflect this position, the `position` a write returned; else 503. A negative one waits for nothing',
-    schema: { type: 'integer', minimum: -MIN_POSITION_ABS_MAX, maximum: MIN_POSITION_ABS_MAX, example: 1042 },
+    schema: {
+      type: 'integer',
+      minimum: -MIN_POSITION_ABS_BOUND,
+      exclusiveMinimum: true,
+      maximum: MIN_POSITION_ABS_BOUND,
+      exclusiveMaximum: true,
+      example: 1042,
+    },
   });
 
 /** `?limit=` of a page (PageLimitPipe). */

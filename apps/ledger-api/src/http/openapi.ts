@@ -1,9 +1,13 @@
 import { INestApplication } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { getMetadataStorage } from 'class-validator';
 import { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { ApiErrorBody } from './openapi-operation';
+
+/** A class as its metadata keys it. */
+type Class = abstract new (...args: never[]) => unknown;
 
 export const DOCS_PATH = 'docs';
 export const DOCS_JSON_PATH = 'docs/json';
@@ -34,7 +38,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ApiErrorBody] });
   withoutAcceptHeaders(document);
-  withValidatorConstraints(document);
+  withValidatorConstraints(app, document);
   return document;
 }
 
@@ -54,16 +58,17 @@ function withoutAcceptHeaders(document: OpenAPIObject): void {
  * the validation (what the Nest CLI plugin's class-validator shim derives at
  * build time, here derived at start, as the build is swc's).
  */
-function withValidatorConstraints(document: OpenAPIObject): void {
+function withValidatorConstraints(app: INestApplication, document: OpenAPIObject): void {
   const schemas = document.components?.schemas ?? {};
   for (const [name, rule] of Object.entries(CROSS_FIELD_RULES)) {
     const schema = schemas[name];
     if (schema && !('$ref' in schema)) Object.assign(schema, rule);
   }
   const storage = getMetadataStorage();
-  // class-validator keeps its rules by class and offers no list of the classes: its map is read directly.
-  const byClass = (storage as unknown as { validationMetadatas?: Map<new () => unknown, unknown> }).validationMetadatas;
-  const classes = [...(byClass?.keys() ?? [])];
+  // class-validator keeps its rules by class and offers no list of the classes: its map is read directly,
+  // and the bodies' classes added, for a subclass that declares nothing of its own is not in it.
+  const byClass = (storage as unknown as { validationMetadatas?: Map<Class, unknown> }).validationMetadatas;
+  const classes = new Set([...(byClass?.keys() ?? []), ...bodyClasses(app)]);
   for (const target of classes) {
     const schema = schemas[target.name];
     if (!schema || '$ref' in schema || !schema.properties) continue;
@@ -80,6 +85,18 @@ function withValidatorConstraints(document: OpenAPIObject): void {
       applyRule(subject, rule);
     }
   }
+}
+
+/** The parameter classes of every controller method: the request bodies among them. */
+function bodyClasses(app: INestApplication): Class[] {
+  const controllers = [...app.get(ModulesContainer).values()].flatMap((module) => [...module.controllers.values()]);
+  return controllers.flatMap(({ metatype }) => {
+    const prototype = (metatype as { prototype?: object } | null)?.prototype;
+    if (!prototype) return [];
+    return Object.getOwnPropertyNames(prototype).flatMap(
+      (method) => (Reflect.getMetadata('design:paramtypes', prototype, method) as Class[] | undefined) ?? [],
+    );
+  });
 }
 
 /** Rules over several fields that the handlers check and OpenAPI can say. */

@@ -16,9 +16,11 @@ import { tierPolicyOf } from './tiers.dto';
 import { toBirthdayReward } from '../coupons/birthday-reward.dto';
 import { toCouponRewardRef } from '../coupons/upgrade-reward.dto';
 import { fromEarningRule, toEarningRule } from './earning-rules.dto';
+import { dropNullFields } from '../http/null-fields';
 
 /** The HTTP shape (multipliers as 1.5) to the ledger's (basis points), and back. Validation ran first. */
-export function toPolicy(dto: ProgramDto): ProgramPolicy {
+export function toPolicy(given: ProgramDto): ProgramPolicy {
+  const dto = dropNullFields(given);
   const bp = (m: number) => multiplierToBasisPoints(m)!;
   const e = dto.earning;
   return {
