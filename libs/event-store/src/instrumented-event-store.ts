@@ -25,6 +25,11 @@ export class InstrumentedEventStore implements EventStore {
     private readonly observer: AppendObserver,
   ) {}
 
+  /** The adapter wrapped, for readers that page the log their own way (the audit); only appends are instrumented. */
+  get adapter(): EventStore {
+    return this.inner;
+  }
+
   async append(streamId: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const started = process.hrtime.bigint();
     try {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import { PROGRAM_STREAM_ID } from '@loyalty/domain';
-import { EventStore, PostgresEventStore } from '@loyalty/event-store';
+import { EventStore, InstrumentedEventStore, PostgresEventStore } from '@loyalty/event-store';
 import { memberPlanWithCoupons, ARBITRARY_REWARDS } from '../../../domain/src/testing/arbitrary-history';
 import { programInForce } from '../../../domain/src/testing/fixtures';
 import { appendGeneratedMember } from '../../../../test/support/generated-history';
@@ -90,6 +90,22 @@ describe('audit log pages on Postgres (fast-check)', () => {
       { numRuns: RUNS },
     );
   }, 120_000);
+
+  it("reads the adapter's log directly through the API's instrumented store too", async () => {
+    const instrumented = new InstrumentedEventStore(store, {
+      appended: () => undefined,
+      conflicted: () => undefined,
+      committed: () => undefined,
+    });
+    const readAll = jest.spyOn(store, 'readAll');
+    try {
+      const direct = await foldLog(instrumented, asOfWindow(END_MS), { pageSize: PAGE_SIZE });
+      expect(readAll).not.toHaveBeenCalled();
+      expect(figures(direct)).toEqual(figures(await foldLog(throughThePort(store), asOfWindow(END_MS), { pageSize: PAGE_SIZE })));
+    } finally {
+      readAll.mockRestore();
+    }
+  });
 
   it('gives the connection back once the fold is done, and when it fails', async () => {
     const idle = () => pool.idleCount;

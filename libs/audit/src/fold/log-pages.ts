@@ -2,6 +2,7 @@ import {
   EVENT_STORE_SCHEMA,
   EventStore,
   EventStoreUnavailableError,
+  InstrumentedEventStore,
   pageSize,
   PostgresEventStore,
   RecordedEvent,
@@ -41,9 +42,10 @@ export interface LogPagesOptions {
  * never read past) as `readAll`.
  */
 export async function logPagesOf(store: EventStore, options: LogPagesOptions): Promise<LogPages> {
-  if (!(store instanceof PostgresEventStore)) return portPages(store, options);
+  const adapter = store instanceof InstrumentedEventStore ? store.adapter : store;
+  if (!(adapter instanceof PostgresEventStore)) return portPages(store, options);
   const limit = pageSize(options.pageSize);
-  return postgresPages(await store.connect(), limit, options);
+  return postgresPages(await adapter.connect(), limit, options);
 }
 
 function portPages(store: EventStore, options: LogPagesOptions): LogPages {
