@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { decodeMemberState, MEMBER_STATE_SHAPE_VERSION, MemberState } from '@loyalty/domain';
-import { describeFailure } from '@loyalty/platform';
+import { describeFailure, migrateSchema, MigrationSet } from '@loyalty/platform';
 import { processStateEncoder, StateEncoder } from './snapshot-encoder';
 
 export const MEMBER_SNAPSHOT_SCHEMA = 'ledger_state';
@@ -15,6 +15,15 @@ create table if not exists ${MEMBER_SNAPSHOT_SCHEMA}.member_snapshots (
   state text not null,
   written_at timestamptz not null default now()
 );`;
+
+/** Serialises the migrations across processes booting at once (the idempotent DDL took no lock, and could race). */
+const MEMBER_SNAPSHOT_MIGRATION_LOCK_KEY = 7_310_005;
+
+/** The snapshot schema, change by change (docs/operations.md, "Upgrades"): MEMBER_SNAPSHOT_DDL is the frozen baseline. */
+export const MEMBER_SNAPSHOT_MIGRATIONS: MigrationSet = {
+  lockKey: MEMBER_SNAPSHOT_MIGRATION_LOCK_KEY,
+  migrations: [{ name: 'MemberSnapshotsBaseline1764633600000', sql: () => MEMBER_SNAPSHOT_DDL }],
+};
 
 /** A member's state folded up to `revision`, whose event was `eventId`: a later read from `revision` checks the stream still holds it. */
 export interface MemberSnapshot {
@@ -45,9 +54,9 @@ export class MemberSnapshots {
     private readonly encoder: StateEncoder,
   ) {}
 
-  /** Creates the table when missing; snapshots of another state shape are discarded, as this code could not use them. */
-  static async open(db: SqlRunner): Promise<MemberSnapshots> {
-    await db.query(MEMBER_SNAPSHOT_DDL);
+  /** Migrates the table at `url`, read through `db`; snapshots of another state shape are discarded, as this code could not use them. */
+  static async open(url: string, db: SqlRunner): Promise<MemberSnapshots> {
+    await migrateSchema(url, MEMBER_SNAPSHOT_SCHEMA, MEMBER_SNAPSHOT_MIGRATIONS);
     await db.query(`delete from ${MEMBER_SNAPSHOT_SCHEMA}.member_snapshots where shape_version <> $1`, [MEMBER_STATE_SHAPE_VERSION]);
     return new MemberSnapshots(db, processStateEncoder());
   }

@@ -89,7 +89,7 @@ describe('member states: cached by revision, snapshotted, never trusted past the
   describe('snapshots', () => {
     let snapshots: MemberSnapshots;
     const config = { cacheMembers: 0, snapshotEveryEvents: SNAPSHOT_EVERY_EVENTS };
-    beforeAll(async () => (snapshots = await MemberSnapshots.open(db)));
+    beforeAll(async () => (snapshots = await MemberSnapshots.open(pool.options.connectionString!, db)));
 
     it('writes one off the request path every few events, and a cold process reads only the events after it', async () => {
       const writer = new MemberStates(store, config, snapshots);
@@ -146,7 +146,7 @@ describe('member states: cached by revision, snapshotted, never trusted past the
          values ($1, 0, 'e', 0, '{}')`,
         [memberStreamId('old-shape')],
       );
-      const reopened = await MemberSnapshots.open(db);
+      const reopened = await MemberSnapshots.open(pool.options.connectionString!, db);
       expect(await reopened.load(memberStreamId('old-shape'))).toBeUndefined();
       expect(await db.query(`select 1 from ${MEMBER_SNAPSHOT_SCHEMA}.member_snapshots where shape_version = 0`, [])).toEqual([]);
     });

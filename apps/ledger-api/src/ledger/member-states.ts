@@ -148,6 +148,9 @@ export const memberStatesProvider = {
   inject: [EVENT_STORE, LEDGER_CONFIG, READ_MODELS],
   useFactory: async (store: EventStore, config: LedgerConfig, db: DataSource): Promise<MemberStates> => {
     const { memberStates } = config;
-    return new MemberStates(store, memberStates, memberStates.snapshotEveryEvents > 0 ? await MemberSnapshots.open(db) : undefined);
+    if (memberStates.snapshotEveryEvents === 0) return new MemberStates(store, memberStates, undefined);
+    const url = 'url' in db.options ? db.options.url : undefined;
+    if (!url) throw new Error('member snapshots need the read models opened with a URL, to migrate their schema');
+    return new MemberStates(store, memberStates, await MemberSnapshots.open(url, db));
   },
 };
