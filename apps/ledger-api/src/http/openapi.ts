@@ -94,10 +94,13 @@ function bodyClasses(app: INestApplication): Class[] {
     const prototype = (metatype as { prototype?: object } | null)?.prototype;
     if (!prototype) return [];
     return Object.getOwnPropertyNames(prototype).flatMap(
-      (method) => (Reflect.getMetadata('design:paramtypes', prototype, method) as Class[] | undefined) ?? [],
+      // A parameter typed by an interface or a union has no class at run time: undefined or Object.
+      (method) => ((Reflect.getMetadata('design:paramtypes', prototype, method) as unknown[] | undefined) ?? []).filter(isClass),
     );
   });
 }
+
+const isClass = (type: unknown): type is Class => typeof type === 'function' && type !== Object;
 
 /** Rules over several fields that the handlers check and OpenAPI can say. */
 const CROSS_FIELD_RULES: Record<string, SchemaObject> = {
