@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiPropertyOptional, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, getSchemaPath, ApiPropertyOptional, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { Roles } from '../http/auth';
 import { ReadConsistency } from '../http/read-consistency';
@@ -36,7 +36,12 @@ export class JobsController {
     success: { status: 200, schema: Responses.settlement },
     errors: [...KEY_ERRORS, ...BODY_ERRORS, ...READ_ERRORS],
   })
-  @ApiBody({ type: RunExpiryJobDto, required: false, description: 'optional: no body runs the job as of now' })
+  @ApiExtraModels(RunExpiryJobDto)
+  @ApiBody({
+    required: false,
+    description: 'optional: no body runs the job as of now (null is no body)',
+    schema: { allOf: [{ $ref: getSchemaPath(RunExpiryJobDto) }], nullable: true },
+  })
   @Post('expire')
   @HttpCode(200)
   @Roles('admin')

@@ -1,6 +1,6 @@
 import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, getSchemaPath, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Actor, Roles } from '../http/auth';
 import { ClientIdPipe } from '../http/params';
@@ -75,7 +75,12 @@ export class PointsController {
     success: { written: Responses.reversal },
     errors: [...KEY_ERRORS, ...WRITE_ERRORS],
   })
-  @ApiBody({ type: ReverseRedemptionDto, required: false, description: 'optional: no body reverses now' })
+  @ApiExtraModels(ReverseRedemptionDto)
+  @ApiBody({
+    required: false,
+    description: 'optional: no body reverses now (null is no body)',
+    schema: { allOf: [{ $ref: getSchemaPath(ReverseRedemptionDto) }], nullable: true },
+  })
   @Post('redemptions/:redemptionId/reversal')
   @Roles('admin', 'pos')
   async reverse(
