@@ -3,7 +3,16 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, buildApp, exitsWithin, http, isAlive, postmasterPid, runAppToExit, startAppProcess } from '../support/app-process';
+import {
+  AppProcess,
+  requireBuiltApp,
+  exitsWithin,
+  http,
+  isAlive,
+  postmasterPid,
+  runAppToExit,
+  startAppProcess,
+} from '../support/app-process';
 
 const PROGRAM = {
   currency: 'EUR',
@@ -30,7 +39,7 @@ describe('a restart after a crash needs no one', () => {
   const servers: number[] = [];
   let dirs = 0;
 
-  beforeAll(() => buildApp(), 120_000);
+  beforeAll(() => requireBuiltApp());
   afterAll(() => {
     for (const app of apps) app.child.kill('SIGKILL');
     for (const pid of servers) if (isAlive(pid)) process.kill(pid, 'SIGQUIT');

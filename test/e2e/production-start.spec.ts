@@ -1,6 +1,7 @@
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createTestDatabase } from '../support/postgres';
+import { requireBuiltApp } from '../support/app-process';
 
 const ROOT = join(__dirname, '..', '..');
 const START_TIMEOUT_MS = 60_000;
@@ -57,9 +58,7 @@ function listening(child: ChildProcess & { output: () => string }): Promise<stri
 }
 
 describe('npm run start:prod on a production install', () => {
-  beforeAll(() => {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
-  }, 120_000);
+  beforeAll(() => requireBuiltApp());
 
   it('the guard itself refuses a development dependency and lets a production one load', () => {
     const load = (name: string) =>

@@ -4,12 +4,12 @@ import { Pool } from 'pg';
 import { PostgresEventStore } from '@loyalty/event-store';
 import { openReadModels, waitForCheckpoint } from '@loyalty/read-models';
 import { enrol, historyOf } from '../../libs/domain/src/testing/member-commands';
-import { buildApp } from '../support/app-process';
+import { requireBuiltApp } from '../support/app-process';
 import { createTestDatabase } from '../support/postgres';
 
 /** The production layout's standalone projector: catches up from the log, stops at a checkpoint on SIGTERM. */
 describe('apps/projector as its own process', () => {
-  beforeAll(() => buildApp(), 120_000);
+  beforeAll(() => requireBuiltApp());
 
   it('projects the log into the read models and exits 0 on SIGTERM', async () => {
     const databaseUrl = await createTestDatabase('projector_process');

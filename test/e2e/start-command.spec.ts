@@ -1,7 +1,8 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireBuiltApp } from '../support/app-process';
 
 const ROOT = join(__dirname, '..', '..');
 const START_TIMEOUT_MS = 60_000;
@@ -16,9 +17,7 @@ describe('npm start on embedded defaults', () => {
   // As root, embedded PostgreSQL runs as its own user, which must be able to enter the data dir.
   chmodSync(dataDir, 0o755);
 
-  beforeAll(() => {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
-  }, 120_000);
+  beforeAll(() => requireBuiltApp());
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   function start(): Promise<{ child: ChildProcess; url: string; output: () => string }> {

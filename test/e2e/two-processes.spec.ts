@@ -1,4 +1,4 @@
-import { AppProcess, buildApp, http, startAppProcess } from '../support/app-process';
+import { AppProcess, requireBuiltApp, http, startAppProcess } from '../support/app-process';
 import { createTestDatabase } from '../support/postgres';
 
 const ADMIN_KEY = 'two-processes-admin-key';
@@ -47,7 +47,7 @@ describe('two API processes writing the same members', () => {
   let highestPosition = 0;
 
   beforeAll(async () => {
-    buildApp();
+    requireBuiltApp();
     const env = { DATABASE_URL: await createTestDatabase('two_processes'), API_KEYS: `admin:${ADMIN_KEY}`, RATE_LIMIT_PER_SECOND: '0' };
     // One after the other: the first creates the schemas, the second finds them.
     processes = [await startAppProcess(env)];

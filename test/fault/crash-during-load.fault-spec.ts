@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@loyalty/event-store';
 import { balancesProjection, openReadModels, Projector, READ_MODEL_SCHEMA, waitForCheckpoint } from '@loyalty/read-models';
-import { AppProcess, buildApp, http, startAppProcess } from '../support/app-process';
+import { AppProcess, requireBuiltApp, http, startAppProcess } from '../support/app-process';
 import { PROGRAM } from '../support/ledger';
 import { createTestDatabase } from '../support/postgres';
 
@@ -19,7 +19,7 @@ describe('crash during a purchase load (SIGKILL)', () => {
   const env = () => ({ DATABASE_URL: databaseUrl, API_KEYS: 'admin:fault-admin-key', RATE_LIMIT_PER_SECOND: '0' });
 
   beforeAll(async () => {
-    buildApp();
+    requireBuiltApp();
     databaseUrl = await createTestDatabase('crash');
   }, 120_000);
 

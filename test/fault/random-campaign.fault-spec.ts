@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@loyalty/event-store';
-import { buildApp } from '../support/app-process';
+import { requireBuiltApp } from '../support/app-process';
 import { Campaign } from './support/campaign';
 import { planCampaign } from './support/campaign-plan';
 import {
@@ -40,7 +40,7 @@ describe(`seeded fault campaign (${REPLAY})`, () => {
 
   beforeAll(async () => {
     progress(`starting; replay with: ${REPLAY}`);
-    buildApp();
+    requireBuiltApp();
     cluster = await startRestartableCluster();
     services = new Services(cluster);
     await services.start();

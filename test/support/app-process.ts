@@ -1,5 +1,5 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -13,9 +13,15 @@ export interface AppProcess {
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Builds once per test file; the compiled entry point is what `npm start` runs after its build step. */
-export function buildApp(): void {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
+/**
+ * The compiled entry point is what `npm start` runs after its build step. The
+ * jest global setup builds it once per run; a suite never rebuilds it, since
+ * that would remove it under another worker's running ledger.
+ */
+export function requireBuiltApp(): void {
+  if (!existsSync(join(ROOT, 'dist', 'apps', 'ledger-api', 'src', 'main.js'))) {
+    throw new Error('dist/ is missing: the jest global setup builds it (npm run build)');
+  }
 }
 
 /** The real ledger as its own process, as a user runs it; resolves once it prints its URL. */

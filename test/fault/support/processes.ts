@@ -14,7 +14,7 @@ export interface ProjectorProcess {
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** apps/projector as its own process (built by buildApp); resolves once it has started, as leader or standby. */
+/** apps/projector as its own process (built by the jest global setup); resolves once it has started, as leader or standby. */
 export function startProjectorProcess(name: string, env: Record<string, string>): Promise<ProjectorProcess> {
   const child = spawn(process.execPath, ['dist/apps/projector/src/main.js'], {
     cwd: ROOT,
