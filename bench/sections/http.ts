@@ -2,6 +2,7 @@ import { BenchSection, SectionResult } from '../support/harness';
 import { HttpLoadFigures, httpLoad } from '../support/autocannon';
 import { startLedgerProcess } from '../support/ledger-process';
 import { ratio, round } from '../support/load';
+import { enrolMembers } from '../support/enrolment';
 
 const CLIENTS = 64;
 const MEMBERS = 1000;
@@ -36,7 +37,7 @@ export const httpSection: BenchSection = {
       NODE_ENV: 'production',
     });
     try {
-      await prepare(ledger.url);
+      await enrolMembers({ url: ledger.url, headers: HEADERS, program: PROGRAM, members: MEMBERS, clients: CLIENTS, memberId });
       const run = (label: string, request: Parameters<typeof httpLoad>[3]) => {
         ctx.progress(`http: ${label}, ${CLIENTS} clients for ${seconds} s`);
         return httpLoad(ledger.url, CLIENTS, seconds, request);
@@ -114,18 +115,6 @@ async function projectorCaughtUp(url: string): Promise<number> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the projector was still behind ${CATCH_UP_TIMEOUT_MS / 1000} s after the purchases`);
-}
-
-async function prepare(url: string): Promise<void> {
-  const call = async (method: string, path: string, body: unknown) => {
-    const response = await fetch(`${url}${path}`, { method, headers: HEADERS, body: JSON.stringify(body) });
-    if (response.status !== 201) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
-  };
-  await call('PUT', '/v1/program', PROGRAM);
-  for (let from = 0; from < MEMBERS; from += CLIENTS) {
-    const batch = Array.from({ length: Math.min(CLIENTS, MEMBERS - from) }, (_, i) => from + i);
-    await Promise.all(batch.map((n) => call('POST', '/v1/members', { memberId: memberId(n), type: 'individual' })));
-  }
 }
 
 function report(noop: HttpLoadFigures, purchases: HttpLoadFigures, reads: HttpLoadFigures, catchUpSeconds: number): SectionResult {

@@ -2,6 +2,7 @@ import { BenchSection, Cell, SectionResult } from '../support/harness';
 import { HttpLoadFigures, httpLoad } from '../support/autocannon';
 import { LedgerProcess, startLedgerProcess } from '../support/ledger-process';
 import { ratio, round } from '../support/load';
+import { enrolMembers } from '../support/enrolment';
 
 const CLIENTS = 64;
 const MEMBERS = 1000;
@@ -40,7 +41,7 @@ export const scaleOutSection: BenchSection = {
       ledgers.push(await startLedgerProcess(env));
       ledgers.push(await startLedgerProcess(env));
       const urls = ledgers.map((l) => l.url);
-      await prepare(urls[0]!);
+      await enrolMembers({ url: urls[0]!, headers: HEADERS, program: PROGRAM, members: MEMBERS, clients: CLIENTS, memberId });
       const seconds = ctx.quick ? SECONDS.quick : SECONDS.full;
       let purchase = 0;
       const purchases = (url: string, clients: number) =>
@@ -94,18 +95,6 @@ function combined(loads: readonly HttpLoadFigures[]): HttpLoadFigures {
     failures: loads.reduce((sum, f) => sum + f.failures, 0),
     statusCodes,
   };
-}
-
-async function prepare(url: string): Promise<void> {
-  const call = async (method: string, path: string, body: unknown) => {
-    const response = await fetch(`${url}${path}`, { method, headers: HEADERS, body: JSON.stringify(body) });
-    if (response.status !== 201) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
-  };
-  await call('PUT', '/v1/program', PROGRAM);
-  for (let from = 0; from < MEMBERS; from += CLIENTS) {
-    const batch = Array.from({ length: Math.min(CLIENTS, MEMBERS - from) }, (_, i) => from + i);
-    await Promise.all(batch.map((n) => call('POST', '/v1/members', { memberId: memberId(n), type: 'individual' })));
-  }
 }
 
 function report(rounds: ReadonlyArray<{ one: HttpLoadFigures; two: HttpLoadFigures }>): SectionResult {
