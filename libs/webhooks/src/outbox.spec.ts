@@ -1,21 +1,40 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase } from '../../../test/support/postgres';
 import { notificationMessage } from './messages';
-import { createNotificationOutbox, pruneNotifications, readNotifications, recordNotifications } from './outbox';
+import { migrateNotificationOutbox, pruneNotifications, readNotifications, recordNotifications } from './outbox';
 
 const expiring = (memberId: string, expiresAt: string) =>
   notificationMessage('PointsExpiringSoon', `${memberId}:${expiresAt}`, expiresAt, memberId, { memberId, points: 10, expiresAt }, null);
 
 describe('the notification outbox', () => {
   let db: DataSource;
+  let url: string;
 
   beforeAll(async () => {
-    db = new DataSource({ type: 'postgres', url: await createTestDatabase('outbox'), extra: { max: 4 } });
+    url = await createTestDatabase('outbox');
+    db = new DataSource({ type: 'postgres', url, extra: { max: 4 } });
     await db.initialize();
-    await db.transaction((manager) => createNotificationOutbox(manager));
+    await migrateNotificationOutbox(url);
   });
   afterAll(() => db.destroy());
   beforeEach(() => db.query('truncate notifications.outbox'));
+
+  it('migrates an outbox an earlier release created with its idempotent DDL in place, rows kept, and twice at once to one baseline', async () => {
+    const earlier = await createTestDatabase('outbox_earlier');
+    const old = new DataSource({ type: 'postgres', url: earlier, extra: { max: 2 } });
+    await old.initialize();
+    await old.query(
+      `create schema notifications;
+       create table notifications.outbox (seq bigserial primary key, message_id uuid not null unique, type text not null,
+         member_id text not null, body text not null, created_at timestamptz not null);`,
+    );
+    await old.transaction((m) => recordNotifications(m, [expiring('m9', '2027-03-01T00:00:00.000Z')], new Date()));
+    await Promise.all([migrateNotificationOutbox(earlier), migrateNotificationOutbox(earlier)]);
+    expect((await readNotifications(old, undefined, 10)).map((r) => r.memberId)).toEqual(['m9']);
+    const applied = await old.query<Array<{ name: string }>>('select name from notifications.schema_migrations');
+    expect(applied.map((r) => r.name)).toEqual(['NotificationsBaseline1764633600000']);
+    await old.destroy();
+  });
 
   it('records each occasion once, however often it is derived, in the order recorded', async () => {
     const first = [expiring('m1', '2027-01-01T00:00:00.000Z'), expiring('m2', '2027-01-01T00:00:00.000Z')];

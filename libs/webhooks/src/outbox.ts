@@ -1,4 +1,4 @@
-import { queryRows, RowsQuery } from '@loyalty/platform';
+import { migrateSchema, MigrationSet, queryRows, RowsQuery } from '@loyalty/platform';
 import type { NotificationMessage } from './messages';
 
 /**
@@ -15,7 +15,7 @@ const S = NOTIFICATION_SCHEMA;
 /** Serialises writers of the outbox (the intake's batches, every process's sweeps) until they commit. */
 const OUTBOX_WRITE_LOCK_KEY = 7_020_162;
 
-/** The webhook worker and the Kafka relay may both start first: one creates the outbox at a time. */
+/** The webhook worker and the Kafka relay may both start first: one migrates the outbox at a time (the key its idempotent DDL took before). */
 const OUTBOX_MIGRATION_LOCK_KEY = 7_020_163;
 
 const NOTIFICATION_OUTBOX_DDL = `
@@ -33,10 +33,15 @@ create table if not exists ${S}.outbox (
 create index if not exists outbox_created on ${S}.outbox (created_at);
 `;
 
-/** Inside a transaction: idempotent, and once at a time across processes. */
-export async function createNotificationOutbox(db: RowsQuery): Promise<void> {
-  await db.query('select pg_advisory_xact_lock($1)', [OUTBOX_MIGRATION_LOCK_KEY]);
-  await db.query(NOTIFICATION_OUTBOX_DDL);
+/** The notification schema, change by change (docs/operations.md, "Upgrades"): the outbox's DDL is the frozen baseline. */
+export const NOTIFICATION_MIGRATIONS: MigrationSet = {
+  lockKey: OUTBOX_MIGRATION_LOCK_KEY,
+  migrations: [{ name: 'NotificationsBaseline1764633600000', sql: () => NOTIFICATION_OUTBOX_DDL }],
+};
+
+/** Brings the outbox to the current shape: once across processes, an earlier release's rows kept. */
+export async function migrateNotificationOutbox(databaseUrl: string): Promise<void> {
+  await migrateSchema(databaseUrl, NOTIFICATION_SCHEMA, NOTIFICATION_MIGRATIONS);
 }
 
 /** Call inside the transaction that writes them: the occasions not recorded before are appended, the rest are no-ops. */

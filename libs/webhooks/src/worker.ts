@@ -15,7 +15,7 @@ import {
 import { queueCouponsExpiringSoon, queueExpiringSoon } from './expiring-soon';
 import { WEBHOOK_CONSUMER, WebhookIntake } from './intake';
 import { WebhookMetrics } from './metrics';
-import { createNotificationOutbox, pruneNotifications } from './outbox';
+import { migrateNotificationOutbox, pruneNotifications } from './outbox';
 import { afterFailure } from './retry-schedule';
 import { WEBHOOK_MIGRATIONS, WEBHOOK_SCHEMA } from './schema';
 import { describeSendFailure, post } from './sender';
@@ -72,7 +72,7 @@ export class WebhookWorker {
     const url = 'url' in options.db.options ? options.db.options.url : undefined;
     if (!url) throw new Error('the webhook worker needs a data source opened with a URL, to migrate its schema');
     await migrateSchema(url, WEBHOOK_SCHEMA, WEBHOOK_MIGRATIONS);
-    await options.db.transaction((manager) => createNotificationOutbox(manager));
+    await migrateNotificationOutbox(url);
     return new WebhookWorker(options);
   }
 

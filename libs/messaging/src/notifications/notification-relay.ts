@@ -1,6 +1,6 @@
 import { Kafka, KafkaConfig, logLevel, Message, Producer } from 'kafkajs';
 import { Pool } from 'pg';
-import { createNotificationOutbox, readNotifications, RecordedNotification } from '@loyalty/webhooks';
+import { migrateNotificationOutbox, readNotifications, RecordedNotification } from '@loyalty/webhooks';
 import { HEADERS } from '../relay/messages';
 import { errorMessage } from '../relay/poison';
 import { RelayLeadership } from '../relay/relay-store';
@@ -161,17 +161,9 @@ export class NotificationRelay {
 
   /** The relay may start before any ledger process created the outbox. */
   private async createOutbox(): Promise<void> {
-    const client = await this.options.pool.connect();
-    try {
-      await client.query('begin');
-      await createNotificationOutbox(client);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    const { connectionString } = this.options.pool.options;
+    if (!connectionString) throw new Error('notification relay: the pool needs a connection string, to migrate the outbox');
+    await migrateNotificationOutbox(connectionString);
   }
 
   private async openProducer(): Promise<void> {
