@@ -30,8 +30,28 @@ describe('embedded PostgreSQL stopped and restarted under the app', () => {
     execFileSync(asPostgres[0] as string, asPostgres[1] as string[], { stdio: 'ignore' });
   }
 
+  /** A failed request says what the app was doing and whether it was still running, not only "fetch failed". */
+  async function withAppOutput(run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      const state =
+        app.child.exitCode === null && app.child.signalCode === null
+          ? 'still running'
+          : `exited (${app.child.exitCode ?? app.child.signalCode})`;
+      throw new Error(
+        `${String(error)} (cause: ${String((error as Error).cause)}); the app ${state}, its last output:\n${app.output().slice(-6000)}`,
+        { cause: error },
+      );
+    }
+  }
+
   it('answers 503 while the database is down and recovers by itself', async () => {
     app = await startAppProcess({ DATA_DIR: dataDir, API_KEYS: 'admin:fault-admin-key', DATABASE_URL: '', RATE_LIMIT_PER_SECOND: '0' });
+    await withAppOutput(() => restartUnderTheApp(app));
+  }, 120_000);
+
+  async function restartUnderTheApp(app: AppProcess): Promise<void> {
     expect((await http(app.url, 'PUT', '/v1/program', PROGRAM)).status).toBe(201);
     expect((await http(app.url, 'POST', '/v1/members', { memberId: 'down-1', type: 'individual' })).status).toBe(201);
 
@@ -73,5 +93,5 @@ describe('embedded PostgreSQL stopped and restarted under the app', () => {
       if (ready !== 200) await new Promise((r) => setTimeout(r, 200));
     }
     expect(ready).toBe(200);
-  }, 120_000);
+  }
 });
