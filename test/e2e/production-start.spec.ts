@@ -12,7 +12,7 @@ const STOP_TIMEOUT_MS = 20_000;
 const STOP_POLL_MS = 200;
 
 /** `npm run start:prod` as written in package.json, on a built dist/, with only what a production install has. */
-function startProd(env: Record<string, string>): ChildProcess & { output: () => string } {
+function startProd(env: Record<string, string>): ChildProcess & { output: () => string; closed: Promise<void> } {
   const child = spawn('npm', ['run', '--silent', 'start:prod'], {
     cwd: ROOT,
     // Its own process group: npm dies on SIGTERM without passing it on, so a stop signals the group, as a terminal's Ctrl-C does.
@@ -23,11 +23,22 @@ function startProd(env: Record<string, string>): ChildProcess & { output: () => 
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  return Object.assign(child, { output: () => output });
+  // 'close' comes once every process holding the output pipes has exited: the app logs asynchronously and
+  // flushes at exit, so its last lines arrive after it stops serving, and npm's own exit comes before the app's.
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return Object.assign(child, { output: () => output, closed });
 }
 
 function exitCode(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+/** True once the promise settles within STOP_TIMEOUT_MS. */
+function within<T>(promise: Promise<T>): Promise<boolean> {
+  return Promise.race([
+    promise.then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STOP_TIMEOUT_MS).unref()),
+  ]);
 }
 
 /** True once nothing answers at url: the app stopped, rather than being orphaned by npm's exit. */
@@ -83,6 +94,7 @@ describe('npm run start:prod on a production install', () => {
     expect(program.status).toBe(404);
     process.kill(-app.pid!, 'SIGTERM');
     expect(await stoppedServing(url)).toBe(true);
+    expect(await within(app.closed)).toBe(true);
     expect(app.output()).toMatch(/SIGTERM received/);
     expect(app.output()).not.toMatch(/development dependency|shutdown failed/);
   }, 90_000);
