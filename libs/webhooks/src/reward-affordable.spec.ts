@@ -2,6 +2,7 @@ import { MemberEvent, memberStreamId, PROGRAM_STREAM_ID } from '@loyalty/domain'
 import type { EventStore, RecordedEvent } from '@loyalty/event-store';
 import { policy } from '../../domain/src/testing/fixtures';
 import { enrolled, purchaseAccrued, redeemed, welcomeAccrued } from '../../domain/src/testing/member-events';
+import { NotificationMessage } from './messages';
 import { RewardAffordableDeriver, rewardsReached } from './reward-affordable';
 
 const REWARDS = [
@@ -29,8 +30,12 @@ function log(events: readonly MemberEvent[]): { store: EventStore; recorded: Rec
     data: event.data as unknown as Record<string, unknown>,
     metadata: {},
   }));
-  const readStream = (streamId: string) => Promise.resolve(streamId === PROGRAM_STREAM_ID ? [program] : recorded);
-  return { store: { readStream } as unknown as EventStore, recorded };
+  const reads = { member: 0 };
+  const readStream = (streamId: string) => {
+    if (streamId !== PROGRAM_STREAM_ID) reads.member += 1;
+    return Promise.resolve(streamId === PROGRAM_STREAM_ID ? [program] : recorded);
+  };
+  return { store: { readStream } as unknown as EventStore, recorded, reads };
 }
 
 describe('RewardAffordable', () => {
@@ -68,5 +73,35 @@ describe('RewardAffordable', () => {
     const again = await new RewardAffordableDeriver(store).derive(recorded.slice(2));
     expect(again).toEqual(once);
     expect(once).toHaveLength(1);
+  });
+
+  it('folds a member once across its consecutive batches, and again from the log for a batch it did not see coming', async () => {
+    const { store, recorded, reads } = log([enrolled(), welcomeAccrued(), purchaseAccrued('tx1', 100), redeemed({ points: 150 })]);
+    const deriver = new RewardAffordableDeriver(store);
+    const first: NotificationMessage[] = [];
+    for (const event of recorded) first.push(...(await deriver.derive([event])));
+    expect(reads.member).toBe(0);
+    // A rolled-back batch is retried from its start: the kept state is past it, so the deriver folds the log up to there.
+    const retried = await deriver.derive(recorded.slice(2));
+    expect(reads.member).toBe(1);
+    expect(retried).toEqual(first);
+    expect(first).toHaveLength(1);
+  });
+
+  it('derives the same notifications when it keeps fewer members than it sees', async () => {
+    const { store, recorded, reads } = log([enrolled(), welcomeAccrued(), purchaseAccrued('tx1', 100), purchaseAccrued('tx2', 200)]);
+    const other = recorded.map((e) => ({ ...e, streamId: memberStreamId('m2'), eventId: `${e.eventId}-m2` }));
+    const interleaved = recorded.flatMap((e, i) => [[e], [other[i]!]]);
+    const derived = async (deriver: RewardAffordableDeriver) => {
+      const found: string[] = [];
+      for (const batch of interleaved) for (const m of await deriver.derive(batch)) found.push(m.id);
+      return found;
+    };
+    const roomy = await derived(new RewardAffordableDeriver(store));
+    const readsWhenRoomy = reads.member;
+    expect(await derived(new RewardAffordableDeriver(store, 1))).toEqual(roomy);
+    expect(readsWhenRoomy).toBe(0);
+    expect(reads.member).toBeGreaterThan(0);
+    expect(roomy).toHaveLength(4);
   });
 });

@@ -7,6 +7,7 @@ import {
   foldMember,
   initialMemberState,
   MemberEvent,
+  MemberState,
   PROGRAM_STREAM_ID,
   ProgramPolicy,
 } from '@loyalty/domain';
@@ -16,6 +17,19 @@ import { NotificationMessage, notificationMessage } from './messages';
 /** The rewards a change of available points from `before` to `after` brings within reach: crossed upwards, not merely held. */
 export const rewardsReached = (before: number, after: number, rewards: readonly CatalogueReward[]): CatalogueReward[] =>
   rewards.filter((reward) => before < reward.points && after >= reward.points);
+
+/**
+ * Members whose folded state the deriver keeps between batches, least
+ * recently used evicted first: consecutive batches of one member then fold
+ * only their own events; an evicted member's next batch folds its stream
+ * from the start, once.
+ */
+export const DERIVER_STATES_KEPT = 1_000;
+
+interface FoldedAt {
+  readonly revision: bigint;
+  readonly state: MemberState;
+}
 
 interface PolicyFrom {
   readonly position: bigint;
@@ -31,8 +45,13 @@ interface PolicyFrom {
  */
 export class RewardAffordableDeriver {
   private programs: PolicyFrom[] | undefined;
+  /** By stream: the state after the last event this deriver folded. A batch rolled back and retried misses it, as it starts earlier. */
+  private readonly kept = new Map<string, FoldedAt>();
 
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly statesKept = DERIVER_STATES_KEPT,
+  ) {}
 
   /** The notifications of the batch's events. */
   async derive(events: readonly RecordedEvent[]): Promise<NotificationMessage[]> {
@@ -50,12 +69,7 @@ export class RewardAffordableDeriver {
   }
 
   private async deriveForMember(streamId: string, batch: readonly RecordedEvent[]): Promise<NotificationMessage[]> {
-    const firstRevision = batch[0]!.revision;
-    const earlier = firstRevision === 0n ? [] : await this.store.readStream(streamId);
-    let state = foldMember(
-      earlier.flatMap((e) => (e.revision < firstRevision ? decodedOrNone(e) : [])),
-      initialMemberState(),
-    );
+    let state = await this.stateBefore(streamId, batch[0]!.revision);
     const messages: NotificationMessage[] = [];
     for (const recorded of batch) {
       const event = decodeMemberEvent(recorded)!;
@@ -75,7 +89,25 @@ export class RewardAffordableDeriver {
         );
       }
     }
+    this.keep(streamId, { revision: batch[batch.length - 1]!.revision, state });
     return messages;
+  }
+
+  /** The member's state just before `revision`: kept from the previous batch, else folded from the events before it. */
+  private async stateBefore(streamId: string, revision: bigint): Promise<MemberState> {
+    const kept = this.kept.get(streamId);
+    if (kept && kept.revision === revision - 1n) return kept.state;
+    const earlier = revision === 0n ? [] : await this.store.readStream(streamId);
+    return foldMember(
+      earlier.flatMap((e) => (e.revision < revision ? decodedOrNone(e) : [])),
+      initialMemberState(),
+    );
+  }
+
+  private keep(streamId: string, folded: FoldedAt): void {
+    this.kept.delete(streamId);
+    this.kept.set(streamId, folded);
+    if (this.kept.size > this.statesKept) this.kept.delete(this.kept.keys().next().value!);
   }
 
   private policyAt(position: bigint): ProgramPolicy | undefined {
