@@ -11,7 +11,7 @@ const REWARDS = [
 ];
 
 /** The log as the deriver reads it: the program stream, then m1's events in order. */
-function log(events: readonly MemberEvent[]): { store: EventStore; recorded: RecordedEvent[] } {
+function log(events: readonly MemberEvent[]): { store: EventStore; recorded: RecordedEvent[]; reads: { member: number } } {
   const program: RecordedEvent = {
     streamId: PROGRAM_STREAM_ID,
     revision: 0n,

@@ -8,7 +8,7 @@ import { ClockService } from '../ledger/clock.service';
 import { ProgramStore } from '../ledger/program-store';
 import { MemberQueries } from '../members/member-queries';
 import { READ_MODELS } from '../tokens';
-import { MemberStates } from './member-states';
+import { MemberDecisionState } from './member-decision-state';
 
 export const EXPIRING_WITHIN_DAYS_DEFAULT = 30;
 export const EXPIRING_WITHIN_DAYS_MAX = 3650;
@@ -22,7 +22,7 @@ export class MeQueries {
     private readonly programs: ProgramStore,
     private readonly clock: ClockService,
     private readonly members: MemberQueries,
-    private readonly states: MemberStates,
+    private readonly states: MemberDecisionState,
   ) {}
 
   async tier(memberId: string) {

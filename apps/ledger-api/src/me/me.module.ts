@@ -3,7 +3,7 @@ import { MemberPageController } from '../member-page/member-page.controller';
 import { MembersModule } from '../members/members.module';
 import { PointsModule } from '../points/points.module';
 import { MemberTokenGuard } from './member-auth';
-import { MemberStates } from './member-states';
+import { MemberDecisionState } from './member-decision-state';
 import { MemberTokens } from './member-tokens';
 import { MeController } from './me.controller';
 import { MeQueries } from './me-queries';
@@ -14,6 +14,6 @@ import { SessionsController } from './sessions.controller';
 @Module({
   imports: [MembersModule, PointsModule],
   controllers: [SessionsController, MeController, MemberPageController],
-  providers: [MemberTokens, MemberTokenGuard, MemberStates, MeQueries, MeRequests],
+  providers: [MemberTokens, MemberTokenGuard, MemberDecisionState, MeQueries, MeRequests],
 })
 export class MeModule {}

@@ -6,7 +6,7 @@ import { CommandContextFactory } from '../ledger/command-context';
 import { ExecuteMemberCommand } from '../ledger/execute-member.command';
 import { VAULT } from '../tokens';
 import { MeFeedbackDto } from './me.dto';
-import { MemberStates } from './member-states';
+import { MemberDecisionState } from './member-decision-state';
 
 /** Feedback is an action of its kind's type: it earns that action's bonus under that action's cap. */
 export const feedbackActionId = (feedbackId: string) => `feedback:${feedbackId}`;
@@ -15,7 +15,7 @@ export const feedbackActionId = (feedbackId: string) => `feedback:${feedbackId}`
 export class MeRequests {
   constructor(
     private readonly context: CommandContextFactory,
-    private readonly states: MemberStates,
+    private readonly states: MemberDecisionState,
     @Inject(VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
