@@ -84,6 +84,8 @@ export const historySection: BenchSection = {
             const members = membersOf(size);
             // One unmeasured purchase each: a warm process, as in production; the snapshot layout measures the miss path anyway.
             for (const memberId of members) await buy(ledger.url, memberId);
+            // The background consumers' first fold of a long member (a fresh process's) lands here, not on a measured purchase.
+            await consumersCaughtUp(ledger.url);
             const key = `${layout.name}|${size.events}`;
             const kept = samples.get(key) ?? [];
             for (let i = 0; i < samplesPerRound; i += 1) {
@@ -121,6 +123,21 @@ async function seed(url: string, memberId: string, size: Size, buy: (url: string
     }
   };
   await Promise.all(Array.from({ length: SEED_IN_FLIGHT }, worker));
+}
+
+const CATCH_UP_TIMEOUT_MS = 60_000;
+const CATCH_UP_POLL_MS = 50;
+
+/** Resolves once the projector and the webhook intake have folded every event in the log, as /health/ready reports them. */
+async function consumersCaughtUp(url: string): Promise<void> {
+  for (const deadline = Date.now() + CATCH_UP_TIMEOUT_MS; Date.now() < deadline;) {
+    const { checks } = (await (await fetch(`${url}/health/ready`)).json()) as {
+      checks: { projector: { lagEvents: number; position: number | null }; webhooks: { position: string | null } };
+    };
+    if (checks.projector.lagEvents === 0 && checks.webhooks.position === String(checks.projector.position)) return;
+    await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
+  }
+  throw new Error(`the projector and the webhook intake did not catch up within ${CATCH_UP_TIMEOUT_MS} ms`);
 }
 
 async function post(url: string, path: string, body: unknown, method = 'POST'): Promise<void> {
@@ -187,7 +204,7 @@ function report(sizes: readonly Size[], events: Map<number, number>, samples: Ma
     ],
     notes: [
       'Each purchase is sent after the previous one answered; the members of a size take turns, so no stream grows more than a few percent while measured.',
-      'Every layout gets one unmeasured purchase per member first; in the snapshot layout each purchase still loads the snapshot and reads the events after it.',
+      'Every layout gets one unmeasured purchase per member first, and waits for the projector and the webhook intake to fold it (a fresh process folds a long member once there too); in the snapshot layout each purchase still loads the snapshot and reads the events after it.',
       'The layouts ran in alternating rounds, one ledger process each on the same database; p99 is over the pooled samples of all rounds.',
     ],
   };

@@ -116,7 +116,7 @@ export class LedgerRows {
   ) {}
 
   /**
-   * Four queries whatever the batch size: member rows, balances, the lots the events name, and every member's lot sums;
+   * Three queries whatever the batch size: member rows, balances (which carry the lot sums), and the lots the events name;
    * a fifth for the lots an activity may move (those under an inactivity rule with points left) of `activeMemberIds`.
    */
   static async load(
@@ -148,15 +148,11 @@ export class LedgerRows {
         if (!rows.lots.has(key)) rows.lots.set(key, { ...row, remaining: integer(row.remaining) });
       }
     }
-    // Per member, so each sum reads that member's lots through the primary key, however the planner sizes the table.
-    const sums: Array<{ member_id: string; active: string; pending: string }> = await manager.query(
-      `select m.member_id, s.active, s.pending from unnest($1::text[]) as m(member_id) cross join lateral (
-         select coalesce(sum(remaining) filter (where status = 'active'), 0) as active, coalesce(sum(remaining) filter (where status = 'pending'), 0) as pending
-         from ${s}.member_lots l where l.member_id = m.member_id) s`,
-      ids,
-    );
-    for (const m of memberIds) rows.sums.set(m, { active: 0, pending: 0 });
-    for (const r of sums) rows.sums.set(r.member_id, { active: integer(r.active), pending: integer(r.pending) });
+    // The balance row holds the sums as of the last event (available is active less debt): no pass over the member's lots.
+    for (const m of memberIds) {
+      const balance = rows.balances.get(m);
+      rows.sums.set(m, balance ? lotSumsOf(balance) : { active: 0, pending: 0 });
+    }
     return rows;
   }
 
@@ -302,6 +298,11 @@ export class LedgerRows {
     if (lot.status === 'active') sums.active += sign * lot.remaining;
     else if (lot.status === 'pending') sums.pending += sign * lot.remaining;
   }
+}
+
+/** What `refresh` wrote: available is the active lots' remaining points less the debt, pending the pending lots'. */
+function lotSumsOf(balance: BalanceRowJson): LotSums {
+  return { active: integer(balance.available) + integer(balance.debt), pending: integer(balance.pending) };
 }
 
 /** The member's own due instants as the row now stands: every write of a member row goes through here. */
