@@ -23,4 +23,22 @@ describe('relay checkpoint fencing', () => {
       await leadership.release();
     }
   });
+
+  it('survives its connection dropping while the schema migrates, and gives the connection up instead of leading on it', async () => {
+    const client = await pool.connect();
+    const release = jest.spyOn(client, 'release');
+    const query = client.query.bind(client) as (text: string, values?: unknown[]) => Promise<unknown>;
+    // The lock is taken, then the connection reports an error while the migration runs on a connection of its own.
+    const lockThenDrop = async (text: string, values?: unknown[]) => {
+      const result = await query(text, values);
+      setImmediate(() => client.emit('error', new Error('terminating connection due to administrator command')));
+      return result;
+    };
+    (client as unknown as { query: typeof lockThenDrop }).query = lockThenDrop;
+    const fakePool = { connect: () => Promise.resolve(client), options: pool.options } as unknown as Pool;
+    await expect(RelayLeadership.tryAcquire(fakePool, 'dropped', () => undefined)).rejects.toThrow(
+      'leadership connection lost while migrating: terminating connection due to administrator command',
+    );
+    expect(release).toHaveBeenCalledWith(true);
+  });
 });

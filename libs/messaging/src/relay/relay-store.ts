@@ -60,23 +60,35 @@ export class RelayLeadership {
     client.on('error', this.onError);
   }
 
-  /** Undefined when another relay holds the lock for this name. */
+  /**
+   * Undefined when another relay holds the lock for this name. The client
+   * listens for errors from the moment it is checked out: a connection that
+   * drops while the schema migrates would otherwise emit an error no one
+   * handles, which ends the process.
+   */
   static async tryAcquire(pool: Pool, name: string, onLost: (reason: string) => void): Promise<RelayLeadership | undefined> {
     const client = await pool.connect();
+    let dropped: Error | undefined;
+    const onEarlyError = (error: Error) => void (dropped ??= error);
+    client.on('error', onEarlyError);
     try {
       const { rows } = await client.query<{ locked: boolean }>(
         `select pg_try_advisory_lock(hashtext('kafka-relay'), hashtext($1)) as locked`,
         [name],
       );
       if (!rows[0]?.locked) {
+        client.off('error', onEarlyError);
         client.release();
         return undefined;
       }
       const url = pool.options.connectionString;
       if (!url) throw new Error('the relay needs a pool opened with a connection string, to migrate its schema');
       await migrateSchema(url, RELAY_SCHEMA, RELAY_MIGRATIONS);
+      if (dropped) throw new Error(`leadership connection lost while migrating: ${dropped.message}`, { cause: dropped });
+      client.off('error', onEarlyError);
       return new RelayLeadership(client, name, onLost);
     } catch (error) {
+      client.off('error', onEarlyError);
       client.release(true);
       throw error;
     }
