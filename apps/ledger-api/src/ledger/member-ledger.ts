@@ -1,21 +1,16 @@
 import { Inject, OnModuleDestroy, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
-  BudgetReserved,
-  budgetStreamId,
   ClaimKind,
   claimFromEvents,
   claimStreamId,
   ClientIdClaimed,
   decisionKey,
   decideClaim,
-  decideReservation,
-  decodeBudgetEvent,
   decideMember,
   decodeClaimEvent,
   decodeMemberEvent,
   deterministicEventId,
-  foldBudget,
   MemberCommand,
   MemberCommandOf,
   MemberCommandType,
@@ -23,7 +18,6 @@ import {
   MemberState,
   memberStreamId,
   outOfStock,
-  ReservationRequest,
   reservationsFor,
   resultOf,
   ruleBudgets,
@@ -46,6 +40,7 @@ import {
 } from '@loyalty/event-store';
 import { EVENT_STORE } from '../tokens';
 import { ExecuteMemberCommand, GlobalIdClaim, MemberReply } from './execute-member.command';
+import { BudgetLedger } from './budget-ledger';
 import { FoldedMember, MemberStates } from './member-states';
 
 /**
@@ -62,12 +57,15 @@ import { FoldedMember, MemberStates } from './member-states';
 export class MemberLedger implements ICommandHandler<ExecuteMemberCommand>, OnModuleDestroy {
   private readonly locks = new StreamLocks();
   private readonly states: MemberStates;
+  private readonly budgets: BudgetLedger;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(MemberStates) states?: MemberStates,
+    @Optional() @Inject(BudgetLedger) budgets?: BudgetLedger,
   ) {
     this.states = states ?? new MemberStates(store);
+    this.budgets = budgets ?? new BudgetLedger(store);
   }
 
   /** Snapshots still being written finish before the database they go to closes. */
@@ -111,14 +109,14 @@ export class MemberLedger implements ICommandHandler<ExecuteMemberCommand>, OnMo
     const stream = memberStream(command);
     if (command.type === 'RedeemPoints') {
       const unit = stockReservationFor(command, decision);
-      if (unit && (await this.reserve(unit)) === 0) throw outOfStock(command, unit);
+      if (unit && (await this.budgets.reserve(unit)) === 0) throw outOfStock(command, unit);
       return { stream, decision };
     }
     if (command.type !== 'RecordPurchase' || decision.length === 0) return { stream, decision };
     const requests = reservationsFor(command, decision, ruleBudgets(command.program.policy));
     if (requests.length === 0) return { stream, decision };
     const budgetGrants: Record<string, number> = {};
-    for (const request of requests) budgetGrants[request.ruleKey] = await this.reserve(request);
+    for (const request of requests) budgetGrants[request.ruleKey] = await this.budgets.reserve(request);
     const granted = memberStream({ ...command, budgetGrants });
     return { stream: granted, decision: granted.decide(state) };
   }
@@ -166,19 +164,6 @@ export class MemberLedger implements ICommandHandler<ExecuteMemberCommand>, OnMo
     const decidedAt = folded.revision;
     const history = (await this.store.readStream(stream.streamId)).filter((e) => decidedAt !== 'no_stream' && e.revision <= decidedAt);
     return repeated(stream, history, decidedAt);
-  }
-
-  /** The points reserved for this purchase: a new reservation, the one a previous attempt made, or 0 when the budget is spent. */
-  private reserve(request: ReservationRequest): Promise<number> {
-    const streamId = budgetStreamId(request.ruleKey);
-    return this.locks.run(streamId, async () => {
-      const outcome = await runCommand<BudgetReserved>(this.store, {
-        streamId,
-        eventId: (index) => deterministicEventId(streamId, `reserve:${request.transactionId}`, index),
-        decide: (events) => decideReservation(foldBudget(budgetEvents(events)), request),
-      });
-      return budgetEvents(outcome.events)[0]?.data.points ?? 0;
-    });
   }
 
   /** Most ids are new: the claim is appended as if its stream did not exist, and read only when it does. */
@@ -237,9 +222,6 @@ const issuedCouponCodes = (decided: readonly MemberEvent[]): string[] =>
 const payload = (data: object): Record<string, unknown> => data as Record<string, unknown>;
 
 const memberEvents = (history: readonly RecordedEvent[]): MemberEvent[] => history.flatMap((recorded) => decodeMemberEvent(recorded) ?? []);
-
-const budgetEvents = (history: readonly RecordedEvent[]): BudgetReserved[] =>
-  history.flatMap((recorded) => decodeBudgetEvent(recorded) ?? []);
 
 const claimEvents = (history: readonly RecordedEvent[]): ClientIdClaimed[] =>
   history.flatMap((recorded) => decodeClaimEvent(recorded) ?? []);

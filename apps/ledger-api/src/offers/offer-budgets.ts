@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { budgetStreamId, decodeBudgetEvent, foldBudget, ProgramPolicy, ruleBudgets } from '@loyalty/domain';
-import { EventStore } from '@loyalty/event-store';
+import { budgetStreamId, ProgramPolicy, ruleBudgets } from '@loyalty/domain';
 import { READ_MODEL_SCHEMA as S } from '@loyalty/read-models';
-import { EVENT_STORE, READ_MODELS } from '../tokens';
+import { BudgetLedger } from '../ledger/budget-ledger';
+import { READ_MODELS } from '../tokens';
 
 export interface RuleBudgetUse {
   /** `rule:<ruleId>` or `offer:<offerId>`. */
@@ -23,15 +23,14 @@ export interface RuleBudgetUse {
 export class OfferBudgets {
   constructor(
     @Inject(READ_MODELS) private readonly db: DataSource,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly budgets: BudgetLedger,
   ) {}
 
   /** What each budgeted rule has reserved, read from its budget stream: the figure the write path decides by. */
   async reserved(policy: ProgramPolicy): Promise<RuleBudgetUse[]> {
     const uses: RuleBudgetUse[] = [];
     for (const [ruleKey, totalPoints] of ruleBudgets(policy)) {
-      const events = (await this.store.readStream(budgetStreamId(ruleKey))).flatMap((e) => decodeBudgetEvent(e) ?? []);
-      const { reservedPoints, byTransaction } = foldBudget(events);
+      const { reservedPoints, byTransaction } = (await this.budgets.load(budgetStreamId(ruleKey))).state;
       uses.push({
         ruleKey,
         totalPoints,
