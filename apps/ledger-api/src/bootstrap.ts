@@ -24,7 +24,7 @@ import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { refuseUnknownMethods } from './http/method-not-allowed';
 import { refuseNulCharacters } from './http/nul-characters';
 import { openReadModels, Projector, READ_MODEL_SCHEMA, readModelProjections } from '@loyalty/read-models';
-import { KafkaRelay, NotificationRelay } from '@loyalty/messaging';
+import { KafkaRelay, NotificationRelay, notificationsRelayedThrough } from '@loyalty/messaging';
 import { openWebhookDatabase, WebhookWorker, WebhookWorkerOptions } from '@loyalty/webhooks';
 import { LedgerApiModule } from './app.module';
 import { validationPipe } from './http/validation';
@@ -100,7 +100,7 @@ export async function startLedger(config: LedgerConfig, options: StartOptions = 
     closers.push(['projector', () => projector.stop()]);
     const clock = options.clock ?? { now: () => new Date() };
     const webhooks = await startWebhooks(
-      { store, databaseUrl, config: config.webhooks, registry: metrics.registry, now: () => clock.now(), log },
+      { store, databaseUrl, config: config.webhooks, registry: metrics.registry, now: () => clock.now(), log, notificationsRelayedThrough },
       closers,
     );
     const relays = config.kafkaBrokers ? startRelays(store, databaseUrl, config.kafkaBrokers, log, closers) : null;

@@ -77,4 +77,15 @@ describe('the notification outbox', () => {
     expect(await pruneNotifications(db, new Date('2026-06-01T00:00:00.000Z'))).toBe(1);
     expect((await readNotifications(db, undefined, 10)).map((r) => r.memberId)).toEqual(['new']);
   });
+
+  it('keeps old occasions a Kafka relay has not published yet, and prunes them once it has', async () => {
+    const longAgo = new Date('2026-01-01T00:00:00.000Z');
+    for (const member of ['a', 'b', 'c'])
+      await db.transaction((m) => recordNotifications(m, [expiring(member, '2026-02-01T00:00:00.000Z')], longAgo));
+    const [first] = await readNotifications(db, undefined, 1);
+    const cutOff = new Date('2026-06-01T00:00:00.000Z');
+    expect(await pruneNotifications(db, cutOff, first!.seq)).toBe(1);
+    expect((await readNotifications(db, undefined, 10)).map((r) => r.memberId)).toEqual(['b', 'c']);
+    expect(await pruneNotifications(db, cutOff, first!.seq + 2n)).toBe(2);
+  });
 });

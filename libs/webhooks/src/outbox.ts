@@ -83,16 +83,24 @@ export async function readNotifications(db: RowsQuery, afterSeq: bigint | undefi
 /** Rows per delete: short transactions however much there is to prune. */
 const PRUNE_BATCH_ROWS = 5000;
 
-/** Forgets occasions recorded before `before`: past both expiring-soon windows, none of them is derived again. */
-export async function pruneNotifications(db: RowsQuery, before: Date): Promise<number> {
+/**
+ * Forgets occasions recorded before `before`: past both expiring-soon
+ * windows, none of them is derived again. `relayedThrough`: the outbox seq
+ * every Kafka notification relay has published up to; rows past it are kept
+ * whatever their age, so a relay stopped for longer than the retention still
+ * publishes them when it comes back. Undefined: no relay to wait for.
+ */
+export async function pruneNotifications(db: RowsQuery, before: Date, relayedThrough?: bigint): Promise<number> {
   let pruned = 0;
   for (;;) {
     const rows = await queryRows<{ pruned: number }>(
       db,
       `with pruned as (
-         delete from ${S}.outbox where seq in (select seq from ${S}.outbox where created_at < $1 order by seq limit $2) returning 1)
+         delete from ${S}.outbox where seq in (
+           select seq from ${S}.outbox where created_at < $1 and ($3::bigint is null or seq <= $3::bigint) order by seq limit $2)
+         returning 1)
        select count(*)::int as pruned from pruned`,
-      [before, PRUNE_BATCH_ROWS],
+      [before, PRUNE_BATCH_ROWS, relayedThrough === undefined ? null : relayedThrough.toString()],
     );
     const count = rows[0]?.pruned ?? 0;
     pruned += count;

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Registry } from 'prom-client';
 import type { EventStore } from '@loyalty/event-store';
-import { describeFailure, migrateSchema, WebhookConfig } from '@loyalty/platform';
+import { describeFailure, migrateSchema, RowsQuery, WebhookConfig } from '@loyalty/platform';
 import { Projector } from '@loyalty/read-models';
 import {
   AttemptOutcome,
@@ -34,6 +34,13 @@ export interface WebhookWorkerOptions {
   /** The ledger's clock: what "expiring within N days" is measured from. Retries run on the wall clock. */
   readonly now: () => Date;
   readonly log: (line: string) => void;
+  /**
+   * The outbox seq every Kafka notification relay has published up to
+   * (libs/messaging, which reads the outbox: it cannot be imported here);
+   * the sweep prunes nothing past it. Absent, or resolving to undefined: no
+   * relay to wait for.
+   */
+  readonly notificationsRelayedThrough?: (db: RowsQuery) => Promise<bigint | undefined>;
 }
 
 /**
@@ -203,7 +210,7 @@ export class WebhookWorker {
       }
       const retainedFrom = new Date(Date.now() - config.deliveredRetentionDays * DAY_MS);
       await pruneDelivered(db, retainedFrom);
-      await pruneNotifications(db, retainedFrom);
+      await pruneNotifications(db, retainedFrom, await this.options.notificationsRelayedThrough?.(db));
     } catch (error) {
       this.options.log(`webhook sweep failed: ${describeFailure(error)}`);
     }

@@ -1,9 +1,10 @@
 import { Kafka, KafkaConfig, logLevel, Message, Producer } from 'kafkajs';
 import { Pool } from 'pg';
+import { queryRows, RowsQuery } from '@loyalty/platform';
 import { migrateNotificationOutbox, readNotifications, RecordedNotification } from '@loyalty/webhooks';
 import { HEADERS } from '../relay/messages';
 import { errorMessage } from '../relay/poison';
-import { RelayLeadership } from '../relay/relay-store';
+import { RELAY_SCHEMA, RelayLeadership } from '../relay/relay-store';
 import { ensureTopics, openRelayProducer, SEND_TIMEOUT_MS, TOPIC_PARTITIONS_DEFAULT } from '../relay/relay-producer';
 import type { RelayState } from '../relay/kafka-relay';
 import { LOYALTY_TOPIC_MAP, TopicMapDefinition } from '../topics/topic-map';
@@ -15,6 +16,8 @@ export const NOTIFICATION_POLL_INTERVAL_MS_DEFAULT = 1000;
 /** The instant the notification was derived (the log event's, or the scan's); Kafka consumers have it without parsing the value. */
 export const NOTIFICATION_OCCURRED_AT_HEADER = 'occurred-at';
 const NOTIFICATION_SCHEMA_VERSION = '1';
+/** A notification relay's checkpoint row is its topic map's name with this suffix, apart from the event relay's. */
+const NOTIFICATION_CHECKPOINT_SUFFIX = ':notifications';
 const STANDBY_POLL_MS = 1000;
 const RESTART_DELAY_MS_MIN = 500;
 const RESTART_DELAY_MS_MAX = 10_000;
@@ -81,7 +84,7 @@ export class NotificationRelay {
 
   /** Its checkpoint and lock: one per topic map, apart from the event relay's. */
   get name(): string {
-    return `${this.map.name}:notifications`;
+    return `${this.map.name}${NOTIFICATION_CHECKPOINT_SUFFIX}`;
   }
 
   start(): void {
@@ -221,4 +224,23 @@ export function notificationRecord(notification: RecordedNotification): Message 
       [HEADERS.contentType]: 'application/json',
     },
   };
+}
+
+/**
+ * The outbox seq every notification relay that ever published has
+ * checkpointed (the lowest, with several topic maps): the webhook sweep keeps
+ * the rows past it. Undefined when none has: no relay schema, or no
+ * checkpoint yet.
+ */
+export async function notificationsRelayedThrough(db: RowsQuery): Promise<bigint | undefined> {
+  const [present] = await queryRows<{ present: boolean }>(db, `select to_regclass($1) is not null as present`, [
+    `${RELAY_SCHEMA}.checkpoints`,
+  ]);
+  if (!present?.present) return undefined;
+  const [row] = await queryRows<{ position: string | null }>(
+    db,
+    `select min(position)::text as position from ${RELAY_SCHEMA}.checkpoints where name like '%' || $1`,
+    [NOTIFICATION_CHECKPOINT_SUFFIX],
+  );
+  return row?.position == null ? undefined : BigInt(row.position);
 }
