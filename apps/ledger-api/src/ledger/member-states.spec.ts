@@ -74,6 +74,21 @@ describe('member states: cached by revision, snapshotted, never trusted past the
     expect(reply).toMatchObject({ created: true, result: { type: 'RedeemPoints', pointsRedeemed: 100 } });
   });
 
+  it('serves a view loading beside a command from the kept state, not from the start of the stream', async () => {
+    const states = new MemberStates(store);
+    const run = ledgerOver(states);
+    await run(enrol({ memberId: 'beside' }));
+    await purchases(run, 'beside', 2);
+    reads = [];
+    const [view] = await Promise.all([
+      states.load(memberStreamId('beside')),
+      run(purchase({ memberId: 'beside', transactionId: 'beside-b' })),
+    ]);
+    expect(reads.map((r) => r.fromRevision === undefined)).toEqual([false, false]);
+    expect(view.state.enrolled).toBe(true);
+    expect((await states.load(memberStreamId('beside'))).state).toStrictEqual(await fullFold('beside'));
+  });
+
   it('keeps at most the configured number of members, the least recently used dropped first', async () => {
     const run = ledgerOver(new MemberStates(store, { cacheMembers: 2, snapshotEveryEvents: 0 }));
     for (const memberId of ['lru-a', 'lru-b', 'lru-c']) await run(enrol({ memberId }));

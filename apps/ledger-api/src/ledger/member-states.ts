@@ -55,7 +55,7 @@ export class MemberStates {
   ) {}
 
   async load(streamId: string): Promise<FoldedMember> {
-    const cached = this.take(streamId);
+    const cached = this.kept.get(streamId);
     const fromCache = cached && (await this.advance(streamId, cached));
     if (fromCache) return fromCache;
     const snapshot = this.snapshots && (await this.snapshots.load(streamId));
@@ -125,13 +125,12 @@ export class MemberStates {
     return started ? { ...kept, snapshotRevision: kept.revision } : kept;
   }
 
-  /** Least recently used first: a Map iterates in insertion order, so a use re-inserts. */
-  private take(streamId: string): Kept | undefined {
-    const kept = this.kept.get(streamId);
-    if (kept) this.kept.delete(streamId);
-    return kept;
-  }
-
+  /**
+   * Least recently used first: a Map iterates in insertion order, so a use
+   * re-inserts. A load leaves the entry in place while it reads: the member
+   * views load outside the member's command queue, and a view running beside
+   * a command then folds from the same entry instead of from the start.
+   */
   private keep(streamId: string, kept: Kept): void {
     if (this.config.cacheMembers === 0) return;
     this.kept.delete(streamId);
