@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import {
   availablePoints,
   CatalogueReward,
@@ -46,12 +47,14 @@ interface PolicyFrom {
 export class RewardAffordableDeriver {
   private programs: PolicyFrom[] | undefined;
   /** By stream: the state after the last event this deriver folded. A batch rolled back and retried misses it, as it starts earlier. */
-  private readonly kept = new Map<string, FoldedAt>();
+  private readonly kept: LRUCache<string, FoldedAt>;
 
   constructor(
     private readonly store: EventStore,
-    private readonly statesKept = DERIVER_STATES_KEPT,
-  ) {}
+    statesKept = DERIVER_STATES_KEPT,
+  ) {
+    this.kept = new LRUCache({ max: statesKept });
+  }
 
   /** The notifications of the batch's events. */
   async derive(events: readonly RecordedEvent[]): Promise<NotificationMessage[]> {
@@ -105,9 +108,7 @@ export class RewardAffordableDeriver {
   }
 
   private keep(streamId: string, folded: FoldedAt): void {
-    this.kept.delete(streamId);
     this.kept.set(streamId, folded);
-    if (this.kept.size > this.statesKept) this.kept.delete(this.kept.keys().next().value!);
   }
 
   private policyAt(position: bigint): ProgramPolicy | undefined {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { Injectable } from '@nestjs/common';
 import { toMillis } from '@loyalty/domain';
 import { ApiError } from '../http/api-error';
@@ -20,7 +21,7 @@ const BLOCKED_KEYS_MAX = 10_000;
 @Injectable()
 export class CouponGuesses {
   private readonly wrong = new RateLimiter({ burst: WRONG_CODES_BURST, perSecond: 1 / GUESS_REFILL_SECONDS });
-  private readonly blockedUntilMs = new Map<string, number>();
+  private readonly blockedUntilMs = new LRUCache<string, number>({ max: BLOCKED_KEYS_MAX });
 
   constructor(private readonly clock: ClockService) {}
 
@@ -40,9 +41,7 @@ export class CouponGuesses {
     const nowMs = this.nowMs();
     const retryAfterSeconds = this.wrong.take(caller, nowMs);
     if (retryAfterSeconds === undefined) return;
-    this.blockedUntilMs.delete(caller);
     this.blockedUntilMs.set(caller, nowMs + retryAfterSeconds * 1000);
-    if (this.blockedUntilMs.size > BLOCKED_KEYS_MAX) this.blockedUntilMs.delete(this.blockedUntilMs.keys().next().value!);
     throw tooMany(retryAfterSeconds);
   }
 

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
 import { FactoryProvider, Global, Module } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -88,7 +89,7 @@ export function clientAddressBucket(address: string): string {
  * `perSecond`; the least recently seen buckets are forgotten first.
  */
 export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; updatedMs: number }>();
+  private readonly buckets = new LRUCache<string, { tokens: number; updatedMs: number }>({ max: TRACKED_BUCKETS_MAX });
 
   constructor(private readonly limit: RateLimit) {}
 
@@ -96,11 +97,9 @@ export class RateLimiter {
   take(caller: string, nowMs: number): number | undefined {
     if (this.limit.perSecond === 0) return undefined;
     const bucket = this.buckets.get(caller) ?? { tokens: this.limit.burst, updatedMs: nowMs };
-    this.buckets.delete(caller);
     bucket.tokens = Math.min(this.limit.burst, bucket.tokens + ((nowMs - bucket.updatedMs) / MS_PER_SECOND) * this.limit.perSecond);
     bucket.updatedMs = nowMs;
     this.buckets.set(caller, bucket);
-    if (this.buckets.size > TRACKED_BUCKETS_MAX) this.buckets.delete(this.buckets.keys().next().value!);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return undefined;

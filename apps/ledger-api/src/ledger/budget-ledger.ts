@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   BudgetState,
@@ -52,7 +53,7 @@ const NO_STREAM: FoldedBudget = { state: foldBudget([]), revision: 'no_stream' }
  */
 @Injectable()
 export class BudgetLedger {
-  private readonly kept = new Map<string, Kept>();
+  private readonly kept = new LRUCache<string, Kept>({ max: BUDGET_STREAMS_KEPT });
   private readonly locks = new StreamLocks();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
@@ -107,9 +108,7 @@ export class BudgetLedger {
   }
 
   private keep(streamId: string, kept: Kept): FoldedBudget {
-    this.kept.delete(streamId);
     this.kept.set(streamId, kept);
-    if (this.kept.size > BUDGET_STREAMS_KEPT) this.kept.delete(this.kept.keys().next().value!);
     return { state: kept.state, revision: kept.revision };
   }
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { decodeMemberEvent, foldMember, MemberEvent, MemberState, initialMemberState } from '@loyalty/domain';
 import { EventStore, RecordedEvent, StreamRevision } from '@loyalty/event-store';
 import { LedgerConfig, MemberStateConfig } from '@loyalty/platform';
@@ -46,16 +47,19 @@ const IN_MEMORY_ONLY: MemberStateConfig = { cacheMembers: 1_000, snapshotEveryEv
  * is folded in, or is a conflict that drops the entry.
  */
 export class MemberStates {
-  private readonly kept = new Map<string, Kept>();
+  /** Undefined when the cache is off (MEMBER_STATE_CACHE_MEMBERS=0). */
+  private readonly kept: LRUCache<string, Kept> | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly config: MemberStateConfig = IN_MEMORY_ONLY,
     private readonly snapshots?: MemberSnapshots,
-  ) {}
+  ) {
+    this.kept = config.cacheMembers === 0 ? undefined : new LRUCache({ max: config.cacheMembers });
+  }
 
   async load(streamId: string): Promise<FoldedMember> {
-    const cached = this.kept.get(streamId);
+    const cached = this.kept?.get(streamId);
     const fromCache = cached && (await this.advance(streamId, cached));
     if (fromCache) return fromCache;
     const snapshot = this.snapshots && (await this.snapshots.load(streamId));
@@ -80,7 +84,7 @@ export class MemberStates {
 
   /** A conflict: the stream moved under the kept state, so the next load reads afresh. */
   forget(streamId: string): void {
-    this.kept.delete(streamId);
+    this.kept?.delete(streamId);
   }
 
   async drain(): Promise<void> {
@@ -125,17 +129,9 @@ export class MemberStates {
     return started ? { ...kept, snapshotRevision: kept.revision } : kept;
   }
 
-  /**
-   * Least recently used first: a Map iterates in insertion order, so a use
-   * re-inserts. A load leaves the entry in place while it reads: the member
-   * views load outside the member's command queue, and a view running beside
-   * a command then folds from the same entry instead of from the start.
-   */
+  /** A load leaves the entry in place while it reads: a member view loading beside a command folds from it, not from the start. */
   private keep(streamId: string, kept: Kept): void {
-    if (this.config.cacheMembers === 0) return;
-    this.kept.delete(streamId);
-    this.kept.set(streamId, kept);
-    if (this.kept.size > this.config.cacheMembers) this.kept.delete(this.kept.keys().next().value!);
+    this.kept?.set(streamId, kept);
   }
 }
 

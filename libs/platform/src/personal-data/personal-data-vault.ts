@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { migrateSchema, MigrationSet } from '../database/migrations';
 import { queryRows, RowsQuery } from '../sql/query-rows';
@@ -49,7 +50,7 @@ export const PERSONAL_DATA_MIGRATIONS: MigrationSet = {
  * untouched because they never needed it.
  */
 export class PersonalDataVault {
-  private readonly cache = new Map<string, { key: Buffer; loadedMs: number }>();
+  private readonly cache = new LRUCache<string, { key: Buffer; loadedMs: number }>({ max: KEY_CACHE_MAX });
 
   constructor(private readonly db: SqlRunner) {}
 
@@ -104,8 +105,6 @@ export class PersonalDataVault {
     ]);
     const key = rows[0]?.key;
     if (!key) return undefined;
-    if (this.cache.size >= KEY_CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.delete(memberId);
     this.cache.set(memberId, { key, loadedMs: Date.now() });
     return key;
   }
