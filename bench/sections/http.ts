@@ -1,8 +1,10 @@
+import { cpus } from 'node:os';
 import { BenchSection, SectionResult } from '../support/harness';
 import { HttpLoadFigures, httpLoad } from '../support/autocannon';
 import { startLedgerProcess } from '../support/ledger-process';
 import { ratio, round } from '../support/load';
 import { enrolMembers } from '../support/enrolment';
+import { CpuUsed, microsPerRequest, startCpuMeter } from '../support/process-cpu';
 
 const CLIENTS = 64;
 const MEMBERS = 1000;
@@ -30,8 +32,9 @@ export const httpSection: BenchSection = {
   title: 'HTTP write and read paths',
   async run(ctx): Promise<SectionResult> {
     const seconds = ctx.quick ? 3 : 10;
+    const databaseUrl = await ctx.createDatabase('bench_http');
     const ledger = await startLedgerProcess({
-      DATABASE_URL: await ctx.createDatabase('bench_http'),
+      DATABASE_URL: databaseUrl,
       API_KEYS: `admin:${ADMIN_KEY}`,
       RATE_LIMIT_PER_SECOND: '0',
       NODE_ENV: 'production',
@@ -45,6 +48,8 @@ export const httpSection: BenchSection = {
       const noopRoute = { method: 'GET', next: () => ({ path: '/health/live' }) };
       await run('warm-up', noopRoute);
       let purchase = 0;
+      // The purchases' CPU includes the projector's catch-up after them: folding them into the read models is part of their cost.
+      const purchaseMeter = await startCpuMeter(databaseUrl, ledger.pid);
       const purchases = await run('purchases', {
         method: 'POST',
         headers: HEADERS,
@@ -63,19 +68,28 @@ export const httpSection: BenchSection = {
       });
       // Reads of members the projector has not reached yet would be 404s: let it catch up first, and say how long that took.
       const catchUpSeconds = await projectorCaughtUp(ledger.url);
+      const purchaseCpu = purchaseMeter.read();
       ctx.progress(`http: the projector caught up ${catchUpSeconds.toFixed(1)} s after the purchases`);
       let read = 0;
       const readRoute = { method: 'GET', headers: HEADERS, next: () => ({ path: `/v1/members/${memberId((read += 1))}/balance` }) };
       // The machine's speed moves within seconds: short slices of each, alternated, see the same machine.
       const noopSlices: HttpLoadFigures[] = [];
       const readSlices: HttpLoadFigures[] = [];
+      const noopCpu: CpuUsed[] = [];
+      const readCpu: CpuUsed[] = [];
+      const metered = async (figures: HttpLoadFigures[], cpu: CpuUsed[], route: Parameters<typeof httpLoad>[3]) => {
+        const meter = await startCpuMeter(databaseUrl, ledger.pid);
+        figures.push(await httpLoad(ledger.url, CLIENTS, sliceSeconds, route));
+        cpu.push(meter.read());
+      };
       const sliceSeconds = Math.max(1, Math.round(seconds / INTERLEAVED_ROUNDS));
       for (let round = 1; round <= INTERLEAVED_ROUNDS; round += 1) {
         ctx.progress(`http: no-op and balance reads, round ${round} of ${INTERLEAVED_ROUNDS}, ${sliceSeconds} s each`);
-        noopSlices.push(await httpLoad(ledger.url, CLIENTS, sliceSeconds, noopRoute));
-        readSlices.push(await httpLoad(ledger.url, CLIENTS, sliceSeconds, readRoute));
+        await metered(noopSlices, noopCpu, noopRoute);
+        await metered(readSlices, readCpu, readRoute);
       }
-      return report(combined(noopSlices), purchases, combined(readSlices), catchUpSeconds);
+      const cpu = { noop: summed(noopCpu), purchases: purchaseCpu, reads: summed(readCpu) };
+      return report(combined(noopSlices), purchases, combined(readSlices), catchUpSeconds, cpu);
     } finally {
       await ledger.stop();
     }
@@ -85,8 +99,15 @@ export const httpSection: BenchSection = {
 const memberId = (n: number) => `bench-m${n % MEMBERS}`;
 
 const INTERLEAVED_ROUNDS = 5;
+const PURCHASE_SHARE_TARGET = 0.25;
 const READ_SHARE_TARGET = 0.5;
 const READ_P99_TARGET_MS = 20;
+
+const summed = (used: readonly CpuUsed[]): CpuUsed => {
+  const total = (pick: (u: CpuUsed) => number | null) =>
+    used.some((u) => pick(u) === null) ? null : used.reduce((sum, u) => sum + pick(u)!, 0);
+  return { ledgerSeconds: total((u) => u.ledgerSeconds), postgresSeconds: total((u) => u.postgresSeconds) };
+};
 
 /** Slices of one route as one figure: requests summed, latency percentiles the median slice's. */
 function combined(slices: readonly HttpLoadFigures[]): HttpLoadFigures {
@@ -117,7 +138,50 @@ async function projectorCaughtUp(url: string): Promise<number> {
   throw new Error(`the projector was still behind ${CATCH_UP_TIMEOUT_MS / 1000} s after the purchases`);
 }
 
-function report(noop: HttpLoadFigures, purchases: HttpLoadFigures, reads: HttpLoadFigures, catchUpSeconds: number): SectionResult {
+type RouteCpu = Record<'noop' | 'purchases' | 'reads', CpuUsed>;
+
+/** CPU per request of a route, the ledger's and PostgreSQL's, and the rate that CPU alone would allow on this machine's cores. */
+function cpuRow(name: string, used: CpuUsed, requests: number) {
+  const ledger = microsPerRequest(used.ledgerSeconds, requests);
+  const postgres = microsPerRequest(used.postgresSeconds, requests);
+  const total = ledger === null || postgres === null ? null : ledger + postgres;
+  return { name, ledger, postgres, total, ceiling: total === null || total === 0 ? null : Math.round((cpus().length * 1e6) / total) };
+}
+
+/**
+ * The measured cause behind a share: the rate the route's own CPU (ledger and
+ * PostgreSQL, before the load generator's) allows on this machine's cores,
+ * against the rate its target share of the no-op route asks for.
+ */
+function cpuBounds(
+  noop: HttpLoadFigures,
+  routes: ReadonlyArray<{ route: ReturnType<typeof cpuRow>; label: string; share: number }>,
+): string[] {
+  return routes.flatMap(({ route, label, share }) => {
+    if (route.ceiling === null || route.total === null) return [];
+    const wanted = Math.round(noop.perSecond * share);
+    const verdict =
+      route.ceiling < wanted ? 'so the CPU alone rules the target out on this machine' : 'so the CPU alone leaves room for it';
+    return [
+      `${label}: ${route.total} us of CPU each (ledger ${route.ledger}, PostgreSQL ${route.postgres}) allow at most ${route.ceiling.toLocaleString('en')}/s on ${cpus().length} cores, before the load generator's share; ${share * 100}% of the no-op route is ${wanted.toLocaleString('en')}/s, ${verdict}.`,
+    ];
+  });
+}
+
+function report(
+  noop: HttpLoadFigures,
+  purchases: HttpLoadFigures,
+  reads: HttpLoadFigures,
+  catchUpSeconds: number,
+  cpu: RouteCpu,
+): SectionResult {
+  const cpuRows = [
+    cpuRow('GET /health/live (no-op)', cpu.noop, noop.requests),
+    cpuRow('POST /v1/purchases', cpu.purchases, purchases.requests),
+    cpuRow('GET /v1/members/:id/balance', cpu.reads, reads.requests),
+  ];
+  const [noopCpu, purchaseCpu, readCpu] = cpuRows as [ReturnType<typeof cpuRow>, ReturnType<typeof cpuRow>, ReturnType<typeof cpuRow>];
+  const times = (route: ReturnType<typeof cpuRow>) => (route.total === null || !noopCpu.total ? '-' : ratio(route.total, noopCpu.total));
   const row = (name: string, f: HttpLoadFigures) => [
     name,
     f.perSecond,
@@ -136,13 +200,26 @@ function report(noop: HttpLoadFigures, purchases: HttpLoadFigures, reads: HttpLo
         columns: ['route', 'requests/s', 'p50 ms', 'p99 ms', 'share of no-op', 'requests', 'failures'],
         rows: [row('GET /health/live (no-op)', noop), row('POST /v1/purchases', purchases), row('GET /v1/members/:id/balance', reads)],
       },
+      {
+        title: 'CPU per request: the ledger process and its PostgreSQL server (load generator not counted)',
+        columns: ['route', 'ledger us', 'PostgreSQL us', 'total us', 'x no-op', `requests/s that CPU allows on ${cpus().length} cores`],
+        rows: cpuRows.map((r) => [r.name, r.ledger ?? '-', r.postgres ?? '-', r.total ?? '-', times(r), r.ceiling ?? '-']),
+      },
     ],
-    figures: { clients: CLIENTS, members: MEMBERS, noop, purchases, reads, projectorCatchUpSeconds: round(catchUpSeconds, 1) },
+    figures: {
+      clients: CLIENTS,
+      members: MEMBERS,
+      noop,
+      purchases,
+      reads,
+      projectorCatchUpSeconds: round(catchUpSeconds, 1),
+      cpu: cpuRows,
+    },
     targets: [
       {
-        target: 'purchases >= 25% of the no-op ceiling',
+        target: `purchases >= ${PURCHASE_SHARE_TARGET * 100}% of the no-op ceiling`,
         measured: `${Math.round(purchaseShare * 100)}%`,
-        met: purchaseShare >= 0.25 && purchases.failures === 0,
+        met: purchaseShare >= PURCHASE_SHARE_TARGET && purchases.failures === 0,
       },
       { target: `purchase p99 < 50 ms at ${CLIENTS} clients`, measured: `${purchases.p99Ms} ms`, met: purchases.p99Ms < 50 },
       {
@@ -160,6 +237,10 @@ function report(noop: HttpLoadFigures, purchases: HttpLoadFigures, reads: HttpLo
       `The no-op route and balance reads ran alternately, ${INTERLEAVED_ROUNDS} slices each; their p50 and p99 are the median slice's.`,
       `The in-process projector was ${round(catchUpSeconds, 1)} s behind when the purchases stopped; balance reads start once it has caught up.`,
       'Every purchase has a new transaction id (claimed globally, then appended to the member stream with its accrual); members are picked round robin from the enrolled ones.',
+      ...cpuBounds(noop, [
+        { route: purchaseCpu, label: 'purchases', share: PURCHASE_SHARE_TARGET },
+        { route: readCpu, label: 'balance reads', share: READ_SHARE_TARGET },
+      ]),
       ...(purchases.failures + reads.failures > 0
         ? [`status codes: purchases ${JSON.stringify(purchases.statusCodes)}, reads ${JSON.stringify(reads.statusCodes)}`]
         : []),

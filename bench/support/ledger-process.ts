@@ -7,6 +7,7 @@ const LEDGER_MAIN = join(__dirname, '..', '..', 'apps', 'ledger-api', 'src', 'ma
 
 export interface LedgerProcess {
   readonly url: string;
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -32,7 +33,7 @@ export function startLedgerProcess(env: Record<string, string>): Promise<LedgerP
       if (!match) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
-      resolve({ url: match[1]!, stop: () => (child.kill('SIGTERM'), exited.then(() => undefined)) });
+      resolve({ url: match[1]!, pid: child.pid!, stop: () => (child.kill('SIGTERM'), exited.then(() => undefined)) });
     };
     child.stdout!.on('data', onData);
     void exited.then((code) => {
