@@ -73,6 +73,7 @@ export const httpSection: BenchSection = {
       let read = 0;
       const readRoute = { method: 'GET', headers: HEADERS, next: () => ({ path: `/v1/members/${memberId((read += 1))}/balance` }) };
       // The machine's speed moves within seconds: short slices of each, alternated, see the same machine.
+      const sliceSeconds = Math.max(1, Math.round(seconds / INTERLEAVED_ROUNDS));
       const noopSlices: HttpLoadFigures[] = [];
       const readSlices: HttpLoadFigures[] = [];
       const noopCpu: CpuUsed[] = [];
@@ -82,7 +83,6 @@ export const httpSection: BenchSection = {
         figures.push(await httpLoad(ledger.url, CLIENTS, sliceSeconds, route));
         cpu.push(meter.read());
       };
-      const sliceSeconds = Math.max(1, Math.round(seconds / INTERLEAVED_ROUNDS));
       for (let round = 1; round <= INTERLEAVED_ROUNDS; round += 1) {
         ctx.progress(`http: no-op and balance reads, round ${round} of ${INTERLEAVED_ROUNDS}, ${sliceSeconds} s each`);
         await metered(noopSlices, noopCpu, noopRoute);
@@ -140,8 +140,16 @@ async function projectorCaughtUp(url: string): Promise<number> {
 
 type RouteCpu = Record<'noop' | 'purchases' | 'reads', CpuUsed>;
 
+interface CpuRow {
+  readonly name: string;
+  readonly ledger: number | null;
+  readonly postgres: number | null;
+  readonly total: number | null;
+  readonly ceiling: number | null;
+}
+
 /** CPU per request of a route, the ledger's and PostgreSQL's, and the rate that CPU alone would allow on this machine's cores. */
-function cpuRow(name: string, used: CpuUsed, requests: number) {
+function cpuRow(name: string, used: CpuUsed, requests: number): CpuRow {
   const ledger = microsPerRequest(used.ledgerSeconds, requests);
   const postgres = microsPerRequest(used.postgresSeconds, requests);
   const total = ledger === null || postgres === null ? null : ledger + postgres;
@@ -153,10 +161,7 @@ function cpuRow(name: string, used: CpuUsed, requests: number) {
  * PostgreSQL, before the load generator's) allows on this machine's cores,
  * against the rate its target share of the no-op route asks for.
  */
-function cpuBounds(
-  noop: HttpLoadFigures,
-  routes: ReadonlyArray<{ route: ReturnType<typeof cpuRow>; label: string; share: number }>,
-): string[] {
+function cpuBounds(noop: HttpLoadFigures, routes: ReadonlyArray<{ route: CpuRow; label: string; share: number }>): string[] {
   return routes.flatMap(({ route, label, share }) => {
     if (route.ceiling === null || route.total === null) return [];
     const wanted = Math.round(noop.perSecond * share);
@@ -175,13 +180,11 @@ function report(
   catchUpSeconds: number,
   cpu: RouteCpu,
 ): SectionResult {
-  const cpuRows = [
-    cpuRow('GET /health/live (no-op)', cpu.noop, noop.requests),
-    cpuRow('POST /v1/purchases', cpu.purchases, purchases.requests),
-    cpuRow('GET /v1/members/:id/balance', cpu.reads, reads.requests),
-  ];
-  const [noopCpu, purchaseCpu, readCpu] = cpuRows as [ReturnType<typeof cpuRow>, ReturnType<typeof cpuRow>, ReturnType<typeof cpuRow>];
-  const times = (route: ReturnType<typeof cpuRow>) => (route.total === null || !noopCpu.total ? '-' : ratio(route.total, noopCpu.total));
+  const noopCpu = cpuRow('GET /health/live (no-op)', cpu.noop, noop.requests);
+  const purchaseCpu = cpuRow('POST /v1/purchases', cpu.purchases, purchases.requests);
+  const readCpu = cpuRow('GET /v1/members/:id/balance', cpu.reads, reads.requests);
+  const cpuRows = [noopCpu, purchaseCpu, readCpu];
+  const times = (route: CpuRow) => (route.total === null || !noopCpu.total ? '-' : ratio(route.total, noopCpu.total));
   const row = (name: string, f: HttpLoadFigures) => [
     name,
     f.perSecond,
