@@ -1,20 +1,10 @@
 import { Pool } from 'pg';
 import { EVENT_STORE_SCHEMA } from '@loyalty/event-store';
+import { BENCH_ADMIN_KEY, BENCH_HEADERS, BENCH_PROGRAM_WITH_TIER } from '../support/bench-program';
 import { BenchSection, SectionResult } from '../support/harness';
 import { startLedgerProcess } from '../support/ledger-process';
 import { percentile, ratio, round } from '../support/load';
 
-const ADMIN_KEY = 'bench-admin-key';
-const HEADERS = { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' };
-const PROGRAM = {
-  currency: 'EUR',
-  pointValueMinor: 1,
-  earning: { pointsPerUnit: 1, unitMinor: 100, welcomeBonus: 100 },
-  pendingDays: 14,
-  expiryMonths: 12,
-  tiers: [{ name: 'silver', minSpendMinor: 0, multiplier: 1 }],
-  rewards: [],
-};
 /** An enrolment writes two events (the enrolment and its welcome bonus), a purchase two (the purchase and its accrual). */
 const EVENTS_PER_ENROLMENT = 2;
 const EVENTS_PER_PURCHASE = 2;
@@ -60,7 +50,7 @@ export const historySection: BenchSection = {
     const samplesPerRound = ctx.quick ? 10 : 40;
     const rounds = ctx.quick ? 1 : 2;
     const databaseUrl = await ctx.createDatabase('bench_history');
-    const env = { DATABASE_URL: databaseUrl, API_KEYS: `admin:${ADMIN_KEY}`, RATE_LIMIT_PER_SECOND: '0', NODE_ENV: 'production' };
+    const env = { DATABASE_URL: databaseUrl, API_KEYS: `admin:${BENCH_ADMIN_KEY}`, RATE_LIMIT_PER_SECOND: '0', NODE_ENV: 'production' };
     const samples = new Map<string, number[]>();
     let purchase = 0;
     const buy = (url: string, memberId: string) => post(url, '/v1/purchases', purchaseBody(memberId, `h-${(purchase += 1)}`));
@@ -68,7 +58,7 @@ export const historySection: BenchSection = {
     const seeding = await startLedgerProcess({ ...env, ...LAYOUTS[1].env });
     try {
       ctx.progress('history: seeding members');
-      await post(seeding.url, '/v1/program', PROGRAM, 'PUT');
+      await post(seeding.url, '/v1/program', BENCH_PROGRAM_WITH_TIER, 'PUT');
       await Promise.all(sizes.flatMap((size) => membersOf(size).map((memberId) => seed(seeding.url, memberId, size, buy))));
     } finally {
       await seeding.stop();
@@ -141,7 +131,7 @@ async function consumersCaughtUp(url: string): Promise<void> {
 }
 
 async function post(url: string, path: string, body: unknown, method = 'POST'): Promise<void> {
-  const response = await fetch(`${url}${path}`, { method, headers: HEADERS, body: JSON.stringify(body) });
+  const response = await fetch(`${url}${path}`, { method, headers: BENCH_HEADERS, body: JSON.stringify(body) });
   if (response.status !== 201) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
   await response.arrayBuffer();
 }

@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { BENCH_ADMIN_KEY, BENCH_HEADERS, BENCH_PROGRAM_WITH_TIER } from '../support/bench-program';
 import { BenchSection, SectionResult } from '../support/harness';
 import { HttpLoadFigures, httpLoad } from '../support/autocannon';
 import { startLedgerProcess } from '../support/ledger-process';
@@ -8,17 +9,8 @@ import { CpuUsed, microsPerRequest, startCpuMeter } from '../support/process-cpu
 
 const CLIENTS = 64;
 const MEMBERS = 1000;
-const ADMIN_KEY = 'bench-admin-key';
-const HEADERS = { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' };
-const PROGRAM = {
-  currency: 'EUR',
-  pointValueMinor: 1,
-  earning: { pointsPerUnit: 1, unitMinor: 100, categoryMultipliers: { coffee: 2 }, welcomeBonus: 100 },
-  pendingDays: 14,
-  expiryMonths: 12,
-  tiers: [{ name: 'silver', minSpendMinor: 0, multiplier: 1 }],
-  rewards: [],
-};
+/** The coffee multiplier is inert here (the purchases carry no items) and kept so that the figures stay comparable with earlier runs. */
+const PROGRAM = { ...BENCH_PROGRAM_WITH_TIER, earning: { ...BENCH_PROGRAM_WITH_TIER.earning, categoryMultipliers: { coffee: 2 } } };
 
 /**
  * The HTTP write and read paths against the same server's no-op route
@@ -35,12 +27,12 @@ export const httpSection: BenchSection = {
     const databaseUrl = await ctx.createDatabase('bench_http');
     const ledger = await startLedgerProcess({
       DATABASE_URL: databaseUrl,
-      API_KEYS: `admin:${ADMIN_KEY}`,
+      API_KEYS: `admin:${BENCH_ADMIN_KEY}`,
       RATE_LIMIT_PER_SECOND: '0',
       NODE_ENV: 'production',
     });
     try {
-      await enrolMembers({ url: ledger.url, headers: HEADERS, program: PROGRAM, members: MEMBERS, clients: CLIENTS, memberId });
+      await enrolMembers({ url: ledger.url, headers: BENCH_HEADERS, program: PROGRAM, members: MEMBERS, clients: CLIENTS, memberId });
       const run = (label: string, request: Parameters<typeof httpLoad>[3]) => {
         ctx.progress(`http: ${label}, ${CLIENTS} clients for ${seconds} s`);
         return httpLoad(ledger.url, CLIENTS, seconds, request);
@@ -52,7 +44,7 @@ export const httpSection: BenchSection = {
       const purchaseMeter = await startCpuMeter(databaseUrl, ledger.pid);
       const purchases = await run('purchases', {
         method: 'POST',
-        headers: HEADERS,
+        headers: BENCH_HEADERS,
         next: () => {
           purchase += 1;
           return {
@@ -71,7 +63,7 @@ export const httpSection: BenchSection = {
       const purchaseCpu = purchaseMeter.read();
       ctx.progress(`http: the projector caught up ${catchUpSeconds.toFixed(1)} s after the purchases`);
       let read = 0;
-      const readRoute = { method: 'GET', headers: HEADERS, next: () => ({ path: `/v1/members/${memberId((read += 1))}/balance` }) };
+      const readRoute = { method: 'GET', headers: BENCH_HEADERS, next: () => ({ path: `/v1/members/${memberId((read += 1))}/balance` }) };
       // The machine's speed moves within seconds: short slices of each, alternated, see the same machine.
       const sliceSeconds = Math.max(1, Math.round(seconds / INTERLEAVED_ROUNDS));
       const noopSlices: HttpLoadFigures[] = [];

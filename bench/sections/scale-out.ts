@@ -1,3 +1,4 @@
+import { BENCH_ADMIN_KEY, BENCH_HEADERS, BENCH_PROGRAM } from '../support/bench-program';
 import { BenchSection, Cell, SectionResult } from '../support/harness';
 import { HttpLoadFigures, httpLoad } from '../support/autocannon';
 import { LedgerProcess, startLedgerProcess } from '../support/ledger-process';
@@ -8,15 +9,6 @@ const CLIENTS = 64;
 const MEMBERS = 1000;
 const ROUNDS = { full: 3, quick: 1 };
 const SECONDS = { full: 8, quick: 3 };
-const ADMIN_KEY = 'bench-scale-out-key';
-const HEADERS = { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' };
-const PROGRAM = {
-  currency: 'EUR',
-  pointValueMinor: 1,
-  earning: { pointsPerUnit: 1, unitMinor: 100, welcomeBonus: 100 },
-  pendingDays: 14,
-  expiryMonths: 12,
-};
 
 /**
  * Purchases against two API processes on one database (an API replica per
@@ -31,7 +23,7 @@ export const scaleOutSection: BenchSection = {
   async run(ctx): Promise<SectionResult> {
     const env = {
       DATABASE_URL: await ctx.createDatabase('bench_scale_out'),
-      API_KEYS: `admin:${ADMIN_KEY}`,
+      API_KEYS: `admin:${BENCH_ADMIN_KEY}`,
       RATE_LIMIT_PER_SECOND: '0',
       NODE_ENV: 'production',
     };
@@ -41,13 +33,13 @@ export const scaleOutSection: BenchSection = {
       ledgers.push(await startLedgerProcess(env));
       ledgers.push(await startLedgerProcess(env));
       const urls = ledgers.map((l) => l.url);
-      await enrolMembers({ url: urls[0]!, headers: HEADERS, program: PROGRAM, members: MEMBERS, clients: CLIENTS, memberId });
+      await enrolMembers({ url: urls[0]!, headers: BENCH_HEADERS, program: BENCH_PROGRAM, members: MEMBERS, clients: CLIENTS, memberId });
       const seconds = ctx.quick ? SECONDS.quick : SECONDS.full;
       let purchase = 0;
       const purchases = (url: string, clients: number) =>
         httpLoad(url, clients, seconds, {
           method: 'POST',
-          headers: HEADERS,
+          headers: BENCH_HEADERS,
           next: () => {
             purchase += 1;
             const body = {
